@@ -1,0 +1,1 @@
+"""BIWAQ Erfurt dashboard library: contract, demo data, store, queries, exports, charts."""

@@ -1,0 +1,208 @@
+"""The data contract (shared/data-contract.md) as code: tables, columns, value lists, keys."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+# --- Project facts used across the package -------------------------------------------------
+
+LAUFZEIT_START = dt.date(2015, 10, 1)
+LAUFZEIT_ENDE = dt.date(2018, 12, 31)
+
+QUARTIERE = ("Magdeburger Allee", "Süd-Ost")
+STADTTEILE = {  # district -> programme area
+    "Andreasvorstadt": "Magdeburger Allee",
+    "Johannesvorstadt": "Magdeburger Allee",
+    "Ilversgehofen": "Magdeburger Allee",
+    "Herrenberg": "Süd-Ost",
+    "Wiesenhügel": "Süd-Ost",
+    "Melchendorf": "Süd-Ost",
+}
+TRAEGER = ("KIK", "Euratibor")
+TRAEGER_NAMEN = {"KIK": "Kontakt in Krisen e.V.", "Euratibor": "Euratibor e.V."}
+GESCHLECHT = ("w", "m", "d")
+GESCHLECHT_NAMEN = {"w": "weiblich", "m": "männlich", "d": "divers"}
+BILDUNG = ("ISCED 0-2", "ISCED 3-4", "ISCED 5-8")
+ZUGANGSWEGE = ("Jobcenter", "Aufsuchende Arbeit", "KONTAKT-Laden", "Bürgerpate",
+               "Eigeninitiative", "Sonstiges")
+AUSTRITTSGRUENDE = ("Arbeitsaufnahme", "Ausbildung", "Weiterbildung", "Abbruch",
+                    "Maßnahmeende", "Umzug", "Sonstiges")
+AKTIVITAETEN = ("Erstgespräch", "Coaching", "Case Management", "Kompetenzfeststellung",
+                "Schnuppertag", "Betriebsbesichtigung", "Praktikum", "Teilqualifizierung",
+                "Bewerbung", "Vorstellungsgespräch", "Mediation", "Übergangsbegleitung")
+BEGLEITUNG = ("Coaching", "Case Management")            # funnel stage "aktiv begleitet"
+PRAXIS = ("Schnuppertag", "Betriebsbesichtigung", "Praktikum")  # stage "Praxiserfahrung"
+VERMITTLUNGSARTEN = ("SV-pflichtig Vollzeit", "SV-pflichtig Teilzeit", "Ausbildung",
+                     "Geringfügig", "Selbstständig")
+VERBLEIB = ("ja", "nein", "unbekannt")
+BETRIEB_STATUS = ("aktiv", "geschlossen")
+BERATUNGSFORMATE = ("Vorgründungsberatung", "Nachgründungsberatung", "Branchenpate",
+                    "Seniorexperte", "Bildungsstammtisch", "Fachkräftesicherung")
+LEERSTAND_ARTEN = ("Ladenlokal", "Gewerbeeinheit", "Büro", "Brachfläche")
+LEERSTAND_STATUS = ("leer", "in Vermarktung", "Zwischennutzung", "wiederbelegt")
+EIGENTUEMER = ("privat", "Wohnungsunternehmen", "kommunal", "sonstige")
+KENNZAHLEN = ("teilnehmende", "eintritte", "vermittlungen", "verbleib_6m",
+              "betriebe_beraten", "leerstaende_wiederbelegt")
+ZIELGRUPPEN = ("alleinerziehend", "55plus", "migrationshintergrund", "schutzsuchend",
+               "langzeitarbeitslos")
+ZIELGRUPPEN_NAMEN = {
+    "alleinerziehend": "Alleinerziehende",
+    "55plus": "Ältere (55+)",
+    "migrationshintergrund": "Mit Migrationshintergrund",
+    "schutzsuchend": "Geflüchtete",
+    "langzeitarbeitslos": "Langzeitarbeitslose",
+}
+KENNZAHLEN_NAMEN = {
+    "teilnehmende": "Erreichte Personen",
+    "eintritte": "Eintritte",
+    "vermittlungen": "Vermittlungen",
+    "verbleib_6m": "Verbleib nach 6 Monaten",
+    "betriebe_beraten": "Beratene Betriebe",
+    "leerstaende_wiederbelegt": "Wiederbelegte Leerstände",
+}
+# Rough bounding box of the city of Erfurt (WGS84); positions outside are implausible.
+ERFURT_BBOX = {"lat_min": 50.85, "lat_max": 51.08, "lon_min": 10.86, "lon_max": 11.18}
+
+
+# --- Table specifications -------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: str                      # text | int | float | date | bool
+    required: bool = False
+    values: tuple[str, ...] | None = None   # allowed values (text columns)
+    min: float | None = None
+    max: float | None = None
+    references: tuple[str, str] | None = None  # (table, column) that must hold the value
+    label: str = ""                # German label for messages
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    title: str                     # German title
+    key: tuple[str, ...]
+    columns: tuple[Column, ...] = field(default_factory=tuple)
+
+    @property
+    def column_names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+    def column(self, name: str) -> Column:
+        for c in self.columns:
+            if c.name == name:
+                return c
+        raise KeyError(name)
+
+
+TABLES: dict[str, Table] = {}
+
+
+def _table(name: str, title: str, key: tuple[str, ...], *columns: Column) -> Table:
+    t = Table(name, title, key, tuple(columns))
+    TABLES[name] = t
+    return t
+
+
+_table(
+    "teilnehmende", "Teilnehmende", ("tn_id",),
+    Column("tn_id", "text", True, label="Teilnehmenden-Nr."),
+    Column("quartier", "text", True, QUARTIERE),
+    Column("stadtteil", "text", False),
+    Column("traeger", "text", True, TRAEGER),
+    Column("geschlecht", "text", True, GESCHLECHT),
+    Column("geburtsjahr", "int", True, min=1940),
+    Column("alleinerziehend", "bool", True),
+    Column("migrationshintergrund", "bool", True),
+    Column("schutzsuchend", "bool", True),
+    Column("langzeitarbeitslos", "bool", True),
+    Column("sgb2_bezug", "bool", False),
+    Column("bildungsniveau", "text", False, BILDUNG),
+    Column("zugangsweg", "text", True, ZUGANGSWEGE),
+    Column("erstkontakt", "date", True),
+    Column("eintritt", "date", False),
+    Column("austritt", "date", False),
+    Column("austrittsgrund", "text", False, AUSTRITTSGRUENDE),
+)
+_table(
+    "aktivitaeten", "Aktivitäten", ("tn_id", "datum", "art"),
+    Column("tn_id", "text", True, references=("teilnehmende", "tn_id")),
+    Column("datum", "date", True),
+    Column("art", "text", True, AKTIVITAETEN),
+    Column("dauer_min", "int", False, min=1, max=600),
+    Column("betrieb_id", "text", False, references=("betriebe", "betrieb_id")),
+)
+_table(
+    "vermittlungen", "Vermittlungen", ("tn_id", "beginn"),
+    Column("tn_id", "text", True, references=("teilnehmende", "tn_id")),
+    Column("beginn", "date", True),
+    Column("art", "text", True, VERMITTLUNGSARTEN),
+    Column("betrieb_id", "text", False, references=("betriebe", "betrieb_id")),
+    Column("branche", "text", False),
+    Column("verbleib_6m", "text", False, VERBLEIB),
+)
+_table(
+    "betriebe", "Betriebe", ("betrieb_id",),
+    Column("betrieb_id", "text", True),
+    Column("name", "text", True),
+    Column("quartier", "text", True, QUARTIERE),
+    Column("stadtteil", "text", False),
+    Column("branche", "text", True),
+    Column("gruendung", "date", True),
+    Column("migrantenoekonomie", "bool", True),
+    Column("beschaeftigte", "int", False, min=0),
+    Column("status", "text", True, BETRIEB_STATUS),
+    Column("status_datum", "date", False),
+    Column("lat", "float", False, min=-90, max=90),
+    Column("lon", "float", False, min=-180, max=180),
+)
+_table(
+    "beratungen", "Beratungen", ("betrieb_id", "datum", "format"),
+    Column("betrieb_id", "text", True, references=("betriebe", "betrieb_id")),
+    Column("datum", "date", True),
+    Column("format", "text", True, BERATUNGSFORMATE),
+    Column("thema", "text", False),
+    Column("dauer_min", "int", False, min=0),
+)
+_table(
+    "leerstaende", "Leerstände", ("objekt_id",),
+    Column("objekt_id", "text", True),
+    Column("adresse", "text", True),
+    Column("quartier", "text", True, QUARTIERE),
+    Column("stadtteil", "text", False),
+    Column("art", "text", True, LEERSTAND_ARTEN),
+    Column("flaeche_m2", "float", True, min=0.01),
+    Column("leer_seit", "date", True),
+    Column("status", "text", True, LEERSTAND_STATUS),
+    Column("wiederbelegt_am", "date", False),
+    Column("nachnutzung", "text", False),
+    Column("eigentuemer_typ", "text", False, EIGENTUEMER),
+    Column("oeffentlich", "bool", False),
+    Column("lat", "float", True, min=-90, max=90),
+    Column("lon", "float", True, min=-180, max=180),
+)
+_table(
+    "stadtteile", "Stadtteile", ("stadtteil", "jahr"),
+    Column("stadtteil", "text", True),
+    Column("quartier", "text", False, QUARTIERE),
+    Column("jahr", "int", True, min=1990, max=2100),
+    Column("einwohner", "int", True, min=0),
+    Column("sgb2_quote", "float", False, min=0, max=100),
+    Column("alo_quote", "float", False, min=0, max=100),
+    Column("migrationsanteil", "float", False, min=0, max=100),
+    Column("flaeche_ha", "float", False, min=0),
+)
+_table(
+    "ziele", "Ziele", ("kennzahl", "quartier", "zielgruppe"),
+    Column("kennzahl", "text", True, KENNZAHLEN),
+    Column("quartier", "text", False, QUARTIERE),
+    Column("zielgruppe", "text", False, ZIELGRUPPEN),
+    Column("zielwert", "int", True, min=0),
+    Column("bis", "date", True),
+)
+
+# Load order: referenced tables first.
+LOAD_ORDER = ("stadtteile", "ziele", "betriebe", "teilnehmende", "aktivitaeten",
+              "vermittlungen", "beratungen", "leerstaende")
+assert set(LOAD_ORDER) == set(TABLES)

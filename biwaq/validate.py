@@ -1,0 +1,136 @@
+"""Contract checks on typed tables: required cells, value lists, ranges, keys, references, date order."""
+from __future__ import annotations
+
+import pandas as pd
+
+from biwaq.contract import TABLES, Table
+from biwaq.fileio import Fehler, expected_text
+
+MAX_FEHLER_JE_REGEL = 200   # keep reports readable on a badly broken file
+
+
+def _fmt(v) -> str:
+    if v is None or (not isinstance(v, str) and pd.isna(v)):
+        return ""
+    if hasattr(v, "strftime"):
+        return v.strftime("%d.%m.%Y")
+    return str(v)
+
+
+def _report(fehler: list[Fehler], df: pd.DataFrame, mask: pd.Series, datei: str, spalte: str,
+            erwartet: str, wert_spalte: str | None = None) -> None:
+    rows = df.index[mask.fillna(False).to_numpy(dtype=bool)]
+    for row in rows[:MAX_FEHLER_JE_REGEL]:
+        wert = df.at[row, wert_spalte or spalte]
+        fehler.append(Fehler(datei, int(row), spalte, _fmt(wert), erwartet))
+    if len(rows) > MAX_FEHLER_JE_REGEL:
+        fehler.append(Fehler(datei, None, spalte, None,
+                             f"… und {len(rows) - MAX_FEHLER_JE_REGEL} weitere Zeilen "
+                             f"mit demselben Fehler ({erwartet})"))
+
+
+def _dates(s: pd.Series) -> pd.Series:
+    return pd.to_datetime(s, errors="coerce")
+
+
+def validate_table(df: pd.DataFrame, table: Table, datei: str) -> list[Fehler]:
+    """Checks within one table. `df` is typed and indexed by Excel row number."""
+    fehler: list[Fehler] = []
+    for col in table.columns:
+        if col.name not in df:
+            continue
+        s = df[col.name]
+        if col.required:
+            _report(fehler, df, s.isna(), datei, col.name, "Pflichtfeld ist leer")
+        if col.values:
+            _report(fehler, df, s.notna() & ~s.isin(col.values), datei, col.name,
+                    expected_text(col))
+        if col.min is not None:
+            num = pd.to_numeric(s, errors="coerce")
+            _report(fehler, df, num < col.min, datei, col.name, f"erwartet: mindestens {col.min:g}")
+        if col.max is not None:
+            num = pd.to_numeric(s, errors="coerce")
+            _report(fehler, df, num > col.max, datei, col.name, f"erwartet: höchstens {col.max:g}")
+    fehler += _duplicate_keys(df, table, datei)
+    fehler += _table_rules(df, table.name, datei)
+    return fehler
+
+
+def _duplicate_keys(df: pd.DataFrame, table: Table, datei: str) -> list[Fehler]:
+    key = list(table.key)
+    if not set(key) <= set(df.columns) or df.empty:
+        return []
+    k = df[key].astype(str)
+    dup = k.duplicated(keep="first")
+    first = {tuple(r): idx for idx, r in zip(k.index[~dup], k[~dup].itertuples(index=False))}
+    fehler = []
+    for row, r in list(zip(k.index[dup], k[dup].itertuples(index=False)))[:MAX_FEHLER_JE_REGEL]:
+        fehler.append(Fehler(datei, int(row), ", ".join(key), " / ".join(_fmt(df.at[row, c])
+                                                                         for c in key),
+                             f"Schlüssel doppelt (schon in Zeile {first[tuple(r)]})"))
+    return fehler
+
+
+def _table_rules(df: pd.DataFrame, name: str, datei: str) -> list[Fehler]:
+    """Rules between columns of the same row."""
+    f: list[Fehler] = []
+    if name == "teilnehmende":
+        ek, ein, aus = _dates(df["erstkontakt"]), _dates(df["eintritt"]), _dates(df["austritt"])
+        _report(f, df, ein < ek, datei, "eintritt", "Eintritt liegt vor dem Erstkontakt")
+        _report(f, df, aus < ein, datei, "austritt", "Austritt liegt vor dem Eintritt")
+        _report(f, df, aus.notna() & ein.isna(), datei, "austritt",
+                "Austritt ohne Eintritt")
+        start_year = ein.dt.year.fillna(ek.dt.year)
+        gj = pd.to_numeric(df["geburtsjahr"], errors="coerce")
+        _report(f, df, gj > start_year - 15, datei, "geburtsjahr",
+                "erwartet: mindestens 15 Jahre vor dem Eintrittsjahr")
+        _report(f, df, df["austrittsgrund"].notna() & aus.isna(), datei, "austrittsgrund",
+                "Austrittsgrund ohne Austrittsdatum")
+    elif name == "betriebe":
+        gr, sd = _dates(df["gruendung"]), _dates(df["status_datum"])
+        _report(f, df, sd < gr, datei, "status_datum", "Schließung liegt vor der Gründung")
+    elif name == "leerstaende":
+        ls, wb = _dates(df["leer_seit"]), _dates(df["wiederbelegt_am"])
+        _report(f, df, df["status"].eq("wiederbelegt") & wb.isna(), datei, "wiederbelegt_am",
+                "Pflichtfeld bei Status „wiederbelegt“ ist leer")
+        _report(f, df, wb < ls, datei, "wiederbelegt_am",
+                "Wiederbelegung liegt vor „leer seit“")
+    return f
+
+
+def validate_references(frames: dict[str, pd.DataFrame], dateien: dict[str, str],
+                        known: dict[tuple[str, str], set] | None = None) -> list[Fehler]:
+    """References to participants/businesses must resolve (in the batch or in `known`)."""
+    fehler: list[Fehler] = []
+    for name, df in frames.items():
+        for col in TABLES[name].columns:
+            if not col.references or col.name not in df:
+                continue
+            ref_table, ref_col = col.references
+            targets = set()
+            if ref_table in frames:
+                targets |= set(frames[ref_table][ref_col].dropna())
+            if known:
+                targets |= known.get(col.references, set())
+            s = df[col.name]
+            label = TABLES[ref_table].title
+            _report(fehler, df, s.notna() & ~s.isin(targets), dateien.get(name, name),
+                    col.name, f"unbekannte Nummer – nicht in Tabelle {label}")
+    return fehler
+
+
+def validate_tables(frames: dict[str, pd.DataFrame], dateien: dict[str, str] | None = None,
+                    known: dict[tuple[str, str], set] | None = None,
+                    parse_fehler: list[Fehler] = ()) -> list[Fehler]:
+    """All checks over a batch of typed tables (frames indexed by Excel row number).
+
+    Cells already reported as unparsable (`parse_fehler`) are not reported again as empty.
+    """
+    dateien = dateien or {n: f"{n}.csv" for n in frames}
+    fehler: list[Fehler] = []
+    for name, df in frames.items():
+        fehler += validate_table(df, TABLES[name], dateien.get(name, name))
+    fehler += validate_references(frames, dateien, known)
+    seen = {(f.datei, f.zeile, f.spalte) for f in parse_fehler}
+    return [f for f in fehler
+            if not (f.erwartet == "Pflichtfeld ist leer" and (f.datei, f.zeile, f.spalte) in seen)]
