@@ -1,0 +1,108 @@
+"""Store: the schema matches the contract, constraints hold, a failed build changes nothing."""
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+
+import duckdb
+import pytest
+
+from biwaq import store
+from biwaq.contract import TABLES
+from conftest import frame
+
+DUCK_TYPES = {"text": "VARCHAR", "int": "INTEGER", "float": "DOUBLE", "date": "DATE",
+              "bool": "BOOLEAN"}
+
+
+def test_schema_has_every_contract_column_with_its_type():
+    con = duckdb.connect()
+    store.create_schema(con)
+    for name, table in TABLES.items():
+        cols = dict(con.execute(
+            "select column_name, data_type from information_schema.columns "
+            "where table_name = $t", {"t": name}).fetchall())
+        assert list(cols) == table.column_names, name
+        for c in table.columns:
+            assert cols[c.name] == DUCK_TYPES[c.type], (name, c.name)
+
+
+@pytest.mark.parametrize("name", list(TABLES))
+def test_value_lists_are_enforced_by_constraints(name):
+    """For every column with a value list, a row with a foreign value is refused."""
+    con = duckdb.connect()
+    store.create_schema(con)
+    from conftest import DEFAULTS
+    base = {c.name: (c.values[0] if c.values else None) for c in TABLES[name].columns}
+    base.update(DEFAULTS[name])
+    for key in TABLES[name].key:
+        base.setdefault(key, None)
+        if base[key] is None:
+            base[key] = {"text": "K1", "date": dt.date(2016, 1, 1), "int": 2016}[
+                TABLES[name].column(key).type]
+    for c in TABLES[name].column_names:
+        if base.get(c) is None and TABLES[name].column(c).required:
+            base[c] = {"text": "x", "int": 1, "float": 1.0, "date": dt.date(2016, 1, 1),
+                       "bool": False}[TABLES[name].column(c).type]
+    store.upsert_frame(con, name, frame(name, [base]))   # the valid row goes in
+    for col in TABLES[name].columns:
+        if not col.values:
+            continue
+        bad = {**base, col.name: "Unbekannt"}
+        with pytest.raises(duckdb.ConstraintException):
+            store.upsert_frame(con, name, frame(name, [bad]))
+
+
+def test_upsert_is_idempotent_and_replaces_by_key():
+    con = duckdb.connect()
+    store.create_schema(con)
+    rows = [dict(betrieb_id="B1", beschaeftigte=3), dict(betrieb_id="B2")]
+    store.upsert_frame(con, "betriebe", frame("betriebe", rows))
+    store.upsert_frame(con, "betriebe", frame("betriebe", rows))
+    assert con.execute("select count(*) from betriebe").fetchone()[0] == 2
+    store.upsert_frame(con, "betriebe", frame("betriebe", [dict(betrieb_id="B1",
+                                                                beschaeftigte=7)]))
+    assert con.execute("select beschaeftigte from betriebe where betrieb_id = 'B1'"
+                       ).fetchone()[0] == 7
+
+
+def test_targets_for_all_areas_are_stored_with_empty_key_and_read_as_null():
+    con = duckdb.connect()
+    store.create_schema(con)
+    store.upsert_frame(con, "ziele", frame("ziele", [dict(kennzahl="eintritte", zielwert=5)]))
+    assert con.execute("select quartier, zielgruppe from ziele").fetchone() == ("", "")
+    assert con.execute("select quartier, zielgruppe from stg_ziele").fetchone() == (None, None)
+
+
+def test_build_with_a_bad_file_leaves_the_database_unchanged(demo_db, tmp_path):
+    db = tmp_path / "biwaq.duckdb"
+    shutil.copy(demo_db, db)
+    before = db.read_bytes()
+    src = tmp_path / "export"
+    shutil.copytree(store.DEMO_DIR, src)
+    text = (src / "teilnehmende.csv").read_text(encoding="utf-8-sig").splitlines()
+    parts = text[1].split(";")
+    parts[3] = "Unbekannter Träger"          # traeger of the first participant (Excel row 2)
+    text[1] = ";".join(parts)
+    (src / "teilnehmende.csv").write_text("\n".join(text) + "\n", encoding="utf-8-sig")
+    with pytest.raises(store.ImportFehler) as err:
+        store.build(db, src)
+    msgs = [str(f) for f in err.value.fehler]
+    assert any("teilnehmende.csv, Zeile 2, Spalte „traeger“: Wert „Unbekannter Träger“" in m
+               for m in msgs), msgs
+    assert db.read_bytes() == before
+
+
+def test_demo_build_has_all_rows_and_is_marked_as_demo(demo_db):
+    con = duckdb.connect(str(demo_db), read_only=True)
+    try:
+        for name in TABLES:
+            n_file = sum(1 for _ in open(store.DEMO_DIR / f"{name}.csv", encoding="utf-8-sig")) - 1
+            n_db = con.execute("select count(*) from " + store.ident(name)).fetchone()[0]
+            assert n_db == n_file, name
+        meta = store.get_meta(con)
+        assert meta["datenquelle"] == "demo"
+        assert meta["datenstand"] == "2018-12-31"
+        assert con.execute("select count(*) from stadtteil_geo").fetchone()[0] == 6
+    finally:
+        con.close()
