@@ -1,0 +1,6 @@
+"""`python -m biwaq <Befehl>`."""
+import sys
+
+from biwaq.cli import main
+
+sys.exit(main())

@@ -1,0 +1,59 @@
+"""Plotly figures and the shared colour scheme (Okabe–Ito, readable with colour-blindness)."""
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from biwaq.contract import ZIELGRUPPEN_NAMEN
+
+# Okabe & Ito (2008): distinguishable with the common forms of colour-blindness.
+OKABE_ITO = {
+    "orange": "#E69F00", "himmelblau": "#56B4E9", "gruen": "#009E73", "gelb": "#F0E442",
+    "blau": "#0072B2", "zinnober": "#D55E00", "purpur": "#CC79A7", "schwarz": "#000000",
+    "grau": "#999999",
+}
+O = OKABE_ITO
+# The same colour for the same group on every page.
+FARBEN = {
+    # target groups (German display names and keys)
+    "alleinerziehend": O["purpur"], "55plus": O["blau"], "migrationshintergrund": O["orange"],
+    "schutzsuchend": O["zinnober"], "langzeitarbeitslos": O["gruen"],
+    **{ZIELGRUPPEN_NAMEN[k]: v for k, v in {
+        "alleinerziehend": O["purpur"], "55plus": O["blau"], "migrationshintergrund": O["orange"],
+        "schutzsuchend": O["zinnober"], "langzeitarbeitslos": O["gruen"]}.items()},
+    "Alle Teilnehmenden": O["grau"], "Insgesamt": O["grau"],
+    # programme areas and partners
+    "Magdeburger Allee": O["blau"], "Süd-Ost": O["orange"],
+    "KIK": O["gruen"], "Euratibor": O["purpur"],
+    # sex
+    "w": O["zinnober"], "m": O["himmelblau"], "d": O["gelb"],
+    "weiblich": O["zinnober"], "männlich": O["himmelblau"], "divers": O["gelb"],
+    # overview series
+    "Eintritte": O["blau"], "Vermittlungen": O["orange"],
+}
+SEQUENZ = [O["blau"], O["orange"], O["gruen"], O["zinnober"], O["purpur"], O["himmelblau"],
+           O["gelb"], O["schwarz"], O["grau"]]
+
+
+def farbe(name: str, i: int = 0) -> str:
+    return FARBEN.get(name, SEQUENZ[i % len(SEQUENZ)])
+
+
+def german_layout(fig: go.Figure, titel: str | None = None) -> go.Figure:
+    """Decimal comma and thousands dot, readable fonts, legend on top."""
+    fig.update_layout(
+        separators=",.", title=titel, template="plotly_white",
+        legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0),
+        margin=dict(l=10, r=10, t=60 if titel else 30, b=10), font=dict(size=14),
+    )
+    return fig
+
+
+def trend_chart(df: pd.DataFrame) -> go.Figure:
+    """Grouped bars per quarter: entries and placements (columns eintritte, vermittlungen)."""
+    fig = go.Figure()
+    for col, name in (("eintritte", "Eintritte"), ("vermittlungen", "Vermittlungen")):
+        fig.add_bar(x=df["quartal_label"], y=df[col], name=name, marker_color=farbe(name),
+                    hovertemplate="%{x}: %{y} " + name + "<extra></extra>")
+    fig.update_layout(barmode="group", xaxis_title="Quartal", yaxis_title="Personen")
+    return german_layout(fig, "Eintritte und Vermittlungen je Quartal")

@@ -1,0 +1,63 @@
+"""Command line: demo data, building the database (and later import, checks, publishing)."""
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+
+def cmd_demo(args) -> int:
+    from biwaq.demo import write_demo
+
+    t0 = time.perf_counter()
+    files = write_demo(Path(args.out), seed=args.seed, scale=args.scale)
+    print(f"{len(files)} Dateien nach {args.out} geschrieben "
+          f"(Seed {args.seed}, Faktor {args.scale}) in {time.perf_counter() - t0:.1f} s")
+    return 0
+
+
+def cmd_build(args) -> int:
+    from biwaq import store
+
+    t0 = time.perf_counter()
+    try:
+        db = store.build(args.db, args.source)
+    except store.ImportFehler as e:
+        print(f"Aufbau abgebrochen, die Datenbank bleibt unverändert. "
+              f"{len(e.fehler)} Fehler:", file=sys.stderr)
+        for f in e.fehler:
+            print("  " + str(f), file=sys.stderr)
+        return 1
+    print(f"Datenbank {db} aufgebaut in {time.perf_counter() - t0:.1f} s")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    from biwaq import store
+
+    p = argparse.ArgumentParser(
+        prog="python -m biwaq",
+        description="BIWAQ Erfurt: Demodaten erzeugen, Datenbank aufbauen.")
+    sub = p.add_subparsers(dest="befehl", required=True, metavar="BEFEHL")
+
+    d = sub.add_parser("demo", help="Demodaten im Format des Datenvertrags schreiben")
+    d.add_argument("--seed", type=int, default=2015, help="Zufallsstartwert (Standard 2015)")
+    d.add_argument("--scale", type=int, default=1,
+                   help="Faktor für Personen, Betriebe und Leerstände (Lasttests)")
+    d.add_argument("--out", default=str(store.DEMO_DIR), help="Zielverzeichnis")
+    d.set_defaults(func=cmd_demo)
+
+    b = sub.add_parser("build", help="DuckDB-Datei aus einem Verzeichnis von Vertragsdateien "
+                                     "aufbauen (ersetzt die Datei erst, wenn alles passt)")
+    b.add_argument("--db", default=None,
+                   help="Datenbankdatei (Standard: $BIWAQ_DB oder data/biwaq.duckdb)")
+    b.add_argument("--from", dest="source", default=str(store.DEMO_DIR),
+                   help="Verzeichnis mit den Dateien (Standard: data/demo)")
+    b.set_defaults(func=cmd_build)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    return args.func(args)

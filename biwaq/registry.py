@@ -1,0 +1,29 @@
+"""The page registry: every page of the internal dashboard, its section and who may see it."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+ROLLEN = ("steuerung", "wirtschaft", "oeffentlich")
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    path: str                 # relative to the project root
+    title: str
+    section: str              # navigation section
+    url: str                  # url path of the page
+    icon: str
+    roles: tuple[str, ...]    # roles that may see it
+    default: bool = False
+
+
+PAGES: tuple[PageSpec, ...] = (
+    PageSpec("pages/ueberblick/uebersicht.py", "Übersicht", "Überblick", "uebersicht",
+             ":material/dashboard:", ("steuerung",), default=True),
+)
+
+SECTIONS = ("Überblick", "Teilnehmende", "Lokale Ökonomie", "Öffentlich", "Daten")
+
+
+def pages_for(role: str) -> list[PageSpec]:
+    return [p for p in PAGES if role in p.roles]

@@ -1,0 +1,189 @@
+"""Streamlit helpers shared by the pages: connection, cached queries, filters, chart frames."""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from biwaq import export, queries, store
+from biwaq.contract import (LAUFZEIT_ENDE, LAUFZEIT_START, QUARTIERE, TRAEGER, TRAEGER_NAMEN,
+                            ZIELGRUPPEN, ZIELGRUPPEN_NAMEN)
+from biwaq.filters import Filter
+
+ALLE = "Alle"
+BEIDE = "Beide"
+LEER_TEXT = ("Für diese Filterauswahl gibt es keine Daten. Bitte Quartier, Zeitraum, Träger "
+             "oder Zielgruppe in der Seitenleiste weiter fassen.")
+
+
+# --- Data access ---------------------------------------------------------------------------
+
+@st.cache_resource(show_spinner=False)
+def _connection(path: str, ino: int, mtime_ns: int):
+    """One read-only connection per database file version (a cursor per query)."""
+    return store.connect_readonly(path)
+
+
+def db_stamp() -> tuple[str, int, int]:
+    return store.file_stamp(store.db_path())
+
+
+def connection():
+    return _connection(*db_stamp())
+
+
+@st.cache_data(show_spinner=False, max_entries=2000)
+def _cached_query(name: str, stamp: tuple, params: tuple) -> pd.DataFrame:
+    return queries.run_query(name, _connection(*stamp), **dict(params))
+
+
+def query(name: str, **params) -> pd.DataFrame:
+    """Run a named query, cached by its plain parameter values and the database version."""
+    return _cached_query(name, db_stamp(), tuple(sorted(params.items()))).copy()
+
+
+def meta() -> dict[str, str]:
+    df = query("meta")
+    return dict(zip(df["schluessel"], df["wert"]))
+
+
+def datenstand_text() -> str | None:
+    wert = meta().get("datenstand")
+    if not wert or wert == "None":
+        return None
+    return dt.date.fromisoformat(wert).strftime("%d.%m.%Y")
+
+
+def ensure_database() -> None:
+    if not store.db_path().exists():
+        with st.spinner("Die Datenbank wird beim ersten Start aus den Demodaten aufgebaut …"):
+            store.ensure_database()
+
+
+# --- Shared sidebar filters ----------------------------------------------------------------
+
+FILTER_DEFAULTS = {"filter_quartier": BEIDE, "filter_traeger": ALLE,
+                   "filter_zielgruppe": ALLE, "filter_zeitraum": (LAUFZEIT_START, LAUFZEIT_ENDE)}
+
+
+def _reset_filters() -> None:
+    for k, v in FILTER_DEFAULTS.items():
+        st.session_state[k] = v
+
+
+def _date_bounds() -> tuple[dt.date, dt.date]:
+    df = query("datenbereich")
+    first, last = df.iloc[0]["erstes_datum"], df.iloc[0]["letztes_datum"]
+    lo = min(LAUFZEIT_START, pd.Timestamp(first).date()) if pd.notna(first) else LAUFZEIT_START
+    hi = max(LAUFZEIT_ENDE, pd.Timestamp(last).date()) if pd.notna(last) else LAUFZEIT_ENDE
+    return lo, hi
+
+
+def sidebar_filters() -> Filter:
+    """Draw the filters every page honours; the result is also kept in session state."""
+    for k, v in FILTER_DEFAULTS.items():
+        st.session_state.setdefault(k, v)
+    lo, hi = _date_bounds()
+    with st.sidebar:
+        st.subheader("Filter")
+        quartier = st.selectbox("Quartier", [BEIDE, *QUARTIERE], key="filter_quartier")
+        zeitraum = st.date_input("Zeitraum", min_value=lo, max_value=hi, format="DD.MM.YYYY",
+                                 key="filter_zeitraum",
+                                 help="Standard: die ganze Projektlaufzeit 10/2015–12/2018")
+        traeger = st.selectbox("Träger", [ALLE, *TRAEGER], key="filter_traeger",
+                               format_func=lambda t: TRAEGER_NAMEN.get(t, t))
+        gruppe = st.selectbox("Zielgruppe", [ALLE, *ZIELGRUPPEN], key="filter_zielgruppe",
+                              format_func=lambda g: ZIELGRUPPEN_NAMEN.get(g, g))
+        st.button("Filter zurücksetzen", on_click=_reset_filters, key="filter_reset")
+    von, bis = _period(zeitraum)
+    filt = Filter(quartier=None if quartier == BEIDE else quartier,
+                  traeger=None if traeger == ALLE else traeger,
+                  zielgruppe=None if gruppe == ALLE else gruppe, von=von, bis=bis)
+    st.session_state["filter"] = filt
+    return filt
+
+
+def _period(zeitraum) -> tuple[dt.date, dt.date]:
+    """A range picker returns 0, 1 or 2 dates while the user is choosing."""
+    werte = list(zeitraum) if isinstance(zeitraum, (tuple, list)) else [zeitraum]
+    werte = [w for w in werte if w is not None]
+    if len(werte) >= 2:
+        return werte[0], werte[1]
+    if len(werte) == 1:
+        st.sidebar.caption("Enddatum noch nicht gewählt: bis dahin gilt das Laufzeitende.")
+        return werte[0], max(werte[0], LAUFZEIT_ENDE)
+    return LAUFZEIT_START, LAUFZEIT_ENDE
+
+
+def current_filter() -> Filter:
+    return st.session_state.get("filter") or Filter()
+
+
+# --- Page furniture ------------------------------------------------------------------------
+
+def demo_notice() -> None:
+    if meta().get("datenquelle") == "demo":
+        st.warning("**Demodaten** – alle Zahlen sind erfunden und dienen nur zur Vorführung. "
+                   "Echte Projektdaten werden über den Datenimport geladen.",
+                   icon=":material/science:")
+
+
+def page_header(titel: str, einleitung: str | None = None) -> Filter:
+    """Title, short intro, and the active filters with the data stand. Returns the filter."""
+    filt = current_filter()
+    st.title(titel)
+    if einleitung:
+        st.markdown(einleitung)
+    stand = datenstand_text()
+    st.caption(f"{filt.beschreibung()}" + (f" · Datenstand: {stand}" if stand else ""))
+    return filt
+
+
+def fmt_int(n) -> str:
+    """German thousands separator."""
+    if n is None or pd.isna(n):
+        return "–"
+    return f"{int(n):,}".replace(",", ".")
+
+
+def fmt_pct(x, stellen: int = 0) -> str:
+    if x is None or pd.isna(x):
+        return "–"
+    return f"{x * 100:.{stellen}f} %".replace(".", ",")
+
+
+def empty_message() -> None:
+    st.info(LEER_TEXT, icon=":material/filter_alt_off:")
+
+
+def chart_block(fig: go.Figure, table: pd.DataFrame, titel: str, key: str,
+                filt: Filter | None = None) -> None:
+    """A chart with its filters written above, a table view of the same numbers, downloads."""
+    filt = filt or current_filter()
+    st.caption("Filter: " + filt.beschreibung())
+    tab_chart, tab_table = st.tabs(["Diagramm", "Tabelle"])
+    with tab_chart:
+        st.plotly_chart(fig, key=f"{key}_chart", config={"displaylogo": False})
+    with tab_table:
+        st.dataframe(table, hide_index=True, key=f"{key}_table")
+    download_buttons(table, titel, key, filt)
+
+
+def download_buttons(table: pd.DataFrame, titel: str, key: str, filt: Filter) -> None:
+    stand = datenstand_text()
+    text = filt.beschreibung()
+    c1, c2, _ = st.columns([1, 1, 3])
+    c1.download_button("CSV (Excel)", _lazy(export.to_excel_csv, table, titel, text, stand),
+                       file_name=export.dateiname(titel, "csv"), mime="text/csv",
+                       key=f"{key}_csv", on_click="ignore", icon=":material/download:")
+    c2.download_button("XLSX", _lazy(export.to_xlsx, table, titel, text, stand),
+                       file_name=export.dateiname(titel, "xlsx"),
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                       key=f"{key}_xlsx", on_click="ignore", icon=":material/download:")
+
+
+def _lazy(fn: Callable[..., bytes], *args) -> Callable[[], bytes]:
+    return lambda: fn(*args)
