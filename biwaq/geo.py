@@ -49,3 +49,18 @@ def districts_from_store(df: pd.DataFrame) -> gpd.GeoDataFrame:
     """Rows of `stadtteil_geo` back into a GeoDataFrame (WGS84)."""
     geom = df["wkt"].map(shapely_wkt.loads)
     return gpd.GeoDataFrame(df.drop(columns=["wkt"]), geometry=list(geom), crs=WGS84)
+
+
+def locate_points(lat, lon, districts: gpd.GeoDataFrame) -> pd.Series:
+    """District name for each WGS84 position (None where the point lies in no district).
+
+    Points on a shared border get the first matching district; input order is kept.
+    """
+    lat = pd.Series(lat).reset_index(drop=True).astype(float)
+    lon = pd.Series(lon).reset_index(drop=True).astype(float)
+    pts = gpd.GeoDataFrame(geometry=gpd.points_from_xy(lon, lat), crs=WGS84)
+    joined = gpd.sjoin(pts, districts.to_crs(WGS84)[["stadtteil", "geometry"]],
+                       how="left", predicate="intersects")
+    joined = joined[~joined.index.duplicated(keep="first")].sort_index()
+    out = joined["stadtteil"].astype(object)
+    return out.where(out.notna(), None)
