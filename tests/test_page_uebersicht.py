@@ -67,3 +67,18 @@ def test_overview_in_browser_matches_database(demo_server, page):
     shown = parse_int(metric_value(page, "Erreichte Personen"))
     assert shown == sql_reached(demo_server.db)
     screenshot(page, "uebersicht")
+
+
+def test_first_start_builds_the_demo_database(tmp_path, monkeypatch):
+    import streamlit as st
+
+    db = tmp_path / "neu" / "biwaq.duckdb"
+    monkeypatch.setenv("BIWAQ_DB", str(db))
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120).run()
+    assert not at.exception
+    assert db.exists()
+    assert metric(at, "Erreichte Personen") == sql_reached(db)
+    st.cache_data.clear()
+    st.cache_resource.clear()
