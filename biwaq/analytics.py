@@ -378,7 +378,7 @@ def zahl_text(x, stellen: int = 0, einheit: str = "", leer: str = "–") -> str:
     if x is None or pd.isna(x):
         return leer
     text = f"{float(x):,.{stellen}f}".replace(",", "X").replace(".", ",").replace("X", ".")
-    return text + (f" {einheit}" if einheit else "")
+    return text + (f"\u00a0{einheit}" if einheit else "")       # no line break before the unit
 
 
 def esf_anzeige(tabelle: pd.DataFrame) -> pd.DataFrame:

@@ -73,7 +73,7 @@ def ziele_chart(df: pd.DataFrame) -> go.Figure:
                     marker_color=farben, name="Zielerreichung", showlegend=c == 1,
                     customdata=teil[["wert", "zielwert", "status"]].to_numpy(),
                     text=[f"{v * 100:.0f} %" for v in teil["fortschritt"]],
-                    textposition="inside", insidetextanchor="end",
+                    textposition="inside", insidetextanchor="start",
                     hovertemplate="%{y}: %{customdata[0]} von %{customdata[1]} "
                                   "(%{x:.0f} %) · %{customdata[2]}<extra></extra>",
                     row=1, col=c)

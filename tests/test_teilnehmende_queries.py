@@ -537,7 +537,7 @@ def test_esf_table_lists_every_indicator_with_definition(con):
     assert "28 Tagen" in zeile.loc["In Beschäftigung (einschließlich Selbstständiger) bei "
                                    "Austritt", "Definition"]
     anzeige = an.esf_anzeige(tab).set_index("Indikator")
-    assert anzeige.loc["Frauen", "Anteil"] == "40,0 %"
+    assert anzeige.loc["Frauen", "Anteil"] == "40,0\u00a0%"
     assert anzeige.loc["Drittstaatsangehörige", "Anzahl"] == "nicht erfasst"
 
 
@@ -598,5 +598,5 @@ def test_aalen_johansen_rejects_bad_input():
 
 def test_anteil_and_german_numbers():
     assert math.isnan(an.anteil(3, 0)) and an.anteil(1, 4) == 0.25
-    assert an.zahl_text(1234.5, 1, "%") == "1.234,5 %"
+    assert an.zahl_text(1234.5, 1, "%") == "1.234,5\u00a0%"
     assert an.zahl_text(None) == "–"
