@@ -117,26 +117,23 @@ def aalen_johansen(tage, ereignis, anzahl=None) -> pd.DataFrame:
         raise ValueError("ereignis muss 0 (zensiert), 1 (Ereignis) oder 2 (konkurrierend) sein")
     if (df["tage"] < 0).any():
         raise ValueError("Zeiten dürfen nicht negativ sein")
-    je_zeit = (df.pivot_table(index="tage", columns="ereignis", values="anzahl",
-                              aggfunc="sum", fill_value=0.0)
+    je_zeit = (df.groupby(["tage", "ereignis"])["anzahl"].sum().unstack(fill_value=0.0)
                  .reindex(columns=[0, 1, 2], fill_value=0.0).sort_index())
-    gesamt = je_zeit.to_numpy().sum(axis=1)
-    unter_risiko = gesamt[::-1].cumsum()[::-1]          # persons with time ≥ t
-    s, f1 = 1.0, 0.0
-    zeilen = [{"tage": 0.0, "unter_risiko": float(unter_risiko[0]) if len(gesamt) else 0.0,
-               "vermittelt": 0.0, "konkurrierend": 0.0, "zensiert": 0.0,
-               "ueberleben": 1.0, "inzidenz": 0.0}]
-    for (t, row), n in zip(je_zeit.iterrows(), unter_risiko):
-        d1, d2, c = row[1], row[2], row[0]
-        f1 += s * d1 / n
-        s *= 1.0 - (d1 + d2) / n
-        eintrag = {"tage": float(t), "unter_risiko": float(n), "vermittelt": d1,
-                   "konkurrierend": d2, "zensiert": c, "ueberleben": s, "inzidenz": f1}
-        if t == 0:
-            zeilen[0] = eintrag
-        else:
-            zeilen.append(eintrag)
-    return pd.DataFrame(zeilen)
+    zeit = je_zeit.index.to_numpy(dtype=float)
+    c, d1, d2 = (je_zeit[k].to_numpy(dtype=float) for k in (0, 1, 2))
+    n = (c + d1 + d2)[::-1].cumsum()[::-1]                 # persons with time ≥ t
+    s_nach = np.cumprod(1.0 - (d1 + d2) / n)               # S(t)
+    s_vor = np.r_[1.0, s_nach[:-1]]                        # S(t−)
+    f1 = np.cumsum(s_vor * d1 / n)
+    out = pd.DataFrame({"tage": zeit, "unter_risiko": n, "vermittelt": d1,
+                        "konkurrierend": d2, "zensiert": c, "ueberleben": s_nach,
+                        "inzidenz": f1})
+    if len(out) == 0 or zeit[0] > 0:                       # the curve starts at (0, 0)
+        start = pd.DataFrame({"tage": [0.0], "unter_risiko": [n[0] if len(n) else 0.0],
+                              "vermittelt": [0.0], "konkurrierend": [0.0], "zensiert": [0.0],
+                              "ueberleben": [1.0], "inzidenz": [0.0]})
+        out = pd.concat([start, out], ignore_index=True)
+    return out
 
 
 def inzidenz_bei(kurve: pd.DataFrame, t: float) -> float:
@@ -182,7 +179,8 @@ def kohorten(df: pd.DataFrame, einheit: str = "jahr",
         k.insert(0, "kohorte", name)
         kurven.append(k[["kohorte", "tage", "inzidenz", "unter_risiko"]])
         stand = pd.Timestamp(teil["datenstand"].iloc[0])
-        beobachtet = (stand - pd.Timestamp(teil["letzter_eintritt"].max())).days
+        beobachtet = 0 if pd.isna(stand) else max(
+            0, (stand - pd.Timestamp(teil["letzter_eintritt"].max())).days)
         zeile = {"kohorte": name, "eintritte": int(teil["anzahl"].sum()),
                  "beobachtet_tage": int(beobachtet)}
         for h in horizonte:

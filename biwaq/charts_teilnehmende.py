@@ -210,8 +210,12 @@ def inzidenz_chart(kurven: pd.DataFrame) -> go.Figure:
                                       "(noch %{customdata:.0f} unter Beobachtung)<extra>"
                                       + f"Eintritt {name}</extra>")
     fig.update_layout(xaxis_title="Tage seit Eintritt", yaxis_title="Vermittelt (kumulativ)",
-                      yaxis_ticksuffix=" %")
-    return german_layout(fig, "Zeit bis zur Vermittlung je Eintrittskohorte")
+                      yaxis_ticksuffix=" %", height=480)
+    german_layout(fig, "Zeit bis zur Vermittlung je Eintrittskohorte")
+    # up to 13 quarterly cohorts: a legend on the right, in cohort order, never over the title
+    fig.update_layout(legend=dict(orientation="v", x=1.01, y=1, yanchor="top",
+                                  title_text="Kohorte"))
+    return fig
 
 
 def arten_chart(df: pd.DataFrame, reihenfolge: tuple[str, ...]) -> go.Figure:

@@ -112,11 +112,13 @@ def test_vermittlung_page_follows_filters(demo_env):
     at.selectbox(key="funnel_dim").set_value("geschlecht").run()
     trichter = at.dataframe[0].value
     assert set(trichter["Gruppe"]) == {"Alle Teilnehmenden", "weiblich", "männlich", "divers"}
-    at.radio(key="funnel_kohorte").set_value("quartal").run()
+    kohorten_tabelle = lambda: next(d.value for d in at.dataframe
+                                    if {"Kohorte (Eintritt)", "Eintritte"} <= set(d.value.columns))
+    assert kohorten_tabelle()["Kohorte (Eintritt)"].iloc[0] == "2015 Q4"   # default: quarters
+    at.radio(key="funnel_kohorte").set_value("jahr").run()
     assert not at.exception
-    kohorten = next(d.value for d in at.dataframe if "Kohorte (Eintritt)" in d.value.columns
-                    and "Eintritte" in d.value.columns)
-    assert kohorten["Kohorte (Eintritt)"].iloc[0] == "2015 Q4"
+    kohorten = kohorten_tabelle()
+    assert kohorten["Kohorte (Eintritt)"].tolist() == ["2015", "2016", "2017", "2018"]
     assert kohorten["Eintritte"].sum() == sql(
         demo_env, "select count(*) from teilnehmende where eintritt between $a and $b "
                   "and traeger = 'Euratibor'", a=START, b=ENDE)

@@ -99,7 +99,7 @@ st.markdown(
     "wenn sie spätestens 28 Tage nach dem Austritt beginnt. Die Tabelle darunter vergleicht "
     "Kohorten nur zu Zeitpunkten, die **alle** ihre Mitglieder erreicht haben – dort ist der "
     "Wert der einfache Anteil und zwischen Kohorten vergleichbar; sonst steht „–“.")
-einheit = st.radio("Kohorten", ["jahr", "quartal"], horizontal=True, key="funnel_kohorte",
+einheit = st.radio("Kohorten", ["quartal", "jahr"], horizontal=True, key="funnel_kohorte",
                    format_func={"jahr": "Eintrittsjahr", "quartal": "Eintrittsquartal"}.get)
 verweil = ui.query("vermittlung_verweildauer", **params)
 if verweil.empty:
