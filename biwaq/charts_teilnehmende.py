@@ -6,7 +6,7 @@ import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 from plotly.subplots import make_subplots
 
-from biwaq.analytics import ALLE, STUFEN
+from biwaq.analytics import ALLE, REICHWEITE_DIMENSIONEN, STUFEN
 from biwaq.charts import FARBEN, O, SEQUENZ, german_layout
 
 KENNZAHL_TITEL = {"teilnehmende": "Erreichte Personen", "eintritte": "Eintritte"}
@@ -53,7 +53,8 @@ def reichweite_chart(df: pd.DataFrame, dim: str, mass: str = "erreicht") -> go.F
             fig.add_bar(x=teil["Auspraegung"], y=teil[mass], name=name, marker_color=farbe,
                         hovertemplate=hover)
     fig.update_layout(barmode="group", xaxis_title=None, yaxis_title="Personen")
-    return german_layout(fig, f"{titel_mass} je Zielgruppe")
+    nach = REICHWEITE_DIMENSIONEN.get(dim, dim)
+    return german_layout(fig, f"{titel_mass} je Zielgruppe nach {nach}")
 
 
 def ziele_chart(df: pd.DataFrame) -> go.Figure:

@@ -305,3 +305,20 @@ def test_esf_in_browser(demo_server, page):
                                  "and $b", a=START, b=ENDE)
     assert balken["x"][i] == pytest.approx(round(frauen / gesamt * 100, 1))
     _shot(page, "esf_indikatoren")
+
+
+def test_reach_figure_per_dimension():
+    roh = pd.DataFrame({"gruppe": ["alle", "alle", "55plus"],
+                        "auspraegung": ["2016 Q1", "2016 Q3", "2016 Q1"],
+                        "erreicht": [5, 2, 1], "eingetreten": [4, 2, 1]})
+    reich = an.reichweite_tabelle(roh, "quartal", D(2016, 1, 1), D(2016, 9, 30))
+    fig = ct.reichweite_chart(reich, "quartal", "eingetreten")
+    alle = next(t for t in fig.data if t.name == "Alle Teilnehmenden")
+    assert alle.type == "scatter"                                   # a line over time
+    assert list(alle.x) == ["2016 Q1", "2016 Q2", "2016 Q3"] and list(alle.y) == [4, 0, 2]
+    assert fig.layout.title.text == "Eintritte je Zielgruppe nach Quartal"
+    gesamt = ct.reichweite_chart(an.reichweite_tabelle(
+        roh.assign(auspraegung="Gesamt").groupby(["gruppe", "auspraegung"], as_index=False)
+        .sum(), "gesamt"), "gesamt")
+    assert [t.name for t in gesamt.data] == ["Erreicht (Erstkontakt)", "Eingetreten (Eintritt)"]
+    assert list(gesamt.data[0].y)[:2] == [7, 0]                     # alle, Alleinerziehende

@@ -125,7 +125,7 @@ else:
         "Anteil Teilnehmende (%)": (rep["anteil_teilnehmende"] * 100).round(1),
         "Anteil Bevölkerung (%)": (rep["anteil_bevoelkerung"] * 100).round(1)})
     ui.chart_block(ct.repraesentation_chart(rep), tabelle,
-                   "Migrationshintergrund Teilnehmende und Bevoelkerung", key="reach_rep",
+                   "Migrationshintergrund Teilnehmende und Bevölkerung", key="reach_rep",
                    filt=filt)
     if filt.zielgruppe:
         st.caption(f"Der Zielgruppenfilter gilt auch hier: Anteil unter den erreichten "
