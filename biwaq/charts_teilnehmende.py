@@ -161,8 +161,8 @@ def trichter_chart(df: pd.DataFrame, ansicht: str = "anteil") -> go.Figure:
     for key, name, farbe in _gruppen(df):
         teil = df[df["gruppe"] == key]
         y = teil["quote_erstkontakt"] * 100 if ansicht == "anteil" else teil["personen"]
-        hover = [f"{s}: {p} Personen" + (f", Übergang {q * 100:.0f} % von der Vorstufe".replace(".", ",")
-                                         if pd.notna(q) else "")
+        hover = [f"{s}: {p} Personen"
+                 + (f", Übergang {q * 100:.0f} % von der Vorstufe" if pd.notna(q) else "")
                  for s, p, q in zip(teil["stufe"], teil["personen"], teil["quote_vorstufe"])]
         fig.add_bar(x=teil["stufe"], y=y, name=name, marker_color=farbe, hovertext=hover,
                     hovertemplate="%{hovertext}<extra>" + name + "</extra>")

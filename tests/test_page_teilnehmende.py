@@ -247,7 +247,8 @@ def test_esf_figure_and_placements_figure():
 # The data Plotly drew (_fullData: binary-encoded arrays decoded; typed arrays made plain
 # lists), per chart on the page.
 PLOTS = """() => Array.from(document.querySelectorAll('.js-plotly-plot')).map(
-    d => d._fullData.map(t => ({name: t.name, x: Array.from(t.x || []), y: Array.from(t.y || [])})))"""
+    d => d._fullData.map(t => ({name: t.name, x: Array.from(t.x || []),
+                                 y: Array.from(t.y || [])})))"""
 
 
 def _open(page, server, url: str):

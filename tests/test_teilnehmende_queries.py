@@ -19,21 +19,24 @@ D = dt.date
 # Defaults (tests/conftest.py): Magdeburger Allee, Ilversgehofen, KIK, w, born 1980, in no
 # group, Jobcenter. Age = year of entry (else of first contact) − birth year.
 #
-#  id   sex born  age band       groups                       contact     entry       exit (reason)
-#  P01  w   1985  31  30 bis 44  alleinerz., migration         2016-01-10  2016-01-20  2016-09-30 Arbeitsaufn.
-#  P02  m   1958  58  55+        55plus, langzeitarbeitslos    2016-02-01  2016-02-15  2016-12-31 Maßnahmeende
-#  P03  m   1995  21  unter 30   migration, schutzsuchend      2016-03-01  2016-03-10  2017-03-10 Maßnahmeende
+#  id   sex born age band      groups                     contact    entry      exit (reason)
+#  P01  w   1985 31 30 bis 44  alleinerz., migration      2016-01-10 2016-01-20 2016-09-30 Arbeitsa.
+#  P02  m   1958 58 55+        55plus, langzeitarbeitslos 2016-02-01 2016-02-15 2016-12-31 Maßnahme.
+#  P03  m   1995 21 unter 30   migration, schutzsuchend   2016-03-01 2016-03-10 2017-03-10 Maßnahme.
 #       (Süd-Ost, Herrenberg, Euratibor, Aufsuchende Arbeit)
-#  P04  w   1980  36  30 bis 44  langzeitarbeitslos            2016-04-01  2016-04-05  2017-04-05 Sonstiges
-#  P05  w   1990  26  unter 30   alleinerz., langzeitarb.      2016-05-02  –           –   (no district, KONTAKT-Laden)
-#  P06  d   1955  62  55+        55plus, migration             2017-01-09  2017-01-16  –   (Süd-Ost, Wiesenhügel, Bürgerpate)
-#  P07  m   1970  47  45 bis 54  langzeitarbeitslos            2017-02-01  2017-02-06  2017-08-31 Ausbildung
-#  P08  m   1996  21  unter 30   –                             2017-06-01  2017-06-01  2017-12-01 Abbruch
-#  P09  w   1988  30  30 bis 44  migration, langzeitarb.       2018-03-01  2018-03-05  2018-10-31 Arbeitsaufn.
+#  P04  w   1980 36 30 bis 44  langzeitarbeitslos         2016-04-01 2016-04-05 2017-04-05 Sonstiges
+#  P05  w   1990 26 unter 30   alleinerz., langzeitarb.   2016-05-02 –          –
+#       (no district, KONTAKT-Laden)
+#  P06  d   1955 62 55+        55plus, migration          2017-01-09 2017-01-16 –
+#       (Süd-Ost, Wiesenhügel, Bürgerpate)
+#  P07  m   1970 47 45 bis 54  langzeitarbeitslos         2017-02-01 2017-02-06 2017-08-31 Ausbildung
+#  P08  m   1996 21 unter 30   –                          2017-06-01 2017-06-01 2017-12-01 Abbruch
+#  P09  w   1988 30 30 bis 44  migration, langzeitarb.    2018-03-01 2018-03-05 2018-10-31 Arbeitsa.
 #       (Euratibor)
-#  P10  w   1960  58  55+        55plus                        2018-07-02  2018-07-09  –
-#  P11  m   1980  35  30 bis 44  –                             2015-09-01  2015-10-05  2016-03-31 Weiterbildung
-#  P12  w   1980  38  30 bis 44  alleinerziehend               2018-12-31  –           –   (Süd-Ost, Melchendorf, KONTAKT-Laden)
+#  P10  w   1960 58 55+        55plus                     2018-07-02 2018-07-09 –
+#  P11  m   1980 35 30 bis 44  –                          2015-09-01 2015-10-05 2016-03-31 Weiterb.
+#  P12  w   1980 38 30 bis 44  alleinerziehend            2018-12-31 –          –
+#       (Süd-Ost, Melchendorf, KONTAKT-Laden)
 #
 # Activities: P01 Coaching 2016-02-01, Praktikum 2016-05-02; P02 Case Management 2016-03-01,
 # Schnuppertag 2016-06-01; P03 Coaching 2016-04-01, Schnuppertag 2016-06-01; P04 Coaching
