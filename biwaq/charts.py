@@ -57,3 +57,19 @@ def trend_chart(df: pd.DataFrame) -> go.Figure:
                     hovertemplate="%{x}: %{y} " + name + "<extra></extra>")
     fig.update_layout(barmode="group", xaxis_title="Quartal", yaxis_title="Personen")
     return german_layout(fig, "Eintritte und Vermittlungen je Quartal")
+
+
+# --- Participant analytics (issue 3): access routes, age bands, placement types, exit reasons.
+# Added with setdefault, so no colour defined above changes.
+for _name, _farbe in {
+    "Jobcenter": O["blau"], "Aufsuchende Arbeit": O["zinnober"], "KONTAKT-Laden": O["gruen"],
+    "Bürgerpate": O["purpur"], "Eigeninitiative": O["himmelblau"], "Sonstiges": O["grau"],
+    "unter 30": O["himmelblau"], "30 bis 44": O["gruen"], "45 bis 54": O["orange"],
+    "55 und älter": O["blau"],
+    "SV-pflichtig Vollzeit": O["blau"], "SV-pflichtig Teilzeit": O["himmelblau"],
+    "Ausbildung": O["gruen"], "Geringfügig": O["gelb"], "Selbstständig": O["purpur"],
+    "Arbeitsaufnahme": O["blau"], "Weiterbildung": O["himmelblau"], "Abbruch": O["zinnober"],
+    "Maßnahmeende": O["orange"], "Umzug": O["gelb"], "ohne Angabe": "#DDDDDD",
+    "Erreicht": O["himmelblau"], "Teilnehmende": O["orange"], "Bevölkerung": O["grau"],
+}.items():
+    FARBEN.setdefault(_name, _farbe)

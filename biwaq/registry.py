@@ -27,3 +27,14 @@ SECTIONS = ("Überblick", "Teilnehmende", "Lokale Ökonomie", "Öffentlich", "Da
 
 def pages_for(role: str) -> list[PageSpec]:
     return [p for p in PAGES if role in p.roles]
+
+
+# Participant analytics (issue 3)
+PAGES += (
+    PageSpec("pages/teilnehmende/zielgruppen.py", "Zielgruppen", "Teilnehmende", "zielgruppen",
+             ":material/groups:", ("steuerung",)),
+    PageSpec("pages/teilnehmende/vermittlung.py", "Vermittlung", "Teilnehmende", "vermittlung",
+             ":material/work:", ("steuerung",)),
+    PageSpec("pages/teilnehmende/esf_indikatoren.py", "ESF+-Indikatoren", "Teilnehmende",
+             "esf-indikatoren", ":material/table_chart:", ("steuerung",)),
+)

@@ -12,6 +12,8 @@ D = dt.date
 
 # Example values for parameters that are not shared filters (extend when adding queries).
 EXAMPLE_PARAMS: dict = {}
+# issue 3 (participant analytics): breakdown dimension, start of every target period
+EXAMPLE_PARAMS.update(dim="zielgruppe", laufzeit_start=D(2015, 10, 1))
 
 
 def test_every_query_has_header_and_runs(db_factory):

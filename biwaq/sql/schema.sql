@@ -178,3 +178,37 @@ final as (
     from base
 )
 select * from final;
+
+-- One row per person: mart_teilnehmende's columns plus the dates at which the person reached
+-- each stage of the placement funnel (issue 3), and the data stand from _meta.
+-- aktiv begleitet = first Coaching or Case Management (contract.BEGLEITUNG);
+-- Praxiserfahrung = first Schnuppertag, Betriebsbesichtigung or Praktikum (contract.PRAXIS);
+-- vermittelt_am = start of the first placement (any type, training included);
+-- verbleib_6m_ja = some placement of the person was still in work after six months.
+create or replace view mart_tn_verlauf as
+with akt as (
+    select tn_id,
+           min(datum) filter (where art in ('Coaching', 'Case Management')) as begleitet_am,
+           min(datum) filter (where art in ('Schnuppertag', 'Betriebsbesichtigung',
+                                            'Praktikum')) as praxis_am
+    from stg_aktivitaeten
+    group by tn_id
+),
+verm as (
+    select tn_id, min(beginn) as vermittelt_am,
+           bool_or(coalesce(verbleib_6m = 'ja', false)) as verbleib_6m_ja
+    from stg_vermittlungen
+    group by tn_id
+),
+stand as (
+    select max(try_cast(wert as date)) as datenstand from _meta where schluessel = 'datenstand'
+),
+final as (
+    select t.*, a.begleitet_am, a.praxis_am, v.vermittelt_am,
+           coalesce(v.verbleib_6m_ja, false) as verbleib_6m_ja, s.datenstand
+    from mart_teilnehmende t
+    left join akt a using (tn_id)
+    left join verm v using (tn_id)
+    cross join stand s
+)
+select * from final;

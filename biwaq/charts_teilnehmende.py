@@ -1,0 +1,255 @@
+"""Plotly figures of the participant pages (Zielgruppen, Vermittlung), in the shared colours."""
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.colors import sample_colorscale
+from plotly.subplots import make_subplots
+
+from biwaq.analytics import ALLE, REICHWEITE_DIMENSIONEN, STUFEN
+from biwaq.charts import FARBEN, O, SEQUENZ, german_layout
+
+KENNZAHL_TITEL = {"teilnehmende": "Erreichte Personen", "eintritte": "Eintritte"}
+
+
+def gruppen_farbe(schluessel, name: str, i: int = 0) -> str:
+    """The shared colour of a group: by its key ('55plus', 'KIK', 'w'), else by its name."""
+    if isinstance(schluessel, str) and schluessel in FARBEN:
+        return FARBEN[schluessel]
+    return FARBEN.get(name, SEQUENZ[i % len(SEQUENZ)])
+
+
+def _gruppen(df: pd.DataFrame):
+    """(key, German name, colour) for each group of a frame from analytics.sortiert()."""
+    paare = df[["gruppe", "Gruppe"]].drop_duplicates()
+    return [(k, n, gruppen_farbe(k, n, i)) for i, (k, n) in enumerate(paare.itertuples(
+        index=False))]
+
+
+def reichweite_chart(df: pd.DataFrame, dim: str, mass: str = "erreicht") -> go.Figure:
+    """Persons reached / enrolled per target group. `df`: query zielgruppen_reichweite after
+    analytics.sortiert() (columns Gruppe, gruppe, auspraegung, Auspraegung, erreicht, eingetreten).
+
+    dim 'gesamt': both measures side by side per group. Otherwise the chosen measure per value
+    of the dimension, one bar (or, per quarter, one line) per group."""
+    fig = go.Figure()
+    if dim == "gesamt":
+        for spalte, name, farbe_name in (("erreicht", "Erreicht (Erstkontakt)", "Erreicht"),
+                                         ("eingetreten", "Eingetreten (Eintritt)", "Eintritte")):
+            fig.add_bar(x=df["Gruppe"], y=df[spalte], name=name, marker_color=FARBEN[farbe_name],
+                        text=df[spalte], textposition="outside",
+                        hovertemplate="%{x}: %{y} Personen<extra>" + name + "</extra>")
+        fig.update_layout(barmode="group", xaxis_title=None, yaxis_title="Personen")
+        return german_layout(fig, "Erreichte und eingetretene Personen je Zielgruppe")
+    titel_mass = "Erreichte Personen" if mass == "erreicht" else "Eintritte"
+    for key, name, farbe in _gruppen(df):
+        teil = df[df["gruppe"] == key]
+        hover = "%{x}: %{y} Personen<extra>" + name + "</extra>"
+        if dim == "quartal":
+            fig.add_scatter(x=teil["Auspraegung"], y=teil[mass], name=name, mode="lines+markers",
+                            line=dict(color=farbe, width=3 if key == "alle" else 2),
+                            hovertemplate=hover)
+        else:
+            fig.add_bar(x=teil["Auspraegung"], y=teil[mass], name=name, marker_color=farbe,
+                        hovertemplate=hover)
+    fig.update_layout(barmode="group", xaxis_title=None, yaxis_title="Personen")
+    nach = REICHWEITE_DIMENSIONEN.get(dim, dim)
+    return german_layout(fig, f"{titel_mass} je Zielgruppe nach {nach}")
+
+
+def ziele_chart(df: pd.DataFrame) -> go.Figure:
+    """Progress against each target (bar, % of the target) beside the elapsed share of the
+    target period (black mark). `df`: analytics.ziel_status() with columns kennzahl, label,
+    zielgruppe, fortschritt, zeit_anteil, wert, zielwert, status."""
+    kennzahlen = [k for k in KENNZAHL_TITEL if k in set(df["kennzahl"])]
+    fig = make_subplots(rows=1, cols=len(kennzahlen), shared_yaxes=True,
+                        subplot_titles=[KENNZAHL_TITEL[k] for k in kennzahlen],
+                        horizontal_spacing=0.04)
+    labels = list(dict.fromkeys(df["label"]))[::-1]    # first target at the top
+    for c, k in enumerate(kennzahlen, start=1):
+        teil = df[df["kennzahl"] == k]
+        farben = [gruppen_farbe(g, "", 0) if isinstance(g, str) else FARBEN[ALLE]
+                  for g in teil["zielgruppe"]]
+        fig.add_bar(x=teil["fortschritt"] * 100, y=teil["label"], orientation="h",
+                    marker_color=farben, name="Zielerreichung", showlegend=c == 1,
+                    customdata=teil[["wert", "zielwert", "status"]].to_numpy(),
+                    text=[f"{v * 100:.0f} %" for v in teil["fortschritt"]],
+                    textposition="inside", insidetextanchor="start",
+                    hovertemplate="%{y}: %{customdata[0]} von %{customdata[1]} "
+                                  "(%{x:.0f} %) · %{customdata[2]}<extra></extra>",
+                    row=1, col=c)
+        fig.add_scatter(x=teil["zeit_anteil"] * 100, y=teil["label"], mode="markers",
+                        marker=dict(symbol="line-ns", size=22, line=dict(width=3,
+                                                                          color=O["schwarz"])),
+                        name="Zeit verstrichen", showlegend=c == 1,
+                        hovertemplate="%{y}: %{x:.0f} % der Zielperiode verstrichen"
+                                      "<extra></extra>", row=1, col=c)
+        fig.update_xaxes(title_text="% des Ziels", ticksuffix=" %", row=1, col=c,
+                         range=[0, max(110, float((teil["fortschritt"] * 100).max()) + 15)])
+    fig.update_yaxes(categoryorder="array", categoryarray=labels)
+    fig.update_layout(height=max(340, 34 * len(labels) + 170), bargap=0.35)
+    german_layout(fig, "Stand gegenüber den Zielen")
+    # legend below: above the plot it would cover the two subplot titles
+    fig.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.18, x=0),
+                      margin=dict(t=80, b=10))
+    return fig
+
+
+def repraesentation_chart(df: pd.DataFrame) -> go.Figure:
+    """Share with migration background: participants vs population, per district and in total.
+    `df`: analytics.repraesentation()."""
+    teil = df[df["bev_gewicht"].notna() | (df["stadtteil"] == "Insgesamt")]
+    fig = go.Figure()
+    for spalte, name in (("anteil_teilnehmende", "Teilnehmende"),
+                         ("anteil_bevoelkerung", "Bevölkerung")):
+        werte = teil[spalte] * 100
+        fig.add_bar(x=teil["stadtteil"], y=werte, name=name, marker_color=FARBEN[name],
+                    text=[f"{v:.1f} %".replace(".", ",") if pd.notna(v) else "" for v in werte],
+                    textposition="outside",
+                    hovertemplate="%{x}: %{y:.1f} %<extra>" + name + "</extra>")
+    fig.update_layout(barmode="group", yaxis_title="Anteil mit Migrationshintergrund",
+                      yaxis_ticksuffix=" %")
+    return german_layout(fig, "Migrationshintergrund: Teilnehmende und Bevölkerung")
+
+
+def anteile_chart(df: pd.DataFrame, kategorie: str, titel: str,
+                  reihenfolge: tuple[str, ...] = ()) -> go.Figure:
+    """100 % stacked horizontal bars: for each group (row), the split over `kategorie`.
+    `df` has Gruppe, gruppe, the category column and personen."""
+    gesamt = df.groupby("Gruppe", sort=False)["personen"].transform("sum")
+    d = df.assign(anteil=df["personen"] / gesamt * 100)
+    gruppen = list(dict.fromkeys(d["Gruppe"]))
+    kategorien = [k for k in reihenfolge if k in set(d[kategorie])] + sorted(
+        set(d[kategorie]) - set(reihenfolge))
+    fig = go.Figure()
+    for i, k in enumerate(kategorien):
+        teil = d[d[kategorie] == k]
+        fig.add_bar(y=teil["Gruppe"], x=teil["anteil"], name=k, orientation="h",
+                    marker_color=FARBEN.get(k, SEQUENZ[i % len(SEQUENZ)]),
+                    customdata=teil["personen"],
+                    text=[f"{v:.0f} %" if v >= 6 else "" for v in teil["anteil"]],
+                    textposition="inside", insidetextanchor="middle",
+                    hovertemplate="%{y}: %{customdata} Personen (%{x:.1f} %)<extra>" + k
+                                  + "</extra>")
+    fig.update_layout(barmode="stack", xaxis_title="Anteil der Personen", xaxis_ticksuffix=" %",
+                      xaxis_range=[0, 100], height=max(300, 48 * len(gruppen) + 150),
+                      legend_traceorder="normal")
+    fig.update_yaxes(categoryorder="array", categoryarray=gruppen[::-1])
+    return german_layout(fig, titel)
+
+
+def kombinationen_chart(matrix: pd.DataFrame) -> go.Figure:
+    """Heat map of persons in both groups of a pair (diagonal: group size). `matrix` is a
+    square frame of counts with German group names as index and columns."""
+    z = matrix.to_numpy()
+    fig = go.Figure(go.Heatmap(
+        z=z, x=list(matrix.columns), y=list(matrix.index), text=z, texttemplate="%{text}",
+        colorscale=[[0, "#FFFFFF"], [1, O["blau"]]], showscale=True,
+        colorbar=dict(title="Personen"),
+        hovertemplate="%{y} und %{x}: %{z} Personen<extra></extra>"))
+    fig.update_yaxes(autorange="reversed")
+    fig.update_layout(height=460)
+    return german_layout(fig, "Kombinationen der Zielgruppen")
+
+
+def trichter_chart(df: pd.DataFrame, ansicht: str = "anteil") -> go.Figure:
+    """The funnel of every group in one figure: grouped bars per stage, one colour per group.
+    `df`: analytics.trichter_lang() after sortiert(); ansicht 'anteil' (share of first contact)
+    or 'anzahl' (persons)."""
+    fig = go.Figure()
+    stufen = [name for _, name in STUFEN]
+    for key, name, farbe in _gruppen(df):
+        teil = df[df["gruppe"] == key]
+        y = teil["quote_erstkontakt"] * 100 if ansicht == "anteil" else teil["personen"]
+        hover = [f"{s}: {p} Personen"
+                 + (f", Übergang {q * 100:.0f} % von der Vorstufe" if pd.notna(q) else "")
+                 for s, p, q in zip(teil["stufe"], teil["personen"], teil["quote_vorstufe"])]
+        fig.add_bar(x=teil["stufe"], y=y, name=name, marker_color=farbe, hovertext=hover,
+                    hovertemplate="%{hovertext}<extra>" + name + "</extra>")
+    fig.update_xaxes(categoryorder="array", categoryarray=stufen)
+    if ansicht == "anteil":
+        fig.update_layout(yaxis_title="Anteil der Erstkontakte", yaxis_ticksuffix=" %",
+                          yaxis_range=[0, 105])
+    else:
+        fig.update_layout(yaxis_title="Personen")
+    fig.update_layout(barmode="group", xaxis_title=None)
+    return german_layout(fig, "Vom Erstkontakt zum Verbleib")
+
+
+def stufenzeiten_chart(df: pd.DataFrame) -> go.Figure:
+    """Median days between stages, grouped bars per step, one colour per group.
+    `df`: query vermittlung_stufenzeiten after sortiert(), with a column Schritt."""
+    fig = go.Figure()
+    for key, name, farbe in _gruppen(df):
+        teil = df[df["gruppe"] == key]
+        fig.add_bar(x=teil["Schritt"], y=teil["median_tage"], name=name, marker_color=farbe,
+                    customdata=teil["personen"],
+                    hovertemplate="%{x}: Median %{y:.0f} Tage (%{customdata} Personen)"
+                                  "<extra>" + name + "</extra>")
+    fig.update_layout(barmode="group", xaxis_title=None, yaxis_title="Tage (Median)")
+    return german_layout(fig, "Zeit zwischen den Stufen")
+
+
+def kohorten_farben(n: int) -> list[str]:
+    """n colours from Viridis (ordered dark → light, readable with colour-blindness)."""
+    if n <= 1:
+        return [O["blau"]] * n
+    return sample_colorscale("Viridis", [i / (n - 1) * 0.9 for i in range(n)])
+
+
+def inzidenz_chart(kurven: pd.DataFrame) -> go.Figure:
+    """Cumulative incidence of placement by days since entry, one step line per cohort.
+    `kurven`: analytics.kohorten().kurven."""
+    fig = go.Figure()
+    namen = list(dict.fromkeys(kurven["kohorte"]))
+    for name, farbe in zip(namen, kohorten_farben(len(namen))):
+        teil = kurven[kurven["kohorte"] == name]
+        fig.add_scatter(x=teil["tage"], y=teil["inzidenz"] * 100, name=f"Eintritt {name}",
+                        mode="lines", line=dict(shape="hv", color=farbe, width=2),
+                        customdata=teil["unter_risiko"],
+                        hovertemplate="Tag %{x}: %{y:.1f} % vermittelt "
+                                      "(noch %{customdata:.0f} unter Beobachtung)<extra>"
+                                      + f"Eintritt {name}</extra>")
+    fig.update_layout(xaxis_title="Tage seit Eintritt", yaxis_title="Vermittelt (kumulativ)",
+                      yaxis_ticksuffix=" %", height=480)
+    german_layout(fig, "Zeit bis zur Vermittlung je Eintrittskohorte")
+    # up to 13 quarterly cohorts: a legend on the right, in cohort order, never over the title
+    fig.update_layout(legend=dict(orientation="v", x=1.01, y=1, yanchor="top",
+                                  title_text="Kohorte"))
+    return fig
+
+
+def arten_chart(df: pd.DataFrame, reihenfolge: tuple[str, ...]) -> go.Figure:
+    """Placements per sector (rows, largest at the top), stacked by type.
+    `df`: query vermittlung_arten (art, branche, lokal, vermittlungen)."""
+    je = df.groupby(["branche", "art"], as_index=False)["vermittlungen"].sum()
+    summe = je.groupby("branche")["vermittlungen"].sum().sort_values()
+    fig = go.Figure()
+    for i, art in enumerate([a for a in reihenfolge if a in set(je["art"])]):
+        teil = je[je["art"] == art]
+        fig.add_bar(y=teil["branche"], x=teil["vermittlungen"], name=art, orientation="h",
+                    marker_color=FARBEN.get(art, SEQUENZ[i % len(SEQUENZ)]),
+                    hovertemplate="%{y}: %{x} Vermittlungen<extra>" + art + "</extra>")
+    fig.update_yaxes(categoryorder="array", categoryarray=list(summe.index))
+    fig.update_layout(barmode="stack", xaxis_title="Vermittlungen",
+                      height=max(320, 40 * len(summe) + 150), legend_traceorder="normal")
+    return german_layout(fig, "Vermittlungen nach Branche und Art")
+
+
+def esf_chart(tabelle: pd.DataFrame) -> go.Figure:
+    """Share of each recorded ESF+ indicator in its base (bars), one colour per area.
+    `tabelle`: analytics.esf_tabelle() without the rows that are the bases themselves."""
+    fig = go.Figure()
+    for bereich, farbe in zip(list(dict.fromkeys(tabelle["Bereich"])), (O["blau"], O["gruen"])):
+        teil = tabelle[tabelle["Bereich"] == bereich]
+        fig.add_bar(y=teil["Indikator"], x=teil["Anteil (%)"].astype(float), orientation="h",
+                    name=bereich, marker_color=farbe,
+                    customdata=teil[["Anzahl", "Bezugsgröße"]].astype(float).to_numpy(),
+                    text=[f"{v:.1f} %".replace(".", ",") for v in teil["Anteil (%)"]],
+                    textposition="outside", cliponaxis=False,
+                    hovertemplate="%{y}: %{customdata[0]:.0f} von %{customdata[1]:.0f} "
+                                  "(%{x:.1f} %)<extra></extra>")
+    fig.update_yaxes(categoryorder="array", categoryarray=list(tabelle["Indikator"])[::-1])
+    fig.update_layout(xaxis_title="Anteil an der Bezugsgröße", xaxis_ticksuffix=" %",
+                      xaxis_range=[0, 110], height=max(320, 30 * len(tabelle) + 150))
+    return german_layout(fig, "ESF+-Indikatoren: Anteile")

@@ -1,0 +1,54 @@
+"""ESF+-Indikatoren: the participant indicators the funder asks for, each with its definition."""
+import streamlit as st
+
+from biwaq import analytics as an
+from biwaq import charts_teilnehmende as ct
+from biwaq import ui
+
+filt = ui.page_header(
+    "ESF+-Indikatoren",
+    "Die gemeinsamen Teilnehmendenindikatoren des Europäischen Sozialfonds Plus: Merkmale bei "
+    "Eintritt und Ergebnisse bei Austritt. Jede Zeile sagt in der Spalte **Definition**, wie "
+    "sie gezählt wird; Indikatoren, die der Datenvertrag nicht erfasst, bleiben leer und "
+    "sagen warum.")
+
+with st.expander("Wie wird gezählt?"):
+    st.markdown(
+        "- **Merkmale** (obere Zeilen): Personen mit **Eintritt im Zeitraum**; Bezugsgröße "
+        "sind alle Eintritte im Zeitraum.\n"
+        "- **Ergebnisse** (untere Zeilen): Personen mit **Austritt im Zeitraum**. „Bei "
+        "Austritt“ heißt: innerhalb von **4 Wochen (28 Tagen) nach dem Austritt** – eine "
+        "Vermittlung, die spätestens am 28. Tag nach dem Austritt beginnt, zählt; eine am 29. "
+        "Tag nicht.\n"
+        "- **Jede Person zählt einmal** (eine Teilnehmenden-Nr.), auch bei mehreren "
+        "Vermittlungen.\n"
+        "- Quartier, Zeitraum, Träger und Zielgruppe aus der Seitenleiste gelten für alle "
+        "Zeilen.")
+
+werte = ui.query("esf_indikatoren", **filt.params())
+tabelle = an.esf_tabelle(werte)
+zahl = werte.set_index("schluessel")["wert"] if len(werte) else {}
+c1, c2 = st.columns(2)
+c1.metric("Teilnehmende (Eintritte im Zeitraum)", ui.fmt_int(zahl.get("teilnehmende", 0)))
+c2.metric("Austritte im Zeitraum", ui.fmt_int(zahl.get("austritte", 0)))
+
+if zahl.get("teilnehmende", 0) == 0 and zahl.get("austritte", 0) == 0:
+    ui.empty_message()
+else:
+    st.caption("Filter: " + filt.beschreibung())
+    for bereich in (an.BEI_EINTRITT, an.BEI_AUSTRITT):
+        st.markdown(f"**{bereich}**")
+        st.table(an.esf_anzeige(tabelle[tabelle["Bereich"] == bereich]).set_index("Indikator"))
+    ui.download_buttons(tabelle, "ESF+-Indikatoren", "esf", filt)
+
+    st.subheader("Anteile im Überblick")
+    erfasst = tabelle[tabelle["Anzahl"].notna()
+                      & ~tabelle["Indikator"].isin(["Teilnehmende insgesamt",
+                                                    "Austritte insgesamt"])
+                      & tabelle["Anteil (%)"].notna()]
+    if erfasst.empty:
+        ui.empty_message()
+    else:
+        ui.chart_block(ct.esf_chart(erfasst), erfasst[["Bereich", "Indikator", "Anzahl",
+                                                       "Bezugsgröße", "Anteil (%)"]],
+                       "ESF+-Indikatoren Anteile", key="esf_anteile", filt=filt)

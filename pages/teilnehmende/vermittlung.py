@@ -1,0 +1,168 @@
+"""Vermittlung: the placement funnel per group, time to placement per entry cohort, placements
+by type and sector, exits by reason."""
+import pandas as pd
+import streamlit as st
+
+from biwaq import analytics as an
+from biwaq import charts_teilnehmende as ct
+from biwaq import ui
+from biwaq.contract import (AUSTRITTSGRUENDE, BEGLEITUNG, PRAXIS, VERMITTLUNGSARTEN,
+                            ZIELGRUPPEN_NAMEN)
+
+filt = ui.page_header(
+    "Vermittlung",
+    "Wie kommen Teilnehmende in Arbeit, und bleiben sie dort? Vom Erstkontakt über Begleitung "
+    "und Praxiserfahrung bis zur Vermittlung und zum Verbleib nach sechs Monaten – für alle "
+    "Teilnehmenden und die Zielgruppen nebeneinander.")
+params = filt.params()
+
+with st.expander("Wie wird gezählt?"):
+    st.markdown(
+        "- **Kohorte**: alle Personen mit **Erstkontakt im gewählten Zeitraum**. Jede Stufe "
+        "zählt, wie viele von ihnen sie bis zum Datenstand erreicht haben – auch wenn das nach "
+        "dem Ende des Zeitraums war.\n"
+        "- **Stufen**: Erstkontakt → Eintritt (formale Aufnahme) → **aktiv begleitet** "
+        f"({' oder '.join(BEGLEITUNG)}) → **Praxiserfahrung** ({', '.join(PRAXIS[:-1])} oder "
+        f"{PRAXIS[-1]}) → **Vermittlung** (Arbeit oder Ausbildung, jede Art) → **Verbleib nach "
+        "6 Monaten** (eine Vermittlung bestand nach sechs Monaten noch).\n"
+        "- Wer eine Stufe überspringt (z. B. Vermittlung ohne Praxiserfahrung), zählt in den "
+        "späteren Stufen trotzdem. Die **Übergangsquote** ist der Anteil der Personen der "
+        "Vorstufe, die auch diese Stufe erreicht haben; wer die Vorstufe übersprungen hat, "
+        "zählt dort nicht mit (daher nie über 100 %).\n"
+        "- Vermittlungen der letzten sechs Monate vor dem Datenstand haben noch keinen Verbleib; "
+        "bei jungen Kohorten ist die letzte Stufe daher niedriger.\n"
+        "- **Zielgruppen überschneiden sich**: Eine Person zählt in jeder ihrer Gruppen und "
+        "einmal bei „Alle Teilnehmenden“.\n"
+        "- Quartier, Zeitraum, Träger und Zielgruppe aus der Seitenleiste gelten für alle "
+        "Zahlen dieser Seite.")
+
+if filt.zielgruppe:
+    st.info(f"Zielgruppenfilter aktiv: Es zählen nur **{ZIELGRUPPEN_NAMEN[filt.zielgruppe]}**; "
+            "die Aufschlüsselung nach Zielgruppen zeigt deren Überschneidung mit den anderen "
+            "Gruppen.", icon=":material/filter_alt:")
+
+# --- Funnel ----------------------------------------------------------------------------------
+st.subheader("Vom Erstkontakt zum Verbleib")
+c1, c2 = st.columns(2)
+dim = c1.selectbox("Gruppen nebeneinander", list(an.DIMENSIONEN),
+                   format_func=an.DIMENSIONEN.get, key="funnel_dim")
+ansicht = c2.radio("Darstellung", ["anteil", "anzahl"], horizontal=True, key="funnel_ansicht",
+                   format_func={"anteil": "Anteil der Erstkontakte",
+                                "anzahl": "Anzahl Personen"}.get)
+dim = an.pruefe_dim(dim, an.DIMENSIONEN)
+trichter = ui.query("vermittlung_trichter", **params, dim=dim)
+if trichter.empty:
+    ui.empty_message()
+else:
+    lang = an.sortiert(an.trichter_lang(trichter), dim)
+    alle = lang[lang["gruppe"] == "alle"].set_index("stufe")["personen"]
+    cols = st.columns(4)
+    for col, stufe, titel in zip(cols, ("Erstkontakt", "Eintritt", "Vermittlung",
+                                        "Verbleib nach 6 Monaten"),
+                                 ("Erstkontakte", "Eingetreten", "Vermittelt",
+                                  "Verbleib nach 6 Monaten")):
+        col.metric(titel, ui.fmt_int(alle[stufe]),
+                   help=None if stufe == "Erstkontakt" else
+                   f"{ui.fmt_pct(an.anteil(alle[stufe], alle['Erstkontakt']))} der Erstkontakte")
+    tabelle = pd.DataFrame({
+        "Gruppe": lang["Gruppe"], "Stufe": lang["stufe"], "Personen": lang["personen"],
+        "Übergangsquote (%)": (lang["quote_vorstufe"] * 100).round(1),
+        "Anteil der Erstkontakte (%)": (lang["quote_erstkontakt"] * 100).round(1)})
+    ui.chart_block(ct.trichter_chart(lang, ansicht), tabelle, "Vermittlungstrichter",
+                   key="funnel_trichter", filt=filt)
+
+# --- Time between stages ---------------------------------------------------------------------
+st.subheader("Zeit zwischen den Stufen")
+st.caption("Median der Tage zwischen zwei Stufen, nur über Personen der Kohorte, die beide "
+           "Stufen erreicht haben. Wer die spätere Stufe noch nicht erreicht hat, fehlt – die "
+           "Werte beschreiben die bisher erfolgreichen Wege, nicht die Wartezeit aller.")
+zeiten = ui.query("vermittlung_stufenzeiten", **params, dim=dim)
+if zeiten.empty:
+    ui.empty_message()
+else:
+    zeiten = an.sortiert(zeiten, dim)
+    zeiten["Schritt"] = zeiten["schritt"].map(an.SCHRITTE)
+    zeiten = zeiten.sort_values(["schritt"], kind="stable")
+    tabelle = pd.DataFrame({"Gruppe": zeiten["Gruppe"], "Schritt": zeiten["Schritt"],
+                            "Personen": zeiten["personen"],
+                            "Median (Tage)": zeiten["median_tage"].round(1)})
+    ui.chart_block(ct.stufenzeiten_chart(zeiten), tabelle, "Zeit zwischen den Stufen",
+                   key="funnel_zeiten", filt=filt)
+
+# --- Time to placement per entry cohort ------------------------------------------------------
+st.subheader("Zeit bis zur Vermittlung je Eintrittskohorte")
+st.markdown(
+    "Jüngere Kohorten hatten weniger Zeit. Die Kurven sind deshalb **kumulative Inzidenzen "
+    "(Aalen–Johansen-Schätzer)**: Wer am Datenstand noch im Projekt ist, zählt nur so lange "
+    "mit, wie er beobachtet wurde (zensiert); ein **Austritt ohne Vermittlung** ist ein "
+    "konkurrierendes Ereignis und zählt nie als Vermittlung. Als Vermittlung zählt die erste, "
+    "wenn sie spätestens 28 Tage nach dem Austritt beginnt. Die Tabelle darunter vergleicht "
+    "Kohorten nur zu Zeitpunkten, die **alle** ihre Mitglieder erreicht haben – dort ist der "
+    "Wert der einfache Anteil und zwischen Kohorten vergleichbar; sonst steht „–“.")
+einheit = st.radio("Kohorten", ["quartal", "jahr"], horizontal=True, key="funnel_kohorte",
+                   format_func={"jahr": "Eintrittsjahr", "quartal": "Eintrittsquartal"}.get)
+verweil = ui.query("vermittlung_verweildauer", **params)
+if verweil.empty:
+    ui.empty_message()
+else:
+    koh = an.kohorten(verweil, einheit)
+    kurve_tab = pd.DataFrame({"Kohorte (Eintritt)": koh.kurven["kohorte"],
+                              "Tage seit Eintritt": koh.kurven["tage"].astype(int),
+                              "Vermittelt kumulativ (%)": (koh.kurven["inzidenz"] * 100).round(1),
+                              "Noch unter Beobachtung": koh.kurven["unter_risiko"].astype(int)})
+    ui.chart_block(ct.inzidenz_chart(koh.kurven), kurve_tab,
+                   "Zeit bis zur Vermittlung je Eintrittskohorte", key="funnel_kurven",
+                   filt=filt)
+    st.markdown("**Vermittelt innerhalb von … Tagen nach Eintritt (nur vollständig beobachtete "
+                "Kohorten)**")
+    vergleich = pd.DataFrame({"Kohorte (Eintritt)": koh.tabelle["kohorte"],
+                              "Eintritte": koh.tabelle["eintritte"],
+                              "Beobachtet mindestens (Tage)": koh.tabelle["beobachtet_tage"]})
+    for h in an.HORIZONTE:
+        vergleich[f"{h} Tage (%)"] = (koh.tabelle[f"inzidenz_{h}"] * 100).round(1)
+    anzeige = vergleich.copy()
+    for h in an.HORIZONTE:
+        anzeige[f"{h} Tage (%)"] = [an.zahl_text(v, 1) for v in vergleich[f"{h} Tage (%)"]]
+    st.dataframe(anzeige, hide_index=True, key="funnel_kohorten_table")
+    ui.download_buttons(vergleich, "Vermittelt nach Tagen je Kohorte", "funnel_kohorten", filt)
+
+# --- Placements by type and sector -----------------------------------------------------------
+st.subheader("Vermittlungen nach Art und Branche")
+st.caption("Vermittlungen mit Beginn im Zeitraum; jede Vermittlung zählt (wer zweimal "
+           "vermittelt wurde, zweimal). **Lokaler Betrieb** = Arbeitgeber ist ein bekannter "
+           "Betrieb der Programmgebiete.")
+arten = ui.query("vermittlung_arten", **params)
+if arten.empty:
+    ui.empty_message()
+else:
+    summe = int(arten["vermittlungen"].sum())
+    lokal = int(arten.loc[arten["lokal"], "vermittlungen"].sum())
+    logistik = int(arten.loc[arten["branche"] == "Logistik", "vermittlungen"].sum())
+    m1, m2, m3 = st.columns(3)
+    m1.metric("Vermittlungen", ui.fmt_int(summe))
+    m2.metric("bei lokalen Betrieben", ui.fmt_int(lokal),
+              help=f"{ui.fmt_pct(an.anteil(lokal, summe))} aller Vermittlungen")
+    m3.metric("in der Logistik", ui.fmt_int(logistik),
+              help=f"{ui.fmt_pct(an.anteil(logistik, summe))} aller Vermittlungen")
+    tabelle = pd.DataFrame({"Art": arten["art"], "Branche": arten["branche"],
+                            "Lokaler Betrieb": arten["lokal"].map({True: "ja", False: "nein"}),
+                            "Vermittlungen": arten["vermittlungen"],
+                            "Personen": arten["personen"]})
+    ui.chart_block(ct.arten_chart(arten, VERMITTLUNGSARTEN), tabelle,
+                   "Vermittlungen nach Branche und Art", key="funnel_arten", filt=filt)
+
+# --- Exits by reason -------------------------------------------------------------------------
+st.subheader("Austritte nach Grund")
+st.caption(f"Personen mit Austritt im Zeitraum, Gruppen wie oben ({an.DIMENSIONEN[dim]}).")
+aus = ui.query("vermittlung_austritte", **params, dim=dim)
+if aus.empty:
+    ui.empty_message()
+else:
+    aus = an.sortiert(aus, dim)
+    summe = aus.groupby("Gruppe", sort=False)["personen"].transform("sum")
+    tabelle = pd.DataFrame({"Gruppe": aus["Gruppe"], "Austrittsgrund": aus["austrittsgrund"],
+                            "Personen": aus["personen"],
+                            "Anteil in der Gruppe (%)": (aus["personen"] / summe * 100).round(1)})
+    ui.chart_block(ct.anteile_chart(aus, "austrittsgrund", "Austritte nach Grund",
+                                    (*AUSTRITTSGRUENDE, an.OHNE_ANGABE)),
+                   tabelle, "Austritte nach Grund", key="funnel_austritte", filt=filt)

@@ -1,0 +1,172 @@
+"""Zielgruppen: whom the project reaches – per group, against targets and the population,
+by access route, and how the groups combine."""
+import pandas as pd
+import streamlit as st
+
+from biwaq import analytics as an
+from biwaq import charts_teilnehmende as ct
+from biwaq import ui
+from biwaq.contract import LAUFZEIT_START, ZIELGRUPPEN_NAMEN, ZUGANGSWEGE
+
+filt = ui.page_header(
+    "Zielgruppen",
+    "Wen erreicht das Projekt – Alleinerziehende, Ältere (55+), Menschen mit "
+    "Migrationshintergrund, Geflüchtete, Langzeitarbeitslose? Im Vergleich mit den Zielen, mit "
+    "der Bevölkerung der Stadtteile und nach Zugangsweg.")
+params = filt.params()
+
+with st.expander("Wie wird gezählt?"):
+    st.markdown(
+        "- **Erreicht**: Erstkontakt im gewählten Zeitraum. **Eingetreten**: formaler Eintritt "
+        "ins Projekt im Zeitraum (der Erstkontakt kann davor liegen).\n"
+        "- **Zielgruppen überschneiden sich**: Eine Person zählt einmal in jeder Gruppe, zu der "
+        "sie gehört (z. B. alleinerziehend *und* langzeitarbeitslos), und einmal in jeder "
+        "Gesamtzahl. Die Gruppen addieren sich deshalb nicht zur Gesamtzahl.\n"
+        "- **Ältere (55+)** und die **Altersgruppen**: Alter bei Eintritt (ohne Eintritt: bei "
+        "Erstkontakt), berechnet als Jahr minus Geburtsjahr – also auf ein Jahr genau, weil "
+        "das Geburtsdatum aus Datenschutzgründen nicht erfasst wird.\n"
+        "- Quartier, Zeitraum und Träger aus der Seitenleiste gelten für alle Zahlen dieser "
+        "Seite. Der **Zielgruppenfilter** beschränkt die gezählten Personen auf diese Gruppe.")
+
+if filt.zielgruppe:
+    name = ZIELGRUPPEN_NAMEN[filt.zielgruppe]
+    st.info(f"Zielgruppenfilter aktiv: Es zählen nur **{name}**. Die Aufschlüsselung nach "
+            f"Zielgruppen zeigt deshalb, wie viele von ihnen zugleich zu den anderen Gruppen "
+            f"gehören (Überschneidung), nicht die anderen Gruppen insgesamt.",
+            icon=":material/filter_alt:")
+
+# --- Reach per group -------------------------------------------------------------------------
+st.subheader("Erreichte und eingetretene Personen")
+c1, c2 = st.columns([1, 1])
+dim = c1.selectbox("Aufschlüsseln nach", list(an.REICHWEITE_DIMENSIONEN),
+                   format_func=an.REICHWEITE_DIMENSIONEN.get, key="reach_dim")
+mass = c2.radio("Zählen", ["erreicht", "eingetreten"], horizontal=True, key="reach_mass",
+                format_func={"erreicht": "Erreicht (Erstkontakt)",
+                             "eingetreten": "Eingetreten (Eintritt)"}.get,
+                disabled=dim == "gesamt",
+                help="Ohne Aufschlüsselung zeigt das Diagramm beides nebeneinander.")
+roh = ui.query("zielgruppen_reichweite", **params,
+               dim=an.pruefe_dim(dim, an.REICHWEITE_DIMENSIONEN))
+reich = an.reichweite_tabelle(roh, dim, filt.von, filt.bis)
+gesamt = reich[reich["gruppe"] == "alle"]
+m1, m2, m3 = st.columns(3)
+m1.metric("Erreichte Personen", ui.fmt_int(gesamt["erreicht"].sum()))
+m2.metric("Eintritte", ui.fmt_int(gesamt["eingetreten"].sum()))
+if not gesamt.empty and gesamt["erreicht"].sum() > 0:
+    je_gruppe = reich[reich["gruppe"] != "alle"].groupby("gruppe")["erreicht"].sum()
+    m3.metric("Summe der fünf Gruppen",
+              ui.fmt_int(je_gruppe.sum()),
+              help="Summe über die fünf Gruppen: größer als die Zahl der Personen, weil "
+                   "viele zu mehreren Gruppen gehören.")
+if reich.empty or (reich["erreicht"].sum() == 0 and reich["eingetreten"].sum() == 0):
+    ui.empty_message()
+else:
+    spalte = an.REICHWEITE_DIMENSIONEN[dim] if dim != "gesamt" else None
+    tabelle = reich.rename(columns={"Auspraegung": spalte or "Auspraegung",
+                                    "erreicht": "Erreicht", "eingetreten": "Eingetreten"})
+    spalten = ["Gruppe", *([spalte] if spalte else []), "Erreicht", "Eingetreten"]
+    ui.chart_block(ct.reichweite_chart(reich, dim, mass), tabelle[spalten],
+                   "Erreichte und eingetretene Personen je Zielgruppe", key="reach_gruppen",
+                   filt=filt)
+
+# --- Targets ---------------------------------------------------------------------------------
+st.subheader("Stand gegenüber den Zielen")
+st.caption(
+    "Die Ziele gelten für die ganze Laufzeit. Gezählt wird daher immer ab Laufzeitbeginn "
+    f"({LAUFZEIT_START.strftime('%d.%m.%Y')}) bis zum Stichtag: Ende des gewählten Zeitraums, "
+    "höchstens Datenstand und Zieldatum – der Beginn des Zeitraums gilt hier nicht. "
+    "**Im Plan** heißt: Der erreichte Anteil des Ziels ist mindestens so groß wie der "
+    "verstrichene Anteil der Zielperiode (schwarze Marke).")
+if filt.traeger:
+    st.info("Die Ziele sind nicht nach Träger vereinbart: Der Zielvergleich erscheint nur, "
+            "wenn in der Seitenleiste alle Träger gewählt sind.", icon=":material/info:")
+else:
+    ziele = ui.query("zielgruppen_ziele", **params, laufzeit_start=LAUFZEIT_START)
+    if ziele.empty:
+        st.info("Für diese Auswahl von Quartier und Zielgruppe ist kein Ziel zu erreichten "
+                "Personen oder Eintritten vereinbart.", icon=":material/info:")
+    else:
+        ziele = an.ziel_status(ziele)
+        ziele["label"] = [an.ziel_label(g, q) for g, q in zip(ziele["zielgruppe"],
+                                                              ziele["quartier"])]
+        hinter = ziele[ziele["status"] == "hinter Plan"]
+        st.metric("Ziele hinter Plan", f"{len(hinter)} von {len(ziele)}")
+        tabelle = pd.DataFrame({
+            "Kennzahl": ziele["kennzahl"].map(ct.KENNZAHL_TITEL),
+            "Zielgruppe · Gebiet": ziele["label"],
+            "Erreicht": ziele["wert"], "Ziel": ziele["zielwert"],
+            "Zieldatum": pd.to_datetime(ziele["bis"]),
+            "Stichtag": pd.to_datetime(ziele["stichtag"]),
+            "Zielerreichung (%)": (ziele["fortschritt"] * 100).round(1),
+            "Zeit verstrichen (%)": (ziele["zeit_anteil"] * 100).round(1),
+            "Status": ziele["status"]})
+        ui.chart_block(ct.ziele_chart(ziele), tabelle, "Stand gegenüber den Zielen",
+                       key="reach_ziele", filt=filt)
+
+# --- Representation --------------------------------------------------------------------------
+st.subheader("Vertretung im Vergleich zur Bevölkerung")
+rep = an.repraesentation(ui.query("zielgruppen_repraesentation", **params))
+if rep["teilnehmende"].iloc[-1] == 0:
+    ui.empty_message()
+else:
+    jahre = rep[["jahr_von", "jahr_bis"]].iloc[-1]
+    jahre_text = (f"{int(jahre.jahr_von)}–{int(jahre.jahr_bis)}" if pd.notna(jahre.jahr_von)
+                  and jahre.jahr_von != jahre.jahr_bis else
+                  f"{int(jahre.jahr_von)}" if pd.notna(jahre.jahr_von) else "–")
+    st.markdown(
+        "Anteil mit **Migrationshintergrund** unter den erreichten Personen neben dem "
+        "Anteil in der Bevölkerung ihrer Stadtteile (Stadtteilstatistik, nach Einwohnerzahl "
+        f"gewichtet, Jahre {jahre_text}). Liegt der Anteil unter den Teilnehmenden niedriger, "
+        "ist die Gruppe unterdurchschnittlich erreicht.")
+    tabelle = pd.DataFrame({
+        "Stadtteil": rep["stadtteil"], "Quartier": rep["quartier"],
+        "Erreichte Personen": rep["teilnehmende"],
+        "davon mit Migrationshintergrund": rep["mit_migration"],
+        "Anteil Teilnehmende (%)": (rep["anteil_teilnehmende"] * 100).round(1),
+        "Anteil Bevölkerung (%)": (rep["anteil_bevoelkerung"] * 100).round(1)})
+    ui.chart_block(ct.repraesentation_chart(rep), tabelle,
+                   "Migrationshintergrund Teilnehmende und Bevölkerung", key="reach_rep",
+                   filt=filt)
+    if filt.zielgruppe:
+        st.caption(f"Der Zielgruppenfilter gilt auch hier: Anteil unter den erreichten "
+                   f"{ZIELGRUPPEN_NAMEN[filt.zielgruppe]}.")
+st.caption(
+    "Für **Alleinerziehende, Ältere (55+), Geflüchtete und Langzeitarbeitslose** enthält die "
+    "Stadtteilstatistik des Datenvertrags keine Bevölkerungszahl. Für diese Gruppen ist ein "
+    "Vergleich mit der Bevölkerung deshalb hier nicht möglich; es werden keine Zahlen "
+    "geschätzt.")
+
+# --- Access routes ---------------------------------------------------------------------------
+st.subheader("Zugangswege")
+st.markdown("Über welchen Weg kamen die erreichten Personen ins Projekt? Grundlage für die "
+            "Entscheidung, wo aufsuchende Arbeit und Stunden im KONTAKT-Laden wirken.")
+zdim = st.selectbox("Zeilen", list(an.DIMENSIONEN), format_func=an.DIMENSIONEN.get,
+                    key="reach_zugang_dim")
+zug = ui.query("zielgruppen_zugangswege", **params, dim=an.pruefe_dim(zdim, an.DIMENSIONEN))
+if zug.empty:
+    ui.empty_message()
+else:
+    zug = an.sortiert(zug, zdim)
+    summe = zug.groupby("Gruppe", sort=False)["personen"].transform("sum")
+    tabelle = pd.DataFrame({"Gruppe": zug["Gruppe"], "Zugangsweg": zug["zugangsweg"],
+                            "Personen": zug["personen"],
+                            "Anteil in der Gruppe (%)": (zug["personen"] / summe * 100).round(1)})
+    ui.chart_block(ct.anteile_chart(zug, "zugangsweg", "Zugangswege je Gruppe", ZUGANGSWEGE),
+                   tabelle, "Zugangswege je Gruppe", key="reach_zugang", filt=filt)
+
+# --- Combinations ----------------------------------------------------------------------------
+st.subheader("Kombinationen der Zielgruppen")
+st.markdown("Wie viele erreichte Personen gehören zu zwei Gruppen zugleich? Auf der Diagonale "
+            "steht die Größe der Gruppe.")
+komb = ui.query("zielgruppen_kombinationen", **params)
+if komb.empty:
+    ui.empty_message()
+else:
+    matrix = an.kombinationsmatrix(komb)
+    lang = matrix.stack().rename("Personen").reset_index()
+    lang.columns = ["Gruppe", "und Gruppe", "Personen"]
+    groesse = lang["Gruppe"].map({n: matrix.loc[n, n] for n in matrix.index})
+    lang["Anteil an der Gruppe (%)"] = [round(p / g * 100, 1) if g else None
+                                        for p, g in zip(lang["Personen"], groesse)]
+    ui.chart_block(ct.kombinationen_chart(matrix), lang, "Kombinationen der Zielgruppen",
+                   key="reach_kombi", filt=filt)

@@ -1,0 +1,51 @@
+-- Median days between the stages of the placement funnel, per group.
+-- Parameters: $quartier, $traeger, $zielgruppe (NULL = all), $von, $bis (period, inclusive);
+--   $dim: 'zielgruppe', 'quartier', 'traeger', 'geschlecht' or 'altersgruppe' (allow-list
+--   in Python).
+-- Grain: one row per gruppe ('alle' or a value of $dim) and schritt (1..5), over the persons
+--   with Erstkontakt in the period who reached both stages of the step (the later one not
+--   before the earlier one); personen = how many, median_tage = their median.
+--   1 Erstkontakt → Eintritt, 2 Eintritt → aktiv begleitet, 3 aktiv begleitet →
+--   Praxiserfahrung, 4 Praxiserfahrung → Vermittlung, 5 Eintritt → Vermittlung.
+with tn as (
+    select *
+    from mart_tn_verlauf
+    where ($quartier is null or quartier = $quartier)
+      and ($traeger is null or traeger = $traeger)
+      and ($zielgruppe is null or list_contains(zielgruppen, $zielgruppe))
+      and erstkontakt between $von and $bis
+),
+gruppen as (
+    select tn_id, 'alle' as gruppe from tn
+    union all
+    select tn_id, unnest(zielgruppen) from tn where $dim = 'zielgruppe'
+    union all
+    select tn_id, case $dim
+                      when 'quartier' then quartier
+                      when 'traeger' then traeger
+                      when 'geschlecht' then geschlecht
+                      when 'altersgruppe' then altersgruppe
+                  end
+    from tn
+    where $dim in ('quartier', 'traeger', 'geschlecht', 'altersgruppe')
+),
+schritte as (
+    select tn_id, 1 as schritt, eintritt - erstkontakt as tage from tn
+    union all
+    select tn_id, 2, begleitet_am - eintritt from tn
+    union all
+    select tn_id, 3, praxis_am - begleitet_am from tn
+    union all
+    select tn_id, 4, vermittelt_am - praxis_am from tn
+    union all
+    select tn_id, 5, vermittelt_am - eintritt from tn
+),
+final as (
+    select g.gruppe, s.schritt, count(*) as personen, median(s.tage) as median_tage
+    from schritte s
+    join gruppen g using (tn_id)
+    where s.tage >= 0
+    group by all
+    order by all
+)
+select * from final
