@@ -54,7 +54,7 @@ def ausschnitt(lon_min: float, lat_min: float, lon_max: float, lat_max: float,
     z_lat = math.log2(hoehe_px * 2 * math.pi / (d_y * 512))
     mitte_y = (y(lat_max) + y(lat_min)) / 2
     mitte_lat = math.degrees(2 * math.atan(math.exp(mitte_y)) - math.pi / 2)
-    return {"lat": mitte_lat, "lon": (lon_min + lon_max) / 2}, min(z_lon, z_lat) - 0.25
+    return {"lat": mitte_lat, "lon": (lon_min + lon_max) / 2}, min(z_lon, z_lat) - 0.15
 
 
 def leerstand_karte(objekte: pd.DataFrame, umrisse: gpd.GeoDataFrame | None,
@@ -107,7 +107,7 @@ def leerstand_karte(objekte: pd.DataFrame, umrisse: gpd.GeoDataFrame | None,
         height=hoehe, margin=dict(l=0, r=0, t=0, b=0), uirevision="leerstand_karte",
         map=dict(style=HINTERGRUENDE.get(hintergrund, "white-bg"), center=mitte, zoom=zoom),
         legend=dict(orientation="v", yanchor="top", y=0.99, xanchor="left", x=0.01,
-                    bgcolor="rgba(255,255,255,0.85)", title_text="Status"))
+                    bgcolor="rgba(255,255,255,0.85)"))
     return fig
 
 
@@ -147,7 +147,7 @@ def betriebe_chart(tab: pd.DataFrame, dim_label: str) -> go.Figure:
         fig.add_bar(x=x, y=tab[gruppe], name=gruppe, marker_color=farbe(gruppe),
                     hovertemplate="%{x}: %{y} " + gruppe + "<extra></extra>")
     fig.update_layout(barmode="stack", xaxis_title=dim_label, yaxis_title="Betriebe",
-                      xaxis_type="category")
+                      xaxis_type="category", legend_traceorder="normal")
     return german_layout(fig, f"Beratene Betriebe nach {dim_label}")
 
 
@@ -157,7 +157,8 @@ def beratungen_chart(tab: pd.DataFrame, nach: str) -> go.Figure:
     for i, col in enumerate(c for c in tab.columns if c != "Quartal"):
         fig.add_bar(x=tab["Quartal"], y=tab[col], name=col, marker_color=farbe(col, i),
                     hovertemplate="%{x}: %{y} × " + col + "<extra></extra>")
-    fig.update_layout(barmode="stack", xaxis_title="Quartal", yaxis_title="Beratungen")
+    fig.update_layout(barmode="stack", xaxis_title="Quartal", yaxis_title="Beratungen",
+                      legend_traceorder="normal")
     return german_layout(fig, "Beratungen je Quartal nach "
                          + ("Format" if nach == "format" else "Thema"))
 
@@ -198,7 +199,8 @@ def ueberleben_chart(u: Ueberleben, max_monate: float = 60) -> go.Figure:
     fig.update_yaxes(range=[0, 1.03], tickformat=".0%", row=1, col=1,
                      title_text="Anteil noch aktiv")
     german_layout(fig, "Stabilisierung: Anteil der Betriebe, die noch aktiv sind")
-    fig.update_layout(height=460, margin=dict(t=110))
+    fig.update_layout(height=500, margin=dict(t=90, b=20),
+                      legend=dict(orientation="h", yanchor="top", y=-0.18, x=0))
     return fig
 
 
@@ -226,8 +228,10 @@ def beschaeftigte_chart(tab: pd.DataFrame) -> go.Figure:
                     marker_color=farbe(gruppe),
                     hovertemplate="%{y}: %{x} Beschäftigte (" + gruppe + ")<extra></extra>")
     fig.update_layout(barmode="stack", xaxis_title="Beschäftigte (aktueller Stand)",
-                      height=max(320, 40 * len(tab) + 120))
-    return german_layout(fig, "Beschäftigte der aktiven beratenen Betriebe")
+                      legend_traceorder="normal")
+    german_layout(fig, "Beschäftigte der aktiven beratenen Betriebe")
+    fig.update_layout(height=max(320, 40 * len(tab) + 140), margin=dict(t=90))
+    return fig
 
 
 def vermittlungen_chart(df: pd.DataFrame, top: int = 15) -> go.Figure:
@@ -245,6 +249,8 @@ def vermittlungen_chart(df: pd.DataFrame, top: int = 15) -> go.Figure:
     fig.update_layout(barmode="overlay", xaxis_title="Vermittlungen",
                       yaxis=dict(type="category", categoryorder="array",
                                  categoryarray=list(teil["label"])),
-                      height=max(320, 28 * len(teil) + 140), xaxis_dtick=1)
+                      xaxis_dtick=1)
     titel = "Lokale Betriebe, in die Teilnehmende vermittelt wurden"
-    return german_layout(fig, titel + (f" (die {top} häufigsten)" if len(df) > top else ""))
+    german_layout(fig, titel + (f" (die {top} häufigsten)" if len(df) > top else ""))
+    fig.update_layout(height=max(320, 28 * len(teil) + 160), margin=dict(t=90))
+    return fig

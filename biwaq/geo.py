@@ -64,13 +64,13 @@ def prepare_districts(gdf: gpd.GeoDataFrame, name: str) -> gpd.GeoDataFrame:
     _check_rows(gdf, name)
     quelle_crs = gdf.crs.to_string()
     gdf = gdf.to_crs(WGS84)
+    _check_lies_in_erfurt(gdf, name, quelle_crs)
     gdf["stadtteil"] = gdf["stadtteil"].astype(str).str.strip()
     gdf["quartier"] = _quartier(gdf)
     gdf["schematisch"] = _ja_nein(gdf["schematisch"]) if "schematisch" in gdf else False
     gdf = gdf.set_geometry(shapely.make_valid(gdf.geometry.values))
     gdf = gdf.dissolve(by="stadtteil", as_index=False,
                        aggfunc={"quartier": "first", "schematisch": "max"})
-    _check_lies_in_erfurt(gdf, name, quelle_crs)
     return gdf[["stadtteil", "quartier", "schematisch", "geometry"]]
 
 
@@ -110,9 +110,10 @@ def _ja_nein(s: pd.Series) -> pd.Series:
 
 
 def _check_lies_in_erfurt(gdf: gpd.GeoDataFrame, name: str, quelle_crs: str) -> None:
-    """Outlines far from Erfurt almost always mean a wrong or missing CRS declaration."""
-    mitte = gdf.to_crs(UTM32).geometry.union_all().centroid
-    lon, lat = gpd.GeoSeries([mitte], crs=UTM32).to_crs(WGS84).iloc[0].coords[0]
+    """Outlines far from Erfurt almost always mean a wrong or missing CRS declaration
+    (e.g. UTM metres in a GeoJSON without a "crs" member are read as degrees)."""
+    lon0, lat0, lon1, lat1 = gdf.total_bounds
+    lat, lon = (lat0 + lat1) / 2, (lon0 + lon1) / 2
     b = ERFURT_BBOX
     if not (b["lat_min"] <= lat <= b["lat_max"] and b["lon_min"] <= lon <= b["lon_max"]):
         raise GeoFehler(f"{name}: Die Flächen liegen nicht in Erfurt (Mitte bei "

@@ -119,7 +119,15 @@ def leerstand_tabelle(objekte: pd.DataFrame) -> pd.DataFrame:
     out = out[list(LEERSTAND_SPALTEN)].rename(columns=LEERSTAND_SPALTEN)
     out.insert(8, "am Stichtag", np.where(objekte["leer_am_stichtag"].astype(bool),
                                           "leerstehend", "wiederbelegt"))
-    return out
+    return _leer_statt_none(out)
+
+
+def _leer_statt_none(df: pd.DataFrame) -> pd.DataFrame:
+    """Missing text as '' (a table would show the English word None)."""
+    for c in df.columns:
+        if pd.api.types.is_object_dtype(df[c]) or pd.api.types.is_string_dtype(df[c]):
+            df[c] = df[c].fillna("")
+    return df
 
 
 def verlauf_tabelle(verlauf: pd.DataFrame, mass: str) -> pd.DataFrame:
@@ -142,7 +150,7 @@ RAEUME_SPALTEN = {"adresse": "Adresse", "stadtteil": "Stadtteil", "quartier": "Q
 def raeume_tabelle(df: pd.DataFrame) -> pd.DataFrame:
     out = df[list(RAEUME_SPALTEN)].rename(columns=RAEUME_SPALTEN)
     out["Zwischennutzung"] = out["Zwischennutzung"].where(df["status"] == "Zwischennutzung")
-    return out
+    return _leer_statt_none(out)
 
 
 def lage_bericht_zeilen(lage: pd.DataFrame) -> list[str]:
@@ -163,7 +171,8 @@ def betriebe_nach(beraten: pd.DataFrame, dim: str) -> pd.DataFrame:
         raise ValueError(f"unbekannte Gliederung {dim!r}")
     df = beraten.assign(gruppe=np.where(beraten["migrantenoekonomie"].astype(bool),
                                         MIGRANT, ANDERE))
-    df[dim] = df[dim].fillna(OHNE_ANGABE) if df[dim].dtype == object else df[dim]
+    if not pd.api.types.is_numeric_dtype(df[dim]):
+        df[dim] = df[dim].fillna(OHNE_ANGABE)
     tab = pd.crosstab(df[dim], df["gruppe"]).reindex(columns=[MIGRANT, ANDERE], fill_value=0)
     tab["Gesamt"] = tab.sum(axis=1)
     tab = tab.reset_index().rename(columns={dim: DIMENSIONEN[dim]})
@@ -269,6 +278,22 @@ def ueberleben_kennzahlen(u: Ueberleben, monate: tuple[int, ...] = (12, 24)) -> 
     return pd.DataFrame(zeilen)
 
 
+def ueberleben_anzeige(kennz: pd.DataFrame) -> pd.DataFrame:
+    """The 12/24-month figures for the page, one row per origin, group and month:
+    '86 % (55–96 %)' and the number under observation."""
+    zeilen = []
+    for r in kennz.to_dict("records"):
+        for m in (12, 24):
+            s = r[f"aktiv nach {m} Mon."]
+            zeilen.append({"Beginn": r["Beginn"], "Gruppe": r["Gruppe"],
+                           "Betriebe": r["Betriebe"], "Schließungen": r["Schließungen"],
+                           "nach Monaten": m,
+                           "aktiv (95-%-KI)": "–" if pd.isna(s)
+                           else f"{s * 100:.0f} % ({r[f'95-%-KI {m} Mon.']})",
+                           "unter Beobachtung": r[f"unter Beobachtung {m} Mon."]})
+    return pd.DataFrame(zeilen)
+
+
 def _ki_text(w: dict) -> str:
     if pd.isna(w["ci_unten"]):
         return "–"
@@ -329,4 +354,4 @@ def vermittlungen_tabelle(df: pd.DataFrame) -> pd.DataFrame:
     out = df[list(VERMITTLUNG_SPALTEN)].rename(columns=VERMITTLUNG_SPALTEN)
     for c in ("Migrantenökonomie", "vom Projekt beraten"):
         out[c] = np.where(out[c].astype(bool), "ja", "nein")
-    return out
+    return _leer_statt_none(out)

@@ -53,9 +53,9 @@ else:
     dim = st.radio("Gliederung", list(oek.DIMENSIONEN), horizontal=True, key="betr_gliederung",
                    format_func=oek.DIMENSIONEN.get)
     tab = oek.betriebe_nach(beraten, dim)
-    ui.chart_block(ch.betriebe_chart(tab, oek.DIMENSIONEN[dim]), tab,
+    ui.chart_block_de(ch.betriebe_chart(tab, oek.DIMENSIONEN[dim]), tab,
                    f"Beratene Betriebe nach {oek.DIMENSIONEN[dim]}", key="betr_nach",
-                   filt=geltung)
+                   filt=geltung, roh=("Gründungsjahr",))
 
     # --- Consultations -------------------------------------------------------------------
     st.subheader("Beratungen nach Format und Thema")
@@ -63,7 +63,7 @@ else:
                     format_func={"format": "Format", "thema": "Thema"}.get)
     verlauf = ui.query("oek_beratungen_verlauf", **filt.params(), **seite)
     tab = oek.beratungen_tabelle(verlauf, nach, filt.von, filt.bis)
-    ui.chart_block(ch.beratungen_chart(tab, nach), tab,
+    ui.chart_block_de(ch.beratungen_chart(tab, nach), tab,
                    "Beratungen je Quartal nach " + ("Format" if nach == "format" else "Thema"),
                    key="betr_beratungen", filt=geltung)
 
@@ -77,16 +77,15 @@ else:
         "Eintritt): Betriebe, die vorher schlossen, hat das Projekt nie gesehen. **Seit erster "
         "Beratung** beginnt bei Vorgründungsberatung mit der Gründung. Schattiert: 95-%-"
         "Vertrauensbereich.")
-    ui.chart_block(ch.ueberleben_chart(u), oek.ueberleben_tabelle(u),
-                   "Stabilisierung beratener Betriebe", key="betr_ueberleben", filt=geltung)
-    anzeige = kennz.copy()
-    for m in (12, 24):
-        anzeige[f"aktiv nach {m} Mon."] = anzeige[f"aktiv nach {m} Mon."].map(ui.fmt_pct)
-    st.dataframe(anzeige, hide_index=True, key="betr_ueberleben_kennzahlen")
+    ui.chart_block_de(ch.ueberleben_chart(u), oek.ueberleben_tabelle(u),
+                   "Stabilisierung beratener Betriebe", key="betr_ueberleben", filt=geltung,
+                   prozent=("Anteil aktiv", "KI unten", "KI oben"))
+    st.dataframe(oek.ueberleben_anzeige(kennz), hide_index=True,
+                 key="betr_ueberleben_kennzahlen")
     aus = {k: sum(v.values()) for k, v in u.ausgeschlossen.items()}
-    st.caption("„unter Beobachtung“: Betriebe, die zu diesem Zeitpunkt noch beobachtet werden "
-               "(Grundlage der Schätzung; unter etwa 10 ist der Wert unsicher). "
-               "„–“: so lange ist noch kein Betrieb beobachtet."
+    st.caption("KI: 95-%-Vertrauensbereich. „unter Beobachtung“: Betriebe, die zu diesem "
+               "Zeitpunkt noch beobachtet werden (Grundlage der Schätzung; unter etwa 10 ist der "
+               "Wert unsicher). „–“: so lange ist noch kein Betrieb beobachtet."
                + (f" Nicht auswertbar: {aus['gruendung']} Betrieb(e) (geschlossen ohne "
                   "Schließungsdatum oder ohne Beobachtungszeit)." if aus["gruendung"] else ""))
 
@@ -101,7 +100,7 @@ else:
         ui.empty_message()
     else:
         ohne = int(tab["aktive Betriebe"].sum() - tab["mit Angabe"].sum())
-        ui.chart_block(ch.beschaeftigte_chart(tab), tab, "Beschäftigte beratener Betriebe",
+        ui.chart_block_de(ch.beschaeftigte_chart(tab), tab, "Beschäftigte beratener Betriebe",
                        key="betr_beschaeftigte", filt=geltung)
         st.caption(f"{ui.fmt_int(tab['Beschäftigte'].sum())} Beschäftigte in "
                    f"{ui.fmt_int(tab['mit Angabe'].sum())} aktiven Betrieben mit Angabe"
@@ -122,7 +121,7 @@ else:
     p1.metric("Vermittlungen in lokale Betriebe", ui.fmt_int(platz["vermittlungen"].sum()))
     p2.metric("Einstellende Betriebe", ui.fmt_int(len(platz)))
     p3.metric("davon vom Projekt beraten", ui.fmt_int(platz["beraten"].sum()))
-    ui.chart_block(ch.vermittlungen_chart(platz), oek.vermittlungen_tabelle(platz),
+    ui.chart_block_de(ch.vermittlungen_chart(platz), oek.vermittlungen_tabelle(platz),
                    "Vermittlungen in lokale Betriebe", key="betr_vermittlungen",
                    filt=oek.Geltung(filt, traeger_zielgruppe=True, seitenfilter=seitenfilter,
                                     quartier_text="Quartier (Sitz des Betriebs)"))

@@ -108,9 +108,9 @@ elif umrisse is None:
 if objekte.empty:
     ui.empty_message()
 else:
-    ui.chart_block(ch.leerstand_karte(objekte, umrisse, hintergrund),
+    ui.chart_block_de(ch.leerstand_karte(objekte, umrisse, hintergrund),
                    oek.leerstand_tabelle(objekte), "Leerstände und Brachflächen",
-                   key="leer_karte_block", filt=geltung)
+                   key="leer_karte_block", filt=geltung, roh=("Breite", "Länge"))
     st.caption("Farbe: Status (aktueller Stand) · Punktgröße: Fläche, logarithmisch "
                "(35 m² klein … 25.000 m² groß) · Tabelle sortierbar (Spaltenkopf anklicken)."
                + (" Kartenhintergrund © OpenStreetMap-Mitwirkende, geladen von Ihrem Browser; "
@@ -126,8 +126,9 @@ verlauf = ui.query("oek_leerstand_verlauf", **filt.params(), **seite)
 if verlauf.empty or verlauf[mass].sum() == 0:
     ui.empty_message()
 else:
-    ui.chart_block(ch.leerstand_verlauf_chart(verlauf, mass), oek.verlauf_tabelle(verlauf, mass),
-                   "Leerstand je Stadtteil", key="leer_verlauf", filt=geltung)
+    ui.chart_block_de(ch.leerstand_verlauf_chart(verlauf, mass),
+                      oek.verlauf_tabelle(verlauf, mass), "Leerstand je Stadtteil",
+                      key="leer_verlauf", filt=geltung)
 
 # --- Finding premises ---------------------------------------------------------------------
 
@@ -145,7 +146,7 @@ with st.form("leer_raeume_form", border=True):
                             key="leer_raeume_bis", placeholder="unbegrenzt")
     r_gebiet = f4.selectbox("Programmgebiet", gebiete, key="leer_raeume_gebiet",
                             index=gebiete.index(filt.quartier or ui.BEIDE))
-    st.form_submit_button("Räume suchen", icon=":material/search:")
+    st.form_submit_button("Räume suchen", icon=":material/search:", key="leer_raeume_suchen")
 if r_bis is not None and r_bis < r_von:
     st.warning("„Fläche bis“ ist kleiner als „Fläche von“ – bitte die Spanne prüfen.")
 else:
@@ -162,7 +163,8 @@ else:
     else:
         st.markdown(f"**{ui.fmt_int(len(raeume))} passende Objekte** · {suche}")
         tabelle = oek.raeume_tabelle(raeume)
-        st.dataframe(tabelle, hide_index=True, key="leer_raeume_tabelle")
+        st.dataframe(tabelle, hide_index=True, key="leer_raeume_tabelle",
+                     column_config=ui.deutsche_spalten(tabelle))
         ui.download_buttons(tabelle, "Räume finden", "leer_raeume", oek.Text(suche))
 
 # --- Position check and district geodata ---------------------------------------------------
@@ -211,6 +213,7 @@ with st.expander("Stadtteilgrenzen laden (Geodaten der Stadt)", icon=":material/
         try:
             neu = geo.read_districts_upload(datei.name, datei.getvalue())
             neue_lage = geo.replace_geodata(store.db_path(), neu)
+            ui.verbindungen_erneuern()
         except geo.GeoFehler as e:
             st.error(f"{e} Es wurde nichts geändert.", icon=":material/error:")
         else:
