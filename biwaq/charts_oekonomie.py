@@ -241,10 +241,15 @@ def vermittlungen_chart(df: pd.DataFrame, top: int = 15) -> go.Figure:
     teil["label"] = teil["name"].where(~doppelt, teil["name"] + " (" + teil["betrieb_id"] + ")")
     fig = go.Figure()
     migrant = teil["migrantenoekonomie"].astype(bool)
-    for gruppe, maske in ((MIGRANT, migrant), (ANDERE, ~migrant)):
+    sammel = teil["betrieb_id"].eq("")          # see oekonomie.vermittlungen_zusammenfassen
+    for gruppe, maske, f in ((MIGRANT, migrant, farbe(MIGRANT)),
+                             (ANDERE, ~migrant & ~sammel, farbe(ANDERE)),
+                             ("zusammengefasst", sammel, farbe("ohne Angabe"))):
         t = teil[maske]
+        if t.empty:
+            continue
         fig.add_bar(y=t["label"], x=t["vermittlungen"], orientation="h", name=gruppe,
-                    marker_color=farbe(gruppe),
+                    marker_color=f,
                     hovertemplate="%{y}: %{x} Vermittlungen<extra></extra>")
     fig.update_layout(barmode="overlay", xaxis_title="Vermittlungen",
                       yaxis=dict(type="category", categoryorder="array",

@@ -341,6 +341,34 @@ def beschaeftigte(beraten: pd.DataFrame) -> pd.DataFrame:
     return tab
 
 
+def aktiv_am_stichtag(beraten: pd.DataFrame) -> int:
+    """Businesses founded by the reference date and not closed by then."""
+    st = pd.to_datetime(beraten["stichtag"])
+    gegruendet = pd.to_datetime(beraten["gruendung"]) <= st
+    offen = beraten["status"].eq("aktiv") | (pd.to_datetime(beraten["status_datum"]) > st)
+    return int((gegruendet & offen).sum())
+
+
+MINDESTZAHL = 3     # like the Federal Employment Agency: cells of 1 or 2 are not shown
+
+
+def vermittlungen_zusammenfassen(df: pd.DataFrame) -> pd.DataFrame:
+    """With a target group chosen, a business with 1 or 2 placements would tell its reader
+    that a particular employee belongs to that group: such businesses are folded into one
+    row 'weitere Betriebe'. Rows are those of oek_vermittlungen_betriebe."""
+    klein = df["vermittlungen"] < MINDESTZAHL
+    if not klein.any():
+        return df
+    rest = df[klein]
+    zeile = {c: None for c in df.columns}
+    zeile.update({"betrieb_id": "", "name": f"weitere Betriebe ({len(rest)}, je 1–2)",
+                  "migrantenoekonomie": False, "beraten": False,
+                  **{c: int(rest[c].sum()) for c in ("vermittlungen", "personen",
+                                                     "sv_pflichtig", "ausbildung",
+                                                     "verbleib_6m_ja")}})
+    return pd.concat([df[~klein], pd.DataFrame([zeile])], ignore_index=True)
+
+
 VERMITTLUNG_SPALTEN = {"name": "Betrieb", "branche": "Branche", "stadtteil": "Stadtteil",
                        "quartier": "Quartier", "vermittlungen": "Vermittlungen",
                        "personen": "Personen", "sv_pflichtig": "davon SV-pflichtig",

@@ -316,3 +316,29 @@ def test_survival_chart_has_both_origins_and_groups(db_factory):
                                                    (oek.MIGRANT, "x2"), (oek.ANDERE, "x2")}
     migrant = next(t for t in linien if t.name == oek.MIGRANT and t.xaxis == "x2")
     assert migrant.line.color == "#E69F00"
+
+
+def test_active_at_reference_date_needs_founding_and_no_closure(db_factory):
+    fixture = {**BETRIEBE, "betriebe": BETRIEBE["betriebe"] + [
+        dict(betrieb_id="B7", gruendung=D(2018, 9, 1))],              # founded after 30.06.
+        "beratungen": BETRIEBE["beratungen"] + [
+            dict(betrieb_id="B7", datum=D(2018, 3, 1), format="Vorgründungsberatung")]}
+    con = db_factory(**fixture)
+    # stand 30.06.2018: B1 and B3 active; B2 and B4 closed before; B7 not yet founded
+    assert oek.aktiv_am_stichtag(beraten(con)) == 2
+    # end of 2016: advised were B1, B2, B4; B2 (closed 01.01.2017) was still open, B4 not
+    assert oek.aktiv_am_stichtag(beraten(con, Filter(bis=D(2016, 12, 31)))) == 2   # B1, B2
+
+
+def test_placements_of_one_or_two_per_firm_are_folded_with_a_target_group(db_factory):
+    con = db_factory(**BETRIEBE)
+    df = run_query("oek_vermittlungen_betriebe", con, **Filter().params(), branchen=None)
+    gross = df.assign(vermittlungen=np.where(df["betrieb_id"] == "B1", 3, df["vermittlungen"]))
+    out = oek.vermittlungen_zusammenfassen(gross)
+    assert out["name"].tolist() == ["Café Eins", "weitere Betriebe (1, je 1–2)"]
+    assert out["vermittlungen"].tolist() == [3, 1]
+    assert out["ausbildung"].tolist() == [0, 1]
+    assert oek.vermittlungen_zusammenfassen(gross[gross["betrieb_id"] == "B1"]).equals(
+        gross[gross["betrieb_id"] == "B1"])
+    tab = oek.vermittlungen_tabelle(out)
+    assert tab["Betrieb"].tolist()[-1].startswith("weitere Betriebe")

@@ -9,7 +9,6 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from biwaq import store
 from biwaq.demo import schematic_districts
 from browser import metric_value, parse_int, screenshot, wait_for_app
 from conftest import ROOT, demo_con
@@ -147,11 +146,13 @@ def advised(db, quartier=None, von=START, bis=ENDE) -> int:
                q=quartier, von=von, bis=bis)[0][0]
 
 
-def placements_to_firms(db, traeger=None) -> int:
+def placements_to_firms(db, traeger=None, migration=None) -> int:
     return sql(db, """
         select count(*) from vermittlungen v join teilnehmende t using (tn_id)
         where v.betrieb_id is not null and v.beginn between $a and $b
-          and ($t is null or t.traeger = $t)""", a=START, b=ENDE, t=traeger)[0][0]
+          and ($t is null or t.traeger = $t)
+          and ($m is null or t.migrationshintergrund = $m)""",
+               a=START, b=ENDE, t=traeger, m=migration)[0][0]
 
 
 def survival_24_lifelines(db) -> float:
@@ -190,6 +191,14 @@ def test_betriebe_figures_follow_filters(demo_env):
     assert "gelten hier nicht (gewählt: Träger Kontakt in Krisen e.V.)" in texte   # ... said
     kik = parse_int(metric(at, "Vermittlungen in lokale Betriebe"))  # applies here
     assert kik == placements_to_firms(demo_env, "KIK") and 0 < kik < vermittelt
+
+    at.selectbox(key="filter_zielgruppe").set_value("migrationshintergrund").run()
+    assert parse_int(metric(at, "Vermittlungen in lokale Betriebe")) == placements_to_firms(
+        demo_env, "KIK", migration=True)
+    assert any("zu einer Zeile zusammengefasst" in c.value for c in at.caption)
+    tab = next(d.value for d in at.dataframe if "vom Projekt beraten" in d.value.columns)
+    einzeln = tab[~tab["Betrieb"].str.startswith("weitere Betriebe")]
+    assert (einzeln["Vermittlungen"] >= 3).all()
 
 
 def test_betriebe_sector_filter_and_empty_period(demo_env):

@@ -1,5 +1,4 @@
 """Betriebe: young businesses advised, consultations, stabilisation (survival), placements."""
-import pandas as pd
 import streamlit as st
 
 from biwaq import charts_oekonomie as ch
@@ -34,8 +33,7 @@ else:
     u = oek.ueberleben(beraten)
     kennz = oek.ueberleben_kennzahlen(u)
     alle = kennz[(kennz["Gruppe"] == oek.ALLE) & (kennz["Beginn"] == "seit Gründung")].iloc[0]
-    aktiv = int((beraten["status"].eq("aktiv")
-                 | (pd.to_datetime(beraten["status_datum"]) > pd.Timestamp(stichtag))).sum())
+    aktiv = oek.aktiv_am_stichtag(beraten)
     k1, k2, k3, k4, k5 = st.columns(5)
     k1.metric("Beratene Betriebe", ui.fmt_int(len(beraten)),
               help="Betriebe mit mindestens einer Beratung im Zeitraum.")
@@ -121,6 +119,11 @@ else:
     p1.metric("Vermittlungen in lokale Betriebe", ui.fmt_int(platz["vermittlungen"].sum()))
     p2.metric("Einstellende Betriebe", ui.fmt_int(len(platz)))
     p3.metric("davon vom Projekt beraten", ui.fmt_int(platz["beraten"].sum()))
+    if filt.zielgruppe:
+        platz = oek.vermittlungen_zusammenfassen(platz)
+        st.caption("Mit gewählter Zielgruppe sind Betriebe mit 1 oder 2 Vermittlungen zu einer "
+                   "Zeile zusammengefasst: sonst wäre erkennbar, wer im Betrieb zur Zielgruppe "
+                   "gehört.")
     ui.chart_block_de(ch.vermittlungen_chart(platz), oek.vermittlungen_tabelle(platz),
                    "Vermittlungen in lokale Betriebe", key="betr_vermittlungen",
                    filt=oek.Geltung(filt, traeger_zielgruppe=True, seitenfilter=seitenfilter,
