@@ -73,3 +73,20 @@ for _name, _farbe in {
     "Erreicht": O["himmelblau"], "Teilnehmende": O["orange"], "Bevölkerung": O["grau"],
 }.items():
     FARBEN.setdefault(_name, _farbe)
+# --- Lokale Ökonomie: colours for vacancy status, districts, business groups and formats ---
+FARBEN.update({
+    # vacancy status (map points and tables)
+    "leer": O["zinnober"], "in Vermarktung": O["blau"], "Zwischennutzung": O["purpur"],
+    "wiederbelegt": O["gruen"],
+    # districts of the two programme areas (one line per district)
+    "Andreasvorstadt": O["blau"], "Johannesvorstadt": O["himmelblau"],
+    "Ilversgehofen": O["gruen"], "Herrenberg": O["orange"], "Wiesenhügel": O["zinnober"],
+    "Melchendorf": O["purpur"], "ohne Angabe": O["grau"],
+    # businesses: migrant-run like the target group "migration history"
+    "Migrantenökonomie": O["orange"], "Andere Betriebe": O["blau"],
+    "Alle beratenen Betriebe": O["grau"],
+    # consultation formats
+    "Vorgründungsberatung": O["himmelblau"], "Nachgründungsberatung": O["blau"],
+    "Branchenpate": O["gruen"], "Seniorexperte": O["purpur"],
+    "Bildungsstammtisch": O["orange"], "Fachkräftesicherung": O["zinnober"],
+})

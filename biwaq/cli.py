@@ -18,19 +18,44 @@ def cmd_demo(args) -> int:
 
 
 def cmd_build(args) -> int:
-    from biwaq import store
+    from biwaq import geo, store
 
     t0 = time.perf_counter()
     try:
-        db = store.build(args.db, args.source)
+        db = store.build(args.db, args.source, geodaten=args.geodaten)
     except store.ImportFehler as e:
         print(f"Aufbau abgebrochen, die Datenbank bleibt unverändert. "
               f"{len(e.fehler)} Fehler:", file=sys.stderr)
         for f in e.fehler:
             print("  " + str(f), file=sys.stderr)
         return 1
+    except geo.GeoFehler as e:
+        print(f"Aufbau abgebrochen, die Datenbank bleibt unverändert. Geodaten: {e}",
+              file=sys.stderr)
+        return 1
     print(f"Datenbank {db} aufgebaut in {time.perf_counter() - t0:.1f} s")
+    print_lage_bericht(db)
     return 0
+
+
+def print_lage_bericht(db) -> None:
+    """Vacancy positions that do not fit the district outlines (never silently dropped)."""
+    from biwaq import oekonomie, store
+    from biwaq.queries import run_query
+
+    con = store.connect_readonly(db)
+    try:
+        lage = run_query("oek_leerstand_lage", con)
+    finally:
+        con.close()
+    if lage.empty:
+        return
+    n = len(lage)
+    print(f"Hinweis: {n} Leerstand passt nicht zu den Stadtteilumrissen" if n == 1 else
+          f"Hinweis: {n} Leerstände passen nicht zu den Stadtteilumrissen",
+          "(bleiben in allen Zahlen; bitte Koordinaten oder Stadtteil prüfen):")
+    for zeile in oekonomie.lage_bericht_zeilen(lage):
+        print("  " + zeile)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -54,6 +79,10 @@ def parser() -> argparse.ArgumentParser:
                    help="Datenbankdatei (Standard: $BIWAQ_DB oder data/biwaq.duckdb)")
     b.add_argument("--from", dest="source", default=str(store.DEMO_DIR),
                    help="Verzeichnis mit den Dateien (Standard: data/demo)")
+    b.add_argument("--geodaten", default=None, metavar="DATEI",
+                   help="Stadtteilgrenzen (GeoJSON, GeoPackage oder Shapefile mit Attribut "
+                        "„stadtteil“, beliebiges Koordinatensystem); Standard: die erste "
+                        "Geodaten-Datei im Verzeichnis")
     b.set_defaults(func=cmd_build)
     return p
 

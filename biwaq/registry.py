@@ -20,6 +20,10 @@ class PageSpec:
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/ueberblick/uebersicht.py", "Übersicht", "Überblick", "uebersicht",
              ":material/dashboard:", ("steuerung",), default=True),
+    PageSpec("pages/oekonomie/betriebe.py", "Betriebe", "Lokale Ökonomie", "betriebe",
+             ":material/storefront:", ("steuerung", "wirtschaft")),
+    PageSpec("pages/oekonomie/leerstand.py", "Leerstand", "Lokale Ökonomie", "leerstand",
+             ":material/map:", ("steuerung", "wirtschaft")),
 )
 
 SECTIONS = ("Überblick", "Teilnehmende", "Lokale Ökonomie", "Öffentlich", "Daten")

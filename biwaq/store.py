@@ -117,10 +117,12 @@ def read_folder(folder: Path) -> tuple[dict[str, pd.DataFrame], dict[str, str], 
 
 
 def build(db: Path | str | None = None, source_dir: Path | str | None = None,
-          quelle: str | None = None) -> Path:
+          quelle: str | None = None, geodaten: Path | str | None = None) -> Path:
     """Build a fresh database from a folder of contract files; replace `db` atomically.
 
-    Nothing is replaced if any file breaks the contract (ImportFehler lists every problem).
+    Nothing is replaced if any file breaks the contract (ImportFehler lists every problem)
+    or the district geodata are unusable (geo.GeoFehler). `geodaten` is a district file
+    (GeoJSON, GeoPackage, Shapefile); default: the first one found in the folder.
     """
     db = Path(db) if db else db_path()
     source_dir = Path(source_dir) if source_dir else DEMO_DIR
@@ -137,18 +139,20 @@ def build(db: Path | str | None = None, source_dir: Path | str | None = None,
     with replace_atomically(db, fresh=True) as con:
         for name in LOAD_ORDER:
             upsert_frame(con, name, frames[name])
-        _load_geodata(con, source_dir)
+        _load_geodata(con, source_dir, geodaten)
         set_meta(con, datenquelle=quelle, quelle_verzeichnis=str(source_dir),
                  erstellt_am=dt.datetime.now().isoformat(timespec="seconds"),
                  datenstand=str(datenstand(con)))
     return db
 
 
-def _load_geodata(con: duckdb.DuckDBPyConnection, folder: Path) -> None:
-    """District outlines from the first geodata file in the folder, if any."""
+def _load_geodata(con: duckdb.DuckDBPyConnection, folder: Path,
+                  geodaten: Path | str | None = None) -> None:
+    """District outlines from `geodaten`, else the first geodata file in the folder, if any."""
     from biwaq import geo   # geopandas is heavy; only load it when building
 
-    files = sorted(p for p in folder.iterdir() if p.suffix.lower() in GEO_SUFFIXES)
+    files = [Path(geodaten)] if geodaten else sorted(
+        p for p in folder.iterdir() if p.suffix.lower() in GEO_SUFFIXES)
     if files:
         geo.store_districts(con, geo.read_districts(files[0]))
 

@@ -187,3 +187,50 @@ def download_buttons(table: pd.DataFrame, titel: str, key: str, filt: Filter) ->
 
 def _lazy(fn: Callable[..., bytes], *args) -> Callable[[], bytes]:
     return lambda: fn(*args)
+
+
+# --- Tables with German formats (added with the local-economy pages) -----------------------
+
+def deutsche_spalten(table: pd.DataFrame, prozent: tuple[str, ...] = (),
+                     roh: tuple[str, ...] = ()) -> dict:
+    """column_config for st.dataframe: dates as TT.MM.JJJJ, numbers in the reader's locale
+    (German separators in a German browser), `prozent` columns as percent; `roh` untouched."""
+    cfg = {}
+    for c in table.columns:
+        if c in roh:
+            continue
+        if c in prozent:
+            cfg[c] = st.column_config.NumberColumn(c, format="percent")
+        elif pd.api.types.is_datetime64_any_dtype(table[c]):
+            cfg[c] = st.column_config.DateColumn(c, format="DD.MM.YYYY")
+        elif pd.api.types.is_numeric_dtype(table[c]) and not pd.api.types.is_bool_dtype(table[c]):
+            cfg[c] = st.column_config.NumberColumn(c, format="localized")
+    return cfg
+
+
+def chart_block_de(fig: go.Figure, table: pd.DataFrame, titel: str, key: str, filt=None,
+                   prozent: tuple[str, ...] = (), roh: tuple[str, ...] = ()) -> None:
+    """chart_block whose table view shows German dates and numbers (see deutsche_spalten).
+    `filt` is anything with beschreibung() – e.g. oekonomie.Geltung, which also names the
+    shared filters that do not apply."""
+    filt = filt or current_filter()
+    st.caption("Filter: " + filt.beschreibung())
+    tab_chart, tab_table = st.tabs(["Diagramm", "Tabelle"])
+    with tab_chart:
+        st.plotly_chart(fig, key=f"{key}_chart", config={"displaylogo": False})
+    with tab_table:
+        st.dataframe(table, hide_index=True, key=f"{key}_table",
+                     column_config=deutsche_spalten(table, prozent, roh))
+    download_buttons(table, titel, key, filt)
+
+
+def verbindungen_erneuern() -> None:
+    """After this process replaced the database file (e.g. an upload): drop the cached
+    read-only connections so the next query opens the new file. DuckDB hands a connect() to
+    a path whose old database is still open in the process that old database, even after
+    os.replace; only when its last connection is gone does connect() read the new file."""
+    import gc
+
+    _connection.clear()
+    queries._default_connection.cache_clear()
+    gc.collect()

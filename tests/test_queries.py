@@ -11,7 +11,13 @@ from biwaq.queries import load_query, query_names, run_query
 D = dt.date
 
 # Example values for parameters that are not shared filters (extend when adding queries).
-EXAMPLE_PARAMS: dict = {}
+EXAMPLE_PARAMS: dict = {
+    # Lokale Ökonomie (oek_*): page filters of Leerstand and Betriebe, "Räume finden"
+    "arten": ["Ladenlokal"], "status": ["leer"], "stadtteile": ["Ilversgehofen"],
+    "flaeche_min": 50.0, "flaeche_max": 500.0, "leer_von": D(2014, 1, 1),
+    "leer_bis": D(2018, 12, 31), "branchen": ["Handel"], "raum_arten": ["Ladenlokal"],
+    "raum_min": 50.0, "raum_max": 200.0, "raum_quartier": "Süd-Ost",
+}
 # issue 3 (participant analytics): breakdown dimension, start of every target period
 EXAMPLE_PARAMS.update(dim="zielgruppe", laufzeit_start=D(2015, 10, 1))
 

@@ -212,3 +212,29 @@ final as (
     cross join stand s
 )
 select * from final;
+-- Lokale Ökonomie (vacancy map) ------------------------------------------------------------
+
+-- District of each vacancy from its position: spatial join in geopandas (biwaq.geo), redone
+-- whenever district outlines are stored. stadtteil_lage NULL = outside every district; then
+-- the nearest district and the distance in metres (UTM 32N) say how far outside.
+create table if not exists leerstand_lage (
+    objekt_id varchar primary key,
+    stadtteil_lage varchar,
+    naechster_stadtteil varchar,
+    abstand_m double
+);
+
+-- Vacancies with their district: the recorded one, else the one from the position.
+-- lage_geprueft = the position was checked against the stored outlines.
+create or replace view mart_leerstaende as
+select
+    l.* exclude (stadtteil),
+    coalesce(l.stadtteil, g.stadtteil_lage) as stadtteil,
+    case when l.stadtteil is not null then 'Angabe'
+         when g.stadtteil_lage is not null then 'Lage' end as stadtteil_herkunft,
+    g.objekt_id is not null as lage_geprueft,
+    g.stadtteil_lage,
+    g.naechster_stadtteil,
+    g.abstand_m
+from stg_leerstaende l
+left join leerstand_lage g using (objekt_id);

@@ -1,0 +1,84 @@
+"""Benchmark: the local-economy pages and their library steps, at scale 1 and 10.
+
+Prints medians: spatial assignment of all vacancies, Kaplan–Meier for all advised businesses,
+and the server-side time of a Leerstand and a Betriebe rerun (AppTest; warm caches, and cold
+after a filter change). Run with `python benchmarks/bench_oekonomie.py [--scales 1 10]`.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench_foundation import timed  # noqa: E402
+
+from biwaq import geo, oekonomie, store  # noqa: E402
+from biwaq.demo import write_demo  # noqa: E402
+from biwaq.filters import Filter  # noqa: E402
+from biwaq.queries import run_query  # noqa: E402
+
+
+def library_steps(db: Path, runs: int) -> tuple[int, float, int, float]:
+    con = store.connect_readonly(db)
+    try:
+        umrisse = geo.districts_from_store(run_query("oek_stadtteil_umrisse", con))
+        pts = con.execute("select lat, lon from leerstaende").df()
+        beraten = run_query("oek_betriebe_beraten", con, **Filter().params(), branchen=None)
+    finally:
+        con.close()
+    lage_t, _ = timed(lambda: geo.locate_points(pts["lat"], pts["lon"], umrisse), runs)
+    km_t, _ = timed(lambda: oekonomie.ueberleben(beraten), runs)
+    return len(pts), lage_t, len(beraten), km_t
+
+
+def page_reruns(db: Path, page: str, runs: int) -> tuple[float, float]:
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    os.environ["BIWAQ_DB"] = str(db)
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=180).run()
+    at.switch_page(f"pages/oekonomie/{page}.py").run()
+    assert not at.exception, at.exception
+    warm, _ = timed(lambda: at.run(), runs)
+    quartiere = ["Süd-Ost", "Magdeburger Allee"]
+
+    def cold():
+        st.cache_data.clear()
+        at.selectbox(key="filter_quartier").set_value(quartiere[0])
+        quartiere.reverse()
+        at.run()
+
+    cold_t, _ = timed(cold, runs)
+    return warm, cold_t
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--scales", type=int, nargs="+", default=[1, 10])
+    ap.add_argument("--runs", type=int, default=5)
+    args = ap.parse_args()
+    print(f"{'Faktor':>6} {'Leerst.':>8} {'Lage (ms)':>10} {'Betriebe':>9} {'KM (ms)':>8} "
+          f"{'Leerstand warm/kalt (ms)':>25} {'Betriebe warm/kalt (ms)':>24}")
+    for scale in args.scales:
+        with tempfile.TemporaryDirectory() as tmp:
+            src, db = Path(tmp) / "demo", Path(tmp) / "biwaq.duckdb"
+            write_demo(src, scale=scale)
+            store.build(db, src, quelle="demo")
+            n_l, lage_t, n_b, km_t = library_steps(db, args.runs)
+            lw, lk = page_reruns(db, "leerstand", args.runs)
+            bw, bk = page_reruns(db, "betriebe", args.runs)
+            print(f"{scale:>6} {n_l:>8} {lage_t * 1000:>10.1f} {n_b:>9} {km_t * 1000:>8.1f} "
+                  f"{f'{lw * 1000:.0f} / {lk * 1000:.0f}':>25} "
+                  f"{f'{bw * 1000:.0f} / {bk * 1000:.0f}':>24}", flush=True)
+
+
+if __name__ == "__main__":
+    main()

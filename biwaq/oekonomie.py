@@ -1,0 +1,385 @@
+"""Local economy figures (businesses, vacancies) from query results; no Streamlit here."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from biwaq import survival
+from biwaq.contract import TRAEGER_NAMEN, ZIELGRUPPEN_NAMEN
+from biwaq.filters import Filter
+
+MIGRANT, ANDERE, ALLE = "Migrantenökonomie", "Andere Betriebe", "Alle beratenen Betriebe"
+URSPRUENGE = {"gruendung": "seit Gründung", "beratung": "seit erster Beratung"}
+STUETZSTELLEN = (0, 6, 12, 18, 24, 36, 48)     # months shown in the survival table
+OHNE_ANGABE = "ohne Angabe"
+
+
+# --- Which filters apply -----------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Geltung:
+    """The filter line above a chart and in its download: the shared filters that apply, the
+    ones that do not (with what is chosen there), and the page's own filters."""
+    filt: Filter
+    traeger_zielgruppe: bool = False           # do Träger and Zielgruppe apply?
+    seitenfilter: tuple[str, ...] = ()
+    quartier_text: str = "Quartier"
+
+    def beschreibung(self) -> str:
+        f = self.filt
+        teile = [f"{self.quartier_text}: " + (f.quartier or "beide"),
+                 "Zeitraum: " + f.von.strftime("%d.%m.%Y") + " – " + f.bis.strftime("%d.%m.%Y")]
+        if self.traeger_zielgruppe:
+            teile.append("Träger: " + (TRAEGER_NAMEN.get(f.traeger, f.traeger)
+                                       if f.traeger else "alle"))
+            teile.append("Zielgruppe: " + (ZIELGRUPPEN_NAMEN.get(f.zielgruppe, f.zielgruppe)
+                                           if f.zielgruppe else "alle"))
+        else:
+            teile.append(nicht_anwendbar_text(f))
+        return " · ".join([*teile, *self.seitenfilter])
+
+
+def nicht_anwendbar_text(f: Filter) -> str:
+    """'Träger und Zielgruppe gelten hier nicht', naming what is chosen there, if anything."""
+    gewaehlt = []
+    if f.traeger:
+        gewaehlt.append("Träger " + TRAEGER_NAMEN.get(f.traeger, f.traeger))
+    if f.zielgruppe:
+        gewaehlt.append("Zielgruppe " + ZIELGRUPPEN_NAMEN.get(f.zielgruppe, f.zielgruppe))
+    text = "Träger und Zielgruppe gelten hier nicht"
+    return text + (f" (gewählt: {', '.join(gewaehlt)})" if gewaehlt else "")
+
+
+@dataclass(frozen=True)
+class Text:
+    """A fixed filter line (e.g. the search of "Räume finden") for downloads."""
+    text: str
+
+    def beschreibung(self) -> str:
+        return self.text
+
+
+def stichtag(bis: dt.date, datenstand: str | None) -> dt.date:
+    """Reference date of the local-economy figures: the period end, at most the data stand
+    (the same rule as the queries' stichtag)."""
+    try:
+        stand = dt.date.fromisoformat(str(datenstand))
+    except ValueError:
+        return bis
+    return min(bis, stand)
+
+
+def liste_oder_none(werte) -> list | None:
+    """A multiselect's value as a query parameter: nothing chosen means all (NULL)."""
+    werte = list(werte or [])
+    return werte or None
+
+
+def datum_text(d) -> str:
+    if d is None or pd.isna(d):
+        return "–"
+    return pd.Timestamp(d).strftime("%d.%m.%Y")
+
+
+# --- Vacancies ---------------------------------------------------------------------------
+
+def leerstand_kennzahlen(objekte: pd.DataFrame) -> dict:
+    """Headline figures from oek_leerstand_objekte (already filtered).
+
+    einheiten: objects vacant at the reference date; flaeche_m2: their floor area;
+    median_monate: median months they have stood vacant by then; wiederbelegt: objects re-let
+    within the period (up to the reference date).
+    """
+    leer = objekte[objekte["leer_am_stichtag"].astype(bool)]
+    return {
+        "einheiten": int(len(leer)),
+        "flaeche_m2": float(leer["flaeche_m2"].sum()),
+        "median_monate": float(leer["monate_leer"].median()) if len(leer) else np.nan,
+        "wiederbelegt": int(objekte["wiederbelegt_im_zeitraum"].astype(bool).sum()),
+        "stichtag": objekte["stichtag"].iloc[0] if len(objekte) else None,
+    }
+
+
+LEERSTAND_SPALTEN = {
+    "objekt_id": "Objekt", "adresse": "Adresse", "quartier": "Quartier",
+    "stadtteil": "Stadtteil", "art": "Art", "flaeche_m2": "Fläche (m²)",
+    "leer_seit": "leer seit", "status": "Status", "wiederbelegt_am": "wiederbelegt am",
+    "nachnutzung": "Nachnutzung", "eigentuemer_typ": "Eigentümer",
+    "monate_leer": "Monate leer (Stichtag)", "lat": "Breite", "lon": "Länge",
+}
+
+
+def leerstand_tabelle(objekte: pd.DataFrame) -> pd.DataFrame:
+    """The filtered objects with German column names (sortable table and download)."""
+    out = objekte.copy()
+    out["stadtteil"] = out["stadtteil"].fillna(OHNE_ANGABE)
+    out = out[list(LEERSTAND_SPALTEN)].rename(columns=LEERSTAND_SPALTEN)
+    out.insert(8, "am Stichtag", np.where(objekte["leer_am_stichtag"].astype(bool),
+                                          "leerstehend", "wiederbelegt"))
+    return _leer_statt_none(out)
+
+
+def _leer_statt_none(df: pd.DataFrame) -> pd.DataFrame:
+    """Missing text as '' (a table would show the English word None)."""
+    for c in df.columns:
+        if pd.api.types.is_object_dtype(df[c]) or pd.api.types.is_string_dtype(df[c]):
+            df[c] = df[c].fillna("")
+    return df
+
+
+def verlauf_tabelle(verlauf: pd.DataFrame, mass: str) -> pd.DataFrame:
+    """Quarters as rows, districts as columns (einheiten or flaeche_m2)."""
+    if mass not in ("einheiten", "flaeche_m2"):
+        raise ValueError(mass)
+    wide = verlauf.pivot_table(index=["quartal", "quartal_label", "stichtag"],
+                               columns="stadtteil", values=mass, aggfunc="sum", fill_value=0)
+    wide = wide.reset_index().drop(columns="quartal")
+    wide.columns.name = None
+    return wide.rename(columns={"quartal_label": "Quartal", "stichtag": "Stand am"})
+
+
+RAEUME_SPALTEN = {"adresse": "Adresse", "stadtteil": "Stadtteil", "quartier": "Quartier",
+                  "art": "Art", "flaeche_m2": "Fläche (m²)", "status": "Status",
+                  "leer_seit": "leer seit", "eigentuemer_typ": "Eigentümer",
+                  "nachnutzung": "Zwischennutzung", "objekt_id": "Objekt"}
+
+
+def raeume_tabelle(df: pd.DataFrame) -> pd.DataFrame:
+    out = df[list(RAEUME_SPALTEN)].rename(columns=RAEUME_SPALTEN)
+    out["Zwischennutzung"] = out["Zwischennutzung"].where(df["status"] == "Zwischennutzung")
+    return _leer_statt_none(out)
+
+
+def lage_bericht_zeilen(lage: pd.DataFrame) -> list[str]:
+    """One German line per reported vacancy position (for `python -m biwaq build`)."""
+    return [f"{r.objekt_id} ({r.adresse}, {r.lat:.5f} N / {r.lon:.5f} O): {r.hinweis}"
+            for r in lage.itertuples()]
+
+
+# --- Businesses --------------------------------------------------------------------------
+
+DIMENSIONEN = {"stadtteil": "Stadtteil", "quartier": "Quartier", "branche": "Branche",
+               "gruendungsjahr": "Gründungsjahr"}
+
+
+def betriebe_nach(beraten: pd.DataFrame, dim: str) -> pd.DataFrame:
+    """Advised businesses per value of `dim` (allow-list), split into migrant-run and other."""
+    if dim not in DIMENSIONEN:
+        raise ValueError(f"unbekannte Gliederung {dim!r}")
+    df = beraten.assign(gruppe=np.where(beraten["migrantenoekonomie"].astype(bool),
+                                        MIGRANT, ANDERE))
+    if not pd.api.types.is_numeric_dtype(df[dim]):
+        df[dim] = df[dim].fillna(OHNE_ANGABE)
+    tab = pd.crosstab(df[dim], df["gruppe"]).reindex(columns=[MIGRANT, ANDERE], fill_value=0)
+    tab["Gesamt"] = tab.sum(axis=1)
+    tab = tab.reset_index().rename(columns={dim: DIMENSIONEN[dim]})
+    tab.columns.name = None
+    if dim == "gruendungsjahr":
+        tab[DIMENSIONEN[dim]] = tab[DIMENSIONEN[dim]].astype(int)
+    return tab
+
+
+def beratungen_tabelle(verlauf: pd.DataFrame, nach: str, von: dt.date, bis: dt.date
+                       ) -> pd.DataFrame:
+    """Consultations per quarter (rows, every quarter of the period) by format or topic."""
+    if nach not in ("format", "thema"):
+        raise ValueError(nach)
+    quartale = pd.period_range(pd.Timestamp(von), pd.Timestamp(bis), freq="Q")
+    q = pd.PeriodIndex(pd.to_datetime(verlauf["quartal"]), freq="Q")
+    wide = (verlauf.assign(q=q).pivot_table(index="q", columns=nach, values="beratungen",
+                                            aggfunc="sum", fill_value=0)
+            .reindex(quartale, fill_value=0))
+    wide = wide[wide.sum().sort_values(ascending=False).index] if len(wide.columns) else wide
+    wide.index = [f"{p.year} Q{p.quarter}" for p in wide.index]
+    wide.index.name = "Quartal"
+    wide.columns.name = None
+    return wide.reset_index()
+
+
+def _tage(a: pd.Series, b: pd.Series) -> pd.Series:
+    return (pd.to_datetime(a) - pd.to_datetime(b)).dt.days.astype(float)
+
+
+def ueberleben_eingaben(beraten: pd.DataFrame, ursprung: str) -> tuple[pd.DataFrame, dict]:
+    """Durations (months) for the survival curve of advised businesses.
+
+    Closure (event) = status 'geschlossen' with status_datum on or before the reference date;
+    everyone else is censored at the reference date.
+    ursprung 'gruendung': time since founding; a business only counts from its first
+      consultation on (delayed entry) – the project never saw those that closed earlier.
+    ursprung 'beratung': time since the first consultation, or since founding for businesses
+      advised before they were founded (months before founding cannot be 'survived').
+    Returns the usable rows and counts of the excluded ones (closure date missing; no time
+    under observation, e.g. closed on the day of the first consultation).
+    """
+    if ursprung not in URSPRUENGE:
+        raise ValueError(ursprung)
+    st = pd.to_datetime(beraten["stichtag"])
+    zu = beraten["status"].eq("geschlossen") & beraten["status_datum"].notna() \
+        & (pd.to_datetime(beraten["status_datum"]) <= st)
+    ohne_datum = beraten["status"].eq("geschlossen") & beraten["status_datum"].isna()
+    ende = pd.to_datetime(beraten["status_datum"]).where(zu, st)
+    gruendung = pd.to_datetime(beraten["gruendung"])
+    erste = pd.to_datetime(beraten["erste_beratung"])
+    if ursprung == "gruendung":
+        dauer, eintritt = _tage(ende, gruendung), _tage(erste, gruendung).clip(lower=0)
+    else:
+        start = pd.concat([erste, gruendung], axis=1).max(axis=1)
+        dauer, eintritt = _tage(ende, start), pd.Series(0.0, index=beraten.index)
+    gueltig = ~ohne_datum & (dauer > eintritt)
+    out = pd.DataFrame({
+        "betrieb_id": beraten["betrieb_id"],
+        "gruppe": np.where(beraten["migrantenoekonomie"].astype(bool), MIGRANT, ANDERE),
+        "dauer": survival.tage_in_monate(dauer), "eintritt": survival.tage_in_monate(eintritt),
+        "ereignis": zu.to_numpy(bool)})[gueltig.to_numpy(bool)].reset_index(drop=True)
+    return out, {"ohne_schliessungsdatum": int(ohne_datum.sum()),
+                 "ohne_beobachtungszeit": int((~ohne_datum & ~gueltig).sum())}
+
+
+@dataclass
+class Ueberleben:
+    kurven: dict           # (ursprung, gruppe) -> Kaplan–Meier table
+    eingaben: dict         # (ursprung, gruppe) -> rows used
+    ausgeschlossen: dict   # ursprung -> counts of excluded businesses
+
+
+def ueberleben(beraten: pd.DataFrame) -> Ueberleben:
+    """Kaplan–Meier curves for both origins and for migrant-run, other and all businesses."""
+    kurven, eingaben, aus = {}, {}, {}
+    for ursprung in URSPRUENGE:
+        rows, aus[ursprung] = ueberleben_eingaben(beraten, ursprung)
+        for gruppe in (MIGRANT, ANDERE, ALLE):
+            teil = rows if gruppe == ALLE else rows[rows["gruppe"] == gruppe]
+            eingaben[(ursprung, gruppe)] = teil
+            if len(teil):
+                kurven[(ursprung, gruppe)] = survival.kaplan_meier(
+                    teil["dauer"], teil["ereignis"], teil["eintritt"])
+    return Ueberleben(kurven, eingaben, aus)
+
+
+def ueberleben_kennzahlen(u: Ueberleben, monate: tuple[int, ...] = (12, 24)) -> pd.DataFrame:
+    """Share still active after 12 and 24 months with its 95 % band and the number at risk."""
+    zeilen = []
+    for (ursprung, gruppe), teil in u.eingaben.items():
+        z = {"Beginn": URSPRUENGE[ursprung], "Gruppe": gruppe, "Betriebe": len(teil),
+             "Schließungen": int(teil["ereignis"].sum())}
+        km = u.kurven.get((ursprung, gruppe))
+        for m in monate:
+            w = survival.wert_bei(km, m) if km is not None else {
+                "ueberleben": np.nan, "ci_unten": np.nan, "ci_oben": np.nan}
+            z[f"aktiv nach {m} Mon."] = w["ueberleben"]
+            z[f"95-%-KI {m} Mon."] = _ki_text(w)
+            z[f"unter Beobachtung {m} Mon."] = survival.n_risiko_bei(
+                teil["dauer"], teil["eintritt"], m)
+        zeilen.append(z)
+    return pd.DataFrame(zeilen)
+
+
+def ueberleben_anzeige(kennz: pd.DataFrame) -> pd.DataFrame:
+    """The 12/24-month figures for the page, one row per origin, group and month:
+    '86 % (55–96 %)' and the number under observation."""
+    zeilen = []
+    for r in kennz.to_dict("records"):
+        for m in (12, 24):
+            s = r[f"aktiv nach {m} Mon."]
+            zeilen.append({"Beginn": r["Beginn"], "Gruppe": r["Gruppe"],
+                           "Betriebe": r["Betriebe"], "Schließungen": r["Schließungen"],
+                           "nach Monaten": m,
+                           "aktiv (95-%-KI)": "–" if pd.isna(s)
+                           else f"{s * 100:.0f} % ({r[f'95-%-KI {m} Mon.']})",
+                           "unter Beobachtung": r[f"unter Beobachtung {m} Mon."]})
+    return pd.DataFrame(zeilen)
+
+
+def _ki_text(w: dict) -> str:
+    if pd.isna(w["ci_unten"]):
+        return "–"
+    return f"{w['ci_unten'] * 100:.0f}–{w['ci_oben'] * 100:.0f} %"
+
+
+def ueberleben_tabelle(u: Ueberleben) -> pd.DataFrame:
+    """The curves at fixed months (table view and download of the survival chart)."""
+    zeilen = []
+    for (ursprung, gruppe), km in u.kurven.items():
+        if gruppe == ALLE:
+            continue
+        teil = u.eingaben[(ursprung, gruppe)]
+        for m in STUETZSTELLEN:
+            w = survival.wert_bei(km, m)
+            zeilen.append({"Beginn": URSPRUENGE[ursprung], "Gruppe": gruppe, "Monate": m,
+                           "Anteil aktiv": w["ueberleben"], "KI unten": w["ci_unten"],
+                           "KI oben": w["ci_oben"],
+                           "unter Beobachtung": survival.n_risiko_bei(teil["dauer"],
+                                                                      teil["eintritt"], m)})
+    return pd.DataFrame(zeilen)
+
+
+def beschaeftigte(beraten: pd.DataFrame) -> pd.DataFrame:
+    """Current headcount of the advised businesses still active, by sector and group.
+
+    The contract holds employees only as the current number (no history); closed businesses
+    and those without a number are counted separately, never as 0 employees.
+    """
+    aktiv = beraten[beraten["status"] == "aktiv"]
+    df = aktiv.assign(gruppe=np.where(aktiv["migrantenoekonomie"].astype(bool), MIGRANT, ANDERE))
+    bekannt = df[df["beschaeftigte"].notna()]
+    tab = pd.DataFrame({
+        "aktive Betriebe": df.groupby("branche").size(),
+        "mit Angabe": bekannt.groupby("branche").size(),
+        "Beschäftigte": bekannt.groupby("branche")["beschaeftigte"].sum(),
+        f"davon {MIGRANT}": bekannt[bekannt["gruppe"] == MIGRANT]
+        .groupby("branche")["beschaeftigte"].sum(),
+        f"davon {ANDERE}": bekannt[bekannt["gruppe"] == ANDERE]
+        .groupby("branche")["beschaeftigte"].sum(),
+        "Median je Betrieb": bekannt.groupby("branche")["beschaeftigte"].median(),
+    }).fillna(0)
+    tab = tab.astype({c: int for c in tab.columns if c != "Median je Betrieb"})
+    tab = tab.sort_values("Beschäftigte", ascending=False).reset_index(names="Branche")
+    return tab
+
+
+def aktiv_am_stichtag(beraten: pd.DataFrame) -> int:
+    """Businesses founded by the reference date and not closed by then."""
+    st = pd.to_datetime(beraten["stichtag"])
+    gegruendet = pd.to_datetime(beraten["gruendung"]) <= st
+    offen = beraten["status"].eq("aktiv") | (pd.to_datetime(beraten["status_datum"]) > st)
+    return int((gegruendet & offen).sum())
+
+
+MINDESTZAHL = 3     # like the Federal Employment Agency: cells of 1 or 2 are not shown
+
+
+def vermittlungen_zusammenfassen(df: pd.DataFrame) -> pd.DataFrame:
+    """With a target group chosen, a business with 1 or 2 placements would tell its reader
+    that a particular employee belongs to that group: such businesses are folded into one
+    row 'weitere Betriebe'. Rows are those of oek_vermittlungen_betriebe."""
+    klein = df["vermittlungen"] < MINDESTZAHL
+    if not klein.any():
+        return df
+    rest = df[klein]
+    zeile = {c: None for c in df.columns}
+    zeile.update({"betrieb_id": "", "name": f"weitere Betriebe ({len(rest)}, je 1–2)",
+                  "migrantenoekonomie": False, "beraten": False,
+                  **{c: int(rest[c].sum()) for c in ("vermittlungen", "personen",
+                                                     "sv_pflichtig", "ausbildung",
+                                                     "verbleib_6m_ja")}})
+    return pd.concat([df[~klein], pd.DataFrame([zeile])], ignore_index=True)
+
+
+VERMITTLUNG_SPALTEN = {"name": "Betrieb", "branche": "Branche", "stadtteil": "Stadtteil",
+                       "quartier": "Quartier", "vermittlungen": "Vermittlungen",
+                       "personen": "Personen", "sv_pflichtig": "davon SV-pflichtig",
+                       "ausbildung": "davon Ausbildung",
+                       "verbleib_6m_ja": "Verbleib nach 6 Monaten: ja",
+                       "migrantenoekonomie": "Migrantenökonomie",
+                       "beraten": "vom Projekt beraten"}
+
+
+def vermittlungen_tabelle(df: pd.DataFrame) -> pd.DataFrame:
+    out = df[list(VERMITTLUNG_SPALTEN)].rename(columns=VERMITTLUNG_SPALTEN)
+    for c in ("Migrantenökonomie", "vom Projekt beraten"):
+        out[c] = np.where(out[c].astype(bool), "ja", "nein")
+    return _leer_statt_none(out)

@@ -1,0 +1,83 @@
+"""Kaplan–Meier survival with censoring and delayed entry, Greenwood confidence bands."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from scipy.stats import norm
+
+TAGE_JE_MONAT = 365.25 / 12
+KM_SPALTEN = ["zeit", "n_risiko", "ereignisse", "zensiert", "ueberleben", "ci_unten", "ci_oben"]
+
+
+def kaplan_meier(dauer, ereignis, eintritt=None, alpha: float = 0.05) -> pd.DataFrame:
+    """Product-limit estimate S(t) = prod over event times t_i <= t of (1 - d_i / n_i).
+
+    dauer:    time from the origin to the event or to the end of observation (censoring)
+    ereignis: True = event observed at `dauer`, False = censored there
+    eintritt: time from the origin at which a unit came under observation (default 0).
+              A unit only counts as at risk after it entered (left truncation): a business
+              the project first met two years after founding cannot have closed before.
+    Risk set for time t: eintritt < t <= dauer. Events at t count before censorings at t.
+    The confidence band is the exponential Greenwood ("log-log") interval, as in lifelines.
+
+    Returns one row at time 0 (S = 1) and one per distinct time with an event or censoring.
+    """
+    dauer = np.asarray(dauer, dtype=float)
+    ereignis = np.asarray(ereignis, dtype=bool)
+    eintritt = np.zeros_like(dauer) if eintritt is None else np.asarray(eintritt, dtype=float)
+    if not (dauer.shape == ereignis.shape == eintritt.shape):
+        raise ValueError("dauer, ereignis und eintritt müssen gleich lang sein")
+    if np.any(eintritt < 0) or np.any(dauer <= eintritt):
+        raise ValueError("jede Dauer muss größer als ihr Eintritt (>= 0) sein")
+    zeiten = np.unique(dauer)
+    d_sort, e_sort = np.sort(dauer), np.sort(eintritt)
+    # at risk at t: entered before t (eintritt < t) minus already ended before t (dauer < t)
+    n = np.searchsorted(e_sort, zeiten, "left") - np.searchsorted(d_sort, zeiten, "left")
+    d = np.bincount(np.searchsorted(zeiten, dauer[ereignis]), minlength=zeiten.size)
+    c = np.bincount(np.searchsorted(zeiten, dauer[~ereignis]), minlength=zeiten.size)
+    s = np.cumprod(1.0 - d / n)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        greenwood = np.cumsum(np.where(n > d, d / (n * (n - d)), 0.0))
+    unten, oben = _loglog_band(s, greenwood, alpha)
+    out = pd.DataFrame({"zeit": np.r_[0.0, zeiten], "n_risiko": np.r_[n[0] if n.size else 0, n],
+                        "ereignisse": np.r_[0, d], "zensiert": np.r_[0, c],
+                        "ueberleben": np.r_[1.0, s], "ci_unten": np.r_[1.0, unten],
+                        "ci_oben": np.r_[1.0, oben]})
+    n0 = int(np.sum(eintritt <= 0))     # at risk just after the origin
+    out.loc[0, "n_risiko"] = n0
+    return out[KM_SPALTEN]
+
+
+def _loglog_band(s: np.ndarray, greenwood: np.ndarray, alpha: float):
+    z = norm.ppf(1 - alpha / 2)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        v = np.log(s)
+        # log(-log S) ± z·sqrt(greenwood)/|log S|; a larger log(-log S) is a smaller S
+        breite = z * np.sqrt(greenwood) / np.abs(v)
+        unten = np.exp(-np.exp(np.log(-v) + breite))
+        oben = np.exp(-np.exp(np.log(-v) - breite))
+    keine_ereignisse = s >= 1.0
+    unten = np.where(keine_ereignisse, 1.0, np.where(s <= 0, 0.0, unten))
+    oben = np.where(keine_ereignisse, 1.0, np.where(s <= 0, 0.0, oben))
+    return unten, oben
+
+
+def wert_bei(km: pd.DataFrame, t: float) -> dict:
+    """S(t) with its band: the step function's value at t; NaN beyond the last observed time."""
+    if km.empty or t > km["zeit"].max():
+        return {"ueberleben": np.nan, "ci_unten": np.nan, "ci_oben": np.nan}
+    row = km[km["zeit"] <= t].iloc[-1]
+    return {k: float(row[k]) for k in ("ueberleben", "ci_unten", "ci_oben")}
+
+
+def n_risiko_bei(dauer, eintritt, t: float) -> int:
+    """Units under observation at t (eintritt < t <= dauer; at t = 0: eintritt = 0)."""
+    dauer = np.asarray(dauer, dtype=float)
+    eintritt = np.zeros_like(dauer) if eintritt is None else np.asarray(eintritt, dtype=float)
+    if t <= 0:
+        return int(np.sum(eintritt <= 0))
+    return int(np.sum((eintritt < t) & (dauer >= t)))
+
+
+def tage_in_monate(tage) -> np.ndarray:
+    return np.asarray(tage, dtype=float) / TAGE_JE_MONAT

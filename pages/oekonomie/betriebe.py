@@ -1,0 +1,130 @@
+"""Betriebe: young businesses advised, consultations, stabilisation (survival), placements."""
+import streamlit as st
+
+from biwaq import charts_oekonomie as ch
+from biwaq import ui
+from biwaq import oekonomie as oek
+
+filt = ui.page_header(
+    "Betriebe",
+    "Junge Betriebe in den Programmgebieten – auch der Migrantenökonomie –, die das Projekt "
+    "vor und nach der Gründung berät: wer beraten wird, wie, ob die Betriebe sich halten und "
+    "welche Betriebe Teilnehmende einstellen.")
+st.caption("Für Betriebe und Beratungen gelten **Quartier** (Sitz des Betriebs) und "
+           "**Zeitraum** (mindestens eine Beratung im Zeitraum). "
+           + oek.nicht_anwendbar_text(filt) + " – außer bei „Vermittlungen in lokale "
+           "Betriebe“ unten, wo Träger und Zielgruppe für die vermittelten Teilnehmenden gelten.")
+
+branchen_alle = list(ui.query("oek_betriebe_optionen")["branche"])
+branchen = st.multiselect("Branche", branchen_alle, key="betr_branche",
+                          placeholder="alle Branchen")
+seite = dict(branchen=oek.liste_oder_none(branchen))
+seitenfilter = ("Branche: " + ", ".join(branchen),) if branchen else ()
+geltung = oek.Geltung(filt, seitenfilter=seitenfilter, quartier_text="Quartier (Sitz)")
+
+beraten = ui.query("oek_betriebe_beraten", **filt.params(), **seite)
+stichtag = oek.stichtag(filt.bis, ui.meta().get("datenstand"))
+
+# --- Headline figures ----------------------------------------------------------------------
+
+if beraten.empty:
+    ui.empty_message()
+else:
+    u = oek.ueberleben(beraten)
+    kennz = oek.ueberleben_kennzahlen(u)
+    alle = kennz[(kennz["Gruppe"] == oek.ALLE) & (kennz["Beginn"] == "seit Gründung")].iloc[0]
+    aktiv = oek.aktiv_am_stichtag(beraten)
+    k1, k2, k3, k4, k5 = st.columns(5)
+    k1.metric("Beratene Betriebe", ui.fmt_int(len(beraten)),
+              help="Betriebe mit mindestens einer Beratung im Zeitraum.")
+    k2.metric("davon Migrantenökonomie", ui.fmt_int(beraten["migrantenoekonomie"].sum()))
+    k3.metric("Beratungen im Zeitraum", ui.fmt_int(beraten["beratungen_zeitraum"].sum()))
+    k4.metric("Am Stichtag aktiv", ui.fmt_int(aktiv),
+              help=f"Stichtag {oek.datum_text(stichtag)}: Ende des Zeitraums, höchstens "
+                   "Datenstand.")
+    k5.metric("24 Monate nach Gründung aktiv", ui.fmt_pct(alle["aktiv nach 24 Mon."]),
+              help="Kaplan–Meier-Schätzung über alle beratenen Betriebe (siehe "
+                   "„Stabilisierung“).")
+
+    # --- Who is advised ------------------------------------------------------------------
+    st.subheader("Beratene Betriebe")
+    dim = st.radio("Gliederung", list(oek.DIMENSIONEN), horizontal=True, key="betr_gliederung",
+                   format_func=oek.DIMENSIONEN.get)
+    tab = oek.betriebe_nach(beraten, dim)
+    ui.chart_block_de(ch.betriebe_chart(tab, oek.DIMENSIONEN[dim]), tab,
+                   f"Beratene Betriebe nach {oek.DIMENSIONEN[dim]}", key="betr_nach",
+                   filt=geltung, roh=("Gründungsjahr",))
+
+    # --- Consultations -------------------------------------------------------------------
+    st.subheader("Beratungen nach Format und Thema")
+    nach = st.radio("Aufteilung", ["format", "thema"], horizontal=True, key="betr_beratung_nach",
+                    format_func={"format": "Format", "thema": "Thema"}.get)
+    verlauf = ui.query("oek_beratungen_verlauf", **filt.params(), **seite)
+    tab = oek.beratungen_tabelle(verlauf, nach, filt.von, filt.bis)
+    ui.chart_block_de(ch.beratungen_chart(tab, nach), tab,
+                   "Beratungen je Quartal nach " + ("Format" if nach == "format" else "Thema"),
+                   key="betr_beratungen", filt=geltung)
+
+    # --- Stabilisation -------------------------------------------------------------------
+    st.subheader("Stabilisierung")
+    st.markdown(
+        "Anteil der beratenen Betriebe, die nach 12 und 24 Monaten noch aktiv sind – "
+        "geschätzt mit **Kaplan–Meier**, damit Betriebe zählen, die erst kürzer beobachtet "
+        "werden (**zensiert**: am Stichtag noch aktiv, Striche in der Kurve). "
+        "**Seit Gründung** zählt ein Betrieb erst ab seiner ersten Beratung mit (verzögerter "
+        "Eintritt): Betriebe, die vorher schlossen, hat das Projekt nie gesehen. **Seit erster "
+        "Beratung** beginnt bei Vorgründungsberatung mit der Gründung. Schattiert: 95-%-"
+        "Vertrauensbereich.")
+    ui.chart_block_de(ch.ueberleben_chart(u), oek.ueberleben_tabelle(u),
+                   "Stabilisierung beratener Betriebe", key="betr_ueberleben", filt=geltung,
+                   prozent=("Anteil aktiv", "KI unten", "KI oben"))
+    st.dataframe(oek.ueberleben_anzeige(kennz), hide_index=True,
+                 key="betr_ueberleben_kennzahlen")
+    aus = {k: sum(v.values()) for k, v in u.ausgeschlossen.items()}
+    st.caption("KI: 95-%-Vertrauensbereich. „unter Beobachtung“: Betriebe, die zu diesem "
+               "Zeitpunkt noch beobachtet werden (Grundlage der Schätzung; unter etwa 10 ist der "
+               "Wert unsicher). „–“: so lange ist noch kein Betrieb beobachtet."
+               + (f" Nicht auswertbar: {aus['gruendung']} Betrieb(e) (geschlossen ohne "
+                  "Schließungsdatum oder ohne Beobachtungszeit)." if aus["gruendung"] else ""))
+
+    # --- Employees -----------------------------------------------------------------------
+    st.subheader("Beschäftigte")
+    st.info("Einen Verlauf der Beschäftigtenzahl über die Zeit gibt es nicht: der Datenvertrag "
+            "enthält je Betrieb nur die **aktuelle** Zahl (Spalte „beschaeftigte“). Gezeigt "
+            "wird dieser heutige Stand der noch aktiven beratenen Betriebe; der Zeitraum "
+            "bestimmt nur, welche Betriebe zählen.", icon=":material/info:")
+    tab = oek.beschaeftigte(beraten)
+    if tab.empty:
+        ui.empty_message()
+    else:
+        ohne = int(tab["aktive Betriebe"].sum() - tab["mit Angabe"].sum())
+        ui.chart_block_de(ch.beschaeftigte_chart(tab), tab, "Beschäftigte beratener Betriebe",
+                       key="betr_beschaeftigte", filt=geltung)
+        st.caption(f"{ui.fmt_int(tab['Beschäftigte'].sum())} Beschäftigte in "
+                   f"{ui.fmt_int(tab['mit Angabe'].sum())} aktiven Betrieben mit Angabe"
+                   + (f"; bei {ohne} aktiven Betrieben fehlt die Zahl (nicht als 0 gezählt)."
+                      if ohne else "."))
+
+# --- Placements into local firms ----------------------------------------------------------
+
+st.subheader("Vermittlungen in lokale Betriebe")
+st.caption("Hier gelten **alle Filter**: Träger und Zielgruppe für die vermittelten "
+           "Teilnehmenden, Quartier für den Sitz des Betriebs, Zeitraum für den Beginn der "
+           "Vermittlung.")
+platz = ui.query("oek_vermittlungen_betriebe", **filt.params(), **seite)
+if platz.empty:
+    ui.empty_message()
+else:
+    p1, p2, p3 = st.columns(3)
+    p1.metric("Vermittlungen in lokale Betriebe", ui.fmt_int(platz["vermittlungen"].sum()))
+    p2.metric("Einstellende Betriebe", ui.fmt_int(len(platz)))
+    p3.metric("davon vom Projekt beraten", ui.fmt_int(platz["beraten"].sum()))
+    if filt.zielgruppe:
+        platz = oek.vermittlungen_zusammenfassen(platz)
+        st.caption("Mit gewählter Zielgruppe sind Betriebe mit 1 oder 2 Vermittlungen zu einer "
+                   "Zeile zusammengefasst: sonst wäre erkennbar, wer im Betrieb zur Zielgruppe "
+                   "gehört.")
+    ui.chart_block_de(ch.vermittlungen_chart(platz), oek.vermittlungen_tabelle(platz),
+                   "Vermittlungen in lokale Betriebe", key="betr_vermittlungen",
+                   filt=oek.Geltung(filt, traeger_zielgruppe=True, seitenfilter=seitenfilter,
+                                    quartier_text="Quartier (Sitz des Betriebs)"))

@@ -1,0 +1,225 @@
+"""Leerstand: vacancy map, figures at the reference date, stock per district, finding premises."""
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+from biwaq import charts_oekonomie as ch
+from biwaq import geo, store, ui
+from biwaq import oekonomie as oek
+from biwaq.contract import LEERSTAND_ARTEN, LEERSTAND_STATUS, QUARTIERE
+
+FLAECHEN_STUFEN = [0, 50, 100, 200, 500, 1000, 2500, 5000, 10_000, 25_000, float("inf")]
+
+filt = ui.page_header(
+    "Leerstand",
+    "Leerstehende Läden, Gewerbeeinheiten, Büros und Brachflächen in den Programmgebieten: "
+    "wo sie liegen, wie lange sie leer stehen und wie viele wieder genutzt werden.")
+st.caption("Es gelten **Quartier** und **Zeitraum** der Seitenleiste. "
+           + oek.nicht_anwendbar_text(filt)
+           + " – Leerstände haben weder Träger noch Zielgruppe.")
+
+
+def flaeche_text(x: float) -> str:
+    return "unbegrenzt" if x == float("inf") else f"{ui.fmt_int(x)} m²"
+
+
+# --- Page filters --------------------------------------------------------------------------
+
+optionen = ui.query("oek_leerstand_optionen", quartier=None)
+if optionen.empty:
+    ui.empty_message()
+    st.stop()
+erst = pd.Timestamp(optionen["leer_seit_min"].iloc[0]).date()
+letzt = max(pd.Timestamp(optionen["leer_seit_max"].iloc[0]).date(), erst + dt.timedelta(days=1))
+
+with st.container(border=True):
+    c1, c2, c3 = st.columns(3)
+    arten = c1.multiselect("Art", LEERSTAND_ARTEN, key="leer_art", placeholder="alle Arten")
+    status = c2.multiselect("Status (aktueller Stand)", LEERSTAND_STATUS, key="leer_status",
+                            placeholder="alle")
+    stadtteile = c3.multiselect("Stadtteil", list(optionen["stadtteil"]), key="leer_stadtteil",
+                                placeholder="alle Stadtteile")
+    c4, c5 = st.columns(2)
+    flaeche = c4.select_slider("Fläche", FLAECHEN_STUFEN, value=(0, float("inf")),
+                               format_func=flaeche_text, key="leer_flaeche")
+    leer_seit = c5.slider("leer seit", min_value=erst, max_value=letzt, value=(erst, letzt),
+                          format="MM.YYYY", key="leer_seit")
+
+seite = dict(arten=oek.liste_oder_none(arten), status=oek.liste_oder_none(status),
+             stadtteile=oek.liste_oder_none(stadtteile),
+             flaeche_min=flaeche[0] or None,
+             flaeche_max=None if flaeche[1] == float("inf") else flaeche[1],
+             leer_von=leer_seit[0] if leer_seit[0] > erst else None,
+             leer_bis=leer_seit[1] if leer_seit[1] < letzt else None)
+seitenfilter = []
+if arten:
+    seitenfilter.append("Art: " + ", ".join(arten))
+if status:
+    seitenfilter.append("Status: " + ", ".join(status))
+if stadtteile:
+    seitenfilter.append("Stadtteil: " + ", ".join(stadtteile))
+if seite["flaeche_min"] or seite["flaeche_max"]:
+    seitenfilter.append(f"Fläche: {flaeche_text(flaeche[0])} bis {flaeche_text(flaeche[1])}")
+if seite["leer_von"] or seite["leer_bis"]:
+    seitenfilter.append("leer seit: " + leer_seit[0].strftime("%m.%Y") + " bis "
+                        + leer_seit[1].strftime("%m.%Y"))
+geltung = oek.Geltung(filt, seitenfilter=tuple(seitenfilter))
+
+objekte = ui.query("oek_leerstand_objekte", **filt.params(), **seite)
+werte = oek.leerstand_kennzahlen(objekte)
+stichtag_text = oek.datum_text(oek.stichtag(filt.bis, ui.meta().get("datenstand")))
+
+# --- Figures -------------------------------------------------------------------------------
+
+hilfe = (f"Stichtag {stichtag_text}: das Ende des gewählten Zeitraums, höchstens der "
+         "Datenstand. Leer = am Stichtag noch nicht wiederbelegt (auch in Vermarktung oder "
+         "Zwischennutzung).")
+k1, k2, k3, k4 = st.columns(4)
+k1.metric("Leerstehend am Stichtag", ui.fmt_int(werte["einheiten"]), help=hilfe)
+k2.metric("Leerstehende Fläche", f"{ui.fmt_int(werte['flaeche_m2'])} m²", help=hilfe)
+k3.metric("Median Leerstandsdauer",
+          "–" if pd.isna(werte["median_monate"])
+          else f"{werte['median_monate']:.1f} Monate".replace(".", ","),
+          help="Halbe der am Stichtag leerstehenden Objekte steht kürzer, halbe länger leer "
+               "(gezählt ab „leer seit“ bis zum Stichtag).")
+k4.metric("Wiederbelegt im Zeitraum", ui.fmt_int(werte["wiederbelegt"]),
+          help="Wiederbelegung zwischen Zeitraumbeginn und Stichtag.")
+st.caption(f"Stichtag: {stichtag_text} (Ende des Zeitraums, höchstens Datenstand). "
+           "Gezeigt werden Objekte, die im Zeitraum mindestens einen Tag leer standen. "
+           + oek.nicht_anwendbar_text(filt) + ".")
+
+# --- Map -----------------------------------------------------------------------------------
+
+st.subheader("Karte")
+umrisse_df = ui.query("oek_stadtteil_umrisse")
+umrisse = geo.districts_from_store(umrisse_df) if len(umrisse_df) else None
+optionen_hg = list(ch.HINTERGRUENDE)
+hintergrund = st.radio("Kartenhintergrund", optionen_hg, horizontal=True, key="leer_karte",
+                       index=optionen_hg.index(ch.hintergrund_standard()),
+                       format_func=ch.HINTERGRUND_NAMEN.get)
+if umrisse is not None and umrisse["schematisch"].all():
+    st.info("Die Stadtteilumrisse sind **schematisch** (Flächen um die Stadtteilmitte in "
+            "ungefährer Größe), keine amtlichen Grenzen. Echte Grenzen lassen sich unten unter "
+            "„Stadtteilgrenzen laden“ einspielen.", icon=":material/info:")
+elif umrisse is None:
+    st.info("Es sind keine Stadtteilumrisse geladen; die Karte zeigt nur die Objekte.",
+            icon=":material/info:")
+if objekte.empty:
+    ui.empty_message()
+else:
+    ui.chart_block_de(ch.leerstand_karte(objekte, umrisse, hintergrund),
+                   oek.leerstand_tabelle(objekte), "Leerstände und Brachflächen",
+                   key="leer_karte_block", filt=geltung, roh=("Breite", "Länge"))
+    st.caption("Farbe: Status (aktueller Stand) · Punktgröße: Fläche, logarithmisch "
+               "(35 m² klein … 25.000 m² groß) · Tabelle sortierbar (Spaltenkopf anklicken)."
+               + (" Kartenhintergrund © OpenStreetMap-Mitwirkende, geladen von Ihrem Browser; "
+                  "ohne Internet bleiben Umrisse und Punkte sichtbar."
+                  if hintergrund == "osm" else ""))
+
+# --- Stock per district over time ---------------------------------------------------------
+
+st.subheader("Leerstand je Stadtteil im Zeitverlauf")
+mass = st.radio("Maß", ["einheiten", "flaeche_m2"], horizontal=True, key="leer_verlauf_mass",
+                format_func={"einheiten": "Einheiten", "flaeche_m2": "Fläche (m²)"}.get)
+verlauf = ui.query("oek_leerstand_verlauf", **filt.params(), **seite)
+if verlauf.empty or verlauf[mass].sum() == 0:
+    ui.empty_message()
+else:
+    ui.chart_block_de(ch.leerstand_verlauf_chart(verlauf, mass),
+                      oek.verlauf_tabelle(verlauf, mass), "Leerstand je Stadtteil",
+                      key="leer_verlauf", filt=geltung)
+
+# --- Finding premises ---------------------------------------------------------------------
+
+st.subheader("Räume finden")
+st.markdown("Für Gründerinnen und Gründer: passende leerstehende Objekte (nicht wiederbelegt, "
+            "Stand: Datenstand), die größten passenden zuerst.")
+gebiete = [ui.BEIDE, *QUARTIERE]
+with st.form("leer_raeume_form", border=True):
+    f1, f2, f3, f4 = st.columns([2, 1, 1, 1.4])
+    r_arten = f1.multiselect("Art", LEERSTAND_ARTEN, key="leer_raeume_art",
+                             placeholder="alle Arten")
+    r_von = f2.number_input("Fläche von (m²)", min_value=0, value=0, step=10,
+                            key="leer_raeume_von")
+    r_bis = f3.number_input("Fläche bis (m²)", min_value=0, value=None, step=10,
+                            key="leer_raeume_bis", placeholder="unbegrenzt")
+    r_gebiet = f4.selectbox("Programmgebiet", gebiete, key="leer_raeume_gebiet",
+                            index=gebiete.index(filt.quartier or ui.BEIDE))
+    st.form_submit_button("Räume suchen", icon=":material/search:", key="leer_raeume_suchen")
+if r_bis is not None and r_bis < r_von:
+    st.warning("„Fläche bis“ ist kleiner als „Fläche von“ – bitte die Spanne prüfen.")
+else:
+    raeume = ui.query("oek_leerstand_raeume", raum_arten=oek.liste_oder_none(r_arten),
+                      raum_min=r_von or None, raum_max=r_bis,
+                      raum_quartier=None if r_gebiet == ui.BEIDE else r_gebiet)
+    suche = ("Art: " + (", ".join(r_arten) if r_arten else "alle") + " · Fläche: "
+             + f"{ui.fmt_int(r_von)} m² bis "
+             + (f"{ui.fmt_int(r_bis)} m²" if r_bis is not None else "unbegrenzt")
+             + f" · Programmgebiet: {r_gebiet} · nicht wiederbelegt am Datenstand")
+    if raeume.empty:
+        st.info("Kein leerstehendes Objekt passt zu dieser Suche. Bitte die Flächenspanne "
+                "weiter fassen oder weitere Arten wählen.", icon=":material/search_off:")
+    else:
+        st.markdown(f"**{ui.fmt_int(len(raeume))} passende Objekte** · {suche}")
+        tabelle = oek.raeume_tabelle(raeume)
+        st.dataframe(tabelle, hide_index=True, key="leer_raeume_tabelle",
+                     column_config=ui.deutsche_spalten(tabelle))
+        ui.download_buttons(tabelle, "Räume finden", "leer_raeume", oek.Text(suche))
+
+# --- Position check and district geodata ---------------------------------------------------
+
+st.subheader("Lage der Objekte")
+lage = ui.query("oek_leerstand_lage")
+meta = ui.meta()
+if umrisse is None:
+    st.caption("Ohne Stadtteilumrisse lässt sich die Lage der Objekte nicht prüfen.")
+elif lage.empty:
+    st.success("Alle Objekte liegen in ihrem Stadtteil laut Umrissen"
+               + (f" ({meta['geodaten']})" if meta.get("geodaten") else "") + ". Objekte "
+               "ohne Stadtteilangabe erhalten den Stadtteil ihrer Lage.",
+               icon=":material/where_to_vote:")
+else:
+    st.warning(f"{ui.fmt_int(len(lage))} Objekt(e) passen nicht zu den Stadtteilumrissen. Sie "
+               "bleiben in allen Zahlen enthalten (mit ihrem angegebenen Stadtteil oder "
+               "„ohne Angabe“) – bitte Koordinaten oder Stadtteil prüfen.",
+               icon=":material/wrong_location:")
+    st.dataframe(lage[["objekt_id", "adresse", "quartier", "stadtteil_angabe", "lat", "lon",
+                       "hinweis"]].rename(columns={
+                           "objekt_id": "Objekt", "adresse": "Adresse", "quartier": "Quartier",
+                           "stadtteil_angabe": "Stadtteil (Angabe)", "lat": "Breite",
+                           "lon": "Länge", "hinweis": "Hinweis"}),
+                 hide_index=True, key="leer_lage_tabelle")
+
+meldung = st.session_state.pop("leer_geo_meldung", None)
+if meldung:
+    st.success(meldung, icon=":material/check_circle:")
+with st.expander("Stadtteilgrenzen laden (Geodaten der Stadt)", icon=":material/upload_file:"):
+    st.markdown(
+        "Eine Datei mit den Stadtteilflächen und dem Attribut **`stadtteil`**, in beliebigem "
+        "Koordinatensystem (wird für die Karte nach WGS84 und für Flächen nach ETRS89/UTM 32N "
+        "umgerechnet): **GeoJSON** oder **GeoPackage** direkt, ein **Shapefile** als **ZIP** "
+        "mit allen Teildateien (.shp, .shx, .dbf, .prj). Die Umrisse ersetzen die bisherigen; "
+        "Objekte ohne Stadtteil erhalten ihn aus ihrer Lage. Bei einem Fehler bleibt alles, "
+        "wie es ist.")
+    if meta.get("geodaten"):
+        st.caption(f"Geladen: {meta['geodaten']}"
+                   + (f" am {pd.Timestamp(meta['geodaten_geladen']).strftime('%d.%m.%Y %H:%M')}"
+                      if meta.get("geodaten_geladen") else ""))
+    datei = st.file_uploader("Geodaten-Datei", type=list(geo.UPLOAD_ENDUNGEN) + ["shp"],
+                             key="leer_geo_upload", max_upload_size=50)
+    if datei is not None and st.button("Umrisse übernehmen", key="leer_geo_uebernehmen",
+                                       icon=":material/check:"):
+        try:
+            neu = geo.read_districts_upload(datei.name, datei.getvalue())
+            neue_lage = geo.replace_geodata(store.db_path(), neu)
+            ui.verbindungen_erneuern()
+        except geo.GeoFehler as e:
+            st.error(f"{e} Es wurde nichts geändert.", icon=":material/error:")
+        else:
+            aussen = int(neue_lage["stadtteil_lage"].isna().sum())
+            st.session_state["leer_geo_meldung"] = (
+                f"{len(neu)} Stadtteilumrisse aus {datei.name} übernommen. "
+                + (f"{aussen} Objekt(e) liegen außerhalb aller Stadtteile (siehe „Lage der "
+                   "Objekte“)." if aussen else "Alle Objekte liegen in einem Stadtteil."))
+            st.rerun()

@@ -1,0 +1,344 @@
+"""Local economy: vacancy and business queries and figures on hand-made fixtures."""
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pytest
+
+from biwaq import charts_oekonomie as ch
+from biwaq import oekonomie as oek
+from biwaq.filters import Filter
+from biwaq.queries import run_query
+
+D = dt.date
+SEITE_ALLE = dict(arten=None, status=None, stadtteile=None, flaeche_min=None, flaeche_max=None,
+                  leer_von=None, leer_bis=None)
+
+# Five vacancies. Only this table has dates, so the data stand is L5's leer_seit, 01.06.2018,
+# and the reference date for the full period is 01.06.2018 (earlier than 31.12.2018).
+LEER = dict(leerstaende=[
+    dict(objekt_id="L1", stadtteil="Ilversgehofen", art="Ladenlokal", flaeche_m2=80.0,
+         leer_seit=D(2014, 6, 1), status="leer", adresse="Salinenstraße 1"),
+    dict(objekt_id="L2", stadtteil="Ilversgehofen", art="Büro", flaeche_m2=200.0,
+         leer_seit=D(2016, 3, 1), status="wiederbelegt", wiederbelegt_am=D(2017, 9, 1),
+         nachnutzung="Praxis"),
+    dict(objekt_id="L3", quartier="Süd-Ost", stadtteil="Herrenberg", art="Brachfläche",
+         flaeche_m2=5000.0, leer_seit=D(2017, 1, 1), status="Zwischennutzung",
+         nachnutzung="Urban Gardening", lat=50.948, lon=11.058),
+    dict(objekt_id="L4", quartier="Süd-Ost", stadtteil="Wiesenhügel", art="Ladenlokal",
+         flaeche_m2=40.0, leer_seit=D(2013, 1, 1), status="wiederbelegt",
+         wiederbelegt_am=D(2015, 6, 1), lat=50.95, lon=11.043),
+    dict(objekt_id="L5", stadtteil=None, art="Gewerbeeinheit", flaeche_m2=300.0,
+         leer_seit=D(2018, 6, 1), status="in Vermarktung"),
+])
+
+
+def objekte(con, filt=Filter(), **seite):
+    return run_query("oek_leerstand_objekte", con, **filt.params(), **{**SEITE_ALLE, **seite})
+
+
+def test_vacancy_objects_and_figures_at_the_reference_date(db_factory):
+    con = db_factory(**LEER)
+    df = objekte(con)
+    # L4 was re-let before the period began; the others stood vacant on some day of it.
+    assert sorted(df["objekt_id"]) == ["L1", "L2", "L3", "L5"]
+    assert set(df["stichtag"]) == {np.datetime64("2018-06-01")}
+    w = oek.leerstand_kennzahlen(df)
+    # vacant on 01.06.2018: L1, L3 (interim use still counts as vacant), L5 (since that day)
+    assert w["einheiten"] == 3
+    assert w["flaeche_m2"] == 80 + 5000 + 300
+    # months vacant: L1 1461 days = 48.0, L3 516 days = 17.0, L5 0 days = 0.0 -> median 17.0
+    monate = df.set_index("objekt_id")["monate_leer"]
+    assert monate["L1"] == 48.0 and monate["L3"] == 17.0 and monate["L5"] == 0.0
+    assert w["median_monate"] == 17.0
+    assert w["wiederbelegt"] == 1                                  # L2 in September 2017
+    assert df.set_index("objekt_id")["stadtteil"].isna()["L5"]     # no outlines, no district
+
+
+def test_vacancy_figures_follow_period_quartier_and_page_filters(db_factory):
+    con = db_factory(**LEER)
+    # Period 2016: reference date 31.12.2016; L2 was still vacant then, L3 and L5 not yet.
+    w = oek.leerstand_kennzahlen(objekte(con, Filter(von=D(2016, 1, 1), bis=D(2016, 12, 31))))
+    assert (w["einheiten"], w["flaeche_m2"], w["wiederbelegt"]) == (2, 280, 0)
+    assert oek.leerstand_kennzahlen(objekte(con, Filter(quartier="Süd-Ost")))["einheiten"] == 1
+    assert list(objekte(con, arten=["Ladenlokal"])["objekt_id"]) == ["L1"]
+    assert sorted(objekte(con, flaeche_min=100)["objekt_id"]) == ["L2", "L3", "L5"]
+    assert list(objekte(con, flaeche_max=100)["objekt_id"]) == ["L1"]
+    assert sorted(objekte(con, status=["leer", "wiederbelegt"])["objekt_id"]) == ["L1", "L2"]
+    assert list(objekte(con, stadtteile=["ohne Angabe"])["objekt_id"]) == ["L5"]
+    assert sorted(objekte(con, leer_von=D(2016, 1, 1))["objekt_id"]) == ["L2", "L3", "L5"]
+    assert list(objekte(con, leer_bis=D(2015, 1, 1))["objekt_id"]) == ["L1"]
+    # largest first in the table
+    assert list(objekte(con)["objekt_id"]) == ["L3", "L5", "L2", "L1"]
+
+
+def test_vacant_stock_per_district_by_quarter(db_factory):
+    con = db_factory(**LEER)
+    df = run_query("oek_leerstand_verlauf", con,
+                   **Filter(von=D(2017, 4, 1)).params(), **SEITE_ALLE)
+    wide = oek.verlauf_tabelle(df, "einheiten").set_index("Quartal")
+    assert list(wide.index) == ["2017 Q2", "2017 Q3", "2017 Q4", "2018 Q1", "2018 Q2"]
+    # the last point is the reference date, not the quarter's end
+    assert wide["Stand am"].iloc[-1] == np.datetime64("2018-06-01")
+    # 30.06.2017: L1 and L2 vacant in Ilversgehofen; L2 re-let on 01.09.2017
+    assert wide["Ilversgehofen"].tolist() == [2, 1, 1, 1, 1]
+    assert wide["Herrenberg"].tolist() == [1, 1, 1, 1, 1]        # L3 since 01.01.2017
+    assert wide["Wiesenhügel"].tolist() == [0, 0, 0, 0, 0]       # L4 re-let in 2015
+    assert wide["ohne Angabe"].tolist() == [0, 0, 0, 0, 1]       # L5 from 01.06.2018
+    m2 = oek.verlauf_tabelle(df, "flaeche_m2").set_index("Quartal")
+    assert m2.loc["2017 Q2", "Ilversgehofen"] == 280
+
+
+def test_finding_premises_lists_vacant_units_largest_fit_first(db_factory):
+    con = db_factory(**LEER)
+    raum = lambda **p: list(run_query(  # noqa: E731
+        "oek_leerstand_raeume", con, **{"raum_arten": None, "raum_min": None, "raum_max": None,
+                                        "raum_quartier": None, **p})["objekt_id"])
+    assert raum() == ["L3", "L5", "L1"]                      # re-let L2 and L4 never
+    assert raum(raum_min=50, raum_max=400) == ["L5", "L1"]
+    assert raum(raum_arten=["Ladenlokal", "Büro"]) == ["L1"]
+    assert raum(raum_quartier="Süd-Ost") == ["L3"]
+    assert raum(raum_min=10_000) == []
+
+
+# --- Businesses ------------------------------------------------------------------------------
+
+BETRIEBE = dict(
+    betriebe=[
+        dict(betrieb_id="B1", name="Café Eins", branche="Gastronomie", migrantenoekonomie=True,
+             gruendung=D(2016, 1, 1), beschaeftigte=3, stadtteil="Ilversgehofen"),
+        dict(betrieb_id="B2", name="Laden Zwei", branche="Handel", gruendung=D(2014, 1, 1),
+             status="geschlossen", status_datum=D(2017, 1, 1), beschaeftigte=0),
+        dict(betrieb_id="B3", name="Laden Drei", quartier="Süd-Ost", branche="Handel",
+             migrantenoekonomie=True, gruendung=D(2017, 6, 1)),
+        dict(betrieb_id="B4", name="IT Vier", quartier="Süd-Ost", branche="IT",
+             gruendung=D(2015, 1, 1), status="geschlossen", status_datum=D(2016, 7, 1)),
+        dict(betrieb_id="B5", name="Ohne Beratung", gruendung=D(2015, 1, 1)),
+    ],
+    beratungen=[
+        dict(betrieb_id="B1", datum=D(2015, 11, 1), format="Vorgründungsberatung"),
+        dict(betrieb_id="B1", datum=D(2016, 6, 1), thema="Marketing"),
+        dict(betrieb_id="B2", datum=D(2016, 1, 1), thema="Finanzierung"),
+        dict(betrieb_id="B3", datum=D(2017, 7, 1), format="Branchenpate", thema="Marketing"),
+        dict(betrieb_id="B3", datum=D(2018, 6, 30), format="Fachkräftesicherung"),
+        dict(betrieb_id="B4", datum=D(2016, 1, 1), format="Seniorexperte"),
+    ],
+    teilnehmende=[dict(tn_id="P1"), dict(tn_id="P2", traeger="Euratibor"),
+                  dict(tn_id="P3", alleinerziehend=True), dict(tn_id="P4")],
+    vermittlungen=[
+        dict(tn_id="P1", beginn=D(2016, 8, 1), betrieb_id="B1", verbleib_6m="ja"),
+        dict(tn_id="P2", beginn=D(2017, 2, 1), betrieb_id="B1"),
+        dict(tn_id="P3", beginn=D(2016, 5, 1), betrieb_id="B2", art="Ausbildung"),
+        dict(tn_id="P4", beginn=D(2016, 5, 1)),
+    ],
+)
+
+
+def beraten(con, filt=Filter(), branchen=None):
+    return run_query("oek_betriebe_beraten", con, **filt.params(), branchen=branchen)
+
+
+def test_advised_businesses_follow_quartier_period_and_sector(db_factory):
+    con = db_factory(**BETRIEBE)
+    df = beraten(con)
+    assert list(df["betrieb_id"]) == ["B1", "B2", "B3", "B4"]     # B5 was never advised
+    # the data stand is the last consultation, 30.06.2018
+    assert set(df["stichtag"]) == {np.datetime64("2018-06-30")}
+    b1 = df.set_index("betrieb_id").loc["B1"]
+    assert b1["erste_beratung"] == np.datetime64("2015-11-01") and b1["vorgruendungsberatung"]
+    assert list(beraten(con, Filter(quartier="Süd-Ost"))["betrieb_id"]) == ["B3", "B4"]
+    assert list(beraten(con, Filter(von=D(2017, 1, 1), bis=D(2017, 12, 31)))["betrieb_id"]) \
+        == ["B3"]
+    assert list(beraten(con, branchen=["Handel"])["betrieb_id"]) == ["B2", "B3"]
+    tab = oek.betriebe_nach(df, "branche").set_index("Branche")
+    assert tab.loc["Handel"].tolist() == [1, 1, 2]       # migrant, other, total
+    assert tab.loc["IT"].tolist() == [0, 1, 1]
+    jahre = oek.betriebe_nach(df, "gruendungsjahr")
+    assert jahre["Gründungsjahr"].tolist() == [2014, 2015, 2016, 2017]
+
+
+def test_survival_inputs_by_hand(db_factory):
+    con = db_factory(**BETRIEBE)
+    df = beraten(con)
+    rows, aus = oek.ueberleben_eingaben(df, "gruendung")
+    r = rows.set_index("betrieb_id")
+    # B1 founded 01.01.2016 after its pre-founding advice: entry 0, censored at 30.06.2018
+    #    after 366 + 365 + 180 = 911 days = 29.93 months
+    # B2 founded 01.01.2014, first met 01.01.2016 (730 days = 23.98 months), closed 01.01.2017
+    #    after 1096 days = 36.01 months
+    # B3 founded 01.06.2017, first met 01.07.2017 (30 days), censored after 394 days
+    # B4 founded 01.01.2015, first met 01.01.2016 (365 days), closed 01.07.2016 (547 days)
+    assert r["dauer"].round(3).to_dict() == {"B1": 29.930, "B2": 36.008, "B3": 12.945,
+                                             "B4": 17.971}
+    assert r["eintritt"].round(3).to_dict() == {"B1": 0.0, "B2": 23.984, "B3": 0.986,
+                                                "B4": 11.992}
+    assert r["ereignis"].to_dict() == {"B1": False, "B2": True, "B3": False, "B4": True}
+    assert aus == {"ohne_schliessungsdatum": 0, "ohne_beobachtungszeit": 0}
+    rows, _ = oek.ueberleben_eingaben(df, "beratung")
+    # from the later of first consultation and founding: B1 911 days, B2 366, B3 364, B4 182
+    assert rows.set_index("betrieb_id")["dauer"].round(3).to_dict() == {
+        "B1": 29.930, "B2": 12.025, "B3": 11.959, "B4": 5.979}
+    assert rows["eintritt"].eq(0).all()
+
+
+def test_survival_figures_by_hand(db_factory):
+    con = db_factory(**BETRIEBE)
+    k = oek.ueberleben_kennzahlen(oek.ueberleben(beraten(con))).set_index(["Beginn", "Gruppe"])
+    alle = k.loc[("seit Gründung", oek.ALLE)]
+    # since founding, with delayed entry: at 17.97 months B1 and B4 are at risk (B2 only
+    # enters at 23.98, B3 left at 12.95): S = 1/2; at 36.01 only B2 is at risk: S = 0.
+    assert alle["aktiv nach 12 Mon."] == 1.0
+    assert alle["aktiv nach 24 Mon."] == 0.5
+    assert alle["unter Beobachtung 12 Mon."] == 3     # B1, B3, B4
+    assert alle["unter Beobachtung 24 Mon."] == 2     # B1, B2
+    assert alle["Schließungen"] == 2
+    ber = k.loc[("seit erster Beratung", oek.ALLE)]
+    # since first consultation: B4 closes at 5.98 (4 at risk) -> 3/4; B3 censored at 11.96;
+    # B2 closes at 12.03 (B1, B2 at risk) -> 3/4 * 1/2 = 0.375
+    assert ber["aktiv nach 12 Mon."] == 0.75
+    assert ber["aktiv nach 24 Mon."] == 0.375
+    assert (ber["unter Beobachtung 12 Mon."], ber["unter Beobachtung 24 Mon."]) == (2, 1)
+    assert k.loc[("seit erster Beratung", oek.MIGRANT), "aktiv nach 24 Mon."] == 1.0
+    anzeige = oek.ueberleben_anzeige(k.reset_index()).set_index(
+        ["Beginn", "Gruppe", "nach Monaten"])
+    zeile = anzeige.loc[("seit erster Beratung", oek.ALLE, 24)]
+    assert zeile["aktiv (95-%-KI)"].startswith("38 % (") and zeile["unter Beobachtung"] == 1
+
+
+def test_closed_without_date_is_left_out_and_counted(db_factory):
+    fixture = {**BETRIEBE, "betriebe": BETRIEBE["betriebe"] + [
+        dict(betrieb_id="B6", status="geschlossen", gruendung=D(2016, 1, 1))],
+        "beratungen": BETRIEBE["beratungen"] + [dict(betrieb_id="B6", datum=D(2016, 2, 1))]}
+    con = db_factory(**fixture)
+    rows, aus = oek.ueberleben_eingaben(beraten(con), "gruendung")
+    assert "B6" not in set(rows["betrieb_id"])
+    assert aus["ohne_schliessungsdatum"] == 1
+
+
+def test_current_headcount_never_counts_missing_as_zero(db_factory):
+    con = db_factory(**BETRIEBE)
+    tab = oek.beschaeftigte(beraten(con)).set_index("Branche")
+    # active: B1 (3 employees), B3 (no number); closed B2, B4 are not shown
+    assert set(tab.index) == {"Gastronomie", "Handel"}
+    assert tab.loc["Gastronomie", ["aktive Betriebe", "mit Angabe", "Beschäftigte"]].tolist() \
+        == [1, 1, 3]
+    assert tab.loc["Handel", ["aktive Betriebe", "mit Angabe", "Beschäftigte"]].tolist() \
+        == [1, 0, 0]
+
+
+def test_consultations_per_quarter(db_factory):
+    con = db_factory(**BETRIEBE)
+    f = Filter(von=D(2015, 10, 1), bis=D(2016, 6, 30))
+    df = run_query("oek_beratungen_verlauf", con, **f.params(), branchen=None)
+    tab = oek.beratungen_tabelle(df, "format", f.von, f.bis).set_index("Quartal")
+    assert list(tab.index) == ["2015 Q4", "2016 Q1", "2016 Q2"]
+    assert tab["Vorgründungsberatung"].tolist() == [1, 0, 0]
+    assert tab["Nachgründungsberatung"].tolist() == [0, 1, 1]    # B2 in Q1, B1 in Q2
+    assert tab["Seniorexperte"].tolist() == [0, 1, 0]
+    thema = oek.beratungen_tabelle(df, "thema", f.von, f.bis).set_index("Quartal")
+    assert thema.loc["2016 Q2", "Marketing"] == 1
+    assert thema["ohne Angabe"].sum() == 2
+
+
+def test_placements_into_local_firms_follow_partner_and_group(db_factory):
+    con = db_factory(**BETRIEBE)
+    platz = lambda f: run_query("oek_vermittlungen_betriebe", con,  # noqa: E731
+                                **f.params(), branchen=None).set_index("betrieb_id")
+    alle = platz(Filter())
+    assert alle["vermittlungen"].to_dict() == {"B1": 2, "B2": 1}   # P4's employer unknown
+    assert alle.loc["B1", "verbleib_6m_ja"] == 1 and alle.loc["B2", "ausbildung"] == 1
+    assert platz(Filter(traeger="KIK"))["vermittlungen"].to_dict() == {"B1": 1, "B2": 1}
+    assert platz(Filter(zielgruppe="alleinerziehend"))["vermittlungen"].to_dict() == {"B2": 1}
+    assert platz(Filter(quartier="Süd-Ost")).empty                 # both firms in MA
+    assert platz(Filter(von=D(2017, 1, 1)))["vermittlungen"].to_dict() == {"B1": 1}
+
+
+def test_filter_line_names_what_does_not_apply():
+    f = Filter(traeger="KIK", zielgruppe="55plus")
+    text = oek.Geltung(f, seitenfilter=("Art: Büro",)).beschreibung()
+    assert "Träger und Zielgruppe gelten hier nicht (gewählt: Träger Kontakt in Krisen e.V., " \
+           "Zielgruppe Ältere (55+))" in text
+    assert text.endswith("Art: Büro") and "Quartier: beide" in text
+    mit = oek.Geltung(f, traeger_zielgruppe=True).beschreibung()
+    assert "Träger: Kontakt in Krisen e.V." in mit and "gelten hier nicht" not in mit
+    assert oek.stichtag(D(2018, 12, 31), "2018-06-01") == D(2018, 6, 1)
+    assert oek.stichtag(D(2017, 12, 31), "2018-06-01") == D(2017, 12, 31)
+    assert oek.stichtag(D(2017, 12, 31), "None") == D(2017, 12, 31)
+
+
+# --- Figures ---------------------------------------------------------------------------------
+
+def test_marker_size_is_logarithmic_and_clamped():
+    s = ch.marker_groesse([10, 30, 35, 866, 25_000, 90_000])
+    assert s[0] == s[1] == ch.GROESSE_MIN_PX                  # clamped below 30 m²
+    assert s[4] == s[5] == ch.GROESSE_MAX_PX                  # clamped above 25,000 m²
+    # 866 m² is the geometric mean of 30 and 25,000: half way between the extremes
+    assert s[3] == pytest.approx((ch.GROESSE_MIN_PX + ch.GROESSE_MAX_PX) / 2, abs=0.01)
+    assert s[1] < s[2] < s[3] < s[4]
+
+
+def test_map_fits_the_box_and_draws_points_by_status(db_factory):
+    con = db_factory(**LEER)
+    df = objekte(con)
+    mitte, zoom = ch.ausschnitt(10.99, 50.94, 11.09, 51.01, breite_px=900, hoehe_px=600)
+    # width: 0.1° of longitude in 900 px: 2^z = 900*360/(0.1*512) = 6328 -> z = 12.63
+    # height: 0.07° of latitude at 51° N is 0.001941 in Mercator units (rad / cos 51°);
+    # 2^z = 600*2π/(0.001941*512) = 3794 -> z = 11.89; the tighter one minus 0.15 margin
+    assert zoom == pytest.approx(11.74, abs=0.01)
+    assert 50.974 < mitte["lat"] < 50.976 and mitte["lon"] == pytest.approx(11.04)
+    fig = ch.leerstand_karte(df, None, "ohne")
+    assert fig.layout.map.style == "white-bg"
+    by_name = {t.name: t for t in fig.data}
+    assert set(by_name) == {"leer", "wiederbelegt", "Zwischennutzung", "in Vermarktung"}
+    assert by_name["leer"].marker.color == "#D55E00"
+    assert list(by_name["Zwischennutzung"].customdata[0]) == [
+        "Magdeburger Allee 1", "Brachfläche", "5.000", "01.01.2017", "Zwischennutzung",
+        "Urban Gardening"]
+    assert ch.leerstand_karte(df, None, "osm").layout.map.style == "open-street-map"
+
+
+def test_basemap_setting(monkeypatch):
+    monkeypatch.setenv("BIWAQ_KARTE", "ohne")
+    assert ch.hintergrund_standard() == "ohne"
+    monkeypatch.setenv("BIWAQ_KARTE", "Quatsch")
+    assert ch.hintergrund_standard() == "osm"
+    monkeypatch.delenv("BIWAQ_KARTE")
+    assert ch.hintergrund_standard() == "osm"
+
+
+def test_survival_chart_has_both_origins_and_groups(db_factory):
+    con = db_factory(**BETRIEBE)
+    fig = ch.ueberleben_chart(oek.ueberleben(beraten(con)))
+    linien = [t for t in fig.data if t.name in (oek.MIGRANT, oek.ANDERE)
+              and t.mode == "lines" and t.line.width]
+    assert {(t.name, t.xaxis) for t in linien} == {(oek.MIGRANT, "x"), (oek.ANDERE, "x"),
+                                                   (oek.MIGRANT, "x2"), (oek.ANDERE, "x2")}
+    migrant = next(t for t in linien if t.name == oek.MIGRANT and t.xaxis == "x2")
+    assert migrant.line.color == "#E69F00"
+
+
+def test_active_at_reference_date_needs_founding_and_no_closure(db_factory):
+    fixture = {**BETRIEBE, "betriebe": BETRIEBE["betriebe"] + [
+        dict(betrieb_id="B7", gruendung=D(2018, 9, 1))],              # founded after 30.06.
+        "beratungen": BETRIEBE["beratungen"] + [
+            dict(betrieb_id="B7", datum=D(2018, 3, 1), format="Vorgründungsberatung")]}
+    con = db_factory(**fixture)
+    # stand 30.06.2018: B1 and B3 active; B2 and B4 closed before; B7 not yet founded
+    assert oek.aktiv_am_stichtag(beraten(con)) == 2
+    # end of 2016: advised were B1, B2, B4; B2 (closed 01.01.2017) was still open, B4 not
+    assert oek.aktiv_am_stichtag(beraten(con, Filter(bis=D(2016, 12, 31)))) == 2   # B1, B2
+
+
+def test_placements_of_one_or_two_per_firm_are_folded_with_a_target_group(db_factory):
+    con = db_factory(**BETRIEBE)
+    df = run_query("oek_vermittlungen_betriebe", con, **Filter().params(), branchen=None)
+    gross = df.assign(vermittlungen=np.where(df["betrieb_id"] == "B1", 3, df["vermittlungen"]))
+    out = oek.vermittlungen_zusammenfassen(gross)
+    assert out["name"].tolist() == ["Café Eins", "weitere Betriebe (1, je 1–2)"]
+    assert out["vermittlungen"].tolist() == [3, 1]
+    assert out["ausbildung"].tolist() == [0, 1]
+    assert oek.vermittlungen_zusammenfassen(gross[gross["betrieb_id"] == "B1"]).equals(
+        gross[gross["betrieb_id"] == "B1"])
+    tab = oek.vermittlungen_tabelle(out)
+    assert tab["Betrieb"].tolist()[-1].startswith("weitere Betriebe")
