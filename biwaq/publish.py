@@ -57,11 +57,13 @@ class Veroeffentlichung:
 
 # --- Reading the store ---------------------------------------------------------------------
 
-def lesen(db: Path | str | None = None) -> Rohdaten:
+def lesen(db: Path | str | None = None, con=None) -> Rohdaten:
     """Run the named public queries on the internal database (read-only)."""
     from biwaq import queries, store   # only publishing touches the store
 
-    con = store.connect_readonly(db) if db else queries.default_connection()
+    eigene = con is None and db is not None
+    if con is None:
+        con = store.connect_readonly(db) if db else queries.default_connection()
     try:
         q = lambda name: queries.run_query(name, con)   # noqa: E731
         meta = q("meta")
@@ -69,7 +71,7 @@ def lesen(db: Path | str | None = None) -> Rohdaten:
                         q("oeffentlich_beratungen"), q("oeffentlich_leerstaende"),
                         dict(zip(meta["schluessel"], meta["wert"])))
     finally:
-        if db:
+        if eigene:
             con.close()
 
 

@@ -20,6 +20,8 @@ class PageSpec:
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/ueberblick/uebersicht.py", "Übersicht", "Überblick", "uebersicht",
              ":material/dashboard:", ("steuerung",), default=True),
+    PageSpec("pages/oeffentlich/zahlen.py", "Öffentliche Zahlen", "Öffentlich",
+             "oeffentliche-zahlen", ":material/public:", ("steuerung", "wirtschaft", "oeffentlich")),
 )
 
 SECTIONS = ("Überblick", "Teilnehmende", "Lokale Ökonomie", "Öffentlich", "Daten")
