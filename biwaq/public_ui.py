@@ -28,6 +28,11 @@ def _handout(_daten: Oeffentlich, stempel: tuple) -> bytes:
     return handout.pdf(_daten)
 
 
+def _md(text: str) -> str:
+    """A literal `*` (suppressed value) must not become Markdown emphasis or a bullet."""
+    return text.replace("*", "\\*")
+
+
 def stand_zeile(daten: Oeffentlich) -> str:
     return (f"Stand der Daten: {published.datum(daten.datenstand)} · veröffentlicht am "
             f"{published.datum(daten.veroeffentlicht_am.date())}")
@@ -45,8 +50,8 @@ def zeigen(daten: Oeffentlich, auswahl: Auswahl = Auswahl(), key: str = "oeff",
     for col, k in zip(cols, public_view.kennzahlen(daten, auswahl)):
         with col.container(border=True):
             st.metric(k.name, published.zahl(k.wert), help=k.hilfe)
-    st.markdown(" ".join(public_view.saetze(daten, auswahl)))
-    st.info(daten.hinweis, icon=":material/visibility_off:")
+    st.markdown(_md(" ".join(public_view.saetze(daten, auswahl))))
+    st.info(_md(daten.hinweis), icon=":material/visibility_off:")
 
     st.subheader("Wer macht mit?")
     st.markdown("So viele Menschen sind in jedem Jahr neu ins Projekt gekommen.")

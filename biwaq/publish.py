@@ -53,6 +53,7 @@ class Veroeffentlichung:
     tabellen: dict[str, pd.DataFrame]
     orte: pd.DataFrame
     ergebnis: dc.Ergebnis | None = field(default=None, repr=False)
+    verbund: Verbund | None = field(default=None, repr=False)
 
 
 # --- Reading the store ---------------------------------------------------------------------
@@ -312,7 +313,7 @@ def erstellen(roh: Rohdaten, schwelle: int = dc.SCHWELLE, jetzt: dt.datetime | N
     orte = _orte(roh, info["stand"])
     manifest = _manifest(verbund, ergebnis, pruefung, roh, info["stand"], schwelle,
                          jetzt or dt.datetime.now())
-    return Veroeffentlichung(manifest, frames, orte, ergebnis)
+    return Veroeffentlichung(manifest, frames, orte, ergebnis, verbund)
 
 
 def _keine_kleinen_werte(frames: dict[str, pd.DataFrame], schwelle: int) -> None:
