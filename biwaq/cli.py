@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import sys
 import time
 from pathlib import Path
@@ -38,7 +40,8 @@ def cmd_publish(args) -> int:
 
     t0 = time.perf_counter()
     try:
-        v = publish.publish(args.db, args.out, args.threshold)
+        with _ohne_solver_ausgabe():
+            v = publish.publish(args.db, args.out, args.threshold)
     except publish.PublishFehler as e:
         print(f"Veröffentlichung abgebrochen, nichts geschrieben. {e}", file=sys.stderr)
         return 1
@@ -52,6 +55,25 @@ def cmd_publish(args) -> int:
         Path(args.handout).write_bytes(handout.pdf(published.laden(args.out)))
         print(f"Handzettel {args.handout} geschrieben")
     return 0
+
+
+@contextlib.contextmanager
+def _ohne_solver_ausgabe():
+    """HiGHS prints debug lines straight to the stdout file descriptor; keep the CLI quiet."""
+    sys.stdout.flush()
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):   # captured stdout (tests): nothing to do
+        yield
+        return
+    saved = os.dup(fd)
+    try:
+        with open(os.devnull, "w") as null:
+            os.dup2(null.fileno(), fd)
+            yield
+    finally:
+        os.dup2(saved, fd)
+        os.close(saved)
 
 
 def cmd_handout(args) -> int:
