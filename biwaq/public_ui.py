@@ -33,18 +33,21 @@ def _md(text: str) -> str:
     return text.replace("*", "\\*")
 
 
-def stand_zeile(daten: Oeffentlich) -> str:
-    return (f"Stand der Daten: {published.datum(daten.datenstand)} · veröffentlicht am "
-            f"{published.datum(daten.veroeffentlicht_am.date())}")
+def stand_zeile(daten: Oeffentlich, vorschau: bool = False) -> str:
+    wann = ("berechnet aus der aktuellen Datenbank" if vorschau else
+            f"veröffentlicht am {published.datum(daten.veroeffentlicht_am.date())}")
+    return f"Stand der Daten: {published.datum(daten.datenstand)} · {wann}"
 
 
 def zeigen(daten: Oeffentlich, auswahl: Auswahl = Auswahl(), key: str = "oeff",
-           filter_text: str = "Veröffentlichte Zahlen (keine Filter)") -> None:
-    """Key figures, sentences, simple charts with tables, the `*` note, downloads."""
-    if daten.ist_demo:
+           filter_text: str = "Veröffentlichte Zahlen (keine Filter)",
+           vorschau: bool = False) -> None:
+    """Key figures, sentences, simple charts with tables, the `*` note, downloads.
+    vorschau: inside the internal dashboard (which has its own demo notice)."""
+    if daten.ist_demo and not vorschau:
         st.warning("**Demodaten** – alle Zahlen sind erfunden und dienen nur zur Vorführung.",
                    icon=":material/science:")
-    st.caption(stand_zeile(daten))
+    st.caption(stand_zeile(daten, vorschau))
 
     cols = st.columns(4)
     for col, k in zip(cols, public_view.kennzahlen(daten, auswahl)):

@@ -80,7 +80,7 @@ def kennzahlen(daten: Oeffentlich, auswahl: Auswahl = Auswahl()) -> list[Kennzah
         Kennzahl("Menschen im Projekt",
                  summe(daten, "teilnehmende", quartier=q, zielgruppe=INSGESAMT, jahr=j),
                  "Personen, die ins Projekt eingetreten sind."),
-        Kennzahl("Arbeit oder Ausbildung gefunden",
+        Kennzahl("Arbeit gefunden",
                  summe(daten, "eintritte_vermittlungen", kennzahl="Vermittlungen",
                        quartier=q, jahr=j),
                  "Teilnehmende, die eine Arbeit oder Ausbildung begonnen haben – jede Person "
@@ -98,7 +98,7 @@ def kennzahlen(daten: Oeffentlich, auswahl: Auswahl = Auswahl()) -> list[Kennzah
 def saetze(daten: Oeffentlich, auswahl: Auswahl = Auswahl()) -> list[str]:
     """Short plain sentences about the key figures."""
     k = {x.name: x.wert for x in kennzahlen(daten, auswahl)}
-    tn, vm = k["Menschen im Projekt"], k["Arbeit oder Ausbildung gefunden"]
+    tn, vm = k["Menschen im Projekt"], k["Arbeit gefunden"]
     beratungen = daten.wert("beratungen", quartier=auswahl.quartier or INSGESAMT,
                             format=INSGESAMT)
     out = []

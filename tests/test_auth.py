@@ -197,7 +197,7 @@ def test_internal_public_figures_page_in_browser(demo_server, page):
     page.wait_for_selector('[data-testid="stMetric"]', timeout=120_000)
     assert page.get_by_text("Page not found").count() == 0
     assert page.locator("h1").first.inner_text().strip() == "Öffentliche Zahlen"
-    assert metric_value(page, "Arbeit oder Ausbildung gefunden") == published.zahl(
+    assert metric_value(page, "Arbeit gefunden") == published.zahl(
         d.wert("eintritte_vermittlungen", kennzahl="Vermittlungen", quartier=I, jahr=I))
     # Listed in the navigation under its section.
     assert page.locator('[data-testid="stSidebarNav"]').get_by_text("Öffentliche Zahlen").count()

@@ -109,7 +109,7 @@ def test_public_page_shows_published_figures_and_the_star_note(public_env):
     werte = {m.label: m.value for m in at.metric}
     assert werte["Menschen im Projekt"] == published.zahl(
         d.wert("teilnehmende", quartier=I, zielgruppe=I, jahr=I))
-    assert werte["Arbeit oder Ausbildung gefunden"] == published.zahl(
+    assert werte["Arbeit gefunden"] == published.zahl(
         d.wert("eintritte_vermittlungen", kennzahl="Vermittlungen", quartier=I, jahr=I))
     assert werte["Betriebe beraten"] == published.zahl(d.wert("betriebe_beraten", quartier=I))
     assert any("* bedeutet" in i.value for i in at.info)
@@ -181,6 +181,9 @@ def test_public_page_in_browser(public_server, pub_dir, page):
     # No sidebar navigation: this server offers no other page.
     assert page.locator('[data-testid="stSidebarNav"]').count() == 0
     screenshot(page, "oeffentlich")
+    page.get_by_role("heading", name="Leere Läden und Flächen").scroll_into_view_if_needed()
+    page.wait_for_timeout(500)
+    screenshot(page, "oeffentlich_leerstand")
     with page.expect_download() as dl:
         page.get_by_text("Handzettel (PDF, eine Seite)").click()
     pdf = Path(dl.value.path()).read_bytes()

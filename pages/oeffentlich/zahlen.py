@@ -40,4 +40,4 @@ else:
     st.caption("Die öffentliche Seite zeigt denselben Datenstand "
                f"(veröffentlicht am {published.datum(aktuell.veroeffentlicht_am.date())}).")
 
-public_ui.zeigen(daten, auswahl, key="oeffz", filter_text=filt.beschreibung())
+public_ui.zeigen(daten, auswahl, key="oeffz", filter_text=filt.beschreibung(), vorschau=True)
