@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import sys
 import time
 from pathlib import Path
@@ -56,6 +58,58 @@ def print_lage_bericht(db) -> None:
           "(bleiben in allen Zahlen; bitte Koordinaten oder Stadtteil prüfen):")
     for zeile in oekonomie.lage_bericht_zeilen(lage):
         print("  " + zeile)
+def cmd_publish(args) -> int:
+    from biwaq import publish
+
+    t0 = time.perf_counter()
+    try:
+        with _ohne_solver_ausgabe():
+            v = publish.publish(args.db, args.out, args.threshold)
+    except publish.PublishFehler as e:
+        print(f"Veröffentlichung abgebrochen, nichts geschrieben. {e}", file=sys.stderr)
+        return 1
+    p = v.manifest["pruefung"]
+    print(f"{len(v.tabellen)} Tabellen nach {args.out} geschrieben in "
+          f"{time.perf_counter() - t0:.1f} s (Schwelle {args.threshold}; gesperrt: "
+          f"{p['primaer']} primär, {p['sekundaer']} sekundär; Prüfung bestanden)")
+    if args.handout:
+        from biwaq import handout, published
+
+        Path(args.handout).write_bytes(handout.pdf(published.laden(args.out)))
+        print(f"Handzettel {args.handout} geschrieben")
+    return 0
+
+
+@contextlib.contextmanager
+def _ohne_solver_ausgabe():
+    """HiGHS prints debug lines straight to the stdout file descriptor; keep the CLI quiet."""
+    sys.stdout.flush()
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):   # captured stdout (tests): nothing to do
+        yield
+        return
+    saved = os.dup(fd)
+    try:
+        with open(os.devnull, "w") as null:
+            os.dup2(null.fileno(), fd)
+            yield
+    finally:
+        os.dup2(saved, fd)
+        os.close(saved)
+
+
+def cmd_handout(args) -> int:
+    from biwaq import handout, published
+
+    try:
+        daten = published.laden(args.dir)
+    except published.NichtVeroeffentlicht as e:
+        print(str(e), file=sys.stderr)
+        return 1
+    Path(args.out).write_bytes(handout.pdf(daten))
+    print(f"Handzettel {args.out} geschrieben")
+    return 0
 
 
 def parser() -> argparse.ArgumentParser:
@@ -84,6 +138,25 @@ def parser() -> argparse.ArgumentParser:
                         "„stadtteil“, beliebiges Koordinatensystem); Standard: die erste "
                         "Geodaten-Datei im Verzeichnis")
     b.set_defaults(func=cmd_build)
+
+    pu = sub.add_parser("publish", help="Öffentliche Zahlen mit Geheimhaltung (Sperrung und "
+                                        "Prüfung) in ein Verzeichnis schreiben")
+    pu.add_argument("--db", default=None,
+                    help="Datenbankdatei (Standard: $BIWAQ_DB oder data/biwaq.duckdb)")
+    pu.add_argument("--out", required=True, help="Zielverzeichnis der Veröffentlichung")
+    pu.add_argument("--threshold", type=int, default=3,
+                    help="kleinste veröffentlichte Fallzahl (Standard 3)")
+    pu.add_argument("--handout", default=None, metavar="PDF",
+                    help="zusätzlich den Handzettel (eine Seite A4) als PDF schreiben")
+    pu.set_defaults(func=cmd_publish)
+
+    h = sub.add_parser("handout", help="Handzettel (PDF, eine Seite A4) aus einer "
+                                       "Veröffentlichung schreiben")
+    h.add_argument("--dir", default=None,
+                   help="veröffentlichtes Verzeichnis (Standard: $BIWAQ_OEFFENTLICH_DIR oder "
+                        "data/oeffentlich)")
+    h.add_argument("--out", required=True, help="PDF-Datei")
+    h.set_defaults(func=cmd_handout)
     return p
 
 

@@ -24,6 +24,8 @@ PAGES: tuple[PageSpec, ...] = (
              ":material/storefront:", ("steuerung", "wirtschaft")),
     PageSpec("pages/oekonomie/leerstand.py", "Leerstand", "Lokale Ökonomie", "leerstand",
              ":material/map:", ("steuerung", "wirtschaft")),
+    PageSpec("pages/oeffentlich/zahlen.py", "Öffentliche Zahlen", "Öffentlich",
+             "oeffentliche-zahlen", ":material/public:", ("steuerung", "wirtschaft", "oeffentlich")),
 )
 
 SECTIONS = ("Überblick", "Teilnehmende", "Lokale Ökonomie", "Öffentlich", "Daten")

@@ -1,0 +1,430 @@
+"""Publishing the public figures: tables from the internal store, disclosure control, audit,
+and an atomic write of one tidy CSV per table plus manifest.json into a directory."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import os
+import shutil
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from biwaq import disclosure as dc
+from biwaq.contract import (BERATUNGSFORMATE, LAUFZEIT_START, QUARTIERE, STADTTEILE,
+                            VERMITTLUNGSARTEN, ZIELGRUPPEN, ZIELGRUPPEN_NAMEN)
+from biwaq.disclosure import INSGESAMT, Dim, Tabelle, Verbund
+
+from biwaq.published import MANIFEST, ORTE_DATEI
+QUOTEN = "quoten"
+ANTEILE = {"alleinerziehend": "Anteil Alleinerziehende", "55plus": "Anteil Ältere (55+)",
+           "migrationshintergrund": "Anteil mit Migrationshintergrund",
+           "schutzsuchend": "Anteil Geflüchtete", "langzeitarbeitslos": "Anteil Langzeitarbeitslose"}
+OHNE_ANGABE = "ohne Angabe"
+HINWEIS = ("* bedeutet: Diese Zahl zeigen wir nicht. Sie ist kleiner als {s} oder ließe sich "
+           "aus anderen Zahlen ausrechnen. So bleibt niemand erkennbar.")
+DIM_TITEL = {"quartier": "Quartier", "zielgruppe": "Zielgruppe", "jahr": "Jahr",
+             "kennzahl": "Kennzahl", "art": "Art", "format": "Format",
+             "stadtteil": "Stadtteil"}
+
+
+class PublishFehler(Exception):
+    """Publishing stopped; nothing was written."""
+
+
+@dataclass
+class Rohdaten:
+    """The aggregates (and vacancy records) publishing reads from the internal store."""
+    teilnehmende: pd.DataFrame
+    vermittlungen: pd.DataFrame
+    beratungen: pd.DataFrame
+    leerstaende: pd.DataFrame
+    meta: dict[str, str]
+
+
+@dataclass
+class Veroeffentlichung:
+    """Disclosure-controlled public figures, ready to be written or shown."""
+    manifest: dict
+    tabellen: dict[str, pd.DataFrame]
+    orte: pd.DataFrame
+    ergebnis: dc.Ergebnis | None = field(default=None, repr=False)
+    verbund: Verbund | None = field(default=None, repr=False)
+
+
+# --- Reading the store ---------------------------------------------------------------------
+
+def lesen(db: Path | str | None = None, con=None) -> Rohdaten:
+    """Run the named public queries on the internal database (read-only)."""
+    from biwaq import queries, store   # only publishing touches the store
+
+    eigene = con is None and db is not None
+    if con is None:
+        con = store.connect_readonly(db) if db else queries.default_connection()
+    try:
+        q = lambda name: queries.run_query(name, con)   # noqa: E731
+        meta = q("meta")
+        return Rohdaten(q("oeffentlich_teilnehmende"), q("oeffentlich_vermittlungen"),
+                        q("oeffentlich_beratungen"), q("oeffentlich_leerstaende"),
+                        dict(zip(meta["schluessel"], meta["wert"])))
+    finally:
+        if eigene:
+            con.close()
+
+
+# --- The public tables ---------------------------------------------------------------------
+
+def _jahre(*serien: pd.Series) -> tuple[str, ...]:
+    werte = sorted({int(v) for s in serien for v in s.dropna()})
+    return tuple(str(v) for v in werte)
+
+
+def _datenstand(roh: Rohdaten) -> dt.date:
+    wert = roh.meta.get("datenstand")
+    if wert and wert != "None":
+        return dt.date.fromisoformat(wert)
+    return dt.date.today()
+
+
+def verbund_bauen(roh: Rohdaten) -> tuple[Verbund, dict]:
+    """All public tables as one linked system; returns it and per-table notes."""
+    tabellen: dict[str, Tabelle] = {}
+    bez: list[list[dc.Term]] = []
+    q_dim = Dim("quartier", QUARTIERE, titel="Quartier")
+
+    # 1 Participants (entries) by area × target group × year of entry ------------------
+    tn = roh.teilnehmende
+    jahre = _jahre(tn["jahr"], roh.vermittlungen["jahr"])
+    j_dim = Dim("jahr", jahre, titel="Jahr")
+    gruppen = tuple(ZIELGRUPPEN_NAMEN[g] for g in ZIELGRUPPEN)
+    z_dim = Dim("zielgruppe", (INSGESAMT, *gruppen), summe=False, titel="Zielgruppe")
+    fein = {}
+    verdeckt = {}
+    for r in tn.to_dict("records"):
+        key = (r["quartier"], str(r["jahr"]))
+        fein[(key[0], INSGESAMT, key[1])] = int(r["anzahl"])
+        for g in ZIELGRUPPEN:
+            fein[(key[0], ZIELGRUPPEN_NAMEN[g], key[1])] = int(r[g])
+            verdeckt[(key[0], ZIELGRUPPEN_NAMEN[g], key[1])] = int(r["anzahl"]) - int(r[g])
+    t1 = _aus_feinsten("teilnehmende", "Teilnehmende nach Quartier, Zielgruppe und "
+                       "Eintrittsjahr", (q_dim, z_dim, j_dim), fein)
+    h1 = _aus_feinsten("teilnehmende_ausserhalb_zielgruppe", "Teilnehmende, die nicht zur "
+                       "Zielgruppe gehören (nicht veröffentlicht)",
+                       (q_dim, Dim("zielgruppe", gruppen, summe=False), j_dim), verdeckt,
+                       oeffentlich=False)
+    t1.hinweis = ("Gezählt werden Personen mit Eintritt ins Projekt im Jahr. Zielgruppen "
+                  "überschneiden sich: eine Person zählt in jeder Gruppe, zu der sie gehört; "
+                  "„Insgesamt“ sind alle Teilnehmenden.")
+    for q in q_dim.alle:
+        for j in j_dim.alle:
+            for g in gruppen:
+                bez.append([("teilnehmende", (q, INSGESAMT, j), 1),
+                            ("teilnehmende", (q, g, j), -1),
+                            (h1.name, (q, g, j), -1)])
+
+    # 2 Entries and placements by area × year ----------------------------------------------
+    vm = roh.vermittlungen
+    k_dim = Dim("kennzahl", ("Eintritte", "Vermittlungen"), summe=False, titel="Kennzahl")
+    fein = defaultdict(int)
+    for r in tn.itertuples(index=False):
+        fein[("Eintritte", r.quartier, str(r.jahr))] += int(r.anzahl)
+    for r in vm.itertuples(index=False):
+        fein[("Vermittlungen", r.quartier, str(r.jahr))] += int(r.anzahl)
+    t2 = _aus_feinsten("eintritte_vermittlungen", "Eintritte und Vermittlungen nach Quartier "
+                       "und Jahr", (k_dim, q_dim, j_dim), fein)
+    t2.hinweis = ("Vermittlungen: Teilnehmende, die eine Arbeit oder Ausbildung begonnen haben, "
+                  "jede Person einmal, im Jahr ihrer ersten Vermittlung.")
+    for q in q_dim.alle:
+        for j in j_dim.alle:
+            bez.append([("eintritte_vermittlungen", ("Eintritte", q, j), 1),
+                        ("teilnehmende", (q, INSGESAMT, j), -1)])
+    # Everyone placed has entered: entrants not (yet) placed are a hidden count. If every
+    # first placement lies in or after the year of entry, this holds year by year too.
+    kumulativ = bool((vm["jahr"] >= vm["eintritt_jahr"]).all())
+    bis = jahre if kumulativ else jahre[-1:]
+    rest = {}
+    for q in q_dim.alle:
+        for j in bis:
+            e = sum(t2.werte[("Eintritte", q, x)] for x in jahre if x <= j)
+            v = sum(t2.werte[("Vermittlungen", q, x)] for x in jahre if x <= j)
+            rest[(q, j)] = e - v
+    h2 = Tabelle("eingetreten_nicht_vermittelt", "Eingetretene ohne Vermittlung bis Jahresende "
+                 "(nicht veröffentlicht)", (q_dim, Dim("jahr", bis, summe=False)), rest,
+                 oeffentlich=False)
+    for q in q_dim.alle:
+        for j in bis:
+            row = [(h2.name, (q, j), -1)]
+            for x in jahre:
+                if x <= j:
+                    row += [("eintritte_vermittlungen", ("Eintritte", q, x), 1),
+                            ("eintritte_vermittlungen", ("Vermittlungen", q, x), -1)]
+            bez.append(row)
+
+    # 3 Types of the first placement by area ----------------------------------------------
+    fein = defaultdict(int)
+    for r in vm.itertuples(index=False):
+        fein[(r.quartier, r.art)] += int(r.anzahl)
+    a_dim = Dim("art", VERMITTLUNGSARTEN, titel="Art der Vermittlung")
+    t3 = _aus_feinsten("vermittlungsarten", "Vermittlungen nach Art und Quartier",
+                       (q_dim, a_dim), fein)
+    t3.hinweis = "Jede vermittelte Person einmal, mit der Art ihrer ersten Vermittlung."
+    for q in q_dim.alle:
+        bez.append([("vermittlungsarten", (q, INSGESAMT), 1),
+                    ("eintritte_vermittlungen", ("Vermittlungen", q, INSGESAMT), -1)])
+
+    # 4 Business consultations by area × format (dominance rule), 5 businesses advised ----
+    br = roh.beratungen
+    f_dim = Dim("format", BERATUNGSFORMATE, titel="Format")
+    fein = defaultdict(int)
+    anteile: dict[tuple, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for r in br.itertuples(index=False):
+        fein[(r.quartier, r.format)] += int(r.anzahl)
+        for q in (r.quartier, INSGESAMT):
+            for f in (r.format, INSGESAMT):
+                anteile[(q, f)][r.betrieb_id] += int(r.anzahl)
+    t4 = _aus_feinsten("beratungen", "Beratungen von Betrieben nach Quartier und Format",
+                       (q_dim, f_dim), fein,
+                       beitraege={k: list(v.values()) for k, v in anteile.items()})
+    t4.hinweis = ("Anzahl der Beratungen. Gesperrt ist auch, was von weniger als drei "
+                  "Betrieben stammt oder zu mehr als der Hälfte von einem einzigen Betrieb.")
+    betriebe = {(q,): len(anteile[(q, INSGESAMT)]) for q in QUARTIERE}
+    t5 = _aus_feinsten("betriebe_beraten", "Beratene Betriebe nach Quartier", (q_dim,),
+                       betriebe)
+    t5.hinweis = "Jeder Betrieb einmal, gleich wie oft er beraten wurde."
+    weitere = {(q,): t4.werte[(q, INSGESAMT)] - t5.werte[(q,)] for q in q_dim.alle}
+    h5 = Tabelle("beratungen_weitere", "Beratungen über die erste je Betrieb hinaus "
+                 "(nicht veröffentlicht)", (q_dim,), weitere, oeffentlich=False, schutz=False)
+    for q in q_dim.alle:
+        bez.append([("beratungen", (q, INSGESAMT), 1), ("betriebe_beraten", (q,), -1),
+                    (h5.name, (q,), -1)])
+
+    # 6, 7 Vacant units at year end and units re-let, by district × year ------------------
+    le = roh.leerstaende.copy()
+    stand = _datenstand(roh)
+    l_jahre = tuple(str(y) for y in range(min(LAUFZEIT_START.year, stand.year), stand.year + 1))
+    bekannt = [s for s in STADTTEILE if s in set(le["stadtteil"])]
+    andere = sorted(set(le["stadtteil"]) - set(STADTTEILE) - {OHNE_ANGABE})
+    st_dim = Dim("stadtteil", tuple(bekannt + andere
+                                    + ([OHNE_ANGABE] if OHNE_ANGABE in set(le["stadtteil"])
+                                       else [])), titel="Stadtteil")
+    ls = pd.to_datetime(le["leer_seit"]).dt.date
+    wb = pd.to_datetime(le["wiederbelegt_am"]).dt.date
+    bestand, neu, wieder, vorher = defaultdict(int), defaultdict(int), defaultdict(int), {}
+    for s in st_dim.werte:
+        m = le["stadtteil"] == s
+        ende0 = dt.date(int(l_jahre[0]) - 1, 12, 31)
+        vorher[(s,)] = int((m & (ls <= ende0) & (wb.isna() | (wb > ende0))).sum())
+        for j in l_jahre:
+            ende = dt.date(int(j), 12, 31)
+            bestand[(s, j)] = int((m & (ls <= ende) & (wb.isna() | (wb > ende))).sum())
+            neu[(s, j)] = int((m & (ls > dt.date(int(j) - 1, 12, 31)) & (ls <= ende)).sum())
+            wieder[(s, j)] = int((m & wb.notna() & (wb > dt.date(int(j) - 1, 12, 31))
+                                  & (wb <= ende)).sum())
+    lj_summe = Dim("jahr", l_jahre, titel="Jahr")
+    lj_bestand = Dim("jahr", l_jahre, summe=False, titel="Jahr")
+    aktuell = (wb.isna() | (wb > stand)) & (ls <= stand)
+    oeff = le["oeffentlich"].fillna(False).astype(bool) & aktuell
+    unten = {(s, l_jahre[-1]): int((oeff & (le["stadtteil"] == s)).sum()) for s in st_dim.werte}
+    unten[(INSGESAMT, l_jahre[-1])] = int(oeff.sum())
+    t6 = _aus_feinsten("leerstaende_bestand", "Leerstände am Jahresende nach Stadtteil",
+                       (st_dim, lj_bestand), bestand, untergrenzen=unten)
+    t6.hinweis = ("Leerstehende Einheiten und Brachflächen, die das Projekt erfasst hat, am "
+                  f"31.12. des Jahres (im Jahr {l_jahre[-1]}: am Datenstand "
+                  f"{stand.strftime('%d.%m.%Y')}). Zwischennutzungen zählen als Leerstand.")
+    t7 = _aus_feinsten("leerstaende_wiederbelegt", "Wiederbelegte Leerstände nach Stadtteil "
+                       "und Jahr", (st_dim, lj_summe), wieder)
+    t7.hinweis = "Einheiten, die im Jahr wieder genutzt wurden."
+    h6 = _aus_feinsten("leerstaende_neu", "Neu erfasste Leerstände (nicht veröffentlicht)",
+                       (st_dim, lj_bestand), neu, oeffentlich=False)
+    h7 = _aus_feinsten("leerstaende_vorher", "Leerstände vor dem ersten Jahr (nicht "
+                       "veröffentlicht)", (st_dim,), vorher, oeffentlich=False)
+    for s in st_dim.alle:
+        for i, j in enumerate(l_jahre):
+            vor = (h7.name, (s,), -1) if i == 0 else ("leerstaende_bestand", (s, l_jahre[i - 1]), -1)
+            bez.append([("leerstaende_bestand", (s, j), 1), vor, (h6.name, (s, j), -1),
+                        ("leerstaende_wiederbelegt", (s, j), 1)])
+
+    alle = [t1, h1, t2, h2, t3, t4, t5, h5, t6, t7, h6, h7]
+    return Verbund({t.name: t for t in alle}, bez), {"stand": stand}
+
+
+def _aus_feinsten(name, titel, dims, fein, **kw) -> Tabelle:
+    return Tabelle.aus_feinsten(name, titel, dims, fein, **kw)
+
+
+# --- Output --------------------------------------------------------------------------------
+
+def tabelle_frame(t: Tabelle, gesperrt: set) -> pd.DataFrame:
+    """Tidy table: dimension columns, `wert` (empty when suppressed), `gesperrt`."""
+    rows = []
+    for key in t.keys():
+        sperre = (t.name, key) in gesperrt
+        rows.append({**{d.name: v for d, v in zip(t.dims, key)},
+                     "wert": None if sperre else t.werte[key], "gesperrt": sperre})
+    df = pd.DataFrame(rows)
+    df["wert"] = df["wert"].astype("Int64")
+    return df
+
+
+def quoten(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Rates from published counts; a rate is suppressed when either count is."""
+    ev = frames["eintritte_vermittlungen"]
+    tn = frames["teilnehmende"]
+    rows = []
+
+    def zelle(df, **dims):
+        m = pd.Series(True, index=df.index)
+        for k, v in dims.items():
+            m &= df[k] == v
+        r = df[m].iloc[0]
+        return None if r["gesperrt"] else int(r["wert"])
+
+    for q in (*QUARTIERE, INSGESAMT):
+        nenner = zelle(ev, kennzahl="Eintritte", quartier=q, jahr=INSGESAMT)
+        paare = [("Vermittlungsquote",
+                  zelle(ev, kennzahl="Vermittlungen", quartier=q, jahr=INSGESAMT))]
+        paare += [(ANTEILE[g], zelle(tn, quartier=q, zielgruppe=ZIELGRUPPEN_NAMEN[g],
+                                     jahr=INSGESAMT)) for g in ZIELGRUPPEN]
+        for name, zaehler in paare:
+            ok = zaehler is not None and nenner not in (None, 0)
+            rows.append({"quartier": q, "kennzahl": name,
+                         "wert": round(100 * zaehler / nenner, 1) if ok else None,
+                         "gesperrt": not ok})
+    return pd.DataFrame(rows)
+
+
+def erstellen(roh: Rohdaten, schwelle: int = dc.SCHWELLE, jetzt: dt.datetime | None = None,
+              sperren=None) -> Veroeffentlichung:
+    """Build, protect and audit the public figures (nothing is written)."""
+    verbund, info = verbund_bauen(roh)
+    ergebnis = dc.schuetzen(verbund, schwelle) if sperren is None else sperren(verbund, schwelle)
+    pruefung = dc.pruefen(verbund, ergebnis.gesperrt, ergebnis.anforderungen, schwelle)
+    schwach = [p for p in pruefung if not p.ok]
+    if schwach:
+        raise PublishFehler(str(dc.PruefungFehlgeschlagen(schwach)))
+    frames = {t.name: tabelle_frame(t, ergebnis.gesperrt)
+              for t in verbund.tabellen.values() if t.oeffentlich}
+    _keine_kleinen_werte(frames, schwelle)
+    frames[QUOTEN] = quoten(frames)
+    orte = _orte(roh, info["stand"])
+    manifest = _manifest(verbund, ergebnis, pruefung, roh, info["stand"], schwelle,
+                         jetzt or dt.datetime.now())
+    return Veroeffentlichung(manifest, frames, orte, ergebnis, verbund)
+
+
+def _keine_kleinen_werte(frames: dict[str, pd.DataFrame], schwelle: int) -> None:
+    """Last line of defence: no count between 1 and threshold−1 is ever written."""
+    for name, df in frames.items():
+        w = df["wert"].dropna()
+        if ((w >= 1) & (w < schwelle)).any():
+            raise PublishFehler(f"Tabelle {name}: kleiner Wert ungesperrt")
+
+
+def _orte(roh: Rohdaten, stand: dt.date) -> pd.DataFrame:
+    """Exact positions only of units whose owner agreed, and only while still vacant."""
+    le = roh.leerstaende
+    ls = pd.to_datetime(le["leer_seit"]).dt.date
+    wb = pd.to_datetime(le["wiederbelegt_am"]).dt.date
+    m = le["oeffentlich"].fillna(False).astype(bool) & (wb.isna() | (wb > stand)) & (ls <= stand)
+    out = le.loc[m, ["stadtteil", "art", "lat", "lon"]].copy()
+    out["lat"] = out["lat"].round(5)
+    out["lon"] = out["lon"].round(5)
+    return out.sort_values(["stadtteil", "art", "lat", "lon"]).reset_index(drop=True)
+
+
+def _manifest(verbund: Verbund, ergebnis: dc.Ergebnis, pruefung: list[dc.Pruefung],
+              roh: Rohdaten, stand: dt.date, schwelle: int, jetzt: dt.datetime) -> dict:
+    tabellen = []
+    for t in verbund.tabellen.values():
+        if not t.oeffentlich:
+            continue
+        tabellen.append({
+            "name": t.name, "datei": f"{t.name}.csv", "titel": t.titel, "hinweis": t.hinweis,
+            "dimensionen": [{"name": d.name, "titel": d.titel or DIM_TITEL[d.name],
+                             "werte": list(d.alle), "summe": d.summe} for d in t.dims],
+        })
+    tabellen.append({
+        "name": QUOTEN, "datei": f"{QUOTEN}.csv", "titel": "Quoten und Anteile nach Quartier",
+        "hinweis": "Prozent, berechnet aus den veröffentlichten Zahlen; gesperrt, wenn eine der "
+                   "beiden Zahlen gesperrt ist.",
+        "dimensionen": [{"name": "quartier", "titel": "Quartier",
+                         "werte": [*QUARTIERE, INSGESAMT], "summe": False},
+                        {"name": "kennzahl", "titel": "Kennzahl", "summe": False,
+                         "werte": ["Vermittlungsquote", *(ANTEILE[g] for g in ZIELGRUPPEN)]}],
+        "abgeleitet": True,
+    })
+    breiten = [p.breite for p in pruefung]
+    return {
+        "titel": "BIWAQ Erfurt – öffentliche Zahlen",
+        "datenstand": stand.isoformat(),
+        "veroeffentlicht_am": jetzt.isoformat(timespec="seconds"),
+        "datenquelle": roh.meta.get("datenquelle", "import"),
+        "schwelle": schwelle,
+        "methode": dc.METHODE,
+        "dominanz": {"anteil": dc.DOMINANZ_ANTEIL, "schutzanteil": dc.DOMINANZ_SCHUTZ},
+        "hinweis": HINWEIS.format(s=schwelle),
+        "pruefung": {
+            "bestanden": True,
+            "gesperrte_zellen": len(ergebnis.gesperrt),
+            "primaer": sum(1 for z in ergebnis.gesperrt if z in ergebnis.anforderungen),
+            "sekundaer": len(ergebnis.sekundaer),
+            "gepruefte_zellen": len(pruefung),
+            "kleinste_breite": (None if not breiten else
+                                (None if math.isinf(min(breiten)) else min(breiten))),
+        },
+        "tabellen": tabellen,
+        "orte": {"datei": ORTE_DATEI, "titel": "Leerstände mit veröffentlichter Lage",
+                 "hinweis": "Nur Leerstände, deren Eigentümer der Veröffentlichung der genauen "
+                            "Lage zugestimmt haben; alle anderen erscheinen nur als Zahl je "
+                            "Stadtteil."},
+    }
+
+
+# --- Writing -------------------------------------------------------------------------------
+
+def schreiben(v: Veroeffentlichung, out: Path | str) -> Path:
+    """Write into a fresh sibling directory, then swap it in; an existing publication is
+    replaced, any other non-empty directory is left alone."""
+    out = Path(out)
+    if out.exists() and (not out.is_dir() or
+                         (any(out.iterdir()) and not (out / MANIFEST).exists())):
+        raise PublishFehler(f"{out} ist kein Verzeichnis einer früheren Veröffentlichung und "
+                            "wird nicht überschrieben.")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(f".{out.name}.{uuid.uuid4().hex}.tmp")
+    alt = out.with_name(f".{out.name}.{uuid.uuid4().hex}.alt")
+    try:
+        tmp.mkdir()
+        for name, df in v.tabellen.items():
+            _csv(df, tmp / f"{name}.csv")
+        _csv(v.orte, tmp / ORTE_DATEI)
+        (tmp / MANIFEST).write_text(json.dumps(v.manifest, ensure_ascii=False, indent=2),
+                                    encoding="utf-8")
+        if out.exists():
+            os.replace(out, alt)
+        os.replace(tmp, out)
+    finally:
+        for p in (tmp, alt):
+            if p.exists():
+                shutil.rmtree(p)
+    return out
+
+
+def _csv(df: pd.DataFrame, path: Path) -> None:
+    out = df.copy()
+    if "gesperrt" in out:
+        out["gesperrt"] = out["gesperrt"].map({True: "true", False: "false"})
+    out.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
+
+
+def publish(db: Path | str | None, out: Path | str, schwelle: int = dc.SCHWELLE) -> Veroeffentlichung:
+    """Read, protect, audit and write. Raises PublishFehler (nothing written) on failure."""
+    if schwelle < 2:
+        raise PublishFehler("Die Schwelle muss mindestens 2 sein.")
+    v = erstellen(lesen(db), schwelle)
+    schreiben(v, out)
+    return v

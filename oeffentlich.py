@@ -1,0 +1,32 @@
+"""Public figures for residents (`streamlit run oeffentlich.py`).
+
+Reads only a published directory ($BIWAQ_OEFFENTLICH_DIR, default data/oeffentlich) written
+by `python -m biwaq publish`. This process has no connection to the internal database: it
+imports neither biwaq.store, biwaq.queries, biwaq.ui nor duckdb (tests/test_public_app.py).
+"""
+import streamlit as st
+
+from biwaq import public_ui, published
+
+st.set_page_config(page_title="BIWAQ Erfurt – Zahlen für die Stadtteile",
+                   page_icon=":material/groups:", layout="wide")
+
+
+def zahlen() -> None:
+    st.title("BIWAQ Erfurt – Zahlen für die Stadtteile")
+    st.markdown("Das Projekt BIWAQ hilft Menschen in der **Magdeburger Allee** und in "
+                "**Süd-Ost**, Arbeit zu finden. Es hilft auch kleinen Betrieben und kümmert "
+                "sich um leere Läden. Hier sehen Sie, was bisher erreicht wurde.")
+    try:
+        daten = public_ui.laden()
+    except published.NichtVeroeffentlicht:
+        st.info("Es sind noch keine Zahlen veröffentlicht. Bitte schauen Sie später wieder "
+                "vorbei.", icon=":material/hourglass_empty:")
+        return
+    public_ui.zeigen(daten)
+
+
+# One page, no menu: this also switches off Streamlit's automatic pages/ folder, so no
+# internal page can be opened through this server.
+st.navigation([st.Page(zahlen, title="Zahlen für die Stadtteile", url_path="zahlen",
+                       default=True)], position="hidden").run()
