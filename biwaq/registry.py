@@ -20,6 +20,10 @@ class PageSpec:
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/ueberblick/uebersicht.py", "Übersicht", "Überblick", "uebersicht",
              ":material/dashboard:", ("steuerung",), default=True),
+    PageSpec("pages/daten/daten.py", "Daten", "Daten", "daten", ":material/upload_file:",
+             ("steuerung",)),
+    PageSpec("pages/daten/qualitaet.py", "Datenqualität", "Daten", "datenqualitaet",
+             ":material/rule:", ("steuerung",)),
 )
 
 SECTIONS = ("Überblick", "Teilnehmende", "Lokale Ökonomie", "Öffentlich", "Daten")

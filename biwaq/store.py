@@ -201,7 +201,28 @@ def ensure_database(db: Path | str | None = None) -> Path:
 
 
 def connect_readonly(db: Path | str | None = None) -> duckdb.DuckDBPyConnection:
-    return duckdb.connect(str(db or db_path()), read_only=True)
+    """A read-only connection to the database file as it is now.
+
+    duckdb.connect(path) shares one database instance per path within a process; while any
+    connection to it is open (the UI keeps one per file version), a new connect after
+    os.replace would still read the replaced file. So the file is ATTACHed to a fresh
+    in-memory instance instead, and every table and view is exposed under its plain name
+    (views in the default catalog, so cursors see them too). Older connections keep reading
+    the file version they opened.
+    """
+    con = duckdb.connect(":memory:")
+    try:
+        con.execute("attach $path as biwaq_datei (read_only)", {"path": str(db or db_path())})
+        names = con.execute(
+            "select table_name from information_schema.tables "
+            "where table_catalog = 'biwaq_datei' and table_schema = 'main'").fetchall()
+        for (name,) in names:    # names from the file's own catalog, quoted as identifiers
+            q = '"' + name.replace('"', '""') + '"'
+            con.execute("create view " + q + " as select * from biwaq_datei.main." + q)
+    except Exception:
+        con.close()
+        raise
+    return con
 
 
 def file_stamp(db: Path | str | None = None) -> tuple[str, int, int]:

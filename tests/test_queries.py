@@ -12,6 +12,9 @@ D = dt.date
 
 # Example values for parameters that are not shared filters (extend when adding queries).
 EXAMPLE_PARAMS: dict = {}
+# Data-quality rules (biwaq.quality.PARAMS): days after exit, Erfurt's bounding box.
+EXAMPLE_PARAMS.update(karenz_tage=28, lat_min=50.85, lat_max=51.08, lon_min=10.86,
+                      lon_max=11.18)
 
 
 def test_every_query_has_header_and_runs(db_factory):
