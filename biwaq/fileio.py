@@ -377,9 +377,13 @@ def _lies_xlsx(datei: str, data: bytes, table: str | None) -> list[Gelesen]:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:   # noqa: BLE001 – any broken workbook gets the same clear message
         art = binaer_art(data)
-        was = "eine CSV-Textdatei" if art is None else art
-        return [_fehlschlag(datei, table, f"Datei ist keine gültige Excel-Datei (.xlsx), sondern "
-                            f"{was} – bitte in Excel als „Excel-Arbeitsmappe (.xlsx)“ speichern")]
+        if data.startswith(b"PK\x03\x04"):
+            was = "ist beschädigt oder unvollständig (Archiv nicht lesbar)"
+        else:
+            was = "ist keine Excel-Datei, sondern " + ("eine Textdatei (CSV?)" if art is None
+                                                        else art)
+        return [_fehlschlag(datei, table, f"Datei {was} – bitte in Excel als „Excel-Arbeitsmappe "
+                            "(.xlsx)“ speichern")]
     try:
         sheets = book.worksheets
         if table is not None:
@@ -462,12 +466,13 @@ def _rahmen(g: Gelesen, header: list[str], body: pd.DataFrame, sep: str | None) 
     body = body.reindex(columns=range(len(names)), fill_value="")
     keep: dict[str, int] = {}
     leer = pd.Series(True, index=body.index)
+    kaputt: set[int] = set()          # CSV rows with too many fields: their cells are shifted
     for j, name in enumerate(names):
         filled = body[j].str.strip().ne("")
         leer &= ~filled
         if not name:
             if filled.any():
-                _spalte_ohne_kopf(g, j, filled, sep)
+                kaputt |= _spalte_ohne_kopf(g, j, filled, sep)
             continue
         if name in keep:
             g.fehler.append(Fehler(g.datei, kopf, name, header[j],
@@ -481,7 +486,7 @@ def _rahmen(g: Gelesen, header: list[str], body: pd.DataFrame, sep: str | None) 
                                       "(nicht gespeichert)", art="Warnung"))
     raw = body[[j for n, j in keep.items() if n in table.column_names]]
     raw.columns = [n for n in keep if n in table.column_names]
-    raw = raw[~leer.to_numpy()]
+    raw = raw[~leer.to_numpy() & ~raw.index.isin(list(kaputt))]
     if kopf > 1:
         g.warnungen.append(Fehler(g.datei, kopf, None, None,
                                   f"Kopfzeile in Zeile {kopf} erkannt; die Zeilen darüber "
@@ -493,14 +498,15 @@ def _rahmen(g: Gelesen, header: list[str], body: pd.DataFrame, sep: str | None) 
     g.fehler += fehler
 
 
-def _spalte_ohne_kopf(g: Gelesen, j: int, filled: pd.Series, sep: str | None) -> None:
-    """Values beyond the header: in a CSV a separator problem, in Excel a stray column."""
+def _spalte_ohne_kopf(g: Gelesen, j: int, filled: pd.Series, sep: str | None) -> set[int]:
+    """Values beyond the header: in a CSV a separator problem (returns those rows; their
+    other cells are shifted and not checked further), in Excel a stray column (warning)."""
     rows = filled.index[filled.to_numpy()]
     if sep is None:
         g.warnungen.append(Fehler(g.datei, int(rows[0]), f"Spalte {_spaltenname(j)}", None,
                                   f"Spalte ohne Überschrift mit {len(rows)} Werten wird "
                                   "ignoriert", art="Warnung"))
-        return
+        return set()
     schon = {f.zeile for f in g.fehler if f.spalte is None}
     hinweis = (" – steht das Trennzeichen „,“ auch in Werten (z. B. Dezimalkomma ohne "
                "Anführungszeichen)?" if sep == "," else
@@ -513,6 +519,7 @@ def _spalte_ohne_kopf(g: Gelesen, j: int, filled: pd.Series, sep: str | None) ->
         schon.add(int(row))
         g.fehler.append(Fehler(g.datei, int(row), None, None,
                                "Zeile hat mehr Felder als die Kopfzeile" + hinweis))
+    return {int(r) for r in rows}
 
 
 def canonical_values(s: pd.Series, values: tuple[str, ...]) -> pd.Series:
@@ -550,17 +557,7 @@ def to_typed(raw: pd.DataFrame, table: Table, datei: str, kopfzeile: int = 1
     return pd.DataFrame(out, index=raw.index), fehler
 
 
-# --- Compatibility (store.build reads folders through these) ----------------------------------
-
-def read_raw(path: Path | str, data: bytes | None = None, table_name: str | None = None
-             ) -> pd.DataFrame:
-    """Read a CSV file into strings with a normalised header (header = Excel row 1)."""
-    path = Path(path)
-    raw = read_csv_text(decode_bytes(path.read_bytes() if data is None else data))
-    raw.columns = [normalise_header(c) for c in raw.columns]
-    raw.index = pd.RangeIndex(2, len(raw) + 2)
-    return raw
-
+# --- Compatibility -----------------------------------------------------------------------------
 
 def read_contract_file(path: Path | str, data: bytes | None = None
                        ) -> tuple[str | None, pd.DataFrame | None, list[Fehler]]:

@@ -15,13 +15,12 @@ from biwaq.contract import LOAD_ORDER, TABLES
 from biwaq.fileio import MAX_DATEI_BYTES, MAX_DATEI_MB, Fehler, Gelesen, groesse_text, lies_datei
 from biwaq.validate import validate_batch
 
-MAX_BACKUPS = 10                      # backups kept in data/backup/ (oldest are deleted)
+MAX_BACKUPS = store.MAX_BACKUPS       # backups kept in data/backup/ (oldest are deleted)
 GEO_SUFFIXES = (".geojson", ".gpkg", ".shp")
 GEO_TABELLE = "stadtteil_geo"
-DEMO_FEHLER = ("Die Datenbank enthält Demodaten. Echte Daten werden nie mit Demodaten "
-               "gemischt: das Entfernen der Demodaten muss ausdrücklich bestätigt werden "
-               "(Befehl: --demo-entfernen; Seite „Daten“: Bestätigungsfeld). Danach enthält die "
-               "Datenbank nur noch die importierten Daten.")
+DEMO_FEHLER = ("Die Datenbank enthält Demodaten: ihr Entfernen bitte ausdrücklich bestätigen "
+               "(Seite „Daten“: Bestätigungsfeld; Befehl: --demo-entfernen). Echte Daten werden "
+               "nie mit Demodaten gemischt.")
 DATENBANK = "Datenbank"
 MELDUNG_SPALTEN = ["Art", "Datei", "Zeile", "Spalte", "Wert", "Erwartet"]
 
@@ -92,8 +91,8 @@ class ImportErgebnis:
 def meldungen_tabelle(meldungen: list[Fehler]) -> pd.DataFrame:
     """Errors/warnings as a table (Art, Datei, Zeile, Spalte, Wert, Erwartet) for display."""
     return pd.DataFrame(
-        [(m.art, m.datei, m.zeile, m.spalte or "", m.wert or "", m.erwartet) for m in meldungen],
-        columns=MELDUNG_SPALTEN).astype({"Zeile": "Int64"})
+        [(m.art, m.datei, "" if m.zeile is None else str(m.zeile), m.spalte or "", m.wert or "",
+          m.erwartet) for m in meldungen], columns=MELDUNG_SPALTEN)
 
 
 class _Abbruch(Exception):
@@ -240,8 +239,9 @@ def importiere(eingaben: list[Eingabe], db: Path | str | None = None, *,
         st.fehler = [Fehler(DATENBANK, None, None, None,
                             f"Die Datenbank hat die Daten abgelehnt: {e}")]
         return _ablehnen(db, st, wer)
-    backup = _aufraeumen(backup_dir, db, behalte) if stamp else None
-    return ImportErgebnis(True, [], st.warnungen, st.eintraege, nr, demo, backup)
+    backup = store.prune_backups(backup_dir, db, behalte) if stamp else None
+    return ImportErgebnis(True, [], _sortiert(st.warnungen, st.eintraege), st.eintraege, nr,
+                          demo, backup)
 
 
 def _einspielen(con, st: _Stapel, teile, demo_entfernen: bool, stamp, db: Path,
@@ -336,8 +336,16 @@ def _protokollieren(con, st: _Stapel, ergebnis: str, wer: str, demo_entfernt: bo
     return nr
 
 
+def _sortiert(fehler: list[Fehler], eintraege: list[Eintrag]) -> list[Fehler]:
+    """Batch-wide messages first, then by file (in batch order) and Excel row."""
+    reihe = {e.datei: i for i, e in enumerate(eintraege)}
+    return sorted(fehler, key=lambda f: (reihe.get(f.datei, -1), f.zeile or 0))
+
+
 def _ablehnen(db: Path, st: _Stapel, wer: str) -> ImportErgebnis:
     """Nothing is stored; the attempt itself is logged when a database exists."""
+    st.fehler = _sortiert(st.fehler, st.eintraege)
+    st.warnungen = _sortiert(st.warnungen, st.eintraege)
     for e in st.eintraege:
         e.eingefuegt = e.aktualisiert = 0
     nr = None
@@ -352,12 +360,4 @@ def _ablehnen(db: Path, st: _Stapel, wer: str) -> ImportErgebnis:
     return ImportErgebnis(False, st.fehler, st.warnungen, st.eintraege, nr)
 
 
-def _aufraeumen(backup_dir: Path, db: Path, behalte: int) -> Path | None:
-    """Keep the newest `behalte` backups of this database; return the newest."""
-    if not backup_dir.exists():
-        return None
-    backups = sorted(backup_dir.glob(f"{db.stem}-*{db.suffix}"))
-    for alt in backups[:-behalte] if behalte > 0 else backups:
-        alt.unlink()
-    return backups[-1] if backups and behalte > 0 else None
 

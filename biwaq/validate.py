@@ -131,9 +131,7 @@ def validate_tables(frames: dict[str, pd.DataFrame], dateien: dict[str, str] | N
     for name, df in frames.items():
         fehler += validate_table(df, TABLES[name], dateien.get(name, name))
     fehler += validate_references(frames, dateien, known)
-    seen = {(f.datei, f.zeile, f.spalte) for f in parse_fehler}
-    return [f for f in fehler
-            if not (f.erwartet == "Pflichtfeld ist leer" and (f.datei, f.zeile, f.spalte) in seen)]
+    return _ohne_folgefehler(fehler, parse_fehler)
 
 
 # --- Batches of files (the importer) -----------------------------------------------------------
@@ -149,9 +147,18 @@ def validate_batch(teile: list[tuple[str, str, pd.DataFrame]],
         fehler += validate_table(df, TABLES[name], datei)
     fehler += _duplicate_keys_across_files(teile)
     fehler += _batch_references(teile, known or {})
+    return _ohne_folgefehler(fehler, parse_fehler)
+
+
+def _ohne_folgefehler(fehler: list[Fehler], parse_fehler) -> list[Fehler]:
+    """Drop 'empty' reports for cells already reported as unparsable, and for columns that
+    are missing from the header altogether (one message for the column is enough)."""
     seen = {(f.datei, f.zeile, f.spalte) for f in parse_fehler}
+    fehlt = {(f.datei, f.spalte) for f in parse_fehler
+             if f.erwartet == "Pflichtspalte fehlt in der Kopfzeile"}
     return [f for f in fehler
-            if not (f.erwartet == "Pflichtfeld ist leer" and (f.datei, f.zeile, f.spalte) in seen)]
+            if not (f.erwartet == "Pflichtfeld ist leer"
+                    and ((f.datei, f.zeile, f.spalte) in seen or (f.datei, f.spalte) in fehlt))]
 
 
 def _duplicate_keys_across_files(teile) -> list[Fehler]:

@@ -50,8 +50,8 @@ tabelle = pd.DataFrame({
     "Tabelle": bestand["tabelle"].map(TITEL),
     "Datensätze": bestand["zeilen"].map(ui.fmt_int),
     "Stand": ["noch leer – Datei noch nicht geliefert" if n == 0 else
-              "schematische Umrisse (keine amtlichen Grenzen) – bitte Geodaten laden"
-              if schema is True else "geladen"
+              "schematisch – amtliche Grenzen als Geodatei laden"
+              if pd.notna(schema) and bool(schema) else "geladen"
               for n, schema in zip(bestand["zeilen"], bestand["schematisch"])],
 })
 st.dataframe(tabelle, hide_index=True, key="daten_bestand")
@@ -89,8 +89,10 @@ if los:
 
 def meldungen_block(meldungen, titel: str, key: str, zeit: dt.datetime, dateinamen: str) -> None:
     df = importer.meldungen_tabelle(meldungen).drop(columns=["Art"])
-    st.dataframe(df, hide_index=True, key=f"{key}_tabelle",
-                 column_config={"Zeile": st.column_config.NumberColumn(format="%d")})
+    st.dataframe(df, hide_index=True, key=f"{key}_tabelle", column_config={
+        "Datei": st.column_config.TextColumn(width="medium"),
+        "Zeile": st.column_config.TextColumn(width="small"),
+        "Erwartet": st.column_config.TextColumn(width="large")})
     text = f"Importversuch vom {zeit:%d.%m.%Y %H:%M} · Dateien: {dateinamen}"
     c1, c2, _ = st.columns([1, 1, 3])
     c1.download_button("CSV (Excel)", export.to_excel_csv(df, titel, text),

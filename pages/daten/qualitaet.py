@@ -75,12 +75,14 @@ if sicht.empty:
     ui.empty_message()
 else:
     tabelle = pd.DataFrame({
-        "Regel": sicht["id"], "Schweregrad": sicht["schwere"], "Tabelle": sicht["tabelle"],
-        "Beschreibung": sicht["beschreibung"], "Verstöße": sicht["anzahl"],
-        "Betroffene Nummern": sicht["ids"].map(ids_text), "Hinweis": sicht["hinweis"]})
-    st.dataframe(tabelle, hide_index=True, key="qualitaet_regeln",
-                 column_config={"Beschreibung": st.column_config.TextColumn(width="large"),
-                                "Betroffene Nummern": st.column_config.TextColumn(width="large")})
+        "Regel": sicht["id"], "Schweregrad": sicht["schwere"], "Verstöße": sicht["anzahl"],
+        "Beschreibung": sicht["beschreibung"], "Betroffene Nummern": sicht["ids"].map(ids_text),
+        "Tabelle": sicht["tabelle"], "Hinweis": sicht["hinweis"]})
+    st.dataframe(tabelle, hide_index=True, key="qualitaet_regeln", height="content",
+                 column_config={"Regel": st.column_config.TextColumn(width="small"),
+                                "Verstöße": st.column_config.NumberColumn(width="small"),
+                                "Beschreibung": st.column_config.TextColumn(width="large"),
+                                "Betroffene Nummern": st.column_config.TextColumn(width="medium")})
 
     mit = sicht[sicht["anzahl"] > 0]
     if not mit.empty:
