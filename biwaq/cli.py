@@ -54,6 +54,12 @@ def cmd_import(args) -> int:
     from biwaq import importer
 
     t0 = time.perf_counter()
+    demo = [d for d in args.dateien if (Path(d) / "DEMODATEN.txt").exists()]
+    if demo:
+        print(f"Import abgelehnt: {demo[0]} enthält Demodaten (DEMODATEN.txt). Demodaten werden "
+              "nicht als echte Daten importiert; für die Demo-Datenbank: python -m biwaq build",
+              file=sys.stderr)
+        return 1
     eingaben = [importer.Eingabe.aus_pfad(p) for p in _dateien(args.dateien)]
     try:
         wer = getpass.getuser()

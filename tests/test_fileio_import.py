@@ -165,3 +165,12 @@ def test_xlsx_stray_values_without_header_are_a_warning():
     assert g.fehler == []
     [w] = g.warnungen
     assert (w.zeile, w.spalte) == (2, "Spalte L") and "ohne Überschrift" in w.erwartet
+
+
+def test_a_cell_with_a_line_break_keeps_excel_row_numbers():
+    data = ("betrieb_id;name;quartier;branche;gruendung;migrantenoekonomie;status\n"
+            'B-1;"Zwei\nZeilen";Süd-Ost;Handel;01.01.2016;ja;aktiv\n'
+            "B-2;X;Süd-Ost;Handel;01.01.2016;ja;aktiv\n").encode()
+    g = lies("betriebe.csv", data)
+    assert g.frame.index.tolist() == [2, 3]
+    assert g.frame.loc[2, "name"] == "Zwei\nZeilen"

@@ -279,7 +279,11 @@ def test_cli_import_and_check(importiert, tmp_path):
     assert "Import abgelehnt, die Datenbank bleibt unverändert. 3 Fehler:" in r.stderr
     assert ("teilnehmende_typen.csv, Zeile 2, Spalte „geburtsjahr“: Wert "
             "„neunzehnhundertachtzig“ – erwartet: ganze Zahl") in r.stderr
-    r = run_cli("import", "--db", str(db), str(store.DEMO_DIR))
+    r = run_cli("import", "--db", str(db), str(store.DEMO_DIR))     # the demo folder itself
+    assert r.returncode == 1 and "enthält Demodaten (DEMODATEN.txt)" in r.stderr
+    export = tmp_path / "export"                # a folder of exports: its contract files
+    shutil.copytree(store.DEMO_DIR, export, ignore=shutil.ignore_patterns("DEMODATEN.txt"))
+    r = run_cli("import", "--db", str(db), str(export))
     assert r.returncode == 0, r.stderr
     assert "Import 3 gespeichert: 0 neu, 0 geändert" in r.stdout
     assert sql(db, "select wer from importprotokoll where import_nr = 3") == [(getpass.getuser(),)]

@@ -49,6 +49,9 @@ def test_daten_page_rejects_a_bad_file_and_lists_every_error(demo_env):
     assert bestand.set_index("Tabelle").loc["Teilnehmende", "Datensätze"] == "880"
     assert any("Filter der Seitenleiste gelten auf dieser Seite nicht" in c.value
                for c in at.caption)
+    # the page says the shared filters do not apply – and indeed the stock stays the same
+    at.selectbox(key="filter_quartier").set_value("Süd-Ost").run()
+    assert tabelle(at, "Datensätze").equals(bestand)
 
     at.file_uploader(key="daten_upload").set_value(
         [("teilnehmende_typen.csv", BAD.read_bytes(), "text/csv")])
