@@ -54,7 +54,8 @@ tabelle = pd.DataFrame({
               if pd.notna(schema) and bool(schema) else "geladen"
               for n, schema in zip(bestand["zeilen"], bestand["schematisch"])],
 })
-st.dataframe(tabelle, hide_index=True, key="daten_bestand")
+st.dataframe(tabelle, hide_index=True, key="daten_bestand",
+             column_config={"Stand": st.column_config.TextColumn(width="large")})
 
 # --- Upload ----------------------------------------------------------------------------------
 
@@ -116,6 +117,9 @@ if ERGEBNIS_KEY in st.session_state:
     else:
         st.error(f"Import abgelehnt – es wurde **nichts** gespeichert. "
                  f"{len(erg.fehler)} Fehler, alle auf einmal:", icon=":material/error:")
+        if any(f.erwartet == importer.DEMO_FEHLER for f in erg.fehler):
+            st.markdown("**Demodaten:** Bitte das Feld „Ich bestätige: alle Demodaten werden "
+                        "gelöscht …“ ankreuzen – echte Daten werden nie mit Demodaten gemischt.")
         meldungen_block(erg.fehler, "Fehler beim Import", "daten_fehler", zeit, namen)
     if erg.warnungen:
         st.warning(f"{len(erg.warnungen)} Hinweise (verhindern den Import nicht):",
