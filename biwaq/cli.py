@@ -112,6 +112,74 @@ def cmd_handout(args) -> int:
     return 0
 
 
+def _dateien(args_dateien: list[str]) -> list[Path]:
+    """Files as given; a folder stands for its contract and geodata files."""
+    from biwaq import importer, store
+
+    out: list[Path] = []
+    for name in args_dateien:
+        p = Path(name)
+        if p.is_dir():
+            out += sorted(f for f in p.iterdir() if f.suffix.lower() in
+                          store.DATA_SUFFIXES + importer.GEO_SUFFIXES)
+        else:
+            out.append(p)
+    return out
+
+
+def cmd_import(args) -> int:
+    import getpass
+
+    from biwaq import importer
+
+    t0 = time.perf_counter()
+    demo = [d for d in args.dateien if (Path(d) / "DEMODATEN.txt").exists()]
+    if demo:
+        print(f"Import abgelehnt: {demo[0]} enthält Demodaten (DEMODATEN.txt). Demodaten werden "
+              "nicht als echte Daten importiert; für die Demo-Datenbank: python -m biwaq build",
+              file=sys.stderr)
+        return 1
+    eingaben = [importer.Eingabe.aus_pfad(p) for p in _dateien(args.dateien)]
+    try:
+        wer = getpass.getuser()
+    except (KeyError, OSError):
+        wer = "unbekannt"
+    erg = importer.importiere(eingaben, args.db, demo_entfernen=args.demo_entfernen, wer=wer)
+    for w in erg.warnungen:
+        print("  Warnung: " + str(w), file=sys.stderr)
+    if not erg.ok:
+        print(f"Import abgelehnt, die Datenbank bleibt unverändert. {len(erg.fehler)} Fehler:",
+              file=sys.stderr)
+        for f in erg.fehler:
+            print("  " + str(f), file=sys.stderr)
+        return 1
+    tabelle = erg.je_datei()
+    print(tabelle.to_string(index=False))
+    hinweis = " (Demodaten entfernt)" if erg.demo_entfernt else ""
+    print(f"Import {erg.import_nr} gespeichert{hinweis}: {erg.eingefuegt} neu, "
+          f"{erg.aktualisiert} geändert, in {time.perf_counter() - t0:.1f} s")
+    return 0
+
+
+def cmd_check(args) -> int:
+    from biwaq import quality, store
+
+    db = Path(args.db) if args.db else store.db_path()
+    if not db.exists():
+        print(f"Datenbank {db} gibt es nicht.", file=sys.stderr)
+        return 2
+    con = store.connect_readonly(db)
+    try:
+        regeln, _ = quality.pruefen(con)
+    finally:
+        con.close()
+    print(quality.bericht(regeln))
+    if quality.hat_fehler(regeln):
+        print("Datenqualität: Verstöße gegen Fehler-Regeln gefunden.", file=sys.stderr)
+        return 1
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     from biwaq import store
 
@@ -157,6 +225,21 @@ def parser() -> argparse.ArgumentParser:
                         "data/oeffentlich)")
     h.add_argument("--out", required=True, help="PDF-Datei")
     h.set_defaults(func=cmd_handout)
+    i = sub.add_parser("import", help="Vertragsdateien (CSV/XLSX, Geodaten) in die Datenbank "
+                                      "übernehmen: alles oder nichts, Upsert auf den Schlüsseln")
+    i.add_argument("dateien", nargs="+", metavar="DATEI",
+                   help="Dateien oder Verzeichnisse (teilnehmende*.csv, betriebe*.xlsx, ...)")
+    i.add_argument("--db", default=None,
+                   help="Datenbankdatei (Standard: $BIWAQ_DB oder data/biwaq.duckdb)")
+    i.add_argument("--demo-entfernen", action="store_true",
+                   help="bestätigt, dass vorhandene Demodaten gelöscht werden (nötig, solange "
+                        "die Datenbank Demodaten enthält)")
+    i.set_defaults(func=cmd_import)
+
+    c = sub.add_parser("check", help="Datenqualitätsregeln prüfen (Exit-Code 1 bei Fehlern)")
+    c.add_argument("--db", default=None,
+                   help="Datenbankdatei (Standard: $BIWAQ_DB oder data/biwaq.duckdb)")
+    c.set_defaults(func=cmd_check)
     return p
 
 

@@ -26,6 +26,10 @@ PAGES: tuple[PageSpec, ...] = (
              ":material/map:", ("steuerung", "wirtschaft")),
     PageSpec("pages/oeffentlich/zahlen.py", "Öffentliche Zahlen", "Öffentlich",
              "oeffentliche-zahlen", ":material/public:", ("steuerung", "wirtschaft", "oeffentlich")),
+    PageSpec("pages/daten/daten.py", "Daten", "Daten", "daten", ":material/upload_file:",
+             ("steuerung",)),
+    PageSpec("pages/daten/qualitaet.py", "Datenqualität", "Daten", "datenqualitaet",
+             ":material/rule:", ("steuerung",)),
 )
 
 SECTIONS = ("Überblick", "Teilnehmende", "Lokale Ökonomie", "Öffentlich", "Daten")

@@ -14,7 +14,7 @@ import duckdb
 import pandas as pd
 
 from biwaq.contract import LOAD_ORDER, TABLES
-from biwaq.fileio import Fehler, read_contract_file
+from biwaq.fileio import Fehler, lies_datei
 from biwaq.validate import validate_tables
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -104,15 +104,15 @@ def read_folder(folder: Path) -> tuple[dict[str, pd.DataFrame], dict[str, str], 
     for path in sorted(Path(folder).iterdir()):
         if path.suffix.lower() not in DATA_SUFFIXES:
             continue
-        name, df, f = read_contract_file(path)
-        fehler += f
-        if name is None:
-            continue
-        if name in frames:
-            fehler.append(Fehler(path.name, None, None, None,
-                                 f"Tabelle {name} kommt doppelt vor (auch {dateien[name]})"))
-            continue
-        frames[name], dateien[name] = df, path.name
+        for g in lies_datei(path.name, path=path):   # a workbook may hold several tables
+            fehler += g.fehler
+            if g.tabelle is None or g.frame is None:
+                continue
+            if g.tabelle in frames:
+                fehler.append(Fehler(g.datei, None, None, None, f"Tabelle {g.tabelle} kommt "
+                                     f"doppelt vor (auch {dateien[g.tabelle]})"))
+                continue
+            frames[g.tabelle], dateien[g.tabelle] = g.frame, g.datei
     return frames, dateien, fehler
 
 
@@ -136,14 +136,31 @@ def build(db: Path | str | None = None, source_dir: Path | str | None = None,
                              "Tabellen fehlen im Verzeichnis: " + ", ".join(missing)))
     if fehler:
         raise ImportFehler(fehler)
-    with replace_atomically(db, fresh=True) as con:
+    # A rebuild replaces everything: keep the previous file (it may hold imported data).
+    backup_dir = db.parent / "backup" if db.exists() else None
+    with replace_atomically(db, fresh=True, backup_dir=backup_dir) as con:
         for name in LOAD_ORDER:
             upsert_frame(con, name, frames[name])
         _load_geodata(con, source_dir, geodaten)
         set_meta(con, datenquelle=quelle, quelle_verzeichnis=str(source_dir),
                  erstellt_am=dt.datetime.now().isoformat(timespec="seconds"),
                  datenstand=str(datenstand(con)))
+    if backup_dir is not None:
+        prune_backups(backup_dir, db)
     return db
+
+
+MAX_BACKUPS = 10          # backups kept per database file in <db folder>/backup/
+
+
+def prune_backups(backup_dir: Path, db: Path, keep: int = MAX_BACKUPS) -> Path | None:
+    """Keep the newest `keep` backups of this database file; return the newest kept."""
+    if not backup_dir.exists():
+        return None
+    backups = sorted(backup_dir.glob(f"{db.stem}-*{db.suffix}"))   # names carry a time stamp
+    for alt in backups[:-keep] if keep > 0 else backups:
+        alt.unlink()
+    return backups[-1] if backups and keep > 0 else None
 
 
 def _load_geodata(con: duckdb.DuckDBPyConnection, folder: Path,
@@ -205,7 +222,28 @@ def ensure_database(db: Path | str | None = None) -> Path:
 
 
 def connect_readonly(db: Path | str | None = None) -> duckdb.DuckDBPyConnection:
-    return duckdb.connect(str(db or db_path()), read_only=True)
+    """A read-only connection to the database file as it is now.
+
+    duckdb.connect(path) shares one database instance per path within a process; while any
+    connection to it is open (the UI keeps one per file version), a new connect after
+    os.replace would still read the replaced file. So the file is ATTACHed to a fresh
+    in-memory instance instead, and every table and view is exposed under its plain name
+    (views in the default catalog, so cursors see them too). Older connections keep reading
+    the file version they opened.
+    """
+    con = duckdb.connect(":memory:")
+    try:
+        con.execute("attach $path as biwaq_datei (read_only)", {"path": str(db or db_path())})
+        names = con.execute(
+            "select table_name from information_schema.tables "
+            "where table_catalog = 'biwaq_datei' and table_schema = 'main'").fetchall()
+        for (name,) in names:    # names from the file's own catalog, quoted as identifiers
+            q = '"' + name.replace('"', '""') + '"'
+            con.execute("create view " + q + " as select * from biwaq_datei.main." + q)
+    except Exception:
+        con.close()
+        raise
+    return con
 
 
 def file_stamp(db: Path | str | None = None) -> tuple[str, int, int]:

@@ -131,6 +131,91 @@ def validate_tables(frames: dict[str, pd.DataFrame], dateien: dict[str, str] | N
     for name, df in frames.items():
         fehler += validate_table(df, TABLES[name], dateien.get(name, name))
     fehler += validate_references(frames, dateien, known)
+    return _ohne_folgefehler(fehler, parse_fehler)
+
+
+# --- Batches of files (the importer) -----------------------------------------------------------
+
+def validate_batch(teile: list[tuple[str, str, pd.DataFrame]],
+                   known: dict[tuple[str, str], set] | None = None,
+                   parse_fehler: list[Fehler] = ()) -> list[Fehler]:
+    """All checks over a batch: `teile` are (table, file name, typed frame indexed by Excel
+    row); a table may come in several files (e.g. one per partner). Keys must be unique across
+    the files of a table; references resolve against the batch and `known` (stored keys)."""
+    fehler: list[Fehler] = []
+    for name, datei, df in teile:
+        fehler += validate_table(df, TABLES[name], datei)
+    fehler += _duplicate_keys_across_files(teile)
+    fehler += _batch_references(teile, known or {})
+    return _ohne_folgefehler(fehler, parse_fehler)
+
+
+def _ohne_folgefehler(fehler: list[Fehler], parse_fehler) -> list[Fehler]:
+    """Drop 'empty' reports for cells already reported as unparsable, and for columns that
+    are missing from the header altogether (one message for the column is enough)."""
     seen = {(f.datei, f.zeile, f.spalte) for f in parse_fehler}
+    fehlt = {(f.datei, f.spalte) for f in parse_fehler
+             if f.erwartet == "Pflichtspalte fehlt in der Kopfzeile"}
     return [f for f in fehler
-            if not (f.erwartet == "Pflichtfeld ist leer" and (f.datei, f.zeile, f.spalte) in seen)]
+            if not (f.erwartet == "Pflichtfeld ist leer"
+                    and ((f.datei, f.zeile, f.spalte) in seen or (f.datei, f.spalte) in fehlt))]
+
+
+def _duplicate_keys_across_files(teile) -> list[Fehler]:
+    """A key in two files of the same table (within one file, validate_table reports it)."""
+    fehler: list[Fehler] = []
+    by_table: dict[str, list] = {}
+    for name, datei, df in teile:
+        by_table.setdefault(name, []).append((datei, df))
+    for name, files in by_table.items():
+        if len(files) < 2:
+            continue
+        key = list(TABLES[name].key)
+        first: dict[tuple, tuple[str, int]] = {}
+        for datei, df in files:
+            if df.empty or not set(key) <= set(df.columns):
+                continue
+            k = df[key].astype(str)
+            seen_here = set()
+            for row, r in zip(k.index, k.itertuples(index=False)):
+                r = tuple(r)
+                if r in first and first[r][0] != datei and r not in seen_here:
+                    if len(fehler) < MAX_FEHLER_JE_REGEL:
+                        fehler.append(Fehler(
+                            datei, int(row), ", ".join(key),
+                            " / ".join(_fmt(df.at[row, c]) for c in key),
+                            f"Schlüssel doppelt (schon in {first[r][0]}, Zeile {first[r][1]})"))
+                    seen_here.add(r)
+                first.setdefault(r, (datei, int(row)))
+    return fehler
+
+
+def _batch_references(teile, known: dict[tuple[str, str], set]) -> list[Fehler]:
+    fehler: list[Fehler] = []
+    targets: dict[tuple[str, str], set] = {}
+    delivered = {name for name, _, _ in teile}
+    for name, datei, df in teile:
+        for col in TABLES[name].columns:
+            if not col.references or col.name not in df:
+                continue
+            ref_table, ref_col = col.references
+            if col.references not in targets:
+                t = set(known.get(col.references, set()))
+                for n2, _, df2 in teile:
+                    if n2 == ref_table and ref_col in df2:
+                        t |= set(df2[ref_col].dropna())
+                targets[col.references] = t
+            s = df[col.name]
+            label = TABLES[ref_table].title
+            if not targets[col.references] and ref_table not in delivered:
+                if s.notna().any():
+                    fehler.append(Fehler(
+                        datei, None, col.name, None,
+                        f"Tabelle {label} ist weder in dieser Lieferung noch in der Datenbank: "
+                        f"bitte die Datei {ref_table} zuerst oder in derselben Lieferung "
+                        "importieren"))
+                continue
+            _report(fehler, df, s.notna() & ~s.isin(targets[col.references]), datei, col.name,
+                    f"unbekannte Nummer – nicht in Tabelle {label} (weder in dieser Lieferung "
+                    "noch in der Datenbank)")
+    return fehler

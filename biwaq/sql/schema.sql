@@ -238,3 +238,30 @@ select
     g.abstand_m
 from stg_leerstaende l
 left join leerstand_lage g using (objekt_id);
+
+-- Import log (biwaq.importer): one row per import attempt, one row per file of it.
+-- Rejected attempts are logged too; their data never reaches the tables above.
+create table if not exists importprotokoll (
+    import_nr integer primary key,
+    zeitpunkt timestamp not null,
+    wer varchar not null,
+    ergebnis varchar not null check (ergebnis in ('ok', 'abgelehnt')),
+    fehler integer not null default 0,
+    warnungen integer not null default 0,
+    demo_entfernt boolean not null default false,
+    eingefuegt integer not null default 0,
+    aktualisiert integer not null default 0
+);
+
+create table if not exists importprotokoll_datei (
+    import_nr integer not null,
+    nr integer not null,                 -- position of the file in the batch
+    datei varchar not null,
+    sha256 varchar not null,
+    groesse_bytes bigint not null,
+    tabelle varchar,                     -- NULL when the file names no table
+    zeilen integer not null default 0,
+    eingefuegt integer not null default 0,
+    aktualisiert integer not null default 0,
+    primary key (import_nr, nr)
+);

@@ -1,0 +1,175 @@
+"""Daten: load the project's real data (upload, check, all or nothing), import log, demo switch."""
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+from biwaq import export, importer, ui
+from biwaq.contract import TABLES
+from biwaq.fileio import MAX_DATEI_MB
+
+TITEL = {**{n: t.title for n, t in TABLES.items()}, "stadtteil_geo": "Stadtteilgrenzen (Geodaten)"}
+ERGEBNIS_KEY = "daten_ergebnis"
+
+ui.page_header(
+    "Daten",
+    "Hier werden die Exporte des Projekts (Datenvertrag: eine Datei je Tabelle, CSV oder Excel) "
+    "geladen. Jede Lieferung wird vollständig geprüft; enthält sie einen Fehler, wird **nichts** "
+    "gespeichert und jeder Fehler mit Datei, Zeile, Spalte und Wert genannt. Eine fehlerfreie "
+    "Lieferung ergänzt oder ändert die Datensätze mit denselben Nummern.")
+st.caption("Die Filter der Seitenleiste gelten auf dieser Seite nicht: Import und Protokoll "
+           "betreffen immer den ganzen Datenbestand.")
+
+
+def wer() -> str:
+    """The signed-in user if sign-in is configured, else 'lokal'."""
+    try:
+        if st.user.get("is_logged_in"):
+            return str(st.user.get("email") or st.user.get("name") or "angemeldet")
+    except Exception:   # noqa: BLE001 – no auth configured
+        pass
+    return "lokal"
+
+
+# --- What the database holds ---------------------------------------------------------------
+
+meta = ui.meta()
+demo = meta.get("datenquelle") == "demo"
+bestand = ui.query("daten_bestand")
+st.subheader("Datenbestand")
+if demo:
+    st.info("Die Datenbank enthält **Demodaten**. Echte Daten werden nie mit ihnen gemischt: "
+            "beim ersten Import werden die Demodaten nach Ihrer Bestätigung vollständig "
+            "entfernt.", icon=":material/science:")
+else:
+    zuletzt = meta.get("letzter_import")
+    st.success("Die Datenbank enthält echte Projektdaten"
+               + (f" (letzter Import: {dt.datetime.fromisoformat(zuletzt):%d.%m.%Y %H:%M})"
+                  if zuletzt else "") + ".", icon=":material/verified:")
+tabelle = pd.DataFrame({
+    "Tabelle": bestand["tabelle"].map(TITEL),
+    "Datensätze": bestand["zeilen"].map(ui.fmt_int),
+    "Stand": ["noch leer – Datei noch nicht geliefert" if n == 0 else
+              "schematisch – amtliche Grenzen als Geodatei laden"
+              if pd.notna(schema) and bool(schema) else "geladen"
+              for n, schema in zip(bestand["zeilen"], bestand["schematisch"])],
+})
+st.dataframe(tabelle, hide_index=True, key="daten_bestand",
+             column_config={"Stand": st.column_config.TextColumn(width="large")})
+
+# --- Upload ----------------------------------------------------------------------------------
+
+st.subheader("Dateien importieren")
+with st.form("daten_form", clear_on_submit=False, border=True):
+    dateien = st.file_uploader(
+        "Vertragsdateien (CSV oder XLSX; Stadtteilgrenzen als GeoJSON oder GeoPackage)",
+        type=["csv", "xlsx", "geojson", "gpkg"], accept_multiple_files=True,
+        max_upload_size=MAX_DATEI_MB, key="daten_upload",
+        help=f"Höchstens {MAX_DATEI_MB} MB je Datei. Der Dateiname nennt die Tabelle, z. B. "
+             "teilnehmende_2018.csv oder betriebe.xlsx. Trennzeichen ; oder ,; Datum "
+             "TT.MM.JJJJ; ja/nein.")
+    bestaetigt = False
+    if demo:
+        bestaetigt = st.checkbox(
+            "Ich bestätige: alle Demodaten werden gelöscht; danach enthält die Datenbank nur "
+            "noch die importierten Daten.", key="daten_demo_entfernen")
+    los = st.form_submit_button("Prüfen und importieren", type="primary",
+                                icon=":material/upload:", key="daten_import")
+
+if los:
+    if not dateien:
+        st.warning("Bitte zuerst Dateien auswählen.")
+    else:
+        eingaben = [importer.Eingabe(f.name, f.getvalue()) for f in dateien]
+        with st.spinner("Dateien werden geprüft …"):
+            erg = importer.importiere(eingaben, demo_entfernen=bestaetigt, wer=wer())
+        st.session_state[ERGEBNIS_KEY] = (dt.datetime.now(), erg)
+        if erg.ok:
+            st.rerun()        # everything on the page (and the demo notice) reads the new file
+
+
+def meldungen_block(meldungen, titel: str, key: str, zeit: dt.datetime, dateinamen: str) -> None:
+    df = importer.meldungen_tabelle(meldungen).drop(columns=["Art"])
+    st.dataframe(df, hide_index=True, key=f"{key}_tabelle", column_config={
+        "Datei": st.column_config.TextColumn(width="medium"),
+        "Zeile": st.column_config.TextColumn(width="small"),
+        "Erwartet": st.column_config.TextColumn(width="large")})
+    text = f"Importversuch vom {zeit:%d.%m.%Y %H:%M} · Dateien: {dateinamen}"
+    c1, c2, _ = st.columns([1, 1, 3])
+    c1.download_button("CSV (Excel)", export.to_excel_csv(df, titel, text),
+                       file_name=export.dateiname(titel, "csv"), mime="text/csv",
+                       key=f"{key}_csv", on_click="ignore", icon=":material/download:")
+    c2.download_button("XLSX", export.to_xlsx(df, titel, text),
+                       file_name=export.dateiname(titel, "xlsx"),
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                       key=f"{key}_xlsx", on_click="ignore", icon=":material/download:")
+
+
+if ERGEBNIS_KEY in st.session_state:
+    zeit, erg = st.session_state[ERGEBNIS_KEY]
+    namen = ", ".join(dict.fromkeys(e.datei.split(" (Blatt")[0] for e in erg.eintraege))
+    if erg.ok:
+        st.success(f"Import Nr. {erg.import_nr} gespeichert: {ui.fmt_int(erg.eingefuegt)} "
+                   f"Datensätze neu, {ui.fmt_int(erg.aktualisiert)} geändert"
+                   + (" – die Demodaten wurden entfernt." if erg.demo_entfernt else "."),
+                   icon=":material/check_circle:")
+        st.dataframe(erg.je_datei(), hide_index=True, key="daten_ergebnis_dateien")
+    else:
+        st.error(f"Import abgelehnt – es wurde **nichts** gespeichert. "
+                 f"{len(erg.fehler)} Fehler, alle auf einmal:", icon=":material/error:")
+        if any(f.erwartet == importer.DEMO_FEHLER for f in erg.fehler):
+            st.markdown("**Demodaten:** Bitte das Feld „Ich bestätige: alle Demodaten werden "
+                        "gelöscht …“ ankreuzen – echte Daten werden nie mit Demodaten gemischt.")
+        meldungen_block(erg.fehler, "Fehler beim Import", "daten_fehler", zeit, namen)
+    if erg.warnungen:
+        st.warning(f"{len(erg.warnungen)} Hinweise (verhindern den Import nicht):",
+                   icon=":material/warning:")
+        meldungen_block(erg.warnungen, "Hinweise beim Import", "daten_hinweise", zeit, namen)
+
+# --- Import log ------------------------------------------------------------------------------
+
+st.subheader("Importprotokoll")
+log = ui.query("import_protokoll")
+if log.empty:
+    st.info("Noch kein Import. Die Datenbank wurde aus "
+            + ("den Demodaten" if demo else "einem Verzeichnis") + " aufgebaut.")
+else:
+    st.dataframe(pd.DataFrame({
+        "Nr.": log["import_nr"],
+        "Zeitpunkt": pd.to_datetime(log["zeitpunkt"]).dt.strftime("%d.%m.%Y %H:%M:%S"),
+        "Wer": log["wer"],
+        "Ergebnis": log["ergebnis"].map({"ok": "gespeichert", "abgelehnt": "abgelehnt"}),
+        "Fehler": log["fehler"],
+        "Warnungen": log["warnungen"],
+        "Neu": log["eingefuegt"],
+        "Geändert": log["aktualisiert"],
+        "Demodaten entfernt": log["demo_entfernt"].map({True: "ja", False: ""}),
+    }), hide_index=True, key="daten_protokoll")
+    with st.expander("Dateien je Import (mit SHA-256-Prüfsumme)"):
+        dat = ui.query("import_protokoll_dateien")
+        st.dataframe(pd.DataFrame({
+            "Nr.": dat["import_nr"],
+            "Datei": dat["datei"],
+            "Tabelle": dat["tabelle"].map(lambda t: TITEL.get(t, t) if t else "–"),
+            "Zeilen": dat["zeilen"],
+            "Neu": dat["eingefuegt"],
+            "Geändert": dat["aktualisiert"],
+            "Größe (Bytes)": dat["groesse_bytes"],
+            "SHA-256": dat["sha256"],
+        }), hide_index=True, key="daten_protokoll_dateien")
+
+with st.expander("Welche Dateien? (Datenvertrag in Kürze)"):
+    st.markdown(
+        "- Eine Datei je Tabelle; der Dateiname beginnt mit dem Tabellennamen: "
+        + ", ".join(f"`{n}`" for n in TABLES) + ". Eine Tabelle darf auf mehrere Dateien "
+        "verteilt sein (z. B. `teilnehmende_KIK.csv` und `teilnehmende_Euratibor.csv`); eine "
+        "Excel-Mappe darf mehrere Blätter haben, die wie Tabellen heißen.\n"
+        "- CSV mit `;` oder `,`, UTF-8 (mit oder ohne BOM) oder Windows-1252; Excel (.xlsx) "
+        "mit echten Datumszellen. Eine Titelzeile über der Kopfzeile wird erkannt.\n"
+        "- Datum `TT.MM.JJJJ` oder `JJJJ-MM-TT`; ja/nein auch als j/n, 1/0, x/leer; "
+        "Dezimalkomma oder -punkt. Spalten, die der Vertrag nicht kennt, werden ignoriert "
+        "(nicht gespeichert).\n"
+        f"- Höchstens {MAX_DATEI_MB} MB je Datei. Verweise (Teilnehmenden- und "
+        "Betriebsnummern) müssen in derselben Lieferung oder schon in der Datenbank stehen.\n"
+        "- Vor jedem Import wird eine Sicherung der Datenbank angelegt (`data/backup/`, die "
+        f"letzten {importer.MAX_BACKUPS}).")

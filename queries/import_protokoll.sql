@@ -1,0 +1,15 @@
+-- Import log: every import attempt, newest first (who, when, result, rows inserted/changed).
+-- Parameters: none.
+-- Grain: one row per import attempt.
+select
+    import_nr,
+    zeitpunkt,
+    wer,
+    ergebnis,
+    fehler,
+    warnungen,
+    demo_entfernt,
+    eingefuegt,
+    aktualisiert
+from importprotokoll
+order by import_nr desc

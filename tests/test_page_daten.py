@@ -1,0 +1,226 @@
+"""Pages "Daten" (upload, import log, demo switch) and "Datenqualität": AppTest and browser."""
+from __future__ import annotations
+
+import shutil
+
+import duckdb
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from biwaq import store
+from browser import StreamlitServer, metric_value, parse_int, screenshot, wait_for_app, warm_up
+from conftest import ROOT
+
+BAD = ROOT / "tests" / "bad_files" / "teilnehmende_typen.csv"
+TN_BYTES = (store.DEMO_DIR / "teilnehmende.csv").read_bytes()
+BETRIEB = ("betrieb_id;name;quartier;branche;gruendung;migrantenoekonomie;status\n"
+           "R-1;Echter Betrieb;Süd-Ost;Handel;01.02.2016;nein;aktiv\n").encode("utf-8")
+
+
+def count(db, table: str) -> int:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute("select count(*) from " + store.ident(table)).fetchone()[0]
+    finally:
+        con.close()
+
+
+def daten_page() -> AppTest:
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=90).run()
+    at.switch_page("pages/daten/daten.py").run()
+    assert not at.exception
+    return at
+
+
+def tabelle(at, spalte: str):
+    """The shown table with this column (st.dataframe without selection carries no key)."""
+    return next(d.value for d in at.dataframe if spalte in d.value.columns)
+
+
+def demo_hinweis(at) -> bool:
+    return any("Demodaten" in w.value for w in at.warning)
+
+
+def test_daten_page_rejects_a_bad_file_and_lists_every_error(demo_env):
+    at = daten_page()
+    assert at.title[0].value == "Daten"
+    assert demo_hinweis(at)
+    bestand = tabelle(at, "Datensätze")
+    assert bestand.set_index("Tabelle").loc["Teilnehmende", "Datensätze"] == "880"
+    assert any("Filter der Seitenleiste gelten auf dieser Seite nicht" in c.value
+               for c in at.caption)
+    # the page says the shared filters do not apply – and indeed the stock stays the same
+    at.selectbox(key="filter_quartier").set_value("Süd-Ost").run()
+    assert tabelle(at, "Datensätze").equals(bestand)
+
+    at.file_uploader(key="daten_upload").set_value(
+        [("teilnehmende_typen.csv", BAD.read_bytes(), "text/csv")])
+    at.checkbox(key="daten_demo_entfernen").check()
+    at.button(key="daten_import").click().run()
+    assert not at.exception
+    assert "Import abgelehnt" in at.error[0].value and "3 Fehler" in at.error[0].value
+    fehler = tabelle(at, "Erwartet")
+    assert list(fehler.columns) == ["Datei", "Zeile", "Spalte", "Wert", "Erwartet"]
+    assert fehler[["Zeile", "Spalte", "Wert"]].astype(str).values.tolist() == [
+        ["2", "geburtsjahr", "neunzehnhundertachtzig"], ["3", "alleinerziehend", "vielleicht"],
+        ["3", "erstkontakt", "31.02.2016"]]
+    assert {b.label for b in at.download_button} >= {"CSV (Excel)", "XLSX"}
+    # nothing stored: still the demo, with all its participants; the attempt is logged
+    assert count(demo_env, "teilnehmende") == 880 and demo_hinweis(at)
+    log = tabelle(at, "Ergebnis")
+    assert log[["Nr.", "Ergebnis", "Fehler"]].values.tolist() == [[1, "abgelehnt", 3]]
+
+
+def test_daten_page_switches_from_demo_to_real_data_only_when_confirmed(demo_env):
+    at = daten_page()
+    at.file_uploader(key="daten_upload").set_value(
+        [("betriebe_echt.csv", BETRIEB, "text/csv")])
+    at.button(key="daten_import").click().run()          # not confirmed
+    assert "Import abgelehnt" in at.error[0].value
+    assert tabelle(at, "Erwartet")["Erwartet"].str.contains(
+        "Demodaten").tolist() == [True]
+    assert count(demo_env, "betriebe") == 136
+
+    at.checkbox(key="daten_demo_entfernen").check()
+    at.button(key="daten_import").click().run()
+    assert not at.exception
+    assert "Import Nr. 2 gespeichert: 1 Datensätze neu, 0 geändert – die Demodaten wurden " \
+           "entfernt." == at.success[-1].value
+    assert not demo_hinweis(at)                           # the notice is gone at once
+    assert count(demo_env, "betriebe") == 1 and count(demo_env, "teilnehmende") == 0
+    bestand = tabelle(at, "Datensätze").set_index("Tabelle")
+    assert bestand.loc["Betriebe", "Datensätze"] == "1"
+    assert bestand.loc["Teilnehmende", "Stand"] == "noch leer – Datei noch nicht geliefert"
+    assert [c.key for c in at.checkbox] == []            # no demo left, no confirmation asked
+    log = tabelle(at, "Ergebnis")
+    assert log[["Nr.", "Ergebnis", "Neu", "Demodaten entfernt"]].values.tolist() == [
+        [2, "gespeichert", 1, "ja"], [1, "abgelehnt", 0, ""]]
+    assert log["Wer"].tolist() == ["lokal", "lokal"]
+
+
+def qualitaet_page() -> AppTest:
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=90).run()
+    at.switch_page("pages/daten/qualitaet.py").run()
+    assert not at.exception
+    return at
+
+
+def metrics(at) -> dict[str, int]:
+    return {m.label: parse_int(m.value) for m in at.metric}
+
+
+def test_qualitaet_page_lists_rules_and_follows_quartier_and_traeger(demo_env):
+    at = qualitaet_page()
+    assert at.title[0].value == "Datenqualität"
+    assert metrics(at) == {"Regeln geprüft": 31, "Verstöße gegen Fehler-Regeln": 0,
+                           "Warnungen": 2}
+    regeln = tabelle(at, "Betroffene Nummern").set_index("Regel")
+    assert len(regeln) == 31
+    assert regeln.loc["Q16", "Betroffene Nummern"] == "TN-000336, TN-000347"
+    assert regeln.loc["Q16", "Schweregrad"] == "Warnung"
+    # the look-alike pair lives in Magdeburger Allee with partner KIK
+    at.selectbox(key="filter_quartier").set_value("Süd-Ost").run()
+    assert metrics(at)["Warnungen"] == 0
+    at.selectbox(key="filter_quartier").set_value("Magdeburger Allee").run()
+    assert metrics(at)["Warnungen"] == 2
+    at.selectbox(key="filter_traeger").set_value("Euratibor").run()
+    assert metrics(at)["Warnungen"] == 0
+    at.selectbox(key="filter_traeger").set_value("KIK").run()
+    at.toggle(key="qualitaet_nur_verstoesse").set_value(True).run()
+    assert tabelle(at, "Betroffene Nummern")["Regel"].tolist() == ["Q16"]
+    faelle = tabelle(at, "Angaben")
+    assert faelle["Nummer"].tolist() == ["TN-000336", "TN-000347"]
+    at.segmented_control(key="qualitaet_schwere").set_value("Fehler").run()
+    assert any("keine Daten" in i.value for i in at.info)      # no error rule is violated
+
+
+def test_qualitaet_page_shows_an_error_after_a_bad_correction(demo_env):
+    """A vacancy re-let in the future (Q27, severity Fehler) appears with its id."""
+    from biwaq import importer
+
+    con = duckdb.connect(str(demo_env), read_only=True)
+    [(objekt, adresse)] = con.execute("select objekt_id, adresse from leerstaende "
+                                      "where status = 'wiederbelegt' order by objekt_id limit 1"
+                                      ).fetchall()
+    con.close()
+    zeilen = (store.DEMO_DIR / "leerstaende.csv").read_text(encoding="utf-8-sig").splitlines()
+    zeile = next(z for z in zeilen if z.startswith(objekt + ";")).split(";")
+    zeile[8] = "01.01.2099"
+    daten = (zeilen[0] + "\n" + ";".join(zeile) + "\n").encode()
+    assert importer.importiere([importer.Eingabe("leerstaende.csv", daten)], demo_env,
+                               demo_entfernen=False).ok is False      # still demo
+    importer.importiere([importer.Eingabe.aus_pfad(p) for p in sorted(store.DEMO_DIR.iterdir())
+                         if p.suffix == ".csv"], demo_env, demo_entfernen=True)
+    assert importer.importiere([importer.Eingabe("leerstaende.csv", daten)], demo_env).ok
+    at = qualitaet_page()
+    assert metrics(at)["Verstöße gegen Fehler-Regeln"] == 1
+    assert any("Fehler-Regeln" in e.value for e in at.error)
+    regeln = tabelle(at, "Betroffene Nummern").set_index("Regel")
+    assert regeln.loc["Q27", "Betroffene Nummern"] == objekt
+    assert adresse not in " ".join(str(v) for v in regeln.values.ravel())   # ids only
+
+
+# --- Browser ---------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def upload_server(demo_db, tmp_path_factory, browser):
+    """A server of its own: uploads change its database, so it must not be the shared one."""
+    copy = tmp_path_factory.mktemp("upload") / "biwaq.duckdb"
+    shutil.copy(demo_db, copy)
+    server = StreamlitServer("dashboard.py", env={"BIWAQ_DB": str(copy)})
+    server.db = copy
+    warm_up(browser, server.url)
+    yield server
+    server.stop()
+
+
+def hochladen(page, *pfade) -> None:
+    page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(
+        [str(p) for p in pfade])
+    # each uploaded file shows as a chip (the name may be shortened there)
+    page.locator('[data-testid="stFileChip"]').nth(len(pfade) - 1).wait_for(timeout=30_000)
+    page.get_by_role("button", name="Prüfen und importieren").click()
+
+
+@pytest.mark.browser
+def test_daten_page_upload_in_browser(upload_server, page, tmp_path):
+    page.goto(upload_server.url + "/daten")
+    wait_for_app(page)
+    assert page.get_by_text("Page not found").count() == 0
+    assert page.get_by_role("heading", name="Daten", exact=True).is_visible()
+    screenshot(page, "daten")
+
+    hochladen(page, BAD)
+    page.get_by_text("Import abgelehnt").wait_for(timeout=60_000)
+    wait_for_app(page)
+    screenshot(page, "daten_fehler")
+    fehler = page.locator('[data-testid="stAlertContentError"]').inner_text()
+    assert "4 Fehler, alle auf einmal" in fehler, fehler   # 3 in the file + demo not confirmed
+    assert count(upload_server.db, "teilnehmende") == 880
+
+    gut = tmp_path / "teilnehmende.csv"
+    gut.write_bytes(TN_BYTES)
+    page.reload()
+    wait_for_app(page)
+    page.get_by_text("Ich bestätige: alle Demodaten werden gelöscht").click()
+    hochladen(page, gut)
+    page.get_by_text("gespeichert: 880 Datensätze neu").wait_for(timeout=60_000)
+    wait_for_app(page)
+    assert page.get_by_text("Demodaten – alle Zahlen sind erfunden").count() == 0
+    screenshot(page, "daten_importiert")
+    assert count(upload_server.db, "teilnehmende") == 880
+    assert count(upload_server.db, "aktivitaeten") == 0
+
+
+@pytest.mark.browser
+def test_qualitaet_page_in_browser(demo_server, page):
+    page.goto(demo_server.url + "/datenqualitaet")
+    wait_for_app(page)
+    assert page.get_by_text("Page not found").count() == 0
+    assert parse_int(metric_value(page, "Regeln geprüft")) == 31
+    assert parse_int(metric_value(page, "Warnungen")) == 2
+    assert page.get_by_text("Keine Fehler; einige Warnungen bitte prüfen.").is_visible()
+    for tabelle in page.locator('[data-testid="stDataFrame"]').all():   # tables draw late
+        tabelle.locator("canvas").first.wait_for(timeout=30_000)
+    page.wait_for_timeout(500)
+    screenshot(page, "datenqualitaet")
