@@ -265,9 +265,23 @@ def _einspielen(con, st: _Stapel, teile, demo_entfernen: bool, stamp, db: Path,
                 st.eintraege[nr].eingefuegt, st.eintraege[nr].aktualisiert = ins, upd
     for nr, gdf in st.geo:
         st.eintraege[nr].eingefuegt, st.eintraege[nr].aktualisiert = _geo_ersetzen(con, gdf)
+    if not st.geo and ("leerstaende" in by_table or demo):
+        _leerstaende_verorten(con)
     store.set_meta(con, datenquelle="echt", datenstand=str(store.datenstand(con)),
                    letzter_import=dt.datetime.now().isoformat(timespec="seconds"))
     return _protokollieren(con, st, "ok", wer, demo)
+
+
+def _leerstaende_verorten(con) -> None:
+    """New or changed vacancies get their district from the position (contract: stadtteil is
+    derived from the position when empty), against the stored outlines."""
+    from biwaq import geo
+
+    umrisse = con.execute("select * from stadtteil_geo").df()
+    if umrisse.empty:
+        con.execute("delete from leerstand_lage")
+    else:
+        geo.assign_vacancies(con, geo.districts_from_store(umrisse))
 
 
 def _demo_loeschen(con) -> None:

@@ -21,9 +21,10 @@ LEER_TEXT = ("Für diese Filterauswahl gibt es keine Daten. Bitte Quartier, Zeit
 
 # --- Data access ---------------------------------------------------------------------------
 
-@st.cache_resource(show_spinner=False)
+@st.cache_resource(show_spinner=False, max_entries=3)
 def _connection(path: str, ino: int, mtime_ns: int):
-    """One read-only connection per database file version (a cursor per query)."""
+    """One read-only connection per database file version (a cursor per query). Old versions
+    drop out of the cache; sessions still holding one finish their query on it."""
     return store.connect_readonly(path)
 
 
@@ -222,15 +223,3 @@ def chart_block_de(fig: go.Figure, table: pd.DataFrame, titel: str, key: str, fi
         st.dataframe(table, hide_index=True, key=f"{key}_table",
                      column_config=deutsche_spalten(table, prozent, roh))
     download_buttons(table, titel, key, filt)
-
-
-def verbindungen_erneuern() -> None:
-    """After this process replaced the database file (e.g. an upload): drop the cached
-    read-only connections so the next query opens the new file. DuckDB hands a connect() to
-    a path whose old database is still open in the process that old database, even after
-    os.replace; only when its last connection is gone does connect() read the new file."""
-    import gc
-
-    _connection.clear()
-    queries._default_connection.cache_clear()
-    gc.collect()

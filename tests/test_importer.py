@@ -262,7 +262,7 @@ def test_geodata_file_replaces_the_outlines(importiert, tmp_path):
     assert sql(db, "select count(*), bool_or(schematisch) from stadtteil_geo") == [(5, False)]
     kaputt = Eingabe("grenzen.geojson", b'{"type": "FeatureCollection", "features": [')
     erg = importer.importiere([kaputt], db)
-    assert not erg.ok and "Geodatei nicht lesbar" in erg.fehler[0].erwartet
+    assert not erg.ok and "lässt sich nicht als Geodaten lesen" in erg.fehler[0].erwartet
 
 
 def run_cli(*args, env=None):
@@ -321,3 +321,20 @@ def test_a_rebuild_keeps_the_previous_file(importiert, tmp_path):
     [backup] = list((tmp_path / "backup").iterdir())
     assert backup.read_bytes() == original
     assert dict(sql(db, "select * from _meta"))["datenquelle"] == "demo"
+
+
+def test_imported_vacancy_without_district_gets_it_from_its_position(importiert, tmp_path):
+    """Contract: an empty `stadtteil` is derived from the position; outside every district the
+    vacancy is kept and reported with its nearest district."""
+    db = tmp_path / "biwaq.duckdb"
+    shutil.copy(importiert, db)
+    csv = ("objekt_id;adresse;quartier;art;flaeche_m2;leer_seit;status;lat;lon\n"
+           "L-NEU1;Magdeburger Allee 200;Magdeburger Allee;Ladenlokal;80;01.03.2018;leer;"
+           "50,998;11,025\n"
+           "L-NEU2;Am Stadtrand 1;Süd-Ost;Büro;120;01.04.2018;leer;50,90;11,00\n")
+    erg = importer.importiere([Eingabe("leerstaende_nachtrag.csv", csv.encode("utf-8"))], db)
+    assert erg.ok, erg.fehler
+    rows = sql(db, "select objekt_id, stadtteil, stadtteil_herkunft, naechster_stadtteil "
+                   "from mart_leerstaende where objekt_id like 'L-NEU%' order by objekt_id")
+    assert rows[0] == ("L-NEU1", "Ilversgehofen", "Lage", None)
+    assert rows[1][1] is None and rows[1][3] is not None    # outside: reported, not dropped

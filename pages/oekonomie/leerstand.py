@@ -213,7 +213,6 @@ with st.expander("Stadtteilgrenzen laden (Geodaten der Stadt)", icon=":material/
         try:
             neu = geo.read_districts_upload(datei.name, datei.getvalue())
             neue_lage = geo.replace_geodata(store.db_path(), neu)
-            ui.verbindungen_erneuern()
         except geo.GeoFehler as e:
             st.error(f"{e} Es wurde nichts geändert.", icon=":material/error:")
         else:
