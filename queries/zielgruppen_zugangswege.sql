@@ -13,19 +13,11 @@ with tn as (
       and ($zielgruppe is null or list_contains(zielgruppen, $zielgruppe))
       and erstkontakt between $von and $bis
 ),
-gruppen as (
-    select tn_id, 'alle' as gruppe from tn
-    union all
-    select tn_id, unnest(zielgruppen) from tn where $dim = 'zielgruppe'
-    union all
-    select tn_id, case $dim
-                      when 'quartier' then quartier
-                      when 'traeger' then traeger
-                      when 'geschlecht' then geschlecht
-                      when 'altersgruppe' then altersgruppe
-                  end
-    from tn
-    where $dim in ('quartier', 'traeger', 'geschlecht', 'altersgruppe')
+gruppen as (   -- the person's groups for the chosen breakdown (view mart_tn_gruppen)
+    select g.tn_id, g.gruppe
+    from mart_tn_gruppen g
+    where g.dim = $dim
+      and g.tn_id in (select tn_id from tn)
 ),
 final as (
     select g.gruppe, t.zugangsweg, count(*) as personen

@@ -212,6 +212,28 @@ final as (
     cross join stand s
 )
 select * from final;
+-- One row per person, breakdown dimension and group of that dimension the person is in:
+-- 'alle' for every dimension, each target group of the person for 'zielgruppe' (groups
+-- overlap), the person's value for the other dimensions. Queries pick one dimension ($dim).
+create or replace view mart_tn_gruppen as
+with dims as (
+    select unnest(['zielgruppe', 'quartier', 'traeger', 'geschlecht', 'altersgruppe']) as dim
+),
+final as (
+    select t.tn_id, d.dim, 'alle' as gruppe from mart_teilnehmende t cross join dims d
+    union all
+    select tn_id, 'zielgruppe', unnest(zielgruppen) from mart_teilnehmende
+    union all
+    select tn_id, 'quartier', quartier from mart_teilnehmende
+    union all
+    select tn_id, 'traeger', traeger from mart_teilnehmende
+    union all
+    select tn_id, 'geschlecht', geschlecht from mart_teilnehmende
+    union all
+    select tn_id, 'altersgruppe', altersgruppe from mart_teilnehmende
+)
+select * from final;
+
 -- Lokale Ökonomie (vacancy map) ------------------------------------------------------------
 
 -- District of each vacancy from its position: spatial join in geopandas (biwaq.geo), redone
