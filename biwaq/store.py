@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import fcntl
+import hashlib
 import os
 import shutil
 import uuid
@@ -21,6 +22,8 @@ ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB = ROOT / "data" / "biwaq.duckdb"
 DEMO_DIR = ROOT / "data" / "demo"
 SCHEMA_SQL = Path(__file__).with_name("sql") / "schema.sql"
+# Files record the schema they were written with; a different one is migrated on start.
+SCHEMA_VERSION = hashlib.sha256(SCHEMA_SQL.read_bytes()).hexdigest()[:16]
 DATA_SUFFIXES = (".csv", ".xlsx", ".xlsm")
 GEO_SUFFIXES = (".geojson", ".gpkg", ".shp")
 
@@ -198,6 +201,7 @@ def replace_atomically(db: Path | str, fresh: bool = False, backup_dir: Path | N
                 create_schema(con)
                 con.execute("begin transaction")
                 yield con
+                set_meta(con, schema_version=SCHEMA_VERSION)
                 con.execute("commit")
                 con.execute("checkpoint")
             finally:
@@ -214,11 +218,36 @@ def replace_atomically(db: Path | str, fresh: bool = False, backup_dir: Path | N
 
 
 def ensure_database(db: Path | str | None = None) -> Path:
-    """Build the demo database if the file is missing (first start)."""
+    """Build the demo database if the file is missing (first start); bring a file written by
+    an older version of the dashboard to the current schema."""
     db = Path(db) if db else db_path()
     if not db.exists():
         build(db, DEMO_DIR)
+    elif stored_schema_version(db) != SCHEMA_VERSION:
+        migrate(db)
     return db
+
+
+def stored_schema_version(db: Path | str) -> str | None:
+    con = connect_readonly(db)
+    try:
+        row = con.execute("select wert from _meta where schluessel = 'schema_version'").fetchone()
+    except duckdb.CatalogException:
+        return None
+    finally:
+        con.close()
+    return row[0] if row else None
+
+
+def migrate(db: Path | str) -> None:
+    """Additive schema changes (new tables, new or changed views) on a copy that then replaces
+    the file; derived tables are filled again. Stored records are kept as they are."""
+    from biwaq import geo
+
+    with replace_atomically(db) as con:    # runs create_schema on the copy
+        umrisse = con.execute("select * from stadtteil_geo").df()
+        if not umrisse.empty:
+            geo.assign_vacancies(con, geo.districts_from_store(umrisse))
 
 
 def connect_readonly(db: Path | str | None = None) -> duckdb.DuckDBPyConnection:

@@ -59,9 +59,20 @@ def datenstand_text() -> str | None:
 
 
 def ensure_database() -> None:
+    """First start: build the demo database. A file from an older version: migrate it once
+    (checked once per file version)."""
     if not store.db_path().exists():
         with st.spinner("Die Datenbank wird beim ersten Start aus den Demodaten aufgebaut …"):
             store.ensure_database()
+    else:
+        _schema_checked(*db_stamp())
+
+
+@st.cache_resource(show_spinner="Die Datenbank wird auf den aktuellen Stand gebracht …",
+                   max_entries=3)
+def _schema_checked(path: str, ino: int, mtime_ns: int) -> bool:
+    store.ensure_database(path)
+    return True
 
 
 # --- Shared sidebar filters ----------------------------------------------------------------

@@ -106,3 +106,29 @@ def test_demo_build_has_all_rows_and_is_marked_as_demo(demo_db):
         assert con.execute("select count(*) from stadtteil_geo").fetchone()[0] == 6
     finally:
         con.close()
+
+
+def test_a_database_from_an_older_version_is_migrated_and_keeps_its_records(demo_db, tmp_path):
+    db = tmp_path / "alt.duckdb"
+    shutil.copy(demo_db, db)
+    con = duckdb.connect(str(db))
+    con.execute("drop view mart_tn_gruppen")
+    con.execute("drop view mart_leerstaende")
+    con.execute("drop table leerstand_lage")
+    con.execute("delete from _meta where schluessel = 'schema_version'")
+    n_before = con.execute("select count(*) from teilnehmende").fetchone()[0]
+    con.close()
+    assert store.stored_schema_version(db) is None
+
+    store.ensure_database(db)
+
+    assert store.stored_schema_version(db) == store.SCHEMA_VERSION
+    con = store.connect_readonly(db)
+    try:
+        assert con.execute("select count(*) from teilnehmende").fetchone()[0] == n_before
+        assert con.execute("select count(distinct dim) from mart_tn_gruppen").fetchone()[0] == 5
+        # derived table filled again: every demo vacancy lies in a district
+        assert con.execute("select count(*), count(stadtteil_lage) from leerstand_lage"
+                           ).fetchone() == (80, 80)
+    finally:
+        con.close()
