@@ -28,15 +28,19 @@ def timed(fn, runs: int) -> tuple[float, list[float]]:
     return statistics.median(times), times
 
 
-def overview_reruns(db: Path, runs: int) -> tuple[float, float]:
-    """Median server-side time of an overview rerun: with warm caches, and with cold ones."""
+def page_reruns(db: Path, runs: int, page: str | None = None) -> tuple[float, float]:
+    """Median server-side time of a page rerun (AppTest): with warm caches, and with cold ones
+    (caches cleared, Quartier filter switched). `page` e.g. "pages/oekonomie/leerstand.py";
+    None = the start page (overview)."""
     import streamlit as st
     from streamlit.testing.v1 import AppTest
 
     os.environ["BIWAQ_DB"] = str(db)
     st.cache_data.clear()
     st.cache_resource.clear()
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120).run()
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=180).run()
+    if page:
+        at.switch_page(page).run()
     assert not at.exception, at.exception
     warm, _ = timed(lambda: at.run(), runs)
     quartiere = ["Süd-Ost", "Magdeburger Allee"]
@@ -66,7 +70,7 @@ def main() -> None:
             demo_t = time.perf_counter() - t0
             runs = args.runs if scale < 10 else max(1, args.runs // 2)
             build_t, _ = timed(lambda: store.build(db, src, quelle="demo"), runs)
-            warm, cold = overview_reruns(db, args.runs)
+            warm, cold = page_reruns(db, args.runs)
             print(f"{scale:>6} {demo_t:>9.1f} {build_t:>11.2f} {warm * 1000:>16.0f} "
                   f"{cold * 1000:>16.0f}", flush=True)
 

@@ -7,7 +7,6 @@ after a filter change). Run with `python benchmarks/bench_oekonomie.py [--scales
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import tempfile
 import time
@@ -16,7 +15,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench_foundation import timed  # noqa: E402
+from bench_foundation import page_reruns, timed  # noqa: E402
 
 from biwaq import geo, oekonomie, store  # noqa: E402
 from biwaq.demo import write_demo  # noqa: E402
@@ -37,29 +36,6 @@ def library_steps(db: Path, runs: int) -> tuple[int, float, int, float]:
     return len(pts), lage_t, len(beraten), km_t
 
 
-def page_reruns(db: Path, page: str, runs: int) -> tuple[float, float]:
-    import streamlit as st
-    from streamlit.testing.v1 import AppTest
-
-    os.environ["BIWAQ_DB"] = str(db)
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=180).run()
-    at.switch_page(f"pages/oekonomie/{page}.py").run()
-    assert not at.exception, at.exception
-    warm, _ = timed(lambda: at.run(), runs)
-    quartiere = ["Süd-Ost", "Magdeburger Allee"]
-
-    def cold():
-        st.cache_data.clear()
-        at.selectbox(key="filter_quartier").set_value(quartiere[0])
-        quartiere.reverse()
-        at.run()
-
-    cold_t, _ = timed(cold, runs)
-    return warm, cold_t
-
-
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--scales", type=int, nargs="+", default=[1, 10])
@@ -73,8 +49,8 @@ def main() -> None:
             write_demo(src, scale=scale)
             store.build(db, src, quelle="demo")
             n_l, lage_t, n_b, km_t = library_steps(db, args.runs)
-            lw, lk = page_reruns(db, "leerstand", args.runs)
-            bw, bk = page_reruns(db, "betriebe", args.runs)
+            lw, lk = page_reruns(db, args.runs, "pages/oekonomie/leerstand.py")
+            bw, bk = page_reruns(db, args.runs, "pages/oekonomie/betriebe.py")
             print(f"{scale:>6} {n_l:>8} {lage_t * 1000:>10.1f} {n_b:>9} {km_t * 1000:>8.1f} "
                   f"{f'{lw * 1000:.0f} / {lk * 1000:.0f}':>25} "
                   f"{f'{bw * 1000:.0f} / {bk * 1000:.0f}':>24}", flush=True)
