@@ -85,14 +85,38 @@ def normalise_header(name: str) -> str:
 
 def decode_bytes(data: bytes) -> str:
     """UTF-8 (with or without BOM), else Windows-1252 (German Excel's default)."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="replace")
+    return dekodiere(data)[0]
+
+
+def dekodiere(data: bytes) -> tuple[str, list[int]]:
+    """Text of a CSV file and the physical lines (1-based) read as Windows-1252 although the
+    rest of the file is UTF-8 (empty when the file is all one encoding).
+
+    UTF-16 with BOM and UTF-8 (with or without BOM) are decoded strictly; a file that is not
+    valid UTF-8 is decoded line by line: lines valid as UTF-8 stay UTF-8, the others are read
+    as Windows-1252 (a file pieced together from two exports). Bytes Windows-1252 does not
+    define become U+FFFD, which the cell check refuses. Statistical detectors
+    (charset-normalizer) are not used: the contract allows exactly these two encodings, and
+    double-encoded text inside valid UTF-8 is ftfy's job (biwaq.werte)."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16", errors="replace")
+        return data.decode("utf-16", errors="replace"), []
+    bom = data.startswith(b"\xef\xbb\xbf")
+    if bom:
+        data = data[3:]
     try:
-        return data.decode("utf-8")
+        return data.decode("utf-8"), []
     except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
+        pass
+    zeilen = data.split(b"\n")
+    teile, cp1252, utf8_umlaute = [], [], False
+    for i, z in enumerate(zeilen, start=1):
+        try:
+            teile.append(z.decode("utf-8"))
+            utf8_umlaute |= not z.isascii()
+        except UnicodeDecodeError:
+            teile.append(z.decode("cp1252", errors="replace"))
+            cp1252.append(i)
+    return "\n".join(teile), (cp1252 if (utf8_umlaute or bom) else [])
 
 
 def detect_separator(text: str) -> str:
@@ -261,7 +285,8 @@ def binaer_art(data: bytes) -> str | None:
         return None                      # UTF-16 text (Excel's "Unicode-Text")
     head = data[:8192]
     steuer = sum(1 for b in head if b < 32 and b not in (9, 10, 13))
-    if b"\x00" in head or steuer > len(head) * 0.05:
+    # a stray NUL byte in a cell is text (refused in its cell, see biwaq.werte); many are not
+    if head.count(b"\x00") > max(2, len(head) * 0.01) or steuer > len(head) * 0.05:
         return "eine Binärdatei"
     return None
 
@@ -271,7 +296,8 @@ def _lies_csv(datei: str, data: bytes, table: str) -> Gelesen:
     if art:
         return _fehlschlag(datei, table, f"Datei ist keine CSV-Textdatei, sondern {art} – "
                            "bitte als CSV (Trennzeichen ;) oder .xlsx exportieren")
-    text = decode_bytes(data).replace("\r\n", "\n").replace("\r", "\n")
+    text, cp1252 = dekodiere(data)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     try:
         kopf = _csv_kopf(text, TABLES[table])
     except csv.Error as e:
@@ -282,6 +308,11 @@ def _lies_csv(datei: str, data: bytes, table: str) -> Gelesen:
     body = _csv_body(text, sep, skip)
     g = Gelesen(datei, table, kopfzeile=kopfzeile)
     _rahmen(g, header, body, sep=sep)
+    if cp1252:
+        g.warnungen.insert(0, Fehler(
+            datei, cp1252[0], None, None, f"{_mehrere(cp1252)}als Windows-1252 gelesen, der "
+            "Rest der Datei als UTF-8 (Datei aus zwei Exporten zusammengesetzt?) – bitte die "
+            "Umlaute dieser Zeilen prüfen", art=HINWEIS))
     return g
 
 
@@ -450,11 +481,16 @@ def _lies_blatt(datei: str, ws, ws_formeln, table: str, blatt_nennen: bool) -> G
             wert = g.frame.at[pz[0], n]
             g.warnungen.append(Fehler(
                 name, pz[0], n, rows[pz[0] - 1][j] + " %",
-                f"{zeilen_text(pz)}: als Prozent formatierte Zellen (z. B. „"
+                f"{_mehrere(pz)}als Prozent formatierte Zellen (z. B. „"
                 f"{rows[pz[0] - 1][j]} %“, gespeichert als Anteil {_anteil(rows[pz[0] - 1][j])})"
                 f" als Prozentpunkte gelesen ({zahl_de(float(wert))})", art=HINWEIS))
     g.warnungen.sort(key=lambda f: (f.art != HINWEIS or f.zeile is not None, f.zeile or 0))
     return g
+
+
+def _mehrere(rows: list[int]) -> str:
+    """Prefix naming the rows of a note that concerns more than its first row."""
+    return f"{zeilen_text(rows)}: " if len(rows) > 1 else ""
 
 
 def _anteil(prozentpunkte: str) -> str:

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from biwaq.contract import TABLES, Table
+from biwaq.contract import ERFURT_BBOX, TABLES, Table
 from biwaq.fileio import Fehler, expected_text
+from biwaq.werte import sichtbar, zahl_de
 
 MAX_FEHLER_JE_REGEL = 200   # keep reports readable on a badly broken file
 
@@ -14,7 +15,7 @@ def _fmt(v) -> str:
         return ""
     if hasattr(v, "strftime"):
         return v.strftime("%d.%m.%Y")
-    return str(v)
+    return sichtbar(v) if isinstance(v, str) else str(v)
 
 
 def _report(fehler: list[Fehler], df: pd.DataFrame, mask: pd.Series, datei: str, spalte: str,
@@ -51,9 +52,45 @@ def validate_table(df: pd.DataFrame, table: Table, datei: str) -> list[Fehler]:
         if col.max is not None:
             num = pd.to_numeric(s, errors="coerce")
             _report(fehler, df, num > col.max, datei, col.name, f"erwartet: höchstens {col.max:g}")
+    fehler += _positionen(df, table, datei)
     fehler += _duplicate_keys(df, table, datei)
     fehler += _table_rules(df, table.name, datei)
     return fehler
+
+
+def _positionen(df: pd.DataFrame, table: Table, datei: str) -> list[Fehler]:
+    """Positions (lat/lon, WGS84): only one of the two given; 0/0 (a placeholder, the Gulf of
+    Guinea); latitude and longitude swapped; for vacancies (contract: "inside Erfurt") outside
+    Erfurt's bounding box (contract.ERFURT_BBOX). Businesses outside Erfurt are not refused
+    (the contract does not require it) but flagged by data-quality rule Q22."""
+    if not {"lat", "lon"} <= set(df.columns) or df.empty:
+        return []
+    lat = pd.to_numeric(df["lat"], errors="coerce").astype("float64")
+    lon = pd.to_numeric(df["lon"], errors="coerce").astype("float64")
+    b = ERFURT_BBOX
+    leer = "oder leer lassen" if not table.column("lat").required else ""
+    zeigen = pd.Series([f"{zahl_de(a)} / {zahl_de(o)}" if pd.notna(a) and pd.notna(o) else
+                        ("" if pd.isna(a) else zahl_de(a)) + " / " +
+                        ("" if pd.isna(o) else zahl_de(o)) for a, o in zip(lat, lon)],
+                       index=df.index)
+    tmp = df.assign(_pos=zeigen)
+    f: list[Fehler] = []
+    halb = lat.isna() != lon.isna()
+    _report(f, tmp, halb, datei, "lat, lon", "Breite und Länge nur zusammen angeben", "_pos")
+    null = (lat == 0) & (lon == 0)
+    _report(f, tmp, null, datei, "lat, lon", "Position 0/0 ist ein Platzhalter, kein Ort in "
+            f"Erfurt – bitte die echte Position eintragen {leer}".strip(), "_pos")
+    in_lat = lat.between(b["lat_min"], b["lat_max"])
+    in_lon = lon.between(b["lon_min"], b["lon_max"])
+    getauscht = lon.between(b["lat_min"], b["lat_max"]) & lat.between(b["lon_min"], b["lon_max"])
+    _report(f, tmp, getauscht, datei, "lat, lon", "Breite und Länge vertauscht? Erfurt liegt "
+            "bei etwa 51° Breite (lat) und 11° Länge (lon)", "_pos")
+    if table.column("lat").required:
+        draussen = lat.notna() & lon.notna() & ~null & ~getauscht & ~(in_lat & in_lon)
+        _report(f, tmp, draussen, datei, "lat, lon", "Position liegt nicht in Erfurt (erwartet: "
+                f"Breite {zahl_de(b['lat_min'])}–{zahl_de(b['lat_max'])}, Länge "
+                f"{zahl_de(b['lon_min'])}–{zahl_de(b['lon_max'])})", "_pos")
+    return f
 
 
 def _duplicate_keys(df: pd.DataFrame, table: Table, datei: str) -> list[Fehler]:

@@ -120,7 +120,8 @@ class Hinweis:
     text: str              # German, without the rows (added by `meldung`)
 
     def meldung(self) -> str:
-        return f"{zeilen_text(self.rows)}: {self.text}"
+        """The text; with more than one row it begins with the rows ('Zeilen 2–4: …')."""
+        return self.text if len(self.rows) == 1 else f"{zeilen_text(self.rows)}: {self.text}"
 
 
 @dataclass
