@@ -48,10 +48,10 @@ def validate_table(df: pd.DataFrame, table: Table, datei: str) -> list[Fehler]:
                     expected_text(col))
         if col.min is not None:
             num = pd.to_numeric(s, errors="coerce")
-            _report(fehler, df, num < col.min, datei, col.name, f"erwartet: mindestens {col.min:g}")
+            _report(fehler, df, num < col.min, datei, col.name, f"erwartet: mindestens {zahl_de(col.min)}")
         if col.max is not None:
             num = pd.to_numeric(s, errors="coerce")
-            _report(fehler, df, num > col.max, datei, col.name, f"erwartet: höchstens {col.max:g}")
+            _report(fehler, df, num > col.max, datei, col.name, f"erwartet: höchstens {zahl_de(col.max)}")
     fehler += _positionen(df, table, datei)
     fehler += _duplicate_keys(df, table, datei)
     fehler += _table_rules(df, table.name, datei)
@@ -193,9 +193,19 @@ def _ohne_folgefehler(fehler: list[Fehler], parse_fehler) -> list[Fehler]:
     seen = {(f.datei, f.zeile, f.spalte) for f in parse_fehler}
     fehlt = {(f.datei, f.spalte) for f in parse_fehler
              if f.erwartet == "Pflichtspalte fehlt in der Kopfzeile"}
-    return [f for f in fehler
-            if not (f.erwartet == "Pflichtfeld ist leer"
-                    and ((f.datei, f.zeile, f.spalte) in seen or (f.datei, f.spalte) in fehlt))]
+
+    def folge(f: Fehler) -> bool:
+        if f.erwartet in ("Pflichtfeld ist leer", "Pflichtfeld bei Status „wiederbelegt“ ist leer"):
+            return (f.datei, f.zeile, f.spalte) in seen or (f.datei, f.spalte) in fehlt
+        # a rule between columns, when the other column's cell was already refused
+        return any((f.datei, f.zeile, andere) in seen for andere in FOLGEFEHLER.get(f.erwartet, ()))
+    return [f for f in fehler if not folge(f)]
+
+
+# Rules between columns and the column whose refused cell would make them fire wrongly (the
+# error belongs to the column where the bad value stands, issue 9 kind 7).
+FOLGEFEHLER = {"Austrittsgrund ohne Austrittsdatum": ("austritt",),
+               "Austritt ohne Eintritt": ("eintritt",)}
 
 
 def _duplicate_keys_across_files(teile) -> list[Fehler]:

@@ -234,6 +234,9 @@ def lies_spalte(values: pd.Series, col: Column, table: Table, heute: dt.date | N
         raise ValueError(f"unbekannter Typ {col.type}")
     if col.type == "text":
         sp.typed = sp.typed.where(~sp.typed.index.isin(list(sp.fehler)), None)
+    # a refused cell gets its error, not also a note
+    sp.hinweise = [Hinweis(rows, h.beispiel, h.text) for h in sp.hinweise
+                   if (rows := [r for r in h.rows if r not in sp.fehler])]
     return sp
 
 
