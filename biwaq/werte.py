@@ -208,6 +208,11 @@ def _leerraum(v: str, frei: bool) -> str:
     return re.sub(r"\s+", " ", v).strip()
 
 
+# Error values of a formula as Excel and LibreOffice write them (English and German).
+_EXCEL_FEHLER = re.compile(r"^#(DIV/0!|N/A|NV|WERT!|VALUE!|BEZUG!|REF!|NAME\?|ZAHL!|NUM!|NULL!|"
+                           r"ÜBERLAUF!|SPILL!|CALC!|KALK!)$")
+
+
 # --- Step 2: types -------------------------------------------------------------------------
 
 def lies_spalte(values: pd.Series, col: Column, table: Table, heute: dt.date | None = None
@@ -216,6 +221,9 @@ def lies_spalte(values: pd.Series, col: Column, table: Table, heute: dt.date | N
     s = values.astype(str).str.strip()
     sp = Spalte(pd.Series(dtype=object))
     s = saeubern(s, col, table, sp)
+    for row, v in s[s.str.match(_EXCEL_FEHLER)].items():
+        sp.melde(row, v, "Excel zeigt hier einen Formelfehler – bitte die Formel in Excel "
+                 "korrigieren oder den Wert eintragen")
     empty = s.eq("")
     if col.type in ("text", "date"):
         empty |= s.str.lower().isin(LEER_WOERTER)
@@ -233,7 +241,8 @@ def lies_spalte(values: pd.Series, col: Column, table: Table, heute: dt.date | N
     else:
         raise ValueError(f"unbekannter Typ {col.type}")
     if col.type == "text":
-        sp.typed = sp.typed.where(~sp.typed.index.isin(list(sp.fehler)), None)
+        sp.typed = sp.typed.astype(object)
+        sp.typed[sp.typed.index.isin(list(sp.fehler))] = None
     # a refused cell gets its error, not also a note
     sp.hinweise = [Hinweis(rows, h.beispiel, h.text) for h in sp.hinweise
                    if (rows := [r for r in h.rows if r not in sp.fehler])]
