@@ -155,7 +155,7 @@ def saeubern(s: pd.Series, col: Column, table: Table, sp: Spalte) -> pd.Series:
     """Refuse control/unreadable characters, repair double-encoded text, normalise spaces.
     `s` holds stripped strings; returns the cleaned strings (refused cells unchanged)."""
     frei = freitext(col, table)
-    out = s.copy()
+    neu_werte: dict = {}
     repariert: dict[int, str] = {}
     leerraum: dict[int, str] = {}
     namen: list[str] = []
@@ -186,7 +186,13 @@ def saeubern(s: pd.Series, col: Column, table: Table, sp: Spalte) -> pd.Series:
                 name = _zeichen_name(c)
                 if name and name not in namen:
                     namen.append(name)
-        out[row] = gesaeubert
+        if gesaeubert != v:
+            neu_werte[row] = gesaeubert
+    out = s
+    if neu_werte:                      # one assignment: cell by cell is slow on arrow strings
+        out = s.astype(object)
+        out[list(neu_werte)] = list(neu_werte.values())
+        out = out.astype(s.dtype)
     if repariert:
         r0 = min(repariert)
         sp.merke(repariert, repariert[r0], f"falsch umgewandelte Umlaute repariert (z. B. "
@@ -254,17 +260,18 @@ def _text(s, empty, col, sp, roh) -> pd.Series:
     if not col.values:
         return out
     lookup = {unicodedata.normalize("NFC", v).casefold(): v for v in col.values}
-    mapped = out.map(lambda v: lookup.get(v.casefold()) if isinstance(v, str) else None)
+    mapped = out.str.casefold().map(lookup).astype(object)
+    mapped = mapped.where(mapped.notna(), None)
     angepasst = mapped.notna() & (mapped != out)
     if angepasst.any():
         rows = out.index[angepasst.to_numpy()]
         sp.merke(rows, out[rows[0]], f"Schreibweise an die Werteliste angepasst (z. B. "
                  f"„{out[rows[0]]}“ → „{mapped[rows[0]]}“)")
     # unmatched values that held hidden characters: refuse here, showing them
-    versteckt = (out.notna() & mapped.isna()).to_numpy(bool) & roh.astype(str).map(
-        hat_unsichtbare).to_numpy(bool)
-    for row in out.index[versteckt]:
-        sp.melde(row, roh[row], "erwartet: einer von " + ", ".join(col.values))
+    offen = (out.notna() & mapped.isna()).to_numpy(bool)
+    for row in out.index[offen]:
+        if hat_unsichtbare(roh[row]):
+            sp.melde(row, roh[row], "erwartet: einer von " + ", ".join(col.values))
     return mapped.where(mapped.notna(), out)
 
 
@@ -370,54 +377,72 @@ def ist_platzhalter(jahr: int, monat: int, tag: int) -> bool:
 
 
 def _datum(s, ok, col, sp, heute: dt.date) -> pd.Series:
-    out = pd.Series([None] * len(s), index=s.index, dtype=object)
+    """Dates TT.MM.JJJJ or JJJJ-MM-TT inside the column's plausible window; the common case is
+    read column-wise, every other cell is examined alone for the right message."""
     frueh = col.frueh or dt.date(1900, 1, 2)
     spaet = SPAETESTENS if col.spaet_tage is None else min(
         SPAETESTENS, heute + dt.timedelta(days=col.spaet_tage))
+    kandidat = s.where(ok)
+    parsed = pd.to_datetime(kandidat, format="%d.%m.%Y", errors="coerce")
+    rest = parsed.isna() & ok
+    if rest.any():
+        parsed = parsed.fillna(pd.to_datetime(kandidat.where(rest), format="%Y-%m-%d",
+                                              errors="coerce"))
+    platz = (parsed.dt.year == 1900) & parsed.dt.strftime("%m%d").isin(["0101", "1231"])
+    gut = (ok & parsed.notna() & ~platz
+           & parsed.between(pd.Timestamp(frueh), pd.Timestamp(spaet))).to_numpy(bool)
+    out = pd.Series([None] * len(s), index=s.index, dtype=object)
+    out[gut] = list(parsed[gut].dt.date)
+    einzeln = {row: _datum_einzeln(row, v, col, sp, heute, frueh, spaet)
+               for row, v in s[ok.to_numpy(bool) & ~gut].items()}
+    einzeln = {row: d for row, d in einzeln.items() if d is not None}
+    if einzeln:
+        out[list(einzeln)] = list(einzeln.values())
+    return out
+
+
+def _datum_einzeln(row, v: str, col, sp, heute, frueh, spaet) -> dt.date | None:
+    """One date cell the column-wise reading did not take: the date (a form like
+    '01.03.2016 00:00'), or None with the message for it."""
     leer = ("bitte das echte Datum eintragen" if col.required else
             "bitte das echte Datum eintragen oder die Zelle leer lassen")
-    for row, v in s[ok].items():
-        m = _DATE_DE.match(v) or _DATE_ISO.match(v)
-        if m:
-            a, b, c = (int(x) for x in m.groups())
-            jahr, monat, tag = (c, b, a) if m.re is _DATE_DE else (a, b, c)
-            if ist_platzhalter(jahr, monat, tag):
-                sp.melde(row, v, f"Platzhalter für ein unbekanntes Datum – {leer}")
-                continue
-            try:
-                d = dt.date(jahr, monat, tag)
-            except ValueError:
-                sp.melde(row, v, "erwartet: Datum TT.MM.JJJJ oder JJJJ-MM-TT (diesen Tag gibt "
-                         "es nicht)")
-                continue
-            if not frueh <= d <= spaet:
-                sp.melde(row, v, f"Datum außerhalb des plausiblen Zeitraums "
-                         f"{frueh:%d.%m.%Y}–{spaet:%d.%m.%Y} – Tippfehler im Jahr?")
-                continue
-            out[row] = d
-            continue
-        if m := _DATE_JJ.match(v):
-            jj = int(m.group(3))
-            jahr = (2000 if jj <= heute.year % 100 + 1 else 1900) + jj
-            sp.melde(row, v, f"Jahr nur zweistellig – erwartet TT.MM.JJJJ (gemeint "
-                     f"{int(m.group(1)):02d}.{int(m.group(2)):02d}.{jahr}?)")
-            continue
-        if m := _SERIE.match(v):
-            n = int(m.group(1))
-            if 1900 <= n <= 2100 and len(m.group(1)) == 4:
-                sp.melde(row, v, "nur ein Jahr? – erwartet ein vollständiges Datum TT.MM.JJJJ")
-                continue
-            if 61 <= n <= 2958465:
-                d = EXCEL_NULL + dt.timedelta(days=n)
-                sp.melde(row, v, f"Excel-Seriennummer statt Datum? {n} = {d:%d.%m.%Y} – bitte "
-                         "die Spalte in Excel als Datum (TT.MM.JJJJ) formatieren und neu "
-                         "speichern")
-                continue
-        if re.match(r"^0{1,2}\.0{1,2}\.0{2,4}$|^0{4}-0{2}-0{2}$", v):
+    if m := (_DATE_DE.match(v) or _DATE_ISO.match(v)):
+        a, b, c = (int(x) for x in m.groups())
+        jahr, monat, tag = (c, b, a) if m.re is _DATE_DE else (a, b, c)
+        if ist_platzhalter(jahr, monat, tag):
             sp.melde(row, v, f"Platzhalter für ein unbekanntes Datum – {leer}")
-            continue
-        sp.melde(row, v, "erwartet: Datum TT.MM.JJJJ oder JJJJ-MM-TT")
-    return out
+            return None
+        try:
+            d = dt.date(jahr, monat, tag)
+        except ValueError:
+            sp.melde(row, v, "erwartet: Datum TT.MM.JJJJ oder JJJJ-MM-TT (diesen Tag gibt es "
+                     "nicht)")
+            return
+        if frueh <= d <= spaet:
+            return d
+        sp.melde(row, v, f"Datum außerhalb des plausiblen Zeitraums "
+                 f"{frueh:%d.%m.%Y}–{spaet:%d.%m.%Y} – Tippfehler im Jahr?")
+        return
+    if m := _DATE_JJ.match(v):
+        jj = int(m.group(3))
+        jahr = (2000 if jj <= heute.year % 100 + 1 else 1900) + jj
+        sp.melde(row, v, f"Jahr nur zweistellig – erwartet TT.MM.JJJJ (gemeint "
+                 f"{int(m.group(1)):02d}.{int(m.group(2)):02d}.{jahr}?)")
+        return
+    if m := _SERIE.match(v):
+        n = int(m.group(1))
+        if 1900 <= n <= 2100 and len(m.group(1)) == 4:
+            sp.melde(row, v, "nur ein Jahr? – erwartet ein vollständiges Datum TT.MM.JJJJ")
+            return
+        if 61 <= n <= 2958465:
+            d = EXCEL_NULL + dt.timedelta(days=n)
+            sp.melde(row, v, f"Excel-Seriennummer statt Datum? {n} = {d:%d.%m.%Y} – bitte die "
+                     "Spalte in Excel als Datum (TT.MM.JJJJ) formatieren und neu speichern")
+            return
+    if re.match(r"^0{1,2}\.0{1,2}\.0{2,4}$|^0{4}-0{2}-0{2}$", v):
+        sp.melde(row, v, f"Platzhalter für ein unbekanntes Datum – {leer}")
+        return
+    sp.melde(row, v, "erwartet: Datum TT.MM.JJJJ oder JJJJ-MM-TT")
 
 
 def _wahrheit(s, ok, empty, sp) -> pd.Series:
