@@ -426,8 +426,9 @@ def _lies_xlsx(datei: str, data: bytes, table: str | None) -> list[Gelesen]:
                                  "heißt wie eine Tabelle")
             return [g]
         nicht = [w.title for w in sichtbar if normalise_header(w.title) not in TABLES]
-        _blatt_hinweis(found[0], "Blätter gelesen, die wie eine Tabelle heißen: " + ", ".join(
-            f"„{g.datei.split('„', 1)[1][:-2]}“" for g in found), nicht, versteckt)
+        if len(alle) > 1:
+            _blatt_hinweis(found[0], "Blätter gelesen, die wie eine Tabelle heißen: " + ", ".join(
+                f"„{g.datei.split('„', 1)[1][:-2]}“" for g in found), nicht, versteckt)
         return found
     finally:
         book.close()

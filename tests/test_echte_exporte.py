@@ -196,3 +196,30 @@ def test_reading_twice_gives_the_same_notes():
     a = lies_datei("teilnehmende_zeichen.csv", path=HIER / "teilnehmende_zeichen.csv")[0]
     b = lies_datei("teilnehmende_zeichen.csv", path=HIER / "teilnehmende_zeichen.csv")[0]
     assert [str(w) for w in a.warnungen] == [str(w) for w in b.warnungen]
+
+
+# --- Browser: the Daten page shows the notes of a stored upload --------------------------------
+
+@pytest.mark.browser
+def test_daten_page_shows_the_notes_of_an_upload(tmp_path, browser, page):
+    from browser import StreamlitServer, screenshot, wait_for_app, warm_up
+
+    db, _ = importiere(tmp_path, "stadtteile_wps.xlsx")        # real data, not demo
+    server = StreamlitServer("dashboard.py", env={"BIWAQ_DB": str(db)})
+    try:
+        warm_up(browser, server.url)
+        page.goto(server.url + "/daten")
+        wait_for_app(page)
+        page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(
+            [str(HIER / "betriebe_nbsp.csv"), str(HIER / "stadtteile_prozent.xlsx")])
+        page.locator('[data-testid="stFileChip"]').nth(1).wait_for(timeout=30_000)
+        page.get_by_role("button", name="Prüfen und importieren").click()
+        page.get_by_text("4 Hinweise (verhindern den Import nicht)").wait_for(timeout=60_000)
+        wait_for_app(page)
+        screenshot(page, "daten_hinweise")
+        assert abfrage(db, "select quartier from betriebe where betrieb_id = 'B-7102'") == [
+            ("Magdeburger Allee",)]
+        assert abfrage(db, "select sgb2_quote from stadtteile where stadtteil = 'Ilversgehofen' "
+                           "and jahr = 2016") == [(18.1,)]
+    finally:
+        server.stop()
