@@ -302,8 +302,8 @@ def _ganzzahl(s, ok, sp) -> pd.Series:
 
 _KOMMA_DEZ = re.compile(r"^[+-]?\d*,\d+$")
 _PUNKT_DEZ = re.compile(r"^[+-]?\d*\.\d+$")
-_TP = re.compile(r"^[+-]?\d{1,3}(\.\d{3})+$")          # 1.250  (thousands dot, or 1,25?)
-_TK = re.compile(r"^[+-]?\d{1,3}(,\d{3})+$")           # 1,250  (thousands comma, or 1,25?)
+_TP = re.compile(r"^[+-]?[1-9]\d{0,2}(\.\d{3})+$")     # 1.250  (thousands dot, or 1,25?)
+_TK = re.compile(r"^[+-]?[1-9]\d{0,2}(,\d{3})+$")      # 1,250  (thousands comma, or 1,25?)
 _TP_KOMMA = re.compile(r"^[+-]?\d{1,3}(\.\d{3})+,\d+$")  # 1.250,5: German, certain
 _TK_PUNKT = re.compile(r"^[+-]?\d{1,3}(,\d{3})+\.\d+$")  # 1,250.5: English, certain
 
@@ -312,7 +312,8 @@ def _zahl(s, ok, col, sp) -> pd.Series:
     """Decimal numbers. Decimal comma and point both occur. A thousands separator is read only
     where it is certain: '1.250,5' / '1,250.5' always; '1.250' as 1250 only when the column
     writes its decimals with a comma elsewhere (and never a point), '1,250' as 1250 only when
-    the column writes decimals with a point; else refused. Columns whose maximum is below 1000
+    the column writes decimals with a point (and as 1,25 when it writes them with a comma);
+    else refused, never guessed. Columns whose maximum is below 1000
     (percent, coordinates) cannot hold thousands: there a single separator is the decimal."""
     ok = _nicht_endlich(s, ok, sp)
     t = s.where(ok, "")
@@ -332,11 +333,12 @@ def _zahl(s, ok, col, sp) -> pd.Series:
         wert = wert.where(~lies_tp, t.str.replace(".", "", regex=False))
         wert = wert.where(~lies_tk, t.str.replace(",", "", regex=False))
         tausender |= lies_tp | lies_tk
-        unklar = (tp & ~lies_tp) | (tk & ~lies_tk & punkt)
+        # '1,250' in a column with decimal commas (and no points) is 1,25; else undecided
+        unklar = (tp & ~lies_tp) | (tk & ~lies_tk & ~(komma & ~punkt))
         for row in s.index[unklar.to_numpy()]:
             v = s[row]
             tausend = re.sub(r"[.,]", "", v)
-            dezimal = v.replace(".", ",") if "." in v else v
+            dezimal = zahl_de(float(v.replace(",", ".")))
             sp.melde(row, v, f"mehrdeutig: Tausendertrennzeichen ({tausend}) oder "
                      f"Dezimaltrennzeichen ({dezimal})? – bitte {tausend} oder {dezimal} "
                      "schreiben")

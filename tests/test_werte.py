@@ -38,6 +38,9 @@ def test_zeilen_text_joins_runs():
     (["1.250"], [None], {2: "mehrdeutig"}),                  # alone: refused
     (["85,5", "12.5", "1.250"], [85.5, 12.5, None], {4: "mehrdeutig"}),   # mixed column
     (["1,25"], [1.25], {}),                                  # plain decimal comma
+    (["0,125", "0.5"], [0.125, 0.5], {}),                    # a leading 0 is no thousands group
+    (["85,5", "1,250"], [85.5, 1.25], {}),                   # comma column: comma = decimal
+    (["1,250"], [None], {2: "mehrdeutig"}),                  # alone: refused as well
     (["inf", "-inf", "NaN", "1e308"], [None] * 4,
      {2: "keine Zahl", 3: "keine Zahl", 4: "keine Zahl", 5: "unplausibel groß"}),
 ])
