@@ -153,41 +153,27 @@ _VERDAECHTIG = re.compile(r"[^\x20-\x7e]")
 
 def saeubern(s: pd.Series, col: Column, table: Table, sp: Spalte) -> pd.Series:
     """Refuse control/unreadable characters, repair double-encoded text, normalise spaces.
-    `s` holds stripped strings; returns the cleaned strings (refused cells unchanged)."""
+    `s` holds stripped strings; returns the cleaned strings (refused cells unchanged). Each
+    distinct value is examined once (a column repeats few values many times)."""
     frei = freitext(col, table)
+    verdaechtig = s[s.str.contains(_VERDAECHTIG)]
+    urteil = {v: _zeichen_urteil(v, frei) for v in verdaechtig.unique()}
     neu_werte: dict = {}
     repariert: dict[int, str] = {}
     leerraum: dict[int, str] = {}
     namen: list[str] = []
-    for row, v in s[s.str.contains(_VERDAECHTIG)].items():
-        steuer = [c for c in v if unicodedata.category(c) == "Cc" and c not in "\n\r\t"]
-        if steuer:
-            sp.melde(row, v, "enthält ein Steuerzeichen (in Excel unsichtbar) – bitte die Zelle "
-                     "neu eintippen")
+    for row, v in verdaechtig.items():
+        neu, fehler, rep, raum = urteil[v]
+        if fehler:
+            sp.melde(row, v, fehler)
             continue
-        if "\ufffd" in v:
-            sp.melde(row, v, "enthält ein nicht lesbares Zeichen (�): die Zeichenkodierung der "
-                     "Datei stimmt nicht – bitte als UTF-8 oder Windows-1252 speichern")
-            continue
-        neu = v
-        if ftfy.badness.is_bad(v):
-            fixed, _ = ftfy.fix_encoding_and_explain(v)
-            if fixed == v or ftfy.badness.is_bad(fixed) or "\ufffd" in fixed:
-                sp.melde(row, v, "Text sieht nach falsch umgewandelten Umlauten aus (z. B. „Ã¤“ "
-                         "statt „ä“) und lässt sich nicht sicher reparieren – bitte die Datei "
-                         "als UTF-8 neu exportieren")
-                continue
+        if rep:
             repariert[int(row)] = v
-            neu = fixed
-        gesaeubert = _leerraum(neu, frei)
-        if gesaeubert != unicodedata.normalize("NFC", neu).strip():
+        if raum:
             leerraum[int(row)] = v
-            for c in neu:
-                name = _zeichen_name(c)
-                if name and name not in namen:
-                    namen.append(name)
-        if gesaeubert != v:
-            neu_werte[row] = gesaeubert
+            namen += [n for n in raum if n not in namen]
+        if neu != v:
+            neu_werte[row] = neu
     out = s
     if neu_werte:                      # one assignment: cell by cell is slow on arrow strings
         out = s.astype(object)
@@ -196,13 +182,41 @@ def saeubern(s: pd.Series, col: Column, table: Table, sp: Spalte) -> pd.Series:
     if repariert:
         r0 = min(repariert)
         sp.merke(repariert, repariert[r0], f"falsch umgewandelte Umlaute repariert (z. B. "
-                 f"„{repariert[r0]}“ → „{_leerraum(ftfy.fix_encoding(repariert[r0]), frei)}“)")
+                 f"„{repariert[r0]}“ → „{urteil[repariert[r0]][0]}“)")
     if leerraum:
         r0 = min(leerraum)
-        was = ", ".join(namen) if namen else "mehrfache Leerzeichen"
+        was = ", ".join(namen)
         sp.merke(leerraum, leerraum[r0], f"unsichtbare Zeichen bereinigt ({was}): „"
                  f"{sichtbar(leerraum[r0]).split(' (')[0]}“ gelesen als „{out[r0]}“")
     return out
+
+
+def _zeichen_urteil(v: str, frei: bool) -> tuple[str, str | None, bool, list[str]]:
+    """One cell text: (cleaned text, error text or None, double encoding repaired, names of
+    the unusual characters normalised away)."""
+    if any(unicodedata.category(c) == "Cc" and c not in "\n\r\t" for c in v):
+        return v, ("enthält ein Steuerzeichen (in Excel unsichtbar) – bitte die Zelle neu "
+                   "eintippen"), False, []
+    if "\ufffd" in v:
+        return v, ("enthält ein nicht lesbares Zeichen (�): die Zeichenkodierung der Datei "
+                   "stimmt nicht – bitte als UTF-8 oder Windows-1252 speichern"), False, []
+    neu, rep = v, False
+    if ftfy.badness.is_bad(v):
+        fixed, _ = ftfy.fix_encoding_and_explain(v)
+        if fixed == v or ftfy.badness.is_bad(fixed) or "\ufffd" in fixed:
+            return v, ("Text sieht nach falsch umgewandelten Umlauten aus (z. B. „Ã¤“ statt "
+                       "„ä“) und lässt sich nicht sicher reparieren – bitte die Datei als UTF-8 "
+                       "neu exportieren"), False, []
+        neu, rep = fixed, True
+    gesaeubert = _leerraum(neu, frei)
+    raum: list[str] = []
+    if gesaeubert != unicodedata.normalize("NFC", neu).strip():
+        for c in neu:
+            name = _zeichen_name(c)
+            if name and name not in raum:
+                raum.append(name)
+        raum = raum or ["mehrfache Leerzeichen"]
+    return gesaeubert, None, rep, raum
 
 
 def _leerraum(v: str, frei: bool) -> str:
@@ -256,7 +270,7 @@ def lies_spalte(values: pd.Series, col: Column, table: Table, heute: dt.date | N
 
 
 def _text(s, empty, col, sp, roh) -> pd.Series:
-    out = s.str.normalize("NFC").where(~empty, None).astype(object)
+    out = s.where(~empty, None).astype(object)     # NFC: saeubern normalised non-ASCII
     if not col.values:
         return out
     lookup = {unicodedata.normalize("NFC", v).casefold(): v for v in col.values}
