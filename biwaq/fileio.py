@@ -17,7 +17,7 @@ import pandas as pd
 import ftfy
 
 from biwaq.contract import TABLES, Table
-from biwaq.werte import FALSE_WORDS, TRUE_WORDS, lies_spalte, zahl_de, zeilen_text  # noqa: F401 – re-exported
+from biwaq.werte import FALSE_WORDS, TRUE_WORDS, lage, lies_spalte, zahl_de, zeilen_text  # noqa: F401 – re-exported
 
 CSV_ENCODING = "utf-8-sig"   # what we write: UTF-8 with BOM, German Excel opens it right
 CSV_SEP = ";"
@@ -636,8 +636,25 @@ def _rahmen(g: Gelesen, header: list[str], body: pd.DataFrame, sep: str | None
                                   art="Warnung"))
     g.frame, fehler, hinweise = to_typed(raw, table, g.datei, kopfzeile=kopf)
     g.fehler += fehler
-    g.warnungen += hinweise
+    g.warnungen += hinweise + _ausserhalb_erfurt(g.frame, table, g.datei)
     return keep_vertrag
+
+
+def _ausserhalb_erfurt(df: pd.DataFrame, table: Table, datei: str) -> list[Fehler]:
+    """A warning naming the rows whose position lies outside Erfurt's bounding box, for tables
+    where the contract does not require a position in Erfurt (businesses); for vacancies it is
+    an error (biwaq.validate). Data-quality rule Q22 reports the same after the import."""
+    if "lat" not in df or table.column("lat").required or df.empty:
+        return []
+    _, _, draussen = lage(df["lat"], df["lon"])
+    rows = [int(r) for r in df.index[draussen.to_numpy()]]
+    if not rows:
+        return []
+    r0 = rows[0]
+    wert = f"{zahl_de(df.at[r0, 'lat'])} / {zahl_de(df.at[r0, 'lon'])}"
+    return [Fehler(datei, r0, "lat, lon", wert, f"{_mehrere(rows)}Position liegt nicht in Erfurt "
+                   "– bitte prüfen (gespeichert; die Datenqualität meldet sie als Regel Q22)",
+                   art="Warnung")]
 
 
 def _spalte_ohne_kopf(g: Gelesen, j: int, filled: pd.Series, sep: str | None) -> set[int]:

@@ -5,7 +5,7 @@ import pandas as pd
 
 from biwaq.contract import ERFURT_BBOX, TABLES, Table
 from biwaq.fileio import Fehler, expected_text
-from biwaq.werte import sichtbar, zahl_de
+from biwaq.werte import lage, sichtbar, zahl_de
 
 MAX_FEHLER_JE_REGEL = 200   # keep reports readable on a badly broken file
 
@@ -75,18 +75,14 @@ def _positionen(df: pd.DataFrame, table: Table, datei: str) -> list[Fehler]:
                        index=df.index)
     tmp = df.assign(_pos=zeigen)
     f: list[Fehler] = []
-    halb = lat.isna() != lon.isna()
+    halb = (lat.isna() != lon.isna()) & (not table.column("lat").required)
     _report(f, tmp, halb, datei, "lat, lon", "Breite und Länge nur zusammen angeben", "_pos")
-    null = (lat == 0) & (lon == 0)
+    null, getauscht, draussen = lage(lat, lon)
     _report(f, tmp, null, datei, "lat, lon", "Position 0/0 ist ein Platzhalter, kein Ort in "
             f"Erfurt – bitte die echte Position eintragen {leer}".strip(), "_pos")
-    in_lat = lat.between(b["lat_min"], b["lat_max"])
-    in_lon = lon.between(b["lon_min"], b["lon_max"])
-    getauscht = lon.between(b["lat_min"], b["lat_max"]) & lat.between(b["lon_min"], b["lon_max"])
     _report(f, tmp, getauscht, datei, "lat, lon", "Breite und Länge vertauscht? Erfurt liegt "
             "bei etwa 51° Breite (lat) und 11° Länge (lon)", "_pos")
     if table.column("lat").required:
-        draussen = lat.notna() & lon.notna() & ~null & ~getauscht & ~(in_lat & in_lon)
         _report(f, tmp, draussen, datei, "lat, lon", "Position liegt nicht in Erfurt (erwartet: "
                 f"Breite {zahl_de(b['lat_min'])}–{zahl_de(b['lat_max'])}, Länge "
                 f"{zahl_de(b['lon_min'])}–{zahl_de(b['lon_max'])})", "_pos")

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 import ftfy
 import pandas as pd
 
-from biwaq.contract import SPAETESTENS, Column, Table
+from biwaq.contract import ERFURT_BBOX, SPAETESTENS, Column, Table
 
 TRUE_WORDS = {"ja", "j", "1", "true", "x", "wahr", "yes", "y"}
 FALSE_WORDS = {"nein", "n", "0", "false", "falsch", "no"}
@@ -476,3 +476,19 @@ def _wahrheit(s, ok, empty, sp) -> pd.Series:
         sp.merke(rows, "", "leere Zellen als „nein“ gelesen (die Spalte kennzeichnet „ja“ "
                  "mit x)")
     return out
+
+
+# --- Positions -------------------------------------------------------------------------------
+
+def lage(lat: pd.Series, lon: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Where WGS84 positions lie, for the import checks: (at 0/0 – a placeholder, in the Gulf of
+    Guinea; latitude and longitude swapped – the swap lies in Erfurt; outside Erfurt's bounding
+    box `contract.ERFURT_BBOX` otherwise). Boolean series; rows missing a coordinate are False."""
+    lat = pd.to_numeric(lat, errors="coerce").astype("float64")
+    lon = pd.to_numeric(lon, errors="coerce").astype("float64")
+    b = ERFURT_BBOX
+    null = (lat == 0) & (lon == 0)
+    getauscht = lon.between(b["lat_min"], b["lat_max"]) & lat.between(b["lon_min"], b["lon_max"])
+    drin = lat.between(b["lat_min"], b["lat_max"]) & lon.between(b["lon_min"], b["lon_max"])
+    draussen = lat.notna() & lon.notna() & ~null & ~getauscht & ~drin
+    return null, getauscht, draussen

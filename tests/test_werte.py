@@ -116,3 +116,20 @@ def test_free_text_keeps_line_breaks_and_gets_spaces_normalised():
 def test_excel_error_values_are_refused_with_their_own_message():
     sp = spalte(["#DIV/0!", "#NV"], TABLES["stadtteile"].column("einwohner"), "stadtteile")
     assert all("Formelfehler" in t for _, t in sp.fehler.values()) and len(sp.fehler) == 2
+
+
+def test_a_business_outside_erfurt_is_stored_with_a_warning_naming_its_rows():
+    """The contract requires vacancies in Erfurt (refused, see bad_files/leerstaende_werte.csv)
+    but not businesses: Berlin (52,52 / 13,40) and Hamburg are stored, with one warning."""
+    from biwaq.fileio import lies_datei
+
+    kopf = "betrieb_id;name;quartier;branche;gruendung;migrantenoekonomie;status;lat;lon\n"
+    zeilen = ["B-1;A;Süd-Ost;Handel;01.03.2016;nein;aktiv;52,52;13,40",
+              "B-2;B;Süd-Ost;Handel;01.03.2016;nein;aktiv;50,95;11,04",
+              "B-3;C;Süd-Ost;Handel;01.03.2016;nein;aktiv;53,55;9,99"]
+    [g] = lies_datei("betriebe.csv", (kopf + "\n".join(zeilen) + "\n").encode())
+    assert g.fehler == [] and list(g.frame["lat"]) == [52.52, 50.95, 53.55]
+    assert [str(w) for w in g.warnungen] == [
+        "betriebe.csv, Zeile 2, Spalte „lat, lon“: Wert „52,52 / 13,4“ – Zeilen 2, 4: Position "
+        "liegt nicht in Erfurt – bitte prüfen (gespeichert; die Datenqualität meldet sie als "
+        "Regel Q22)"]
