@@ -7,28 +7,18 @@ Run: `python benchmarks/bench_werte.py [--scale 20] [--runs 3]`.
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import pandas as pd  # noqa: E402
+from bench_import import median  # noqa: E402 – same timing as the import benchmark
 
 from biwaq.demo import write_demo  # noqa: E402
 from biwaq.fileio import lies_datei  # noqa: E402
-
-
-def median(fn, runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
 
 
 def main() -> None:
