@@ -17,7 +17,8 @@ import pandas as pd
 import ftfy
 
 from biwaq.contract import TABLES, Table
-from biwaq.werte import FALSE_WORDS, TRUE_WORDS, lage, lies_spalte, zahl_de, zeilen_text  # noqa: F401 – re-exported
+from biwaq.werte import (FALSE_WORDS, TRUE_WORDS, hat_unsichtbare, lage, lies_spalte,  # noqa: F401
+                         sichtbar, zahl_de, zeilen_text)
 
 CSV_ENCODING = "utf-8-sig"   # what we write: UTF-8 with BOM, German Excel opens it right
 CSV_SEP = ";"
@@ -623,6 +624,11 @@ def _rahmen(g: Gelesen, header: list[str], body: pd.DataFrame, sep: str | None
             g.warnungen.append(Fehler(g.datei, kopf, header[j].strip(), None,
                                       "Spalte gehört nicht zum Datenvertrag und wird ignoriert "
                                       "(nicht gespeichert)", art="Warnung"))
+        elif hat_unsichtbare(header[j]) or ftfy.badness.is_bad(header[j]):
+            g.warnungen.append(Fehler(g.datei, kopf, name, sichtbar(header[j].strip()),
+                                      f"Spaltenüberschrift als „{name}“ erkannt (unsichtbare "
+                                      "oder falsch umgewandelte Zeichen übergangen)",
+                                      art=HINWEIS))
     keep_vertrag = {n: j for n, j in keep.items() if n in table.column_names}
     raw = body[[j for n, j in keep.items() if n in table.column_names]]
     raw.columns = [n for n in keep if n in table.column_names]

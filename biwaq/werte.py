@@ -237,7 +237,15 @@ _EXCEL_FEHLER = re.compile(r"^#(DIV/0!|N/A|NV|WERT!|VALUE!|BEZUG!|REF!|NAME\?|ZA
 
 def lies_spalte(values: pd.Series, col: Column, table: Table, heute: dt.date | None = None
                 ) -> Spalte:
-    """Read one column of cell texts (index = Excel row) as the contract type of `col`."""
+    """Read one column of cell texts as the contract type of `col`.
+
+    `values`: cell texts as the person saw them, index = Excel row number. `heute`: day of
+    the import (default today) for the latest plausible date. Returns a `Spalte`: typed values
+    (same index; text -> str/None, int -> Int64, float -> Float64, date -> datetime.date/None,
+    bool -> boolean), errors {row: (value shown with hidden characters visible, German
+    expectation)} and notes (rows, example, German text). Raises ValueError only for a column
+    type the contract does not know. Rules: data contract "File rules", issue 9 kinds 1–7,
+    issue 13 items 12–13."""
     s = values.astype(str).str.strip()
     sp = Spalte(pd.Series(dtype=object))
     s = saeubern(s, col, table, sp)

@@ -159,8 +159,11 @@ def test_other_hidden_characters_case_and_x_booleans(tmp_path):
                                      "„euratibor“ → „Euratibor“)")
     assert notes[(3, "alleinerziehend")] == ("leere Zellen als „nein“ gelesen (die Spalte "
                                              "kennzeichnet „ja“ mit x)")
-    # every note names its rows; the header with a zero-width character was recognised
-    assert all(w.zeile in (2, 3) for w in erg.warnungen)
+    # the header with a zero-width character was recognised, and says so (header row 1)
+    assert notes[(1, "zugangsweg")] == ("Spaltenüberschrift als „zugangsweg“ erkannt "
+                                        "(unsichtbare oder falsch umgewandelte Zeichen "
+                                        "übergangen)")
+    assert all(w.zeile in (1, 2, 3) for w in erg.warnungen)
 
 
 # --- Kind 5: encodings ---------------------------------------------------------------------
