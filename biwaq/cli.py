@@ -146,7 +146,7 @@ def cmd_import(args) -> int:
         wer = "unbekannt"
     erg = importer.importiere(eingaben, args.db, demo_entfernen=args.demo_entfernen, wer=wer)
     for w in erg.warnungen:
-        print("  Warnung: " + str(w), file=sys.stderr)
+        print(f"  {w.art}: {w}", file=sys.stderr)     # Warnung or Hinweis (a value read)
     if not erg.ok:
         print(f"Import abgelehnt, die Datenbank bleibt unverändert. {len(erg.fehler)} Fehler:",
               file=sys.stderr)

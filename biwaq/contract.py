@@ -60,6 +60,15 @@ KENNZAHLEN_NAMEN = {
     "betriebe_beraten": "Beratene Betriebe",
     "leerstaende_wiederbelegt": "Wiederbelegte Leerstände",
 }
+# Plausible dates. Project events (contact, entry, activity, placement, consultation) cannot
+# be older than the BIWAQ programme (first funding round 2008); foundings and vacancies may be
+# much older than the project. Placeholders for "unknown" (01.01.1900, 31.12.9999) are refused
+# by fileio whatever the window.
+PROJEKT_FRUEH = dt.date(2008, 1, 1)
+GRUENDUNG_FRUEH = dt.date(1800, 1, 1)
+LEERSTAND_FRUEH = dt.date(1950, 1, 1)
+SPAETESTENS = dt.date(2100, 12, 31)
+
 # Rough bounding box of the city of Erfurt (WGS84); positions outside are implausible.
 ERFURT_BBOX = {"lat_min": 50.85, "lat_max": 51.08, "lon_min": 10.86, "lon_max": 11.18}
 
@@ -76,6 +85,10 @@ class Column:
     max: float | None = None
     references: tuple[str, str] | None = None  # (table, column) that must hold the value
     label: str = ""                # German label for messages
+    # Date columns: plausible window (issue 13.12). Earliest date; latest = day of import +
+    # `spaet_tage` days (None: 31.12.2100). Dates outside are refused at import.
+    frueh: dt.date | None = None
+    spaet_tage: int | None = 366
 
 
 @dataclass(frozen=True)
@@ -120,15 +133,15 @@ _table(
     Column("sgb2_bezug", "bool", False),
     Column("bildungsniveau", "text", False, BILDUNG),
     Column("zugangsweg", "text", True, ZUGANGSWEGE),
-    Column("erstkontakt", "date", True),
-    Column("eintritt", "date", False),
-    Column("austritt", "date", False),
+    Column("erstkontakt", "date", True, frueh=PROJEKT_FRUEH),
+    Column("eintritt", "date", False, frueh=PROJEKT_FRUEH),
+    Column("austritt", "date", False, frueh=PROJEKT_FRUEH),
     Column("austrittsgrund", "text", False, AUSTRITTSGRUENDE),
 )
 _table(
     "aktivitaeten", "Aktivitäten", ("tn_id", "datum", "art"),
     Column("tn_id", "text", True, references=("teilnehmende", "tn_id")),
-    Column("datum", "date", True),
+    Column("datum", "date", True, frueh=PROJEKT_FRUEH),
     Column("art", "text", True, AKTIVITAETEN),
     Column("dauer_min", "int", False, min=1, max=600),
     Column("betrieb_id", "text", False, references=("betriebe", "betrieb_id")),
@@ -136,7 +149,7 @@ _table(
 _table(
     "vermittlungen", "Vermittlungen", ("tn_id", "beginn"),
     Column("tn_id", "text", True, references=("teilnehmende", "tn_id")),
-    Column("beginn", "date", True),
+    Column("beginn", "date", True, frueh=PROJEKT_FRUEH),
     Column("art", "text", True, VERMITTLUNGSARTEN),
     Column("betrieb_id", "text", False, references=("betriebe", "betrieb_id")),
     Column("branche", "text", False),
@@ -149,18 +162,18 @@ _table(
     Column("quartier", "text", True, QUARTIERE),
     Column("stadtteil", "text", False),
     Column("branche", "text", True),
-    Column("gruendung", "date", True),
+    Column("gruendung", "date", True, frueh=GRUENDUNG_FRUEH),
     Column("migrantenoekonomie", "bool", True),
     Column("beschaeftigte", "int", False, min=0),
     Column("status", "text", True, BETRIEB_STATUS),
-    Column("status_datum", "date", False),
+    Column("status_datum", "date", False, frueh=PROJEKT_FRUEH),
     Column("lat", "float", False, min=-90, max=90),
     Column("lon", "float", False, min=-180, max=180),
 )
 _table(
     "beratungen", "Beratungen", ("betrieb_id", "datum", "format"),
     Column("betrieb_id", "text", True, references=("betriebe", "betrieb_id")),
-    Column("datum", "date", True),
+    Column("datum", "date", True, frueh=PROJEKT_FRUEH),
     Column("format", "text", True, BERATUNGSFORMATE),
     Column("thema", "text", False),
     Column("dauer_min", "int", False, min=0),
@@ -172,10 +185,10 @@ _table(
     Column("quartier", "text", True, QUARTIERE),
     Column("stadtteil", "text", False),
     Column("art", "text", True, LEERSTAND_ARTEN),
-    Column("flaeche_m2", "float", True, min=0.01),
-    Column("leer_seit", "date", True),
+    Column("flaeche_m2", "float", True, min=0.01, max=1_000_000),
+    Column("leer_seit", "date", True, frueh=LEERSTAND_FRUEH),
     Column("status", "text", True, LEERSTAND_STATUS),
-    Column("wiederbelegt_am", "date", False),
+    Column("wiederbelegt_am", "date", False, frueh=PROJEKT_FRUEH),
     Column("nachnutzung", "text", False),
     Column("eigentuemer_typ", "text", False, EIGENTUEMER),
     Column("oeffentlich", "bool", False),
@@ -199,7 +212,7 @@ _table(
     Column("quartier", "text", False, QUARTIERE),
     Column("zielgruppe", "text", False, ZIELGRUPPEN),
     Column("zielwert", "int", True, min=0),
-    Column("bis", "date", True),
+    Column("bis", "date", True, frueh=PROJEKT_FRUEH, spaet_tage=None),
 )
 
 # Load order: referenced tables first.

@@ -14,19 +14,29 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+import ftfy
+
 from biwaq.contract import TABLES, Table
+from biwaq.werte import (FALSE_WORDS, TRUE_WORDS, hat_unsichtbare, lage, lies_spalte,  # noqa: F401
+                         sichtbar, zahl_de, zeilen_text)
 
 CSV_ENCODING = "utf-8-sig"   # what we write: UTF-8 with BOM, German Excel opens it right
 CSV_SEP = ";"
 
-TRUE_WORDS = {"ja", "j", "1", "true", "x", "wahr", "yes", "y"}
-FALSE_WORDS = {"nein", "n", "0", "false", "falsch", "no"}
+HINWEIS = "Hinweis"   # art of a note: a value was repaired or interpreted (does not block)
 
 # Size limit per file (MB). The same number is Streamlit's upload limit in
 # .streamlit/config.toml (server.maxUploadSize); the importer enforces it for the CLI too.
 MAX_DATEI_MB = 50
 MAX_DATEI_BYTES = MAX_DATEI_MB * 1024 * 1024
 MAX_XLSX_ENTPACKT = 10 * MAX_DATEI_BYTES   # an .xlsx is a zip: refuse "zip bombs"
+# Bounds of one sheet read (issue 13.11: a 5 KB file declaring A1:XFD1048576 must not take the
+# server down). The contract's tables have at most 17 columns; the project has a few thousand
+# rows per table.
+MAX_XLSX_ZEILEN = 200_000
+MAX_XLSX_SPALTEN = 200
+MAX_XLSX_ZELLEN = 5_000_000
+MAX_LESEZEIT_S = 60
 KOPF_SUCHE = 30                             # the header row is searched in the first rows
 CSV_SUFFIXES = (".csv", ".txt")
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
@@ -40,7 +50,7 @@ class Fehler:
     spalte: str | None
     wert: str | None
     erwartet: str
-    art: str = "Fehler"    # "Fehler" blocks an import, "Warnung" does not
+    art: str = "Fehler"    # "Fehler" blocks an import; "Warnung" and "Hinweis" do not
 
     def __str__(self) -> str:
         ort = [self.datei]
@@ -61,7 +71,11 @@ def _kurz(text: str, n: int = 60) -> str:
 
 def normalise_header(name: str) -> str:
     """Match contract names: case, spaces, umlauts (ä=ae) and '-'/' ' (= '_') don't matter."""
-    s = unicodedata.normalize("NFKC", str(name)).replace("\u00ad", "").strip().lower()
+    s = str(name)
+    if ftfy.badness.is_bad(s):                 # 'GrÃ¼ndung' (double-encoded) -> 'Gründung'
+        s = ftfy.fix_encoding(s)
+    s = re.sub("[\u00ad\u200b\u200c\u200d\u2060\ufeff]", "", unicodedata.normalize("NFKC", s))
+    s = s.strip().lower()
     for a, b in (("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("ß", "ss")):
         s = s.replace(a, b)
     s = re.sub(r"[\s\-]+", "_", s)
@@ -72,14 +86,38 @@ def normalise_header(name: str) -> str:
 
 def decode_bytes(data: bytes) -> str:
     """UTF-8 (with or without BOM), else Windows-1252 (German Excel's default)."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="replace")
+    return dekodiere(data)[0]
+
+
+def dekodiere(data: bytes) -> tuple[str, list[int]]:
+    """Text of a CSV file and the physical lines (1-based) read as Windows-1252 although the
+    rest of the file is UTF-8 (empty when the file is all one encoding).
+
+    UTF-16 with BOM and UTF-8 (with or without BOM) are decoded strictly; a file that is not
+    valid UTF-8 is decoded line by line: lines valid as UTF-8 stay UTF-8, the others are read
+    as Windows-1252 (a file pieced together from two exports). Bytes Windows-1252 does not
+    define become U+FFFD, which the cell check refuses. Statistical detectors
+    (charset-normalizer) are not used: the contract allows exactly these two encodings, and
+    double-encoded text inside valid UTF-8 is ftfy's job (biwaq.werte)."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16", errors="replace")
+        return data.decode("utf-16", errors="replace"), []
+    bom = data.startswith(b"\xef\xbb\xbf")
+    if bom:
+        data = data[3:]
     try:
-        return data.decode("utf-8")
+        return data.decode("utf-8"), []
     except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
+        pass
+    zeilen = data.split(b"\n")
+    teile, cp1252, utf8_umlaute = [], [], False
+    for i, z in enumerate(zeilen, start=1):
+        try:
+            teile.append(z.decode("utf-8"))
+            utf8_umlaute |= not z.isascii()
+        except UnicodeDecodeError:
+            teile.append(z.decode("cp1252", errors="replace"))
+            cp1252.append(i)
+    return "\n".join(teile), (cp1252 if (utf8_umlaute or bom) else [])
 
 
 def detect_separator(text: str) -> str:
@@ -97,55 +135,18 @@ def read_csv_text(text: str) -> pd.DataFrame:
 
 # --- Typed conversion -----------------------------------------------------------------------
 
-_INT_THOUSANDS = re.compile(r"^-?\d{1,3}(\.\d{3})+$")
-_DATE_DE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})(?: 00:00(?::00)?)?$")
-_DATE_ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[ T]00:00(?::00)?)?$")
-
-
 def parse_column(values: pd.Series, typ: str) -> tuple[pd.Series, pd.Series]:
-    """Convert strings to the contract type. Returns (typed values, mask of unparsable cells).
+    """Convert strings to a contract type. Returns (typed values, mask of unreadable cells).
 
-    Empty cells become missing values and are never marked unparsable here.
+    Empty cells become missing values and are never marked unreadable here. The rules are
+    those of `biwaq.werte.lies_spalte` for a column of that type without value list or
+    plausible window; the importer uses `to_typed`, which knows the whole column spec.
     """
-    s = values.astype(str).str.strip()
-    empty = s.eq("") | s.str.lower().isin(["nan", "nat", "none"])
-    if typ == "text":
-        s = s.str.normalize("NFC")          # macOS writes umlauts decomposed (NFD)
-        out = s.where(~empty, None).astype(object)
-        return out, pd.Series(False, index=s.index)
-    if typ == "int":
-        t = s.where(~s.str.match(_INT_THOUSANDS), s.str.replace(".", "", regex=False))
-        t = t.str.replace(r",0+$", "", regex=True).str.replace(r"\.0+$", "", regex=True)
-        num = pd.to_numeric(t.where(~empty, None), errors="coerce")
-        bad = ~empty & (num.isna() | (num % 1 != 0))
-        return num.where(~bad).astype("Int64"), bad
-    if typ == "float":
-        t = s.str.replace(",", ".", regex=False)
-        num = pd.to_numeric(t.where(~empty, None), errors="coerce")
-        bad = ~empty & num.isna()
-        return num.astype("Float64"), bad
-    if typ == "date":
-        return _parse_dates(s, empty)
-    if typ == "bool":
-        low = s.str.lower()
-        out = pd.Series(pd.NA, index=s.index, dtype="boolean")
-        out[low.isin(TRUE_WORDS)] = True
-        out[low.isin(FALSE_WORDS)] = False
-        bad = ~empty & out.isna()
-        return out, bad
-    raise ValueError(f"unbekannter Typ {typ}")
+    from biwaq.contract import Column
 
-
-def _parse_dates(s: pd.Series, empty: pd.Series) -> tuple[pd.Series, pd.Series]:
-    de = s.str.extract(_DATE_DE)
-    iso = s.str.extract(_DATE_ISO)
-    year = de[2].fillna(iso[0])
-    month = de[1].fillna(iso[1])
-    day = de[0].fillna(iso[2])
-    text = year + "-" + month.str.zfill(2) + "-" + day.str.zfill(2)
-    parsed = pd.to_datetime(text, format="%Y-%m-%d", errors="coerce")
-    bad = ~empty & parsed.isna()
-    return parsed.dt.date.where(parsed.notna(), None).astype(object), bad
+    col = Column("wert", typ)
+    sp = lies_spalte(values, col, Table("-", "-", ()))
+    return sp.typed, pd.Series(values.index.isin(list(sp.fehler)), index=values.index)
 
 
 def expected_text(col) -> str:
@@ -285,7 +286,8 @@ def binaer_art(data: bytes) -> str | None:
         return None                      # UTF-16 text (Excel's "Unicode-Text")
     head = data[:8192]
     steuer = sum(1 for b in head if b < 32 and b not in (9, 10, 13))
-    if b"\x00" in head or steuer > len(head) * 0.05:
+    # a stray NUL byte in a cell is text (refused in its cell, see biwaq.werte); many are not
+    if head.count(b"\x00") > max(2, len(head) * 0.01) or steuer > len(head) * 0.05:
         return "eine Binärdatei"
     return None
 
@@ -295,7 +297,8 @@ def _lies_csv(datei: str, data: bytes, table: str) -> Gelesen:
     if art:
         return _fehlschlag(datei, table, f"Datei ist keine CSV-Textdatei, sondern {art} – "
                            "bitte als CSV (Trennzeichen ;) oder .xlsx exportieren")
-    text = decode_bytes(data).replace("\r\n", "\n").replace("\r", "\n")
+    text, cp1252 = dekodiere(data)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     try:
         kopf = _csv_kopf(text, TABLES[table])
     except csv.Error as e:
@@ -306,6 +309,11 @@ def _lies_csv(datei: str, data: bytes, table: str) -> Gelesen:
     body = _csv_body(text, sep, skip)
     g = Gelesen(datei, table, kopfzeile=kopfzeile)
     _rahmen(g, header, body, sep=sep)
+    if cp1252:
+        g.warnungen.insert(0, Fehler(
+            datei, cp1252[0], None, None, f"{_mehrere(cp1252)}als Windows-1252 gelesen, der "
+            "Rest der Datei als UTF-8 (Datei aus zwei Exporten zusammengesetzt?) – bitte die "
+            "Umlaute dieser Zeilen prüfen", art=HINWEIS))
     return g
 
 
@@ -364,7 +372,15 @@ def _csv_body(text: str, sep: str, skip: int) -> pd.DataFrame:
 
 # --- XLSX -----------------------------------------------------------------------------------
 
+class _ZuGross(Exception):
+    """A sheet beyond the read limits (rows, columns, cells, time)."""
+
+
 def _lies_xlsx(datei: str, data: bytes, table: str | None) -> list[Gelesen]:
+    """Read a workbook. Only visible sheets are data: the sheet named like the table, else
+    the first visible one (data contract; the choice is stated in a note when the workbook has
+    more sheets). The declared sheet size (`<dimension>`) is ignored: the sheet is read up to
+    its real last cell, within MAX_XLSX_ZEILEN/SPALTEN/ZELLEN and MAX_LESEZEIT_S."""
     import openpyxl
 
     try:
@@ -375,6 +391,7 @@ def _lies_xlsx(datei: str, data: bytes, table: str | None) -> list[Gelesen]:
                                 f"groß; erlaubt sind höchstens "
                                 f"{groesse_text(MAX_XLSX_ENTPACKT)}")]
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        formeln = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except Exception:   # noqa: BLE001 – any broken workbook gets the same clear message
         art = binaer_art(data)
         if data.startswith(b"PK\x03\x04"):
@@ -385,27 +402,56 @@ def _lies_xlsx(datei: str, data: bytes, table: str | None) -> list[Gelesen]:
         return [_fehlschlag(datei, table, f"Datei {was} – bitte in Excel als „Excel-Arbeitsmappe "
                             "(.xlsx)“ speichern")]
     try:
-        sheets = book.worksheets
+        alle = book.worksheets
+        sichtbar = [w for w in alle if w.sheet_state == "visible"]
+        versteckt = [w.title for w in alle if w.sheet_state != "visible"]
+        if not sichtbar:
+            return [_fehlschlag(datei, table, "Arbeitsmappe hat kein sichtbares Tabellenblatt "
+                                "– bitte das Blatt mit den Daten einblenden")]
         if table is not None:
-            ws = next((w for w in sheets if normalise_header(w.title) == table), sheets[0])
-            return [_lies_blatt(datei, ws, table, len(sheets) > 1)]
-        named = [(w, normalise_header(w.title)) for w in sheets]
-        found = [_lies_blatt(datei, w, t, True) for w, t in named if t in TABLES]
+            benannt = [w for w in sichtbar if normalise_header(w.title) == table]
+            ws = benannt[0] if benannt else sichtbar[0]
+            g = _lies_blatt(datei, ws, formeln[ws.title], table, len(alle) > 1)
+            if len(alle) > 1:
+                regel = (f"Blatt „{ws.title}“ gelesen (es heißt wie die Tabelle)" if benannt else
+                         f"Blatt „{ws.title}“ gelesen (kein sichtbares Blatt heißt „{table}“: "
+                         "das erste sichtbare Blatt)")
+                _blatt_hinweis(g, regel, [w.title for w in sichtbar if w is not ws], versteckt)
+            return [g]
+        found = [_lies_blatt(datei, w, formeln[w.title], normalise_header(w.title), True)
+                 for w in sichtbar if normalise_header(w.title) in TABLES]
         if not found:
             g = _ohne_tabelle(datei)
             g.fehler[0] = Fehler(datei, None, None, None,
-                                 g.fehler[0].erwartet + " – und kein Tabellenblatt heißt wie "
-                                 "eine Tabelle")
+                                 g.fehler[0].erwartet + " – und kein sichtbares Tabellenblatt "
+                                 "heißt wie eine Tabelle")
             return [g]
+        nicht = [w.title for w in sichtbar if normalise_header(w.title) not in TABLES]
+        if len(alle) > 1:
+            _blatt_hinweis(found[0], "Blätter gelesen, die wie eine Tabelle heißen: " + ", ".join(
+                f"„{g.datei.split('„', 1)[1][:-2]}“" for g in found), nicht, versteckt)
         return found
     finally:
         book.close()
+        formeln.close()
 
 
-def _lies_blatt(datei: str, ws, table: str, blatt_nennen: bool) -> Gelesen:
+def _blatt_hinweis(g: Gelesen, regel: str, andere: list[str], versteckt: list[str]) -> None:
+    """The note that says which sheet was read and which were not."""
+    teile = [regel]
+    if andere:
+        teile.append("nicht gelesen: " + ", ".join(f"„{t}“" for t in andere))
+    if versteckt:
+        teile.append("ausgeblendet und nie gelesen: " + ", ".join(f"„{t}“" for t in versteckt))
+    g.warnungen.insert(0, Fehler(g.datei, None, None, None, "; ".join(teile), art=HINWEIS))
+
+
+def _lies_blatt(datei: str, ws, ws_formeln, table: str, blatt_nennen: bool) -> Gelesen:
     name = f"{datei} (Blatt „{ws.title}“)" if blatt_nennen else datei
-    rows = [[_excel_cell_text(v) for v in r]
-            for r in ws.iter_rows(min_row=1, min_col=1, values_only=True)]
+    try:
+        rows, prozent, ohne_ergebnis = _blatt_zellen(ws, ws_formeln)
+    except _ZuGross as e:
+        return _fehlschlag(name, table, str(e))
     if not any(any(c.strip() for c in r) for r in rows):
         return _fehlschlag(name, table, "Tabellenblatt ist leer")
     best = None
@@ -423,8 +469,102 @@ def _lies_blatt(datei: str, ws, table: str, blatt_nennen: bool) -> Gelesen:
     body = pd.DataFrame([r + [""] * (width - len(r)) for r in rows[i + 1:]],
                         columns=range(width), dtype=object)
     g = Gelesen(name, table, kopfzeile=i + 1)
-    _rahmen(g, rows[i], body, sep=None)
+    spalten = _rahmen(g, rows[i], body, sep=None)
+    namen = {j: n for n, j in spalten.items()}
+    for (r, j), formel in sorted(ohne_ergebnis.items(), key=lambda x: (x[0][1], x[0][0])):
+        if r > i + 1 and j in namen:
+            g.fehler.append(Fehler(name, r, namen[j], formel,
+                                   "Formel ohne gespeichertes Ergebnis – bitte die Datei in Excel "
+                                   "oder LibreOffice öffnen und speichern (dann steht das "
+                                   "Ergebnis in der Datei)"))
+    for j, n in namen.items():
+        pz = sorted(r for r, jj in prozent if jj == j and r > i + 1 and r in g.frame.index)
+        if pz:
+            wert = g.frame.at[pz[0], n]
+            g.warnungen.append(Fehler(
+                name, pz[0], n, rows[pz[0] - 1][j] + " %",
+                f"{_mehrere(pz)}als Prozent formatierte Zellen (z. B. „"
+                f"{rows[pz[0] - 1][j]} %“, gespeichert als Anteil {_anteil(rows[pz[0] - 1][j])})"
+                f" als Prozentpunkte gelesen ({zahl_de(float(wert))})", art=HINWEIS))
+    g.warnungen.sort(key=lambda f: (f.art != HINWEIS or f.zeile is not None, f.zeile or 0))
     return g
+
+
+def _mehrere(rows: list[int]) -> str:
+    """Prefix naming the rows of a note that concerns more than its first row."""
+    return f"{zeilen_text(rows)}: " if len(rows) > 1 else ""
+
+
+def _anteil(prozentpunkte: str) -> str:
+    return format(float(prozentpunkte.replace(",", ".")) / 100, ".15g").replace(".", ",")
+
+
+def _blatt_zellen(ws, ws_formeln) -> tuple[list[list[str]], set, dict]:
+    """All cells as the person sees them: (rows of texts, percent-formatted cells {(excel row,
+    column index)}, formulas without a cached result {(row, column): formula}).
+
+    The declared size is ignored (`reset_dimensions`); reading stops with `_ZuGross` beyond
+    MAX_XLSX_ZEILEN rows, MAX_XLSX_SPALTEN filled columns, MAX_XLSX_ZELLEN cells or
+    MAX_LESEZEIT_S seconds."""
+    import time
+
+    ws.reset_dimensions()
+    ws_formeln.reset_dimensions()
+    start = time.monotonic()
+    rows: list[list[str]] = []
+    prozent: set[tuple[int, int]] = set()
+    ohne_ergebnis: dict[tuple[int, int], str] = {}
+    zellen = 0
+    for r, (zeile, fzeile) in enumerate(zip(ws.iter_rows(), ws_formeln.iter_rows()), start=1):
+        if r > MAX_XLSX_ZEILEN:
+            raise _ZuGross(f"Tabellenblatt hat mehr als {MAX_XLSX_ZEILEN:,} Zeilen – bitte in "
+                           "mehrere Dateien teilen (z. B. nach Jahr oder Träger)"
+                           .replace(",", "."))
+        zellen += len(zeile)
+        if zellen > MAX_XLSX_ZELLEN or time.monotonic() - start > MAX_LESEZEIT_S:
+            raise _ZuGross(f"Tabellenblatt ist zu groß zum Lesen (mehr als "
+                           f"{MAX_XLSX_ZELLEN:,} Zellen oder {MAX_LESEZEIT_S} Sekunden) – bitte "
+                           "leere formatierte Bereiche löschen oder die Datei teilen"
+                           .replace(",", "."))
+        texte = []
+        for j, cell in enumerate(zeile):
+            text, pct = _excel_zelle(cell)
+            if pct:
+                prozent.add((r, j))
+            if text == "" and j < len(fzeile) and getattr(fzeile[j], "data_type", None) == "f":
+                ohne_ergebnis[(r, j)] = str(fzeile[j].value)
+            texte.append(text)
+        while texte and texte[-1] == "":
+            texte.pop()
+        if len(texte) > MAX_XLSX_SPALTEN:
+            raise _ZuGross(f"Zeile {r} hat Werte in mehr als {MAX_XLSX_SPALTEN} Spalten (bis "
+                           f"Spalte {_spaltenname(len(texte) - 1)}) – erwartet eine Tabelle des "
+                           "Datenvertrags")
+        rows.append(texte)
+    while rows and not rows[-1]:
+        rows.pop()
+    return rows, prozent, ohne_ergebnis
+
+
+def _excel_zelle(cell) -> tuple[str, bool]:
+    """(text as the person sees it, percent-formatted). Numbers are written with a decimal
+    comma, as German Excel shows them; a percent-formatted number becomes percent points
+    (0.181 -> '18,1')."""
+    v = getattr(cell, "value", None)
+    if isinstance(v, (int, float)) and not isinstance(v, bool):
+        fmt = re.sub(r'"[^"]*"|\\.', "", getattr(cell, "number_format", "") or "")
+        if "%" in fmt and np.isfinite(v):
+            return _zahl_text(float(format(v * 100, ".15g"))), True
+        return _zahl_text(v), False
+    return _excel_cell_text(v), False
+
+
+def _zahl_text(v) -> str:
+    if isinstance(v, float) and not np.isfinite(v):
+        return "nan" if np.isnan(v) else "inf"
+    if isinstance(v, float) and v.is_integer() and abs(v) < 1e16:
+        return str(int(v))
+    return str(v) if isinstance(v, int) else repr(v).replace(".", ",")
 
 
 def _excel_cell_text(v) -> str:
@@ -436,10 +576,8 @@ def _excel_cell_text(v) -> str:
         return v.strftime("%Y-%m-%d")        # real date cells; a time of day is dropped
     if isinstance(v, dt.date):
         return v.isoformat()
-    if isinstance(v, float) and v.is_integer():
-        return str(int(v))
-    if isinstance(v, float):
-        return repr(v)
+    if isinstance(v, (int, float)):
+        return _zahl_text(v)
     return str(v)
 
 
@@ -455,8 +593,10 @@ def _spaltenname(j: int) -> str:
     return s
 
 
-def _rahmen(g: Gelesen, header: list[str], body: pd.DataFrame, sep: str | None) -> None:
-    """Name the columns, drop empty rows, report odd columns, convert to contract types."""
+def _rahmen(g: Gelesen, header: list[str], body: pd.DataFrame, sep: str | None
+            ) -> dict[str, int]:
+    """Name the columns, drop empty rows, report odd columns, convert to contract types.
+    Returns the contract columns read: name -> 0-based column index."""
     table = TABLES[g.tabelle]
     kopf = g.kopfzeile
     body = body.astype(str) if len(body.columns) else body
@@ -484,6 +624,12 @@ def _rahmen(g: Gelesen, header: list[str], body: pd.DataFrame, sep: str | None) 
             g.warnungen.append(Fehler(g.datei, kopf, header[j].strip(), None,
                                       "Spalte gehört nicht zum Datenvertrag und wird ignoriert "
                                       "(nicht gespeichert)", art="Warnung"))
+        elif hat_unsichtbare(header[j]) or ftfy.badness.is_bad(header[j]):
+            g.warnungen.append(Fehler(g.datei, kopf, name, sichtbar(header[j].strip()),
+                                      f"Spaltenüberschrift als „{name}“ erkannt (unsichtbare "
+                                      "oder falsch umgewandelte Zeichen übergangen)",
+                                      art=HINWEIS))
+    keep_vertrag = {n: j for n, j in keep.items() if n in table.column_names}
     raw = body[[j for n, j in keep.items() if n in table.column_names]]
     raw.columns = [n for n in keep if n in table.column_names]
     raw = raw[~leer.to_numpy() & ~raw.index.isin(list(kaputt))]
@@ -494,8 +640,27 @@ def _rahmen(g: Gelesen, header: list[str], body: pd.DataFrame, sep: str | None) 
     if raw.empty:
         g.warnungen.append(Fehler(g.datei, None, None, None, "Datei enthält keine Datenzeilen",
                                   art="Warnung"))
-    g.frame, fehler = to_typed(raw, table, g.datei, kopfzeile=kopf)
+    g.frame, fehler, hinweise = to_typed(raw, table, g.datei, kopfzeile=kopf)
     g.fehler += fehler
+    g.warnungen += hinweise + _ausserhalb_erfurt(g.frame, table, g.datei)
+    return keep_vertrag
+
+
+def _ausserhalb_erfurt(df: pd.DataFrame, table: Table, datei: str) -> list[Fehler]:
+    """A warning naming the rows whose position lies outside Erfurt's bounding box, for tables
+    where the contract does not require a position in Erfurt (businesses); for vacancies it is
+    an error (biwaq.validate). Data-quality rule Q22 reports the same after the import."""
+    if "lat" not in df or table.column("lat").required or df.empty:
+        return []
+    _, _, draussen = lage(df["lat"], df["lon"])
+    rows = [int(r) for r in df.index[draussen.to_numpy()]]
+    if not rows:
+        return []
+    r0 = rows[0]
+    wert = f"{zahl_de(df.at[r0, 'lat'])} / {zahl_de(df.at[r0, 'lon'])}"
+    return [Fehler(datei, r0, "lat, lon", wert, f"{_mehrere(rows)}Position liegt nicht in Erfurt "
+                   "– bitte prüfen (gespeichert; die Datenqualität meldet sie als Regel Q22)",
+                   art="Warnung")]
 
 
 def _spalte_ohne_kopf(g: Gelesen, j: int, filled: pd.Series, sep: str | None) -> set[int]:
@@ -522,17 +687,16 @@ def _spalte_ohne_kopf(g: Gelesen, j: int, filled: pd.Series, sep: str | None) ->
     return {int(r) for r in rows}
 
 
-def canonical_values(s: pd.Series, values: tuple[str, ...]) -> pd.Series:
-    """Allowed values regardless of case and surrounding spaces ('kik' -> 'KIK')."""
-    lookup = {v.casefold(): v for v in values}
-    mapped = s.map(lambda v: lookup.get(v.casefold(), v) if isinstance(v, str) else v)
-    return mapped
-
-
 def to_typed(raw: pd.DataFrame, table: Table, datei: str, kopfzeile: int = 1
-             ) -> tuple[pd.DataFrame, list[Fehler]]:
-    """Convert a raw frame to contract types; report every unparsable cell and missing column."""
+             ) -> tuple[pd.DataFrame, list[Fehler], list[Fehler]]:
+    """Convert a raw frame (cell texts, index = Excel row) to contract types.
+
+    Returns (typed frame, errors, notes): every unreadable cell and missing required column
+    is an error; every repaired or interpreted value is a note ("Hinweis") naming its rows
+    (see `biwaq.werte`).
+    """
     fehler: list[Fehler] = []
+    hinweise: list[Fehler] = []
     missing = [c.name for c in table.columns if c.required and c.name not in raw.columns]
     for name in missing:
         fehler.append(Fehler(datei, kopfzeile, name, None,
@@ -542,19 +706,20 @@ def to_typed(raw: pd.DataFrame, table: Table, datei: str, kopfzeile: int = 1
         if col.name not in raw.columns:
             out[col.name] = pd.Series([None] * len(raw), index=raw.index, dtype=object)
             continue
-        typed, bad = parse_column(raw[col.name], col.type)
-        if col.values and col.type == "text":
-            typed = canonical_values(typed, col.values)
-        rows = raw.index[bad.to_numpy()]
+        sp = lies_spalte(raw[col.name], col, table)
+        rows = sorted(sp.fehler)
         for row in rows[:200]:
-            fehler.append(Fehler(datei, int(row), col.name, raw.at[row, col.name],
-                                 expected_text(col)))
+            wert, erwartet = sp.fehler[row]
+            fehler.append(Fehler(datei, row, col.name, wert, erwartet))
         if len(rows) > 200:
             fehler.append(Fehler(datei, None, col.name, None,
-                                 f"… und {len(rows) - 200} weitere Zeilen mit demselben Fehler "
+                                 f"… und {len(rows) - 200} weitere Zeilen mit Fehlern "
                                  f"({expected_text(col)})"))
-        out[col.name] = typed
-    return pd.DataFrame(out, index=raw.index), fehler
+        for h in sp.hinweise:
+            hinweise.append(Fehler(datei, h.rows[0], col.name, h.beispiel, h.meldung(),
+                                   art=HINWEIS))
+        out[col.name] = sp.typed
+    return pd.DataFrame(out, index=raw.index), fehler, hinweise
 
 
 # --- Compatibility -----------------------------------------------------------------------------

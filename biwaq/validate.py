@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from biwaq.contract import TABLES, Table
+from biwaq.contract import ERFURT_BBOX, TABLES, Table
 from biwaq.fileio import Fehler, expected_text
+from biwaq.werte import lage, sichtbar, zahl_de
 
 MAX_FEHLER_JE_REGEL = 200   # keep reports readable on a badly broken file
 
@@ -14,7 +15,7 @@ def _fmt(v) -> str:
         return ""
     if hasattr(v, "strftime"):
         return v.strftime("%d.%m.%Y")
-    return str(v)
+    return sichtbar(v) if isinstance(v, str) else str(v)
 
 
 def _report(fehler: list[Fehler], df: pd.DataFrame, mask: pd.Series, datei: str, spalte: str,
@@ -47,13 +48,45 @@ def validate_table(df: pd.DataFrame, table: Table, datei: str) -> list[Fehler]:
                     expected_text(col))
         if col.min is not None:
             num = pd.to_numeric(s, errors="coerce")
-            _report(fehler, df, num < col.min, datei, col.name, f"erwartet: mindestens {col.min:g}")
+            _report(fehler, df, num < col.min, datei, col.name, f"erwartet: mindestens {zahl_de(col.min)}")
         if col.max is not None:
             num = pd.to_numeric(s, errors="coerce")
-            _report(fehler, df, num > col.max, datei, col.name, f"erwartet: höchstens {col.max:g}")
+            _report(fehler, df, num > col.max, datei, col.name, f"erwartet: höchstens {zahl_de(col.max)}")
+    fehler += _positionen(df, table, datei)
     fehler += _duplicate_keys(df, table, datei)
     fehler += _table_rules(df, table.name, datei)
     return fehler
+
+
+def _positionen(df: pd.DataFrame, table: Table, datei: str) -> list[Fehler]:
+    """Positions (lat/lon, WGS84): only one of the two given; 0/0 (a placeholder, the Gulf of
+    Guinea); latitude and longitude swapped; for vacancies (contract: "inside Erfurt") outside
+    Erfurt's bounding box (contract.ERFURT_BBOX). Businesses outside Erfurt are not refused
+    (the contract does not require it) but flagged by data-quality rule Q22."""
+    if not {"lat", "lon"} <= set(df.columns) or df.empty:
+        return []
+    lat = pd.to_numeric(df["lat"], errors="coerce").astype("float64")
+    lon = pd.to_numeric(df["lon"], errors="coerce").astype("float64")
+    b = ERFURT_BBOX
+    leer = "oder leer lassen" if not table.column("lat").required else ""
+    zeigen = pd.Series([f"{zahl_de(a)} / {zahl_de(o)}" if pd.notna(a) and pd.notna(o) else
+                        ("" if pd.isna(a) else zahl_de(a)) + " / " +
+                        ("" if pd.isna(o) else zahl_de(o)) for a, o in zip(lat, lon)],
+                       index=df.index)
+    tmp = df.assign(_pos=zeigen)
+    f: list[Fehler] = []
+    halb = (lat.isna() != lon.isna()) & (not table.column("lat").required)
+    _report(f, tmp, halb, datei, "lat, lon", "Breite und Länge nur zusammen angeben", "_pos")
+    null, getauscht, draussen = lage(lat, lon)
+    _report(f, tmp, null, datei, "lat, lon", "Position 0/0 ist ein Platzhalter, kein Ort in "
+            f"Erfurt – bitte die echte Position eintragen {leer}".strip(), "_pos")
+    _report(f, tmp, getauscht, datei, "lat, lon", "Breite und Länge vertauscht? Erfurt liegt "
+            "bei etwa 51° Breite (lat) und 11° Länge (lon)", "_pos")
+    if table.column("lat").required:
+        _report(f, tmp, draussen, datei, "lat, lon", "Position liegt nicht in Erfurt (erwartet: "
+                f"Breite {zahl_de(b['lat_min'])}–{zahl_de(b['lat_max'])}, Länge "
+                f"{zahl_de(b['lon_min'])}–{zahl_de(b['lon_max'])})", "_pos")
+    return f
 
 
 def _duplicate_keys(df: pd.DataFrame, table: Table, datei: str) -> list[Fehler]:
@@ -156,9 +189,19 @@ def _ohne_folgefehler(fehler: list[Fehler], parse_fehler) -> list[Fehler]:
     seen = {(f.datei, f.zeile, f.spalte) for f in parse_fehler}
     fehlt = {(f.datei, f.spalte) for f in parse_fehler
              if f.erwartet == "Pflichtspalte fehlt in der Kopfzeile"}
-    return [f for f in fehler
-            if not (f.erwartet == "Pflichtfeld ist leer"
-                    and ((f.datei, f.zeile, f.spalte) in seen or (f.datei, f.spalte) in fehlt))]
+
+    def folge(f: Fehler) -> bool:
+        if f.erwartet in ("Pflichtfeld ist leer", "Pflichtfeld bei Status „wiederbelegt“ ist leer"):
+            return (f.datei, f.zeile, f.spalte) in seen or (f.datei, f.spalte) in fehlt
+        # a rule between columns, when the other column's cell was already refused
+        return any((f.datei, f.zeile, andere) in seen for andere in FOLGEFEHLER.get(f.erwartet, ()))
+    return [f for f in fehler if not folge(f)]
+
+
+# Rules between columns and the column whose refused cell would make them fire wrongly (the
+# error belongs to the column where the bad value stands, issue 9 kind 7).
+FOLGEFEHLER = {"Austrittsgrund ohne Austrittsdatum": ("austritt",),
+               "Austritt ohne Eintritt": ("eintritt",)}
 
 
 def _duplicate_keys_across_files(teile) -> list[Fehler]:

@@ -2,6 +2,8 @@
 partial batches, readers during an import, backups, the import log and the CLI."""
 from __future__ import annotations
 
+import datetime as dt
+
 import getpass
 import hashlib
 import os
@@ -292,7 +294,8 @@ def test_cli_import_and_check(importiert, tmp_path):
     # a Fehler-rule violation makes `check` fail: a vacancy re-let in the future
     text = (store.DEMO_DIR / "leerstaende.csv").read_text(encoding="utf-8-sig").splitlines()
     zeile = next(z for z in text[1:] if ";wiederbelegt;" in z).split(";")
-    zeile[8] = "01.01.2099"
+    zeile[8] = (dt.date.today() + dt.timedelta(days=180)).strftime("%d.%m.%Y")  # future, 
+    # but inside the plausible window (later dates are refused at import)
     (tmp_path / "leerstaende_korrektur.csv").write_text(text[0] + "\n" + ";".join(zeile) + "\n")
     assert run_cli("import", "--db", str(db), str(tmp_path / "leerstaende_korrektur.csv")
                    ).returncode == 0

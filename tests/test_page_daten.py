@@ -1,6 +1,8 @@
 """Pages "Daten" (upload, import log, demo switch) and "Datenqualität": AppTest and browser."""
 from __future__ import annotations
 
+import datetime as dt
+
 import shutil
 
 import duckdb
@@ -145,7 +147,8 @@ def test_qualitaet_page_shows_an_error_after_a_bad_correction(demo_env):
     con.close()
     zeilen = (store.DEMO_DIR / "leerstaende.csv").read_text(encoding="utf-8-sig").splitlines()
     zeile = next(z for z in zeilen if z.startswith(objekt + ";")).split(";")
-    zeile[8] = "01.01.2099"
+    zeile[8] = (dt.date.today() + dt.timedelta(days=180)).strftime("%d.%m.%Y")  # future, 
+    # but inside the plausible window (later dates are refused at import)
     daten = (zeilen[0] + "\n" + ";".join(zeile) + "\n").encode()
     assert importer.importiere([importer.Eingabe("leerstaende.csv", daten)], demo_env,
                                demo_entfernen=False).ok is False      # still demo

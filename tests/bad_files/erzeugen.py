@@ -101,6 +101,92 @@ def main() -> None:
          "nein", 1, "aktiv", None, 50.948, 11.058],
     ]}))
 
+    # --- issue 9 / 13: values as the person saw them, or refused where they stand ---------------
+    # field case 15: Excel serial, two-digit year, placeholder 01.01.1900 (each in its column)
+    kopf = ("tn_id;quartier;traeger;geschlecht;geburtsjahr;alleinerziehend;migrationshintergrund;"
+            "schutzsuchend;langzeitarbeitslos;zugangsweg;erstkontakt;eintritt")
+    text("teilnehmende_datum.csv", kopf,
+         "TN-907901;Süd-Ost;Euratibor;w;1985;nein;nein;nein;ja;Jobcenter;42430;",
+         "TN-907902;Süd-Ost;Euratibor;m;1979;nein;ja;nein;nein;Jobcenter;01.02.2016;01.03.16",
+         "TN-907903;Süd-Ost;Euratibor;w;1992;ja;nein;nein;nein;Jobcenter;01.01.1900;")
+    text("leerstaende_datum_1900.csv",
+         "objekt_id;adresse;quartier;art;flaeche_m2;leer_seit;status;lat;lon",
+         "L-7901;Kranichfelder Straße 12;Süd-Ost;Ladenlokal;70;01.01.1900;leer;50,95120;11,04300")
+    # own: other placeholders, a typo year (2999), a date before the programme, only a year;
+    # no follow-up error blames the exit reason or the birth year
+    text("teilnehmende_platzhalter.csv", TN_KOPF,
+         TN_OK.replace("15.02.2016;;", "15.02.2016;00.00.0000;"),
+         TN_OK2.replace("30.09.2016", "31.12.2999"),
+         TN_OK.replace("TN-900001", "TN-900003").replace("01.02.2016", "15.03.1995"),
+         TN_OK2.replace("TN-900002", "TN-900004").replace("10.03.2016", "2016"))
+    # non-finite and absurd numbers, positions at 0/0, swapped, outside Erfurt, a placeholder
+    # re-let date, a NUL byte in an address
+    lk = ("objekt_id;adresse;quartier;art;flaeche_m2;leer_seit;status;wiederbelegt_am;lat;lon")
+    text("leerstaende_werte.csv", lk,
+         "L-9101;Am Anger 1;Süd-Ost;Ladenlokal;inf;01.03.2016;leer;;50,95;11,04",
+         "L-9102;Am Anger 2;Süd-Ost;Ladenlokal;1e308;01.03.2016;leer;;50,95;11,04",
+         "L-9103;Am Anger 3;Süd-Ost;Ladenlokal;80;01.03.2016;leer;;0;0",
+         "L-9104;Am Anger 4;Süd-Ost;Ladenlokal;80;01.03.2016;leer;;11,04;50,95",
+         "L-9105;Am Anger 5;Süd-Ost;Ladenlokal;80;01.03.2016;leer;;52,52;13,40",
+         "L-9106;Am Anger 6;Süd-Ost;Ladenlokal;80;01.03.2016;wiederbelegt;31.12.9999;50,95;11,04",
+         "L-9107;Am Anger\x007;Süd-Ost;Ladenlokal;nan;01.03.2016;leer;;50,95;11,04")
+    # thousands separators the column's pattern cannot decide
+    text("leerstaende_tausender.csv", lk,
+         "L-9201;Am Anger 1;Süd-Ost;Ladenlokal;12.5;01.03.2016;leer;;50,95;11,04",
+         "L-9202;Am Anger 2;Süd-Ost;Brachfläche;1.250;01.03.2016;leer;;50,95;11,04")
+    text("leerstaende_tausender_allein.csv", lk,
+         "L-9203;Am Anger 3;Süd-Ost;Brachfläche;2.500;01.03.2016;leer;;50,95;11,04")
+    # hidden characters that do not give a listed value; text damaged beyond repair; a byte
+    # Windows-1252 does not define; an Excel serial in a founding date; a business at 0/0
+    bk = "betrieb_id;name;quartier;branche;gruendung;migrantenoekonomie;status;lat;lon"
+    (HERE / "betriebe_zeichen.csv").write_bytes(
+        (bk + "\nB-9101;Kiosk Eins;Magdeburger\u00a0Alle;Handel;01.03.2016;nein;aktiv;;\n"
+         "B-9102;Imbiss Ã¤Ã;Süd-Ost;Handel;01.03.2016;nein;aktiv;;\n").encode("utf-8")
+        + b"B-9103;Laden \x81;S\xfcd-Ost;Handel;01.03.2016;nein;aktiv;;\n"
+        + ("B-9104;Kiosk Vier;Süd-Ost;Handel;42430;nein;aktiv;;\n"
+           "B-9105;Kiosk Fünf;Süd-Ost;Handel;01.03.2016;nein;aktiv;0;0\n").encode("utf-8"))
+    # Excel: a formula without cached result, a date column holding a plain number
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "betriebe"
+    ws.append(["betrieb_id", "name", "quartier", "branche", "gruendung", "migrantenoekonomie",
+               "beschaeftigte", "status"])
+    ws.append(["B-9301", "Formel GmbH", "Süd-Ost", "Handel", dt.date(2016, 3, 1), "nein",
+               "=2+3", "aktiv"])
+    ws.append(["B-9302", "Zahl KG", "Süd-Ost", "Handel", 42795, "nein", 4, "aktiv"])
+    buf = io.BytesIO()
+    wb.save(buf)
+    (HERE / "betriebe_formel.xlsx").write_bytes(buf.getvalue())
+    # 5 KB sheets far beyond the read limits: a cell in the last row / the last column
+    for name, zelle, spalten in (("stadtteile_riesig.xlsx", "XFD1048576", "A1:XFD1048576"),
+                                 ("stadtteile_breit.xlsx", "XFD2", "A1:XFD2")):
+        wb = openpyxl.Workbook()
+        ws = wb.active
+        ws.title = "stadtteile"
+        ws.append(["stadtteil", "quartier", "jahr", "einwohner"])
+        ws.append(["Herrenberg", "Süd-Ost", 2016, 6480])
+        ws[zelle] = 1
+        buf = io.BytesIO()
+        wb.save(buf)
+        (HERE / name).write_bytes(_dimension(buf.getvalue(), spalten))
+
+
+def _dimension(data: bytes, ref: str) -> bytes:
+    """Declare the sheet size `ref` (as report generators write it)."""
+    import re
+    import zipfile
+
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for info in src.infolist():
+            inhalt = src.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                inhalt = re.sub(rb'<dimension ref="[^"]*"\s*/>',
+                                b'<dimension ref="' + ref.encode() + b'"/>', inhalt)
+            z.writestr(info, inhalt)
+    return out.getvalue()
+
 
 if __name__ == "__main__":
     main()

@@ -1,0 +1,44 @@
+"""Benchmark: reading contract files cell by cell (biwaq.fileio / biwaq.werte): every CSV of the
+demo export at a scale, and the participants as an .xlsx (read twice by openpyxl: cached
+results and formulas). Prints the median seconds per file.
+
+Run: `python benchmarks/bench_werte.py [--scale 20] [--runs 3]`.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import pandas as pd  # noqa: E402
+from bench_import import median  # noqa: E402 – same timing as the import benchmark
+
+from biwaq.demo import write_demo  # noqa: E402
+from biwaq.fileio import lies_datei  # noqa: E402
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--scale", type=int, default=20)
+    ap.add_argument("--runs", type=int, default=3)
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        files = [p for p in write_demo(tmp / "export", scale=args.scale) if p.suffix == ".csv"]
+        tn = next(p for p in files if p.name == "teilnehmende.csv")
+        xlsx = tmp / "teilnehmende.xlsx"
+        pd.read_csv(tn, sep=";", dtype=str, keep_default_na=False).to_excel(
+            xlsx, index=False, sheet_name="teilnehmende")
+        print(f"{'Datei':<22} {'Zeilen':>9} {'Sekunden':>9}")
+        for p in [*files, xlsx]:
+            zeilen = lies_datei(p.name, path=p)[0].zeilen
+            s = median(lambda p=p: lies_datei(p.name, path=p), args.runs)
+            print(f"{p.name:<22} {zeilen:>9,} {s:>9.2f}".replace(",", "."))
+
+
+if __name__ == "__main__":
+    main()
