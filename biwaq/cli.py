@@ -244,5 +244,13 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one command; a database held open by another program ends every command with a
+    German message and exit code 1 (no traceback, nothing changed)."""
+    from biwaq import store
+
     args = parser().parse_args(argv)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except store.DatenbankGesperrt as e:
+        print(str(e), file=sys.stderr)
+        return 1

@@ -1,9 +1,11 @@
 """Import of a batch of contract files: read and check everything, then one atomic upsert."""
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import tempfile
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -117,21 +119,21 @@ def lies_stapel(eingaben: list[Eingabe]) -> _Stapel:
     st = _Stapel()
     if not eingaben:
         st.fehler.append(Fehler("–", None, None, None, "Keine Dateien angegeben"))
-    for e in eingaben:
+    for e, anzeige in zip(eingaben, anzeigenamen(eingaben)):
         if e.path is not None and not e.path.is_file():
-            st.fehler.append(Fehler(e.name, None, None, None, "Datei nicht gefunden"))
-            st.eintraege.append(Eintrag(len(st.eintraege), e.name, "", 0, None))
+            st.fehler.append(Fehler(anzeige, None, None, None, "Datei nicht gefunden"))
+            st.eintraege.append(Eintrag(len(st.eintraege), anzeige, "", 0, None))
             continue
         sha, groesse = e.sha256(), e.groesse()
         if Path(e.name).suffix.lower() in GEO_SUFFIXES:
             nr = len(st.eintraege)
-            st.eintraege.append(Eintrag(nr, e.name, sha, groesse, GEO_TABELLE))
-            gdf = _lies_geo(e, st.fehler)
+            st.eintraege.append(Eintrag(nr, anzeige, sha, groesse, GEO_TABELLE))
+            gdf = _lies_geo(e, anzeige, st.fehler, st.warnungen)
             if gdf is not None:
                 st.geo.append((nr, gdf))
                 st.eintraege[-1].zeilen = len(gdf)
             continue
-        for g in lies_datei(e.name, e.data, e.path):
+        for g in _umbenannt(lies_datei(e.name, e.data, e.path), Path(e.name).name, anzeige):
             nr = len(st.eintraege)
             st.eintraege.append(Eintrag(nr, g.datei, sha, groesse, g.tabelle, g.zeilen))
             st.fehler += g.fehler
@@ -141,28 +143,76 @@ def lies_stapel(eingaben: list[Eingabe]) -> _Stapel:
     return st
 
 
-def _lies_geo(e: Eingabe, fehler: list[Fehler]):
+def anzeigenamen(eingaben: list[Eingabe]) -> list[str]:
+    """A distinct name per file of the batch, as messages and the import log show it.
+
+    Files with the same name (each partner exports `teilnehmende.csv`) are told apart by their
+    folder where the folders' names differ ("KIK/teilnehmende.csv"), else by their place among
+    the files of that name ("teilnehmende.csv (2. Datei)"). Unique names stay as they are.
+    Returns one name per entry of `eingaben`, in order.
+    """
+    namen = [Path(e.name).name for e in eingaben]
+    anzahl = Counter(namen)
+    out: list[str] = []
+    for e, name in zip(eingaben, namen):
+        if anzahl[name] < 2:
+            out.append(name)
+            continue
+        gleich = [x for x, n in zip(eingaben, namen) if n == name]
+        ordner = [x.path.parent.name if x.path is not None else "" for x in gleich]
+        if all(ordner) and len(set(ordner)) == len(ordner):
+            out.append(f"{e.path.parent.name}/{name}")
+        else:
+            stelle = next(i for i, x in enumerate(gleich) if x is e) + 1
+            out.append(f"{name} ({stelle}. Datei)")
+    return out
+
+
+def _umbenannt(gelesen: list[Gelesen], basis: str, anzeige: str) -> list[Gelesen]:
+    """Results of lies_datei (which names a file by its base name) under the batch's display
+    name, in the table and in every message."""
+    if anzeige == basis:
+        return gelesen
+
+    def neu(text: str) -> str:
+        return anzeige + text[len(basis):] if text.startswith(basis) else text
+
+    for g in gelesen:
+        g.datei = neu(g.datei)
+        g.fehler = [dataclasses.replace(f, datei=neu(f.datei)) for f in g.fehler]
+        g.warnungen = [dataclasses.replace(f, datei=neu(f.datei)) for f in g.warnungen]
+    return gelesen
+
+
+def _lies_geo(e: Eingabe, anzeige: str, fehler: list[Fehler], warnungen: list[Fehler]):
+    """District outlines of one geodata file; its notes (repairs, re-read encodings) become
+    warnings, its problems errors (named by `anzeige`)."""
     from biwaq import geo
 
     if e.groesse() > MAX_DATEI_BYTES:
-        fehler.append(Fehler(e.name, None, None, None,
+        fehler.append(Fehler(anzeige, None, None, None,
                              f"Datei ist {groesse_text(e.groesse())} groß; erlaubt sind "
                              f"höchstens {MAX_DATEI_MB} MB je Datei"))
         return None
     try:
         if e.data is None:
-            return geo.read_districts(e.path)
-        with tempfile.TemporaryDirectory() as tmp:
-            p = Path(tmp) / Path(e.name).name
-            p.write_bytes(e.data)
-            return geo.read_districts(p)
+            gdf = geo.read_districts(e.path, name=anzeige)
+        else:
+            with tempfile.TemporaryDirectory() as tmp:
+                p = Path(tmp) / Path(e.name).name
+                p.write_bytes(e.data)
+                gdf = geo.read_districts(p, name=anzeige)
     except ValueError as err:
-        fehler.append(Fehler(e.name, None, None, None, str(err).split(": ", 1)[-1]))
+        fehler.append(Fehler(anzeige, None, None, None, str(err).split(": ", 1)[-1]))
+        return None
     except Exception:   # noqa: BLE001 – any unreadable geodata file gets the same message
-        fehler.append(Fehler(e.name, None, None, None,
+        fehler.append(Fehler(anzeige, None, None, None,
                              "Geodatei nicht lesbar: erwartet GeoJSON, GeoPackage oder "
                              "Shapefile mit dem Attribut „stadtteil“"))
-    return None
+        return None
+    warnungen += [Fehler(anzeige, None, "stadtteil", None, h, art="Warnung")
+                  for h in gdf.attrs.get("hinweise", [])]
+    return gdf
 
 
 # --- The stored state --------------------------------------------------------------------------
@@ -214,10 +264,24 @@ def importiere(eingaben: list[Eingabe], db: Path | str | None = None, *,
     keep answering); the previous file is kept in `backup_dir` (default: <db folder>/backup).
 
     A database holding demo data is emptied first, but only with `demo_entfernen=True`.
+    A database file held open for writing by another program refuses the batch with
+    store.DatenbankGesperrt's message (the attempt cannot be logged then).
     """
     db = Path(db) if db else store.db_path()
     backup_dir = Path(backup_dir) if backup_dir else db.parent / "backup"
     st = lies_stapel(eingaben)
+    try:
+        return _importiere(st, db, demo_entfernen, wer, backup_dir, behalte)
+    except store.DatenbankGesperrt as e:   # cannot even log the attempt: say so, change nothing
+        st.fehler = [Fehler(DATENBANK, None, None, None, str(e))]
+        for e_ in st.eintraege:
+            e_.eingefuegt = e_.aktualisiert = 0
+        return ImportErgebnis(False, st.fehler, _sortiert(st.warnungen, st.eintraege),
+                              st.eintraege, None)
+
+
+def _importiere(st: _Stapel, db: Path, demo_entfernen: bool, wer: str, backup_dir: Path,
+                behalte: int) -> ImportErgebnis:
     stamp = store.file_stamp(db) if db.exists() else None
     quelle, known = _zustand(db)
     demo = quelle == "demo"
