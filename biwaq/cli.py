@@ -144,6 +144,9 @@ def cmd_import(args) -> int:
         wer = getpass.getuser()
     except (KeyError, OSError):
         wer = "unbekannt"
+    if args.probelauf:
+        return _probelauf_ausgeben(importer.probelauf(eingaben, args.db,
+                                                      demo_entfernen=args.demo_entfernen))
     erg = importer.importiere(eingaben, args.db, demo_entfernen=args.demo_entfernen, wer=wer)
     for w in erg.warnungen:
         print("  Warnung: " + str(w), file=sys.stderr)
@@ -158,6 +161,30 @@ def cmd_import(args) -> int:
     hinweis = " (Demodaten entfernt)" if erg.demo_entfernt else ""
     print(f"Import {erg.import_nr} gespeichert{hinweis}: {erg.eingefuegt} neu, "
           f"{erg.aktualisiert} geändert, in {time.perf_counter() - t0:.1f} s")
+    return 0
+
+
+def _probelauf_ausgeben(p) -> int:
+    """Print a dry run (per table, changed fields, notes); exit code 1 if it has errors."""
+    for w in p.warnungen:
+        print("  Hinweis: " + str(w), file=sys.stderr)
+    if not p.ok:
+        print(f"Probelauf: der Import würde abgelehnt, {len(p.fehler)} Fehler (es wurde "
+              "nichts geändert):", file=sys.stderr)
+        for f in p.fehler:
+            print("  " + str(f), file=sys.stderr)
+        return 1
+    print("Probelauf – es wurde nichts geändert. Der Import würde:")
+    print(p.je_tabelle().to_string(index=False))
+    aend = p.aenderungen_tabelle()
+    if not aend.empty:
+        print(f"\nGeänderte Felder ({len(aend)}):")
+        for a in aend.itertuples(index=False):
+            print(f"  {a.Tabelle} {a.Datensatz}: {a.Feld}: {a.Bisher} → {a.Neu}")
+    if p.demo_entfernen:
+        print("\nDie Demodaten würden vorher vollständig entfernt.")
+    print(f"\nZusammen: {p.eingefuegt} neu, {p.aktualisiert} geändert, {len(p.warnungen)} "
+          "Hinweise. Zum Einspielen denselben Befehl ohne --probelauf ausführen.")
     return 0
 
 
@@ -234,6 +261,10 @@ def parser() -> argparse.ArgumentParser:
     i.add_argument("--demo-entfernen", action="store_true",
                    help="bestätigt, dass vorhandene Demodaten gelöscht werden (nötig, solange "
                         "die Datenbank Demodaten enthält)")
+    i.add_argument("--probelauf", action="store_true",
+                   help="nur zeigen, was der Import ändern würde (neue, geänderte und "
+                        "unveränderte Datensätze, jedes geänderte Feld, alle Hinweise); "
+                        "die Datenbank bleibt unangetastet")
     i.set_defaults(func=cmd_import)
 
     c = sub.add_parser("check", help="Datenqualitätsregeln prüfen (Exit-Code 1 bei Fehlern)")

@@ -177,17 +177,23 @@ def _entpacken(zip_pfad: Path, ordner: Path, dateiname: str) -> Path:
 
 # --- Storing ---------------------------------------------------------------------------------
 
-def store_districts(con, gdf: gpd.GeoDataFrame) -> None:
-    """Replace the stored outlines (WKT in WGS84, area from UTM 32N) and re-locate every vacancy
-    in them (table leerstand_lage)."""
+def district_rows(gdf: gpd.GeoDataFrame) -> pd.DataFrame:
+    """Outlines as rows of table stadtteil_geo: stadtteil, quartier, schematisch, wkt (WGS84),
+    flaeche_ha_utm (hectares, measured in ETRS89/UTM 32N)."""
     area_ha = gdf.to_crs(UTM32).geometry.area / 10_000
-    src = pd.DataFrame({  # noqa: F841 (scanned by DuckDB)
+    return pd.DataFrame({
         "stadtteil": gdf["stadtteil"].astype(str).to_numpy(),
         "quartier": gdf["quartier"].to_numpy(),
         "schematisch": gdf["schematisch"].to_numpy(),
         "wkt": gdf.geometry.to_wkt().to_numpy(),
         "flaeche_ha_utm": area_ha.to_numpy(),
     })
+
+
+def store_districts(con, gdf: gpd.GeoDataFrame) -> None:
+    """Replace the stored outlines (WKT in WGS84, area from UTM 32N) and re-locate every vacancy
+    in them (table leerstand_lage)."""
+    src = district_rows(gdf)  # noqa: F841 (scanned by DuckDB)
     con.execute("delete from stadtteil_geo")
     con.execute("insert into stadtteil_geo by name select * from src")
     assign_vacancies(con, gdf)

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from biwaq import store
@@ -88,6 +89,68 @@ class ImportErgebnis:
             [(e.datei, e.tabelle or "–", e.zeilen, e.eingefuegt, e.aktualisiert,
               e.zeilen - e.eingefuegt - e.aktualisiert) for e in self.eintraege],
             columns=["Datei", "Tabelle", "Zeilen", "Neu", "Geändert", "Unverändert"])
+
+
+@dataclass(frozen=True)
+class Aenderung:
+    """One field of a stored record that a batch would change (values as the page shows them:
+    dates TT.MM.JJJJ, ja/nein, decimal comma, „(leer)“)."""
+    tabelle: str
+    schluessel: str
+    feld: str
+    bisher: str
+    neu: str
+
+
+AENDERUNG_SPALTEN = ["Tabelle", "Datensatz", "Feld", "Bisher", "Neu"]
+
+
+@dataclass
+class Probelauf:
+    """What a batch would change, found without writing anything (the import's dry run).
+
+    `eintraege` carry the counts the import would report (inserted, updated; unchanged is the
+    rest), `aenderungen` every changed field of every updated record, `stand` the database
+    file version compared against: importiere(..., stand=stand) stores exactly this batch or,
+    if the database changed meanwhile, nothing.
+    """
+    ok: bool
+    fehler: list[Fehler]
+    warnungen: list[Fehler]
+    eintraege: list[Eintrag]
+    aenderungen: list[Aenderung]
+    stand: tuple | None
+    demo_entfernen: bool = False
+    import_nr: int | None = None      # log number of a refused attempt, if it was logged
+
+    @property
+    def eingefuegt(self) -> int:
+        return sum(e.eingefuegt for e in self.eintraege)
+
+    @property
+    def aktualisiert(self) -> int:
+        return sum(e.aktualisiert for e in self.eintraege)
+
+    def je_tabelle(self) -> pd.DataFrame:
+        """Per table: rows that would be inserted, updated and left unchanged."""
+        zeilen: dict[str, list[int]] = {}
+        for e in self.eintraege:
+            if e.tabelle:
+                z = zeilen.setdefault(e.tabelle, [0, 0, 0])
+                z[0] += e.eingefuegt
+                z[1] += e.aktualisiert
+                z[2] += e.zeilen - e.eingefuegt - e.aktualisiert
+        return pd.DataFrame([(tabellen_titel(t), *z) for t, z in zeilen.items()],
+                            columns=["Tabelle", "Neu", "Geändert", "Unverändert"])
+
+    def aenderungen_tabelle(self) -> pd.DataFrame:
+        return pd.DataFrame([(tabellen_titel(a.tabelle), a.schluessel, a.feld, a.bisher, a.neu)
+                             for a in self.aenderungen], columns=AENDERUNG_SPALTEN)
+
+
+def tabellen_titel(tabelle: str) -> str:
+    """German title of a contract table (or of the district outlines)."""
+    return "Stadtteilgrenzen" if tabelle == GEO_TABELLE else TABLES[tabelle].title
 
 
 def meldungen_tabelle(meldungen: list[Fehler]) -> pd.DataFrame:
@@ -256,8 +319,8 @@ def _q(col: str) -> str:
 
 def importiere(eingaben: list[Eingabe], db: Path | str | None = None, *,
                demo_entfernen: bool = False, wer: str = "unbekannt",
-               backup_dir: Path | str | None = None, behalte: int = MAX_BACKUPS
-               ) -> ImportErgebnis:
+               backup_dir: Path | str | None = None, behalte: int = MAX_BACKUPS,
+               stand: tuple | None = None) -> ImportErgebnis:
     """Import a batch: all or nothing. Every problem of every file is reported at once; with
     any error nothing is stored (the attempt is logged as 'abgelehnt'). A clean batch is
     upserted on the keys in one transaction on a copy that then replaces the file (readers
@@ -265,13 +328,14 @@ def importiere(eingaben: list[Eingabe], db: Path | str | None = None, *,
 
     A database holding demo data is emptied first, but only with `demo_entfernen=True`.
     A database file held open for writing by another program refuses the batch with
-    store.DatenbankGesperrt's message (the attempt cannot be logged then).
+    store.DatenbankGesperrt's message (the attempt cannot be logged then). With `stand` (from
+    a Probelauf) the batch is stored only if the database file is still that version.
     """
     db = Path(db) if db else store.db_path()
     backup_dir = Path(backup_dir) if backup_dir else db.parent / "backup"
     st = lies_stapel(eingaben)
     try:
-        return _importiere(st, db, demo_entfernen, wer, backup_dir, behalte)
+        return _importiere(st, db, demo_entfernen, wer, backup_dir, behalte, stand)
     except store.DatenbankGesperrt as e:   # cannot even log the attempt: say so, change nothing
         st.fehler = [Fehler(DATENBANK, None, None, None, str(e))]
         for e_ in st.eintraege:
@@ -280,8 +344,10 @@ def importiere(eingaben: list[Eingabe], db: Path | str | None = None, *,
                               st.eintraege, None)
 
 
-def _importiere(st: _Stapel, db: Path, demo_entfernen: bool, wer: str, backup_dir: Path,
-                behalte: int) -> ImportErgebnis:
+def _pruefen(st: _Stapel, db: Path, demo_entfernen: bool
+             ) -> tuple[tuple | None, list, bool]:
+    """Check the batch against the stored state (errors go to st.fehler).
+    Returns (file version checked against, parts per table, database holds demo data)."""
     stamp = store.file_stamp(db) if db.exists() else None
     quelle, known = _zustand(db)
     demo = quelle == "demo"
@@ -289,11 +355,23 @@ def _importiere(st: _Stapel, db: Path, demo_entfernen: bool, wer: str, backup_di
         st.fehler.insert(0, Fehler(DATENBANK, None, None, None, DEMO_FEHLER))
     teile = [(g.tabelle, g.datei, g.frame) for _, g in st.gelesen]
     st.fehler += validate_batch(teile, {} if demo else known, parse_fehler=st.fehler)
+    return stamp, teile, demo
+
+
+GEAENDERT_SEIT_PROBELAUF = ("Die Datenbank wurde seit dem Probelauf geändert (ein anderer Import "
+                            "oder eine neue Datenbankdatei) – bitte den Probelauf wiederholen.")
+
+
+def _importiere(st: _Stapel, db: Path, demo_entfernen: bool, wer: str, backup_dir: Path,
+                behalte: int, stand: tuple | None = None) -> ImportErgebnis:
+    stamp, teile, demo = _pruefen(st, db, demo_entfernen)
+    if stand is not None and stamp != stand:
+        st.fehler.insert(0, Fehler(DATENBANK, None, None, None, GEAENDERT_SEIT_PROBELAUF))
     if st.fehler:
         return _ablehnen(db, st, wer)
     try:
         with store.replace_atomically(db, backup_dir=backup_dir) as con:
-            nr = _einspielen(con, st, teile, demo_entfernen, stamp, db, wer)
+            nr = _einspielen(con, st, teile, demo_entfernen, stamp, db, wer, stand)
     except _Abbruch as e:
         st.fehler = e.fehler
         return _ablehnen(db, st, wer)
@@ -306,8 +384,74 @@ def _importiere(st: _Stapel, db: Path, demo_entfernen: bool, wer: str, backup_di
                           demo, backup)
 
 
+def probelauf(eingaben: list[Eingabe], db: Path | str | None = None, *,
+              demo_entfernen: bool = False, ablehnung_protokollieren: bool = False,
+              wer: str = "unbekannt") -> Probelauf:
+    """Dry run of importiere (as DHIS2's import dryRun): read and check the batch exactly as
+    the import does and work out, per file and table, the rows that would be inserted,
+    updated (with each changed field: old → new) and left unchanged – writing nothing.
+
+    With `ablehnung_protokollieren`, a batch with errors is logged as a refused attempt (as
+    importiere does); otherwise the database file is not touched at all. A database file held
+    open by another program gives its German message as the only error.
+    """
+    db = Path(db) if db else store.db_path()
+    st = lies_stapel(eingaben)
+    try:
+        stamp, teile, demo = _pruefen(st, db, demo_entfernen)
+        if st.fehler:
+            nr = _ablehnen(db, st, wer).import_nr if ablehnung_protokollieren else None
+            return Probelauf(False, _sortiert(st.fehler, st.eintraege),
+                             _sortiert(st.warnungen, st.eintraege), st.eintraege, [], stamp,
+                             demo_entfernen, nr)
+        aenderungen = _vergleichen_ohne_schreiben(db, st, demo)
+    except store.DatenbankGesperrt as e:
+        return Probelauf(False, [Fehler(DATENBANK, None, None, None, str(e))],
+                         _sortiert(st.warnungen, st.eintraege), st.eintraege, [], None,
+                         demo_entfernen)
+    return Probelauf(True, [], _sortiert(st.warnungen, st.eintraege), st.eintraege,
+                     aenderungen, stamp, demo_entfernen)
+
+
+def _vergleichen_ohne_schreiben(db: Path, st: _Stapel, demo: bool) -> list[Aenderung]:
+    """Counts into st.eintraege and the field changes, against a read-only view of the file
+    (demo data that would be removed count as absent)."""
+    aenderungen: list[Aenderung] = []
+    if not db.exists():
+        con = duckdb.connect(":memory:")
+        store.create_schema(con)
+    else:
+        con = store.connect_readonly(db)
+    try:
+        for table, teile in _nach_tabelle(st).items():
+            if demo:
+                for nr, df in teile:
+                    st.eintraege[nr].eingefuegt = len(df)
+                continue
+            zaehlung, aend = _vergleichen(con, table, teile)
+            con.execute("drop table _neu")
+            aenderungen += aend
+            for nr, (ins, upd) in zaehlung.items():
+                st.eintraege[nr].eingefuegt, st.eintraege[nr].aktualisiert = ins, upd
+        for nr, gdf in st.geo:
+            (ins, upd), aend = _geo_vergleichen(con, gdf)
+            st.eintraege[nr].eingefuegt, st.eintraege[nr].aktualisiert = ins, upd
+            aenderungen += aend
+    finally:
+        con.close()
+    return aenderungen
+
+
+def _nach_tabelle(st: _Stapel) -> dict[str, list[tuple[int, pd.DataFrame]]]:
+    """The batch's frames per table, in load order (references first)."""
+    by_table: dict[str, list[tuple[int, pd.DataFrame]]] = {}
+    for nr, g in st.gelesen:
+        by_table.setdefault(g.tabelle, []).append((nr, g.frame))
+    return {t: by_table[t] for t in LOAD_ORDER if t in by_table}
+
+
 def _einspielen(con, st: _Stapel, teile, demo_entfernen: bool, stamp, db: Path,
-                wer: str) -> int:
+                wer: str, stand: tuple | None = None) -> int:
     """Inside the write transaction (on the copy): re-check what another import may have
     changed meanwhile, remove demo data if confirmed, upsert, log. Returns the import number."""
     quelle = store.get_meta(con).get("datenquelle")
@@ -317,16 +461,15 @@ def _einspielen(con, st: _Stapel, teile, demo_entfernen: bool, stamp, db: Path,
     if demo:
         _demo_loeschen(con)
     if (store.file_stamp(db) if db.exists() else None) != stamp:
+        if stand is not None:       # the dry run the user saw no longer holds
+            raise _Abbruch([Fehler(DATENBANK, None, None, None, GEAENDERT_SEIT_PROBELAUF)])
         fehler = validate_batch(teile, _bekannte_schluessel(con))
         if fehler:
             raise _Abbruch(fehler)
-    by_table: dict[str, list[tuple[int, pd.DataFrame]]] = {}
-    for nr, g in st.gelesen:
-        by_table.setdefault(g.tabelle, []).append((nr, g.frame))
-    for table in LOAD_ORDER:
-        if table in by_table:
-            for nr, (ins, upd) in _upsert_mit_zaehlung(con, table, by_table[table]).items():
-                st.eintraege[nr].eingefuegt, st.eintraege[nr].aktualisiert = ins, upd
+    by_table = _nach_tabelle(st)
+    for table, teile_t in by_table.items():
+        for nr, (ins, upd) in _upsert_mit_zaehlung(con, table, teile_t).items():
+            st.eintraege[nr].eingefuegt, st.eintraege[nr].aktualisiert = ins, upd
     for nr, gdf in st.geo:
         st.eintraege[nr].eingefuegt, st.eintraege[nr].aktualisiert = _geo_ersetzen(con, gdf)
     if not st.geo and ("leerstaende" in by_table or demo):
@@ -360,6 +503,19 @@ def _upsert_mit_zaehlung(con, table: str, teile: list[tuple[int, pd.DataFrame]]
                          ) -> dict[int, tuple[int, int]]:
     """Upsert on the key; per batch entry: (rows inserted, rows changed). Identical rows
     count as neither, so importing the same file twice reports 0 and 0."""
+    zaehlung, _ = _vergleichen(con, table, teile, felder=False)
+    con.execute("insert or replace into " + store.ident(table)
+                + " by name select * exclude (_nr) from _neu")
+    con.execute("drop table _neu")
+    return zaehlung
+
+
+def _vergleichen(con, table: str, teile: list[tuple[int, pd.DataFrame]], felder: bool = True
+                 ) -> tuple[dict[int, tuple[int, int]], list[Aenderung]]:
+    """Compare the batch's rows of `table` with the stored ones by key (the one definition of
+    "new", "changed" and "unchanged" for the import and its dry run). Leaves the rows in the
+    temp table _neu. Returns per batch entry (inserted, changed) and, with `felder`, every
+    changed field of every changed record."""
     cols, key = TABLES[table].column_names, TABLES[table].key
     src = pd.concat([store._for_duckdb(df, table).assign(_nr=nr) for nr, df in teile],  # noqa: F841
                     ignore_index=True)
@@ -373,24 +529,77 @@ def _upsert_mit_zaehlung(con, table: str, teile: list[tuple[int, pd.DataFrame]]
         "select n._nr, count(*) filter (where " + k0 + " is null), "
         "count(*) filter (where " + k0 + " is not null and (" + diff + ")) "
         "from _neu n left join " + t + " t on " + on + " group by n._nr").fetchall()
-    con.execute("insert or replace into " + t + " by name select * exclude (_nr) from _neu")
-    con.execute("drop table _neu")
     counts = {nr: (0, 0) for nr, _ in teile}
     counts.update({int(r[0]): (int(r[1]), int(r[2])) for r in rows})
-    return counts
+    aenderungen: list[Aenderung] = []
+    if felder:
+        schluessel = ", ".join("n." + _q(c) for c in key)
+        for c in cols:
+            if c in key:
+                continue
+            for *k, alt, neu in con.execute(
+                    "select " + schluessel + ", t." + _q(c) + ", n." + _q(c) + " from _neu n "
+                    "join " + t + " t on " + on + " where t." + _q(c) + " is distinct from n."
+                    + _q(c) + " order by " + schluessel).fetchall():
+                aenderungen.append(Aenderung(table, " / ".join(_anzeige(x) if x != "" else "alle" for x in k),
+                                             c, _anzeige(alt), _anzeige(neu)))
+        reihe = {c: i for i, c in enumerate(cols)}
+        aenderungen.sort(key=lambda a: (a.schluessel, reihe[a.feld]))
+    return counts, aenderungen
+
+
+def _anzeige(v) -> str:
+    """A stored value as the page shows it (German dates and decimals)."""
+    if v is None or (isinstance(v, float) and pd.isna(v)):
+        return "(leer)"
+    if isinstance(v, (bool, np.bool_)):
+        return "ja" if v else "nein"
+    if isinstance(v, (dt.date, pd.Timestamp)):
+        return v.strftime("%d.%m.%Y")
+    if isinstance(v, float):
+        text = f"{v:.6f}".rstrip("0").rstrip(".")
+        return text.replace(".", ",")
+    return str(v)
 
 
 def _geo_ersetzen(con, gdf) -> tuple[int, int]:
     """Replace the district outlines; (new districts, changed districts)."""
     from biwaq import geo
 
-    sql = "select stadtteil, quartier, schematisch, wkt from stadtteil_geo"
-    vorher = {r[0]: r[1:] for r in con.execute(sql).fetchall()}
+    zaehlung, _ = _geo_vergleichen(con, gdf)
     geo.store_districts(con, gdf)
-    nachher = {r[0]: r[1:] for r in con.execute(sql).fetchall()}
-    neu = sum(1 for k in nachher if k not in vorher)
-    geaendert = sum(1 for k in nachher if k in vorher and vorher[k] != nachher[k])
-    return neu, geaendert
+    return zaehlung
+
+
+def _geo_vergleichen(con, gdf) -> tuple[tuple[int, int], list[Aenderung]]:
+    """Outlines of the file against the stored ones, by district name: ((new, changed),
+    changes). A changed outline is shown with its area in hectares (ETRS89/UTM 32N); a
+    district missing from the file is listed as removed (the file replaces all outlines)."""
+    from biwaq import geo
+
+    neu = geo.district_rows(gdf).set_index("stadtteil")
+    alt = con.execute("select stadtteil, quartier, schematisch, wkt, flaeche_ha_utm "
+                      "from stadtteil_geo").df().set_index("stadtteil")
+    aend: list[Aenderung] = []
+    neu_n = geaendert = 0
+    for name, r in neu.iterrows():
+        if name not in alt.index:
+            neu_n += 1
+            continue
+        a = alt.loc[name]
+        felder = [(f, _anzeige(a[f]), _anzeige(r[f])) for f in ("quartier", "schematisch")
+                  if _anzeige(a[f]) != _anzeige(r[f])]
+        if a["wkt"] != r["wkt"]:
+            felder.append(("Umriss", f"{_anzeige(round(float(a['flaeche_ha_utm']), 1))} ha",
+                           f"{_anzeige(round(float(r['flaeche_ha_utm']), 1))} ha"))
+        if felder:
+            geaendert += 1
+            aend += [Aenderung(GEO_TABELLE, name, f, x, y) for f, x, y in felder]
+    for name in alt.index.difference(neu.index):
+        aend.append(Aenderung(GEO_TABELLE, name, "Umriss",
+                              f"{_anzeige(round(float(alt.at[name, 'flaeche_ha_utm']), 1))} ha",
+                              "(entfällt – nicht in der Datei)"))
+    return (neu_n, geaendert), aend
 
 
 def _protokollieren(con, st: _Stapel, ergebnis: str, wer: str, demo_entfernt: bool) -> int:
@@ -409,6 +618,16 @@ def _protokollieren(con, st: _Stapel, ergebnis: str, wer: str, demo_entfernt: bo
             {"nr": nr, "i": e.nr, "datei": e.datei, "sha": e.sha256, "groesse": e.groesse,
              "tabelle": e.tabelle, "zeilen": e.zeilen, "ein": e.eingefuegt,
              "akt": e.aktualisiert})
+    meldungen = [*_sortiert(st.fehler, st.eintraege), *_sortiert(st.warnungen, st.eintraege)]
+    if meldungen:
+        src = pd.DataFrame({  # noqa: F841 (scanned by DuckDB)
+            "import_nr": nr, "nr": range(len(meldungen)),
+            "art": ["Fehler" if m.art == "Fehler" else "Hinweis" for m in meldungen],
+            "datei": [m.datei for m in meldungen],
+            "zeile": pd.array([m.zeile for m in meldungen], dtype="Int64"),
+            "spalte": [m.spalte for m in meldungen], "wert": [m.wert for m in meldungen],
+            "meldung": [m.erwartet for m in meldungen]})
+        con.execute("insert into importprotokoll_meldung by name select * from src")
     return nr
 
 
