@@ -271,3 +271,205 @@ def test_no_temporary_files_after_a_normal_import(echt_db):
     importer.importiere([Eingabe.aus_pfad(store.DEMO_DIR / "ziele.csv")], echt_db, wer="t")
     neu = set(os.listdir(echt_db.parent)) - vorher
     assert neu <= {"backup"}
+
+
+# --- Dry run (Probelauf) -------------------------------------------------------------------------
+
+def _tn_zeilen() -> list[str]:
+    return (store.DEMO_DIR / "teilnehmende.csv").read_text(encoding="utf-8-sig").splitlines()
+
+
+def _lieferung(tmp_path: Path) -> tuple[Path, str]:
+    """Row 1 of the demo participants with sex m → w and exit 16.10.2016 → 31.10.2016, one new
+    participant, one unchanged row. Hand-worked: 1 new, 1 changed (2 fields), 1 unchanged."""
+    t = _tn_zeilen()
+    kopf = t[0].split(";")
+    geaendert = t[1].split(";")
+    assert geaendert[0] == "TN-000001" and geaendert[kopf.index("geschlecht")] == "m"
+    assert geaendert[kopf.index("austritt")] == "16.10.2016"
+    geaendert[kopf.index("geschlecht")] = "w"
+    geaendert[kopf.index("austritt")] = "31.10.2016"
+    neu = t[2].split(";")
+    neu[0] = "TN-999999"
+    p = tmp_path / "teilnehmende_nachtrag.csv"
+    p.write_text("\n".join([t[0], ";".join(geaendert), ";".join(neu), t[3]]) + "\n",
+                 encoding="utf-8")
+    return p, t[3].split(";")[0]
+
+
+@pytest.fixture
+def alles_echt(demo_db, tmp_path) -> Path:
+    """Every demo file imported as real data."""
+    db = tmp_path / "biwaq.duckdb"
+    shutil.copy(demo_db, db)
+    dateien = [p for p in sorted(store.DEMO_DIR.iterdir()) if p.suffix in (".csv", ".geojson")]
+    erg = importer.importiere([Eingabe.aus_pfad(p) for p in dateien], db, demo_entfernen=True,
+                              wer="test")
+    assert erg.ok
+    return db
+
+
+def test_dry_run_shows_new_changed_unchanged_and_each_changed_field(alles_echt, tmp_path):
+    datei, _ = _lieferung(tmp_path)
+    vorher, mtime = alles_echt.read_bytes(), alles_echt.stat().st_mtime_ns
+    p = importer.probelauf([Eingabe.aus_pfad(datei)], alles_echt)
+    assert p.ok and p.fehler == []
+    assert p.je_tabelle().values.tolist() == [["Teilnehmende", 1, 1, 1]]
+    assert p.aenderungen == [
+        importer.Aenderung("teilnehmende", "TN-000001", "geschlecht", "m", "w"),
+        importer.Aenderung("teilnehmende", "TN-000001", "austritt", "16.10.2016",
+                           "31.10.2016")]
+    assert alles_echt.read_bytes() == vorher and alles_echt.stat().st_mtime_ns == mtime
+    # Einspielen stores exactly that batch, with the counts the dry run showed
+    erg = importer.importiere([Eingabe.aus_pfad(datei)], alles_echt, wer="test",
+                              stand=p.stand)
+    assert erg.ok and (erg.eingefuegt, erg.aktualisiert) == (1, 1)
+    con = duckdb.connect(str(alles_echt), read_only=True)
+    try:
+        assert con.execute("select geschlecht, strftime(austritt, '%d.%m.%Y') from "
+                           "teilnehmende where tn_id = 'TN-000001'").fetchone() == (
+            "w", "31.10.2016")
+    finally:
+        con.close()
+
+
+def test_einspielen_after_the_database_changed_stores_nothing(alles_echt, tmp_path):
+    datei, _ = _lieferung(tmp_path)
+    p = importer.probelauf([Eingabe.aus_pfad(datei)], alles_echt)
+    zwischen = importer.importiere([Eingabe.aus_pfad(store.DEMO_DIR / "ziele.csv")],
+                                   alles_echt, wer="andere")     # another import meanwhile
+    assert zwischen.ok
+    vorher = inhalt(alles_echt)
+    erg = importer.importiere([Eingabe.aus_pfad(datei)], alles_echt, wer="test", stand=p.stand)
+    assert not erg.ok
+    assert [f.erwartet for f in erg.fehler] == [importer.GEAENDERT_SEIT_PROBELAUF]
+    assert inhalt(alles_echt) == vorher
+
+
+def test_dry_run_of_new_outlines_names_the_area_change(alles_echt, tmp_path):
+    import json
+
+    gj = json.loads((store.DEMO_DIR / "stadtteile.geojson").read_text(encoding="utf-8"))
+    feat = next(f for f in gj["features"] if f["properties"]["stadtteil"] == "Herrenberg")
+    ring = feat["geometry"]["coordinates"][0] if feat["geometry"]["type"] == "Polygon" \
+        else feat["geometry"]["coordinates"][0][0]
+    cx = sum(x for x, _ in ring[:-1]) / (len(ring) - 1)
+    cy = sum(y for _, y in ring[:-1]) / (len(ring) - 1)
+    for pt in ring:          # twice the size in each direction: four times the area
+        pt[0], pt[1] = cx + 2 * (pt[0] - cx), cy + 2 * (pt[1] - cy)
+    gj["features"] = [f for f in gj["features"] if f["properties"]["stadtteil"] != "Melchendorf"]
+    p = tmp_path / "stadtteile.geojson"
+    p.write_text(json.dumps(gj), encoding="utf-8")
+    con = duckdb.connect(str(alles_echt), read_only=True)
+    alt = dict(con.execute("select stadtteil, flaeche_ha_utm from stadtteil_geo").fetchall())
+    con.close()
+    pr = importer.probelauf([Eingabe.aus_pfad(p)], alles_echt)
+    assert pr.ok, pr.fehler
+    assert pr.je_tabelle().values.tolist() == [["Stadtteilgrenzen", 0, 1, 4]]
+    [herrenberg, melchendorf] = pr.aenderungen
+    assert (herrenberg.schluessel, herrenberg.feld) == ("Herrenberg", "Umriss")
+    assert herrenberg.bisher == f"{alt['Herrenberg']:.1f} ha".replace(".", ",")
+    neu_ha = float(herrenberg.neu.removesuffix(" ha").replace(",", "."))
+    assert neu_ha == pytest.approx(4 * alt["Herrenberg"], rel=0.01)
+    assert (melchendorf.schluessel, melchendorf.neu) == ("Melchendorf",
+                                                          "(entfällt – nicht in der Datei)")
+
+
+def test_cli_dry_run_prints_the_changes_and_leaves_the_file_alone(alles_echt, tmp_path):
+    datei, _ = _lieferung(tmp_path)
+    vorher, mtime = alles_echt.read_bytes(), alles_echt.stat().st_mtime_ns
+    dateien_vorher = sorted(os.listdir(alles_echt.parent))
+    r = run("import", "--probelauf", "--db", str(alles_echt), str(datei))
+    assert r.returncode == 0, r.stderr
+    assert "Probelauf – es wurde nichts geändert" in r.stdout
+    assert "Teilnehmende TN-000001: geschlecht: m → w" in r.stdout
+    assert "Teilnehmende TN-000001: austritt: 16.10.2016 → 31.10.2016" in r.stdout
+    assert "Zusammen: 1 neu, 1 geändert" in r.stdout
+    assert alles_echt.read_bytes() == vorher and alles_echt.stat().st_mtime_ns == mtime
+    assert sorted(os.listdir(alles_echt.parent)) == dateien_vorher
+    # a refused dry run changes nothing either (not even the import log)
+    kaputt = tmp_path / "teilnehmende_kaputt.csv"
+    kaputt.write_text(_tn_zeilen()[0] + "\nTN-1;Nirgendwo" + ";" * 15 + "\n", encoding="utf-8")
+    r = run("import", "--probelauf", "--db", str(alles_echt), str(kaputt))
+    assert r.returncode == 1 and "Probelauf: der Import würde abgelehnt" in r.stderr
+    assert alles_echt.read_bytes() == vorher and alles_echt.stat().st_mtime_ns == mtime
+
+
+# --- Notes in the import log -----------------------------------------------------------------------
+
+def test_the_import_log_keeps_every_error_and_note(echt_db):
+    erg = importer.importiere([Eingabe.aus_pfad(FALL14 / "KIK" / "teilnehmende.csv"),
+                               Eingabe.aus_pfad(FALL14 / "Euratibor" / "teilnehmende.csv")],
+                              echt_db, wer="test")
+    con = duckdb.connect(str(echt_db), read_only=True)
+    try:
+        gespeichert = con.execute(
+            "select art, datei, zeile, spalte, wert, meldung from importprotokoll_meldung "
+            "where import_nr = $n order by nr", {"n": erg.import_nr}).fetchall()
+        zahl = con.execute("select fehler + warnungen from importprotokoll where import_nr = $n",
+                           {"n": erg.import_nr}).fetchone()[0]
+    finally:
+        con.close()
+    assert gespeichert == [
+        ("Fehler", "Euratibor/teilnehmende.csv", 2, "tn_id", "TN-907801",
+         "Schlüssel doppelt (schon in KIK/teilnehmende.csv, Zeile 2)"),
+        *[("Hinweis", w.datei, w.zeile, w.spalte, w.wert, w.erwartet) for w in erg.warnungen]]
+    assert zahl == len(gespeichert)
+
+
+def test_an_older_database_gets_the_notes_table_on_migration(echt_db):
+    con = duckdb.connect(str(echt_db))
+    con.execute("drop table importprotokoll_meldung")
+    con.execute("update _meta set wert = 'alt' where schluessel = 'schema_version'")
+    con.close()
+    store.ensure_database(echt_db)
+    con = duckdb.connect(str(echt_db), read_only=True)
+    try:
+        assert con.execute("select count(*) from importprotokoll_meldung").fetchone() == (0,)
+        assert con.execute("select count(*) from importprotokoll").fetchone()[0] >= 1
+    finally:
+        con.close()
+
+
+def test_daten_page_shows_the_notes_of_a_logged_import(demo_env):
+    from streamlit.testing.v1 import AppTest
+
+    erg = importer.importiere([Eingabe.aus_pfad(FALL14 / "KIK" / "teilnehmende.csv"),
+                               Eingabe.aus_pfad(FALL14 / "Euratibor" / "teilnehmende.csv")],
+                              demo_env, demo_entfernen=True, wer="test")
+    assert not erg.ok
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=90).run()
+    at.switch_page("pages/daten/daten.py").run()
+    assert not at.exception
+    assert at.selectbox(key="daten_protokoll_nr").value == erg.import_nr
+    meld = next(d.value for d in at.dataframe if "Meldung" in d.value.columns)
+    assert meld.iloc[0].tolist() == ["Fehler", "Euratibor/teilnehmende.csv", "2", "tn_id",
+                                     "TN-907801",
+                                     "Schlüssel doppelt (schon in KIK/teilnehmende.csv, Zeile 2)"]
+
+
+def test_daten_page_dry_run_then_einspielen(demo_env, tmp_path):
+    from streamlit.testing.v1 import AppTest
+
+    datei, _ = _lieferung(tmp_path)
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=90).run()
+    at.switch_page("pages/daten/daten.py").run()
+    at.file_uploader(key="daten_upload").set_value(
+        [("teilnehmende_nachtrag.csv", datei.read_bytes(), "text/csv")])
+    at.checkbox(key="daten_demo_entfernen").check()
+    at.button(key="daten_import").click().run()
+    assert not at.exception
+    info = next(i.value for i in at.info if "Probelauf" in i.value)
+    assert "3 Datensätze neu anlegen und 0 ändern; vorher würden alle Demodaten entfernt" in info
+    con = duckdb.connect(str(demo_env), read_only=True)
+    assert con.execute("select count(*) from teilnehmende").fetchone() == (880,)
+    con.close()
+    at.button(key="daten_einspielen").click().run()
+    assert not at.exception
+    assert at.success[-1].value.startswith("Import Nr. 1 gespeichert: 3 Datensätze neu")
+    # a second dry run of the same file: nothing new, nothing changed, and a Verwerfen button
+    at.button(key="daten_import").click().run()
+    assert next(d.value for d in at.dataframe if "Unverändert" in d.value.columns
+                ).values.tolist() == [["Teilnehmende", 0, 0, 3]]
+    at.button(key="daten_verwerfen").click().run()
+    assert not any("Probelauf" in i.value for i in at.info)
