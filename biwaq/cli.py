@@ -36,8 +36,22 @@ def cmd_build(args) -> int:
               file=sys.stderr)
         return 1
     print(f"Datenbank {db} aufgebaut in {time.perf_counter() - t0:.1f} s")
+    print_geo_hinweise(db)
     print_lage_bericht(db)
     return 0
+
+
+def print_geo_hinweise(db) -> None:
+    """Notes on the district geodata just loaded (re-read encoding, repaired outlines)."""
+    from biwaq import store
+
+    con = store.connect_readonly(db)
+    try:
+        hinweise = store.get_meta(con).get("geodaten_hinweise", "")
+    finally:
+        con.close()
+    for h in filter(None, hinweise.split("\n")):
+        print("Hinweis (Geodaten): " + h)
 
 
 def print_lage_bericht(db) -> None:
