@@ -62,16 +62,22 @@ def print_lage_bericht(db) -> None:
     con = store.connect_readonly(db)
     try:
         lage = run_query("oek_leerstand_lage", con)
+        repariert = bool(store.get_meta(con).get("geodaten_hinweise"))
     finally:
         con.close()
     if lage.empty:
         return
     n = len(lage)
+    pruefen = ("bitte zuerst die Hinweise zu den Geodaten oben prüfen – die Abweichung kann "
+               "am Umriss liegen, sonst Koordinaten oder Stadtteil prüfen" if repariert else
+               "bitte Koordinaten oder Stadtteil prüfen")
     print(f"Hinweis: {n} Leerstand passt nicht zu den Stadtteilumrissen" if n == 1 else
           f"Hinweis: {n} Leerstände passen nicht zu den Stadtteilumrissen",
-          "(bleiben in allen Zahlen; bitte Koordinaten oder Stadtteil prüfen):")
+          f"(bleiben in allen Zahlen; {pruefen}):")
     for zeile in oekonomie.lage_bericht_zeilen(lage):
         print("  " + zeile)
+
+
 def cmd_publish(args) -> int:
     from biwaq import publish
 

@@ -152,10 +152,15 @@ _GRUENDE = {   # GEOS validity reasons (shapely.is_valid_reason) in plain German
 }
 
 
+def ha_text(flaeche_ha: float) -> str:
+    """An area in hectares as shown in notes and the dry run: one decimal, German format
+    (1.234,5 ha)."""
+    return f"{flaeche_ha:,.1f} ha".replace(",", "X").replace(".", ",").replace("X", ".")
+
+
 def _ha(geom) -> str:
-    """Area of a WGS84 geometry in hectares (ETRS89/UTM 32N), German format."""
-    flaeche = gpd.GeoSeries([geom], crs=WGS84).to_crs(UTM32).area.iloc[0] / 10_000
-    return f"{flaeche:,.1f} ha".replace(",", "X").replace(".", ",").replace("X", ".")
+    """Area of a WGS84 geometry in hectares (measured in ETRS89/UTM 32N), German format."""
+    return ha_text(gpd.GeoSeries([geom], crs=WGS84).to_crs(UTM32).area.iloc[0] / 10_000)
 
 
 def _umrisse_reparieren(gdf: gpd.GeoDataFrame, name: str, hinweise: list[str]) -> list:
@@ -264,9 +269,11 @@ def _check_lies_in_erfurt(gdf: gpd.GeoDataFrame, roh: gpd.GeoSeries, name: str,
     """Outlines far from Erfurt almost always mean swapped axes (latitude given as x) or a
     wrong or missing CRS declaration (e.g. UTM metres in a GeoJSON without a "crs" member are
     read as degrees). The whole file and every single outline are checked."""
-    lon0, lat0, lon1, lat1 = gdf.total_bounds
-    lat, lon = (lat0 + lat1) / 2, (lon0 + lon1) / 2
-    if not _in_erfurt(lon, lat):
+    mitten = gdf.geometry.representative_point()
+    drin = [_in_erfurt(p.x, p.y, rand=0.05) for p in mitten]
+    if not any(drin):
+        lon0, lat0, lon1, lat1 = gdf.total_bounds
+        lat, lon = (lat0 + lat1) / 2, (lon0 + lon1) / 2
         if _in_erfurt(lat, lon):
             grund = ("Breite und Länge sind vertauscht (die Datei gibt die Breite als erste "
                      "Koordinate an). Bitte im GIS mit der Achsenfolge Länge, Breite (x = Ost) "
@@ -279,14 +286,12 @@ def _check_lies_in_erfurt(gdf: gpd.GeoDataFrame, roh: gpd.GeoSeries, name: str,
         raise GeoFehler(f"{name}: Die Flächen liegen nicht in Erfurt (Mitte bei "
                         f"{lat:.4f}° N, {lon:.4f}° O nach Umrechnung aus {quelle_crs}). "
                         + grund)
-    mitten = gdf.geometry.representative_point()
-    ausserhalb = [f"„{st}“ (Objekt {i + 1}, bei {p.y:.4f}° N, {p.x:.4f}° O)"
-                  for i, (st, p) in enumerate(zip(gdf["stadtteil"], mitten))
-                  if not _in_erfurt(p.x, p.y, rand=0.05)]
+    ausserhalb = [f"„{st}“ (Objekt {i + 1}, bei {p.y:.4f}° N, {p.x:.4f}° O"
+                  + (", Breite und Länge vertauscht?" if _in_erfurt(p.y, p.x) else "") + ")"
+                  for i, (st, p, ok) in enumerate(zip(gdf["stadtteil"], mitten, drin)) if not ok]
     if ausserhalb:
         raise GeoFehler(f"{name}: Umrisse liegen nicht in Erfurt: " + "; ".join(ausserhalb)
-                        + ". Bitte Koordinaten dieser Stadtteile prüfen (vertauschte Achsen "
-                        "oder ein anderes Koordinatensystem?).")
+                        + ". Bitte die Koordinaten dieser Stadtteile im GIS prüfen.")
 
 
 def read_districts_upload(dateiname: str, inhalt: bytes) -> gpd.GeoDataFrame:

@@ -590,14 +590,14 @@ def _geo_vergleichen(con, gdf) -> tuple[tuple[int, int], list[Aenderung]]:
         felder = [(f, _anzeige(a[f]), _anzeige(r[f])) for f in ("quartier", "schematisch")
                   if _anzeige(a[f]) != _anzeige(r[f])]
         if a["wkt"] != r["wkt"]:
-            felder.append(("Umriss", f"{_anzeige(round(float(a['flaeche_ha_utm']), 1))} ha",
-                           f"{_anzeige(round(float(r['flaeche_ha_utm']), 1))} ha"))
+            felder.append(("Umriss", geo.ha_text(a["flaeche_ha_utm"]),
+                           geo.ha_text(r["flaeche_ha_utm"])))
         if felder:
             geaendert += 1
             aend += [Aenderung(GEO_TABELLE, name, f, x, y) for f, x, y in felder]
     for name in alt.index.difference(neu.index):
         aend.append(Aenderung(GEO_TABELLE, name, "Umriss",
-                              f"{_anzeige(round(float(alt.at[name, 'flaeche_ha_utm']), 1))} ha",
+                              geo.ha_text(alt.at[name, "flaeche_ha_utm"]),
                               "(entfällt – nicht in der Datei)"))
     return (neu_n, geaendert), aend
 
