@@ -294,10 +294,13 @@ def _check_lies_in_erfurt(gdf: gpd.GeoDataFrame, roh: gpd.GeoSeries, name: str,
                         + ". Bitte die Koordinaten dieser Stadtteile im GIS prüfen.")
 
 
-def read_districts_upload(dateiname: str, inhalt: bytes) -> gpd.GeoDataFrame:
+def read_districts_upload(dateiname: str, inhalt: bytes, name: str | None = None
+                          ) -> gpd.GeoDataFrame:
     """Outlines from an uploaded file: GeoJSON or GeoPackage as is; a Shapefile as a .zip with
-    its sidecar files (.shp, .shx, .dbf and .prj for the CRS)."""
+    its sidecar files (.shp, .shx, .dbf and .prj for the CRS). Messages name the file as
+    `name` (default: dateiname)."""
     endung = Path(dateiname).suffix.lower()
+    dateiname = name or dateiname
     if endung == ".shp":
         raise GeoFehler(f"{dateiname}: Ein Shapefile besteht aus mehreren Dateien (.shp, .shx, "
                         ".dbf, .prj). Bitte alle zusammen als ZIP-Datei hochladen – oder die "

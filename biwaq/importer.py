@@ -20,6 +20,9 @@ from biwaq.validate import validate_batch
 
 MAX_BACKUPS = store.MAX_BACKUPS       # backups kept in data/backup/ (oldest are deleted)
 GEO_SUFFIXES = (".geojson", ".gpkg", ".shp")
+ROLLE_GEODATEN = "steuerung"
+NUR_STEUERUNG = ("Stadtteilgrenzen ersetzen darf nur die Steuerungsrunde (Rolle „steuerung“). "
+                 "Es wurde nichts geändert.")
 GEO_TABELLE = "stadtteil_geo"
 DEMO_FEHLER = ("Die Datenbank enthält Demodaten: ihr Entfernen bitte ausdrücklich bestätigen "
                "(Seite „Daten“: Bestätigungsfeld; Befehl: --demo-entfernen). Echte Daten werden "
@@ -34,6 +37,7 @@ class Eingabe:
     name: str
     data: bytes | None = None
     path: Path | None = None
+    geodaten: bool = False      # district outlines whatever the name (e.g. a zipped Shapefile)
 
     @classmethod
     def aus_pfad(cls, path: Path | str) -> Eingabe:
@@ -176,6 +180,11 @@ class _Stapel:
     fehler: list[Fehler] = field(default_factory=list)
     warnungen: list[Fehler] = field(default_factory=list)
 
+    @property
+    def nur_geodaten(self) -> bool:
+        """Only district outlines (no records) – the batch replacing the outlines."""
+        return bool(self.eintraege) and all(e.tabelle == GEO_TABELLE for e in self.eintraege)
+
 
 def lies_stapel(eingaben: list[Eingabe]) -> _Stapel:
     """Read every file; collect all problems (nothing is written)."""
@@ -188,7 +197,7 @@ def lies_stapel(eingaben: list[Eingabe]) -> _Stapel:
             st.eintraege.append(Eintrag(len(st.eintraege), anzeige, "", 0, None))
             continue
         sha, groesse = e.sha256(), e.groesse()
-        if Path(e.name).suffix.lower() in GEO_SUFFIXES:
+        if e.geodaten or Path(e.name).suffix.lower() in GEO_SUFFIXES + (".zip",):
             nr = len(st.eintraege)
             st.eintraege.append(Eintrag(nr, anzeige, sha, groesse, GEO_TABELLE))
             gdf = _lies_geo(e, anzeige, st.fehler, st.warnungen)
@@ -258,13 +267,11 @@ def _lies_geo(e: Eingabe, anzeige: str, fehler: list[Fehler], warnungen: list[Fe
                              f"höchstens {MAX_DATEI_MB} MB je Datei"))
         return None
     try:
-        if e.data is None:
+        if e.data is None and Path(e.name).suffix.lower() != ".zip":
             gdf = geo.read_districts(e.path, name=anzeige)
-        else:
-            with tempfile.TemporaryDirectory() as tmp:
-                p = Path(tmp) / Path(e.name).name
-                p.write_bytes(e.data)
-                gdf = geo.read_districts(p, name=anzeige)
+        else:      # an upload: GeoJSON, GeoPackage, or a Shapefile with its parts as .zip
+            daten = e.data if e.data is not None else e.path.read_bytes()
+            gdf = geo.read_districts_upload(e.name, daten, name=anzeige)
     except ValueError as err:
         fehler.append(Fehler(anzeige, None, None, None, str(err).split(": ", 1)[-1]))
         return None
@@ -344,17 +351,36 @@ def importiere(eingaben: list[Eingabe], db: Path | str | None = None, *,
                               st.eintraege, None)
 
 
+def importiere_geodaten(dateiname: str, inhalt: bytes, db: Path | str | None = None, *,
+                        wer: str, rolle: str | None, backup_dir: Path | str | None = None,
+                        behalte: int = MAX_BACKUPS) -> ImportErgebnis:
+    """Replace the district outlines from an uploaded file (GeoJSON, GeoPackage, or a
+    Shapefile as .zip with .shp, .shx, .dbf, .prj, .cpg) – a write, so for role `steuerung`
+    only: the role is checked here, where the upload is handled, not only by hiding the
+    widget (issue 13.6). Any other role (or none) is refused before anything is read or
+    written. Otherwise exactly like importiere: checked, logged with the user, the previous
+    file kept as a backup. Outlines alone leave a demo database's records in place.
+    """
+    if rolle != ROLLE_GEODATEN:
+        return ImportErgebnis(False, [Fehler(DATENBANK, None, None, None, NUR_STEUERUNG)], [],
+                              [], None)
+    return importiere([Eingabe(dateiname, inhalt, geodaten=True)], db, wer=wer,
+                      backup_dir=backup_dir, behalte=behalte)
+
+
 def _pruefen(st: _Stapel, db: Path, demo_entfernen: bool
              ) -> tuple[tuple | None, list, bool]:
     """Check the batch against the stored state (errors go to st.fehler).
-    Returns (file version checked against, parts per table, database holds demo data)."""
+    Returns (file version checked against, parts per table, demo data will be removed).
+    A batch of district outlines alone may go into a demo database without removing it."""
     stamp = store.file_stamp(db) if db.exists() else None
     quelle, known = _zustand(db)
-    demo = quelle == "demo"
-    if demo and not demo_entfernen:
+    if quelle == "demo" and not demo_entfernen and not st.nur_geodaten:
         st.fehler.insert(0, Fehler(DATENBANK, None, None, None, DEMO_FEHLER))
+    demo = quelle == "demo" and demo_entfernen
     teile = [(g.tabelle, g.datei, g.frame) for _, g in st.gelesen]
-    st.fehler += validate_batch(teile, {} if demo else known, parse_fehler=st.fehler)
+    st.fehler += validate_batch(teile, {} if quelle == "demo" else known,
+                                parse_fehler=st.fehler)
     return stamp, teile, demo
 
 
@@ -403,14 +429,13 @@ def probelauf(eingaben: list[Eingabe], db: Path | str | None = None, *,
             nr = _ablehnen(db, st, wer).import_nr if ablehnung_protokollieren else None
             return Probelauf(False, _sortiert(st.fehler, st.eintraege),
                              _sortiert(st.warnungen, st.eintraege), st.eintraege, [], stamp,
-                             demo_entfernen, nr)
+                             demo, nr)
         aenderungen = _vergleichen_ohne_schreiben(db, st, demo)
     except store.DatenbankGesperrt as e:
         return Probelauf(False, [Fehler(DATENBANK, None, None, None, str(e))],
-                         _sortiert(st.warnungen, st.eintraege), st.eintraege, [], None,
-                         demo_entfernen)
+                         _sortiert(st.warnungen, st.eintraege), st.eintraege, [], None)
     return Probelauf(True, [], _sortiert(st.warnungen, st.eintraege), st.eintraege,
-                     aenderungen, stamp, demo_entfernen)
+                     aenderungen, stamp, demo)
 
 
 def _vergleichen_ohne_schreiben(db: Path, st: _Stapel, demo: bool) -> list[Aenderung]:
@@ -455,9 +480,10 @@ def _einspielen(con, st: _Stapel, teile, demo_entfernen: bool, stamp, db: Path,
     """Inside the write transaction (on the copy): re-check what another import may have
     changed meanwhile, remove demo data if confirmed, upsert, log. Returns the import number."""
     quelle = store.get_meta(con).get("datenquelle")
-    demo = quelle == "demo"
-    if demo and not demo_entfernen:
+    demo_bleibt = quelle == "demo" and not demo_entfernen
+    if demo_bleibt and not st.nur_geodaten:
         raise _Abbruch([Fehler(DATENBANK, None, None, None, DEMO_FEHLER)])
+    demo = quelle == "demo" and demo_entfernen
     if demo:
         _demo_loeschen(con)
     if (store.file_stamp(db) if db.exists() else None) != stamp:
@@ -474,8 +500,9 @@ def _einspielen(con, st: _Stapel, teile, demo_entfernen: bool, stamp, db: Path,
         st.eintraege[nr].eingefuegt, st.eintraege[nr].aktualisiert = _geo_ersetzen(con, gdf)
     if not st.geo and ("leerstaende" in by_table or demo):
         _leerstaende_verorten(con)
-    store.set_meta(con, datenquelle="echt", datenstand=str(store.datenstand(con)),
-                   letzter_import=dt.datetime.now().isoformat(timespec="seconds"))
+    if not demo_bleibt:    # outlines alone leave a demo database a demo database
+        store.set_meta(con, datenquelle="echt", datenstand=str(store.datenstand(con)),
+                       letzter_import=dt.datetime.now().isoformat(timespec="seconds"))
     return _protokollieren(con, st, "ok", wer, demo)
 
 

@@ -90,6 +90,16 @@ def _schema_checked(path: str, ino: int, mtime_ns: int) -> bool:
     return True
 
 
+def wer() -> str:
+    """Who writes (import log): the signed-in user's e-mail or name, else 'lokal'."""
+    try:
+        if st.user.get("is_logged_in"):
+            return str(st.user.get("email") or st.user.get("name") or "angemeldet")
+    except Exception:   # noqa: BLE001 – no auth configured
+        pass
+    return "lokal"
+
+
 # --- Shared sidebar filters ----------------------------------------------------------------
 
 FILTER_DEFAULTS = {"filter_quartier": BEIDE, "filter_traeger": ALLE,

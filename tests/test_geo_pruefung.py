@@ -240,3 +240,94 @@ def test_refused_geodata_in_an_import_change_nothing(demo_db, umrisse, tmp_path)
     finally:
         con.close()
     assert store.DEMO_DIR.exists()
+
+
+# --- Replacing the outlines: role steuerung only, logged and backed up (issue 13.6) ------------
+
+def _geojson(umrisse) -> bytes:
+    import io
+
+    buf = io.BytesIO()
+    umrisse.assign(schematisch=False).to_crs(geo.UTM32).to_file(buf, driver="GeoJSON")
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("rolle", ["wirtschaft", "oeffentlich", None])
+def test_only_steuerung_may_replace_the_outlines(demo_db, umrisse, tmp_path, rolle):
+    db = tmp_path / "biwaq.duckdb"
+    shutil.copy(demo_db, db)
+    vorher = db.read_bytes()
+    erg = importer.importiere_geodaten("amtlich.geojson", _geojson(umrisse), db, wer="wifoe",
+                                       rolle=rolle)
+    assert not erg.ok and [str(f) for f in erg.fehler] == [
+        "Datenbank: Stadtteilgrenzen ersetzen darf nur die Steuerungsrunde (Rolle "
+        "„steuerung“). Es wurde nichts geändert."]
+    assert db.read_bytes() == vorher
+    assert not (tmp_path / "backup").exists()
+
+
+def test_steuerung_replaces_the_outlines_logged_with_the_user_and_backed_up(demo_db, umrisse,
+                                                                           tmp_path):
+    db = tmp_path / "biwaq.duckdb"
+    shutil.copy(demo_db, db)
+    vorher = db.read_bytes()
+    erg = importer.importiere_geodaten("amtlich.geojson", _geojson(umrisse), db,
+                                       wer="leitung@kik-erfurt.de", rolle="steuerung")
+    assert erg.ok, erg.fehler
+    [backup] = list((tmp_path / "backup").glob("biwaq-*.duckdb"))
+    assert backup.read_bytes() == vorher
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        assert con.execute("select wer, ergebnis, aktualisiert from importprotokoll").fetchall() \
+            == [("leitung@kik-erfurt.de", "ok", 6)]
+        assert con.execute("select datei, tabelle, zeilen from importprotokoll_datei"
+                           ).fetchall() == [("amtlich.geojson", "stadtteil_geo", 6)]
+        assert con.execute("select bool_or(schematisch) from stadtteil_geo").fetchone() == (
+            False,)
+        meta = dict(con.execute("select * from _meta").fetchall())
+    finally:
+        con.close()
+    assert meta["datenquelle"] == "demo"        # outlines alone keep the demo records
+
+
+def test_zipped_shapefile_of_field_case_08_through_the_upload(demo_db, tmp_path):
+    import io
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        for p in FALL08.iterdir():
+            z.write(p, p.name)
+    db = tmp_path / "biwaq.duckdb"
+    shutil.copy(demo_db, db)
+    erg = importer.importiere_geodaten("grenzen.zip", buf.getvalue(), db, wer="t",
+                                       rolle="steuerung")
+    assert erg.ok, erg.fehler
+    assert [w.erwartet.split(" –")[0] for w in erg.warnungen] == [
+        "Umlaute in „stadtteil“ verstümmelt"]
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        assert con.execute("select quartier from stadtteil_geo where stadtteil = 'Wiesenhügel'"
+                           ).fetchone() == ("Süd-Ost",)
+    finally:
+        con.close()
+
+
+def test_leerstand_page_hides_the_upload_from_wirtschaft(demo_env):
+    from streamlit.testing.v1 import AppTest
+
+    from test_auth import AUTH, EMAIL, ROLLEN_SECRETS
+
+    def seite(rolle):
+        at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=90)
+        at.secrets = {"auth": AUTH, "rollen": ROLLEN_SECRETS}
+        at.user = {"is_logged_in": True, "email": EMAIL[rolle], "name": f"Test {rolle}"}
+        at.run()
+        at.switch_page("pages/oekonomie/leerstand.py").run()
+        assert not at.exception
+        return at
+
+    assert [u.key for u in seite("steuerung").get("file_uploader")] == ["leer_geo_upload"]
+    at = seite("wirtschaft")
+    assert at.get("file_uploader") == []
+    assert not any("Stadtteilgrenzen laden" in e.label for e in at.expander)

@@ -22,16 +22,6 @@ st.caption("Die Filter der Seitenleiste gelten auf dieser Seite nicht: Import un
            "betreffen immer den ganzen Datenbestand.")
 
 
-def wer() -> str:
-    """The signed-in user if sign-in is configured, else 'lokal'."""
-    try:
-        if st.user.get("is_logged_in"):
-            return str(st.user.get("email") or st.user.get("name") or "angemeldet")
-    except Exception:   # noqa: BLE001 – no auth configured
-        pass
-    return "lokal"
-
-
 # --- What the database holds ---------------------------------------------------------------
 
 meta = ui.meta()
@@ -87,7 +77,7 @@ if los:
         eingaben = [importer.Eingabe(f.name, f.getvalue()) for f in dateien]
         with st.spinner("Dateien werden geprüft …"):
             probe = importer.probelauf(eingaben, demo_entfernen=bestaetigt,
-                                       ablehnung_protokollieren=True, wer=wer())
+                                       ablehnung_protokollieren=True, wer=ui.wer())
         st.session_state.pop(ERGEBNIS_KEY, None)
         st.session_state[PROBE_KEY] = (dt.datetime.now(), probe, eingaben)
 
@@ -121,7 +111,7 @@ def einspielen() -> None:
     """Store exactly the batch of the dry run shown (refused if the database changed since)."""
     zeit, probe, eingaben = st.session_state.pop(PROBE_KEY)
     with st.spinner("Die Lieferung wird eingespielt …"):
-        erg = importer.importiere(eingaben, demo_entfernen=probe.demo_entfernen, wer=wer(),
+        erg = importer.importiere(eingaben, demo_entfernen=probe.demo_entfernen, wer=ui.wer(),
                                   stand=probe.stand)
     st.session_state[ERGEBNIS_KEY] = (dt.datetime.now(), erg)
 
