@@ -398,15 +398,6 @@ def assign_vacancies(con, districts: gpd.GeoDataFrame) -> pd.DataFrame:
     return lage
 
 
-def replace_geodata(db: Path | str, gdf: gpd.GeoDataFrame) -> pd.DataFrame:
-    """Store new outlines in the database file through store.replace_atomically (open sessions
-    keep reading the old file until they reconnect). Returns the new vacancy locations."""
-    with store.replace_atomically(db) as con:
-        store_districts(con, gdf)
-        lage = con.execute("select * from leerstand_lage order by objekt_id").df()
-    return lage
-
-
 def districts_from_store(df: pd.DataFrame) -> gpd.GeoDataFrame:
     """Rows of `stadtteil_geo` back into a GeoDataFrame (WGS84)."""
     geom = df["wkt"].map(shapely_wkt.loads)

@@ -70,15 +70,9 @@ class Eintrag:
     aktualisiert: int = 0
 
 
-@dataclass
-class ImportErgebnis:
-    ok: bool
-    fehler: list[Fehler]
-    warnungen: list[Fehler]
+class _Zaehlung:
+    """Totals over the batch entries (`eintraege`) of an import or its dry run."""
     eintraege: list[Eintrag]
-    import_nr: int | None = None
-    demo_entfernt: bool = False
-    backup: Path | None = None
 
     @property
     def eingefuegt(self) -> int:
@@ -87,6 +81,17 @@ class ImportErgebnis:
     @property
     def aktualisiert(self) -> int:
         return sum(e.aktualisiert for e in self.eintraege)
+
+
+@dataclass
+class ImportErgebnis(_Zaehlung):
+    ok: bool
+    fehler: list[Fehler]
+    warnungen: list[Fehler]
+    eintraege: list[Eintrag]
+    import_nr: int | None = None
+    demo_entfernt: bool = False
+    backup: Path | None = None
 
     def je_datei(self) -> pd.DataFrame:
         return pd.DataFrame(
@@ -110,7 +115,7 @@ AENDERUNG_SPALTEN = ["Tabelle", "Datensatz", "Feld", "Bisher", "Neu"]
 
 
 @dataclass
-class Probelauf:
+class Probelauf(_Zaehlung):
     """What a batch would change, found without writing anything (the import's dry run).
 
     `eintraege` carry the counts the import would report (inserted, updated; unchanged is the
@@ -126,14 +131,6 @@ class Probelauf:
     stand: tuple | None
     demo_entfernen: bool = False
     import_nr: int | None = None      # log number of a refused attempt, if it was logged
-
-    @property
-    def eingefuegt(self) -> int:
-        return sum(e.eingefuegt for e in self.eintraege)
-
-    @property
-    def aktualisiert(self) -> int:
-        return sum(e.aktualisiert for e in self.eintraege)
 
     def je_tabelle(self) -> pd.DataFrame:
         """Per table: rows that would be inserted, updated and left unchanged."""

@@ -26,11 +26,13 @@ def run(*args):
                           capture_output=True, timeout=300)
 
 
-def inhalt(db: Path) -> dict:
+def inhalt(db: Path, tabellen=("teilnehmende", "betriebe", "leerstaende", "stadtteil_geo")
+           ) -> dict:
+    """Stored rows of these tables (sorted), to compare a database before and after."""
     con = duckdb.connect(str(db), read_only=True)
     try:
         return {t: sorted(con.execute("select * from " + t).fetchall(), key=repr)
-                for t in ("teilnehmende", "betriebe", "leerstaende", "stadtteil_geo")}
+                for t in tabellen}
     finally:
         con.close()
 
