@@ -475,3 +475,35 @@ def test_daten_page_dry_run_then_einspielen(demo_env, tmp_path):
                 ).values.tolist() == [["Teilnehmende", 0, 0, 3]]
     at.button(key="daten_verwerfen").click().run()
     assert not any("Probelauf" in i.value for i in at.info)
+
+
+KILL_SKRIPT = """
+import sys, time
+from biwaq import store
+with store.replace_atomically(sys.argv[1]) as con:
+    con.execute("create table gross as select range as i, repeat('x', 200) as t "
+                "from range(200000)")
+    print("mitten im Import", flush=True)
+    time.sleep(120)
+"""
+
+
+def test_a_really_killed_import_leaves_nothing_after_the_next_import(echt_db):
+    """kill -9 while a writer holds its copy open: the copy and its WAL stay on disk; the next
+    import removes them and the database keeps its content."""
+    vorher = inhalt(echt_db)
+    p = subprocess.Popen([sys.executable, "-c", KILL_SKRIPT, str(echt_db)], cwd=ROOT,
+                         stdout=subprocess.PIPE, text=True)
+    try:
+        assert p.stdout.readline().strip() == "mitten im Import"
+    finally:
+        p.kill()
+        p.wait()
+    reste = [x for x in echt_db.parent.iterdir() if x.name.startswith(f".{echt_db.name}.")]
+    assert {x.suffix for x in reste} >= {".tmp", ".wal"}, reste      # the copy and its WAL
+    assert sum(x.stat().st_size for x in reste if x.is_file()) >= echt_db.stat().st_size
+    assert inhalt(echt_db) == vorher
+    erg = importer.importiere([Eingabe.aus_pfad(store.DEMO_DIR / "ziele.csv")], echt_db,
+                              wer="test")
+    assert erg.ok
+    assert [x for x in echt_db.parent.iterdir() if x.name.startswith(".")] == []
