@@ -277,7 +277,7 @@ def _lies_geo(e: Eingabe, anzeige: str, fehler: list[Fehler], warnungen: list[Fe
                              "Geodatei nicht lesbar: erwartet GeoJSON, GeoPackage oder "
                              "Shapefile mit dem Attribut „stadtteil“"))
         return None
-    warnungen += [Fehler(anzeige, None, "stadtteil", None, h, art="Warnung")
+    warnungen += [Fehler(anzeige, None, None, None, h, art="Warnung")
                   for h in gdf.attrs.get("hinweise", [])]
     return gdf
 

@@ -182,7 +182,11 @@ elif lage.empty:
 else:
     st.warning(f"{ui.fmt_int(len(lage))} Objekt(e) passen nicht zu den Stadtteilumrissen. Sie "
                "bleiben in allen Zahlen enthalten (mit ihrem angegebenen Stadtteil oder "
-               "„ohne Angabe“) – bitte Koordinaten oder Stadtteil prüfen.",
+               "„ohne Angabe“) – "
+               + ("die Stadtteilumrisse wurden beim Laden repariert (Hinweise unter "
+                  "„Stadtteilgrenzen laden“): bitte zuerst die Umrisse prüfen, dann Koordinaten "
+                  "oder Stadtteil." if meta.get("geodaten_hinweise")
+                  else "bitte Koordinaten oder Stadtteil prüfen."),
                icon=":material/wrong_location:")
     st.dataframe(lage[["objekt_id", "adresse", "quartier", "stadtteil_angabe", "lat", "lon",
                        "hinweis"]].rename(columns={
@@ -212,6 +216,8 @@ if nutzer.rolle == importer.ROLLE_GEODATEN:     # the write itself checks the ro
             st.caption(f"Geladen: {meta['geodaten']}"
                        + (f" am {pd.Timestamp(meta['geodaten_geladen']).strftime('%d.%m.%Y %H:%M')}"
                           if meta.get("geodaten_geladen") else ""))
+        for hinweis in filter(None, meta.get("geodaten_hinweise", "").split("\n")):
+            st.warning(hinweis, icon=":material/healing:")
         datei = st.file_uploader("Geodaten-Datei", type=list(geo.UPLOAD_ENDUNGEN) + ["shp"],
                                  key="leer_geo_upload", max_upload_size=50)
         if datei is not None and st.button("Umrisse übernehmen", key="leer_geo_uebernehmen",
