@@ -240,11 +240,16 @@ def replace_atomically(db: Path | str, fresh: bool = False, backup_dir: Path | N
         tmp = db.with_name(f"{_tmp_praefix(db)}{os.getpid()}.{uuid.uuid4().hex}.tmp")
         # Hold the file open read-only until it is replaced: refuses (DatenbankGesperrt) while
         # another program has it open for writing, and keeps one from opening it meanwhile –
-        # its changes would otherwise be lost with the replaced file.
-        waechter = connect_readonly(db) if db.exists() else None
+        # its changes would otherwise be lost with the replaced file. DuckDB's lock is a POSIX
+        # record lock, which the process loses when it closes *any* descriptor of the file, so
+        # the copy and the backup read from one descriptor that stays open until the end.
+        quelle = open(db, "rb") if db.exists() else None
+        waechter = None
         try:
-            if db.exists() and not fresh:
-                shutil.copyfile(db, tmp)
+            waechter = connect_readonly(db) if quelle is not None else None
+            if quelle is not None and not fresh:
+                with open(tmp, "wb") as ziel:
+                    shutil.copyfileobj(quelle, ziel, 1 << 20)
             con = duckdb.connect(str(tmp))
             try:
                 create_schema(con)
@@ -255,17 +260,21 @@ def replace_atomically(db: Path | str, fresh: bool = False, backup_dir: Path | N
                 con.execute("checkpoint")
             finally:
                 con.close()
-            if backup_dir is not None and db.exists():
+            if backup_dir is not None and quelle is not None:
                 backup_dir.mkdir(parents=True, exist_ok=True)
                 stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
-                ziel = backup_dir / f"{db.stem}-{stamp}{db.suffix}"
-                teil = ziel.with_name(f".{ziel.name}.tmp")   # a killed copy is no backup
-                shutil.copyfile(db, teil)
-                os.replace(teil, ziel)
+                ziel_pfad = backup_dir / f"{db.stem}-{stamp}{db.suffix}"
+                teil = ziel_pfad.with_name(f".{ziel_pfad.name}.tmp")   # a killed copy is no backup
+                quelle.seek(0)
+                with open(teil, "wb") as ziel:
+                    shutil.copyfileobj(quelle, ziel, 1 << 20)
+                os.replace(teil, ziel_pfad)
             os.replace(tmp, db)
         finally:
             if waechter is not None:
                 waechter.close()
+            if quelle is not None:
+                quelle.close()
             for leftover in _reste(tmp.parent, tmp.name):
                 _entfernen(leftover)
 

@@ -186,8 +186,8 @@ def test_a_bow_tie_in_the_import_is_a_note_and_the_dry_run_shows_the_area(demo_d
 def test_swapped_latitude_and_longitude_are_named(umrisse, tmp_path):
     gj = json.loads(umrisse.to_json())
     for f in gj["features"]:
-        f["geometry"] = shapely.geometry.mapping(shapely.ops.transform(
-            lambda x, y: (y, x), shapely.geometry.shape(f["geometry"])))
+        f["geometry"] = shapely.geometry.mapping(shapely.transform(
+            shapely.geometry.shape(f["geometry"]), lambda c: c[:, ::-1]))
     p = tmp_path / "vertauscht.geojson"
     p.write_text(json.dumps(gj), encoding="utf-8")
     with pytest.raises(geo.GeoFehler) as e:

@@ -507,3 +507,43 @@ def test_a_really_killed_import_leaves_nothing_after_the_next_import(echt_db):
                               wer="test")
     assert erg.ok
     assert [x for x in echt_db.parent.iterdir() if x.name.startswith(".")] == []
+
+
+def test_while_an_import_replaces_the_file_no_other_program_can_open_it_for_writing(echt_db):
+    """Otherwise the other program's changes would go to the replaced file and be lost."""
+    code = ("import sys, duckdb\ntry:\n    duckdb.connect(sys.argv[1])\n    print('offen')\n"
+            "except duckdb.IOException as e:\n    print('gesperrt' if 'lock' in str(e) else e)")
+    with store.replace_atomically(echt_db) as con:
+        con.execute("select 1")
+        r = subprocess.run([sys.executable, "-c", code, str(echt_db)], text=True,
+                           capture_output=True, timeout=60)
+    assert r.stdout.strip() == "gesperrt", r.stderr
+    r = subprocess.run([sys.executable, "-c", code, str(echt_db)], text=True,
+                       capture_output=True, timeout=60)
+    assert r.stdout.strip() == "offen"
+
+
+def test_field_case_16_the_other_programs_changes_survive(echt_db, tmp_path):
+    """The other program writes after our refused import and closes: its table is there and
+    ours did not overwrite anything."""
+    schreiber = ("import sys, time, duckdb\ncon = duckdb.connect(sys.argv[1])\nprint('offen', "
+                 "flush=True)\nsys.stdin.readline()\ncon.execute(\"create table notiz as select "
+                 "'Auswertung Kollegin' as text\")\ncon.close()\n")
+    p = subprocess.Popen([sys.executable, "-c", schreiber, str(echt_db)], stdin=subprocess.PIPE,
+                         stdout=subprocess.PIPE, text=True)
+    try:
+        assert p.stdout.readline().strip() == "offen"
+        erg = importer.importiere([Eingabe.aus_pfad(
+            FAELLE / "16-duckdb-sperre-fremder-schreiber" / "betriebe_nachtrag.csv")], echt_db,
+            wer="test")
+        assert not erg.ok and "anderen Programm (PID" in erg.fehler[0].erwartet
+        p.stdin.write("weiter\n")
+        p.stdin.flush()
+        assert p.wait(60) == 0
+    finally:
+        p.kill()
+    con = duckdb.connect(str(echt_db), read_only=True)
+    try:
+        assert con.execute("select text from notiz").fetchall() == [("Auswertung Kollegin",)]
+    finally:
+        con.close()
