@@ -184,6 +184,9 @@ def cmd_import(args) -> int:
     return 0
 
 
+MAX_AENDERUNGEN = 500      # changed fields printed by `import --probelauf`
+
+
 def _probelauf_ausgeben(p) -> int:
     """Print a dry run (per table, changed fields, notes); exit code 1 if it has errors."""
     for w in p.warnungen:
@@ -199,8 +202,11 @@ def _probelauf_ausgeben(p) -> int:
     aend = p.aenderungen_tabelle()
     if not aend.empty:
         print(f"\nGeänderte Felder ({len(aend)}):")
-        for a in aend.itertuples(index=False):
+        for a in aend.head(MAX_AENDERUNGEN).itertuples(index=False):
             print(f"  {a.Tabelle} {a.Datensatz}: {a.Feld}: {a.Bisher} → {a.Neu}")
+        if len(aend) > MAX_AENDERUNGEN:
+            print(f"  … und {len(aend) - MAX_AENDERUNGEN} weitere (alle zeigt die Seite „Daten“ "
+                  "im Probelauf, zum Herunterladen)")
     if p.demo_entfernen:
         print("\nDie Demodaten würden vorher vollständig entfernt.")
     print(f"\nZusammen: {p.eingefuegt} neu, {p.aktualisiert} geändert, {len(p.warnungen)} "

@@ -4,7 +4,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
-import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
