@@ -19,6 +19,7 @@ from biwaq import geo, importer, store
 from biwaq.demo import schematic_districts
 from biwaq.importer import Eingabe
 from conftest import ROOT
+from test_page_daten import upload_server  # noqa: F401 (fixture: a server of its own)
 
 FALL08 = Path("/work/shared/field-cases/08-shapefile-utf8-ohne-cpg/stadtteile_shp")
 
@@ -333,22 +334,8 @@ def test_leerstand_page_hides_the_upload_from_wirtschaft(demo_env):
     assert not any("Stadtteilgrenzen laden" in e.label for e in at.expander)
 
 
-@pytest.fixture
-def geo_server(demo_db, tmp_path, browser):
-    """A server of its own: the upload changes its database."""
-    from browser import StreamlitServer, warm_up
-
-    kopie = tmp_path / "biwaq.duckdb"
-    shutil.copy(demo_db, kopie)
-    server = StreamlitServer("dashboard.py", env={"BIWAQ_DB": str(kopie)})
-    server.db = kopie
-    warm_up(browser, server.url)
-    yield server
-    server.stop()
-
-
 @pytest.mark.browser
-def test_leerstand_bow_tie_upload_in_browser(geo_server, page, umrisse, tmp_path):
+def test_leerstand_bow_tie_upload_in_browser(upload_server, page, umrisse, tmp_path):
     from browser import screenshot, wait_for_app
 
     x, y = _mitte_utm(umrisse, "Herrenberg")
@@ -357,7 +344,7 @@ def test_leerstand_bow_tie_upload_in_browser(geo_server, page, umrisse, tmp_path
     datei = tmp_path / "grenzen_schleife.geojson"
     _ersetzt(umrisse, "Herrenberg", schleife).assign(schematisch=False).to_file(
         datei, driver="GeoJSON")
-    page.goto(geo_server.url + "/leerstand")
+    page.goto(upload_server.url + "/leerstand")
     wait_for_app(page)
     page.get_by_text("Stadtteilgrenzen laden (Geodaten der Stadt)").click()
     page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(datei))
@@ -379,7 +366,7 @@ def test_leerstand_bow_tie_upload_in_browser(geo_server, page, umrisse, tmp_path
     assert "bitte zuerst die Umrisse prüfen" in lage
     hinweis.scroll_into_view_if_needed()
     screenshot(page, "leerstand_geodaten_repariert")
-    con = duckdb.connect(str(geo_server.db), read_only=True)
+    con = duckdb.connect(str(upload_server.db), read_only=True)
     try:
         assert con.execute("select ergebnis, warnungen from importprotokoll").fetchall() == [
             ("ok", 1)]
