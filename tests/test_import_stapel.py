@@ -547,3 +547,29 @@ def test_field_case_16_the_other_programs_changes_survive(echt_db, tmp_path):
         assert con.execute("select text from notiz").fetchall() == [("Auswertung Kollegin",)]
     finally:
         con.close()
+
+
+def test_daten_page_two_uploads_with_the_same_name(demo_env):
+    from streamlit.testing.v1 import AppTest
+
+    kik = (FALL14 / "KIK" / "teilnehmende.csv").read_bytes()
+    eur = (FALL14 / "Euratibor" / "teilnehmende.csv").read_bytes()
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=90).run()
+    at.switch_page("pages/daten/daten.py").run()
+    at.file_uploader(key="daten_upload").set_value(
+        [("teilnehmende.csv", kik, "text/csv"), ("teilnehmende.csv", eur, "text/csv")])
+    at.checkbox(key="daten_demo_entfernen").check()
+    at.button(key="daten_import").click().run()
+    assert not at.exception
+    assert "Import abgelehnt" in at.error[0].value and "1 Fehler" in at.error[0].value
+    fehler = next(d.value for d in at.dataframe if "Erwartet" in d.value.columns)
+    assert fehler.values.tolist() == [[
+        "teilnehmende.csv (2. Datei)", "2", "tn_id", "TN-907801",
+        "Schlüssel doppelt (schon in teilnehmende.csv (1. Datei), Zeile 2)"]]
+    con = duckdb.connect(str(demo_env), read_only=True)
+    try:
+        assert con.execute("select count(*) from teilnehmende").fetchone() == (880,)
+        assert con.execute("select datei from importprotokoll_datei order by nr").fetchall() == [
+            ("teilnehmende.csv (1. Datei)",), ("teilnehmende.csv (2. Datei)",)]
+    finally:
+        con.close()
