@@ -21,6 +21,7 @@ GEO_ENDUNGEN = (".geojson", ".json", ".gpkg", ".shp")
 UPLOAD_ENDUNGEN = ("geojson", "json", "gpkg", "zip")
 MAX_ENTPACKT = 200 * 1024 * 1024     # bytes a zip upload may unpack to
 FLAECHEN = ("Polygon", "MultiPolygon")
+GESPEICHERT = ("stadtteil", "quartier", "schematisch")   # attributes taken from a file
 
 
 class GeoFehler(ValueError):
@@ -55,13 +56,13 @@ def read_districts(path: Path | str, name: str | None = None) -> gpd.GeoDataFram
 
 def _verstuemmelt(gdf: gpd.GeoDataFrame) -> dict[str, list[tuple[int, str, str]]]:
     """Text attributes with mojibake („WiesenhÃ¼gel“ for „Wiesenhügel“): per column the
-    (feature number, value as read, value as ftfy repairs it). Detection by ftfy."""
+    (feature number, value as read, value as ftfy repairs it). Detection by ftfy; only the
+    attributes that are stored are looked at."""
     import ftfy
 
     out: dict[str, list[tuple[int, str, str]]] = {}
-    for col in gdf.columns:
-        if col == gdf.geometry.name or not (pd.api.types.is_string_dtype(gdf[col])
-                                            or gdf[col].dtype == object):
+    for col in gdf.columns:      # only the attributes that are stored
+        if col == gdf.geometry.name or normalise_header(col) not in GESPEICHERT:
             continue
         for i, v in enumerate(gdf[col]):
             if isinstance(v, str) and ftfy.badness.is_bad(v):

@@ -372,3 +372,11 @@ def test_leerstand_bow_tie_upload_in_browser(upload_server, page, umrisse, tmp_p
             ("ok", 1)]
     finally:
         con.close()
+
+
+def test_damaged_text_in_an_attribute_that_is_not_stored_is_ignored(umrisse, tmp_path):
+    gdf = umrisse.assign(bemerkung="GrÃ¼nflÃ¤che")
+    p = tmp_path / "mit_bemerkung.geojson"
+    gdf.to_file(p, driver="GeoJSON")
+    out = geo.read_districts(p)
+    assert out.attrs["hinweise"] == [] and "bemerkung" not in out.columns
