@@ -1,5 +1,6 @@
 """Benchmark: import of a full export into an empty database, re-import of the same files
-(nothing changes), a one-file correction into the full database, and all quality rules.
+(nothing changes), a one-file correction into the full database, the dry run (Probelauf) of
+the full export against the full database, and all quality rules.
 
 Prints medians; run with `python benchmarks/bench_import.py [--scales 1 20] [--runs 3]`.
 """
@@ -34,7 +35,8 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=3)
     args = ap.parse_args()
     print(f"{'Faktor':>6} {'Zeilen':>9} {'MB':>6} {'Erstimport (s)':>15} {'Wiederholung (s)':>17}"
-          f" {'Korrektur (s)':>14} {'Aufbau (s)':>11} {'Qualität (s)':>13}")
+          f" {'Korrektur (s)':>14} {'Probelauf (s)':>14} {'Aufbau (s)':>11}"
+          f" {'Qualität (s)':>13}")
     for scale in args.scales:
         with tempfile.TemporaryDirectory() as tmp:
             tmp = Path(tmp)
@@ -57,6 +59,7 @@ def main() -> None:
             t_wieder = median(lambda: importer.importiere(eingaben, db, behalte=1), args.runs)
             korrektur = [importer.Eingabe.aus_pfad(tmp / "export" / "betriebe.csv")]
             t_korr = median(lambda: importer.importiere(korrektur, db, behalte=1), args.runs)
+            t_probe = median(lambda: importer.probelauf(eingaben, db), args.runs)
             t_bau = median(lambda: store.build(tmp / "gebaut.duckdb", tmp / "export"), args.runs)
 
             def pruefen():
@@ -68,7 +71,8 @@ def main() -> None:
 
             t_q = median(pruefen, args.runs)
             print(f"{scale:>6} {zeilen:>9,} {mb:>6.1f} {t_erst:>15.2f} {t_wieder:>17.2f} "
-                  f"{t_korr:>14.2f} {t_bau:>11.2f} {t_q:>13.2f}".replace(",", "."))
+                  f"{t_korr:>14.2f} {t_probe:>14.2f} {t_bau:>11.2f} {t_q:>13.2f}"
+                  .replace(",", "."))
 
 
 if __name__ == "__main__":

@@ -36,8 +36,22 @@ def cmd_build(args) -> int:
               file=sys.stderr)
         return 1
     print(f"Datenbank {db} aufgebaut in {time.perf_counter() - t0:.1f} s")
+    print_geo_hinweise(db)
     print_lage_bericht(db)
     return 0
+
+
+def print_geo_hinweise(db) -> None:
+    """Notes on the district geodata just loaded (re-read encoding, repaired outlines)."""
+    from biwaq import store
+
+    con = store.connect_readonly(db)
+    try:
+        hinweise = store.get_meta(con).get("geodaten_hinweise", "")
+    finally:
+        con.close()
+    for h in filter(None, hinweise.split("\n")):
+        print("Hinweis (Geodaten): " + h)
 
 
 def print_lage_bericht(db) -> None:
@@ -48,16 +62,22 @@ def print_lage_bericht(db) -> None:
     con = store.connect_readonly(db)
     try:
         lage = run_query("oek_leerstand_lage", con)
+        repariert = bool(store.get_meta(con).get("geodaten_hinweise"))
     finally:
         con.close()
     if lage.empty:
         return
     n = len(lage)
+    pruefen = ("bitte zuerst die Hinweise zu den Geodaten oben prüfen – die Abweichung kann "
+               "am Umriss liegen, sonst Koordinaten oder Stadtteil prüfen" if repariert else
+               "bitte Koordinaten oder Stadtteil prüfen")
     print(f"Hinweis: {n} Leerstand passt nicht zu den Stadtteilumrissen" if n == 1 else
           f"Hinweis: {n} Leerstände passen nicht zu den Stadtteilumrissen",
-          "(bleiben in allen Zahlen; bitte Koordinaten oder Stadtteil prüfen):")
+          f"(bleiben in allen Zahlen; {pruefen}):")
     for zeile in oekonomie.lage_bericht_zeilen(lage):
         print("  " + zeile)
+
+
 def cmd_publish(args) -> int:
     from biwaq import publish
 
@@ -144,6 +164,9 @@ def cmd_import(args) -> int:
         wer = getpass.getuser()
     except (KeyError, OSError):
         wer = "unbekannt"
+    if args.probelauf:
+        return _probelauf_ausgeben(importer.probelauf(eingaben, args.db,
+                                                      demo_entfernen=args.demo_entfernen))
     erg = importer.importiere(eingaben, args.db, demo_entfernen=args.demo_entfernen, wer=wer)
     for w in erg.warnungen:
         print(f"  {w.art}: {w}", file=sys.stderr)     # Warnung or Hinweis (a value read)
@@ -158,6 +181,36 @@ def cmd_import(args) -> int:
     hinweis = " (Demodaten entfernt)" if erg.demo_entfernt else ""
     print(f"Import {erg.import_nr} gespeichert{hinweis}: {erg.eingefuegt} neu, "
           f"{erg.aktualisiert} geändert, in {time.perf_counter() - t0:.1f} s")
+    return 0
+
+
+MAX_AENDERUNGEN = 500      # changed fields printed by `import --probelauf`
+
+
+def _probelauf_ausgeben(p) -> int:
+    """Print a dry run (per table, changed fields, notes); exit code 1 if it has errors."""
+    for w in p.warnungen:
+        print("  Hinweis: " + str(w), file=sys.stderr)
+    if not p.ok:
+        print(f"Probelauf: der Import würde abgelehnt, {len(p.fehler)} Fehler (es wurde "
+              "nichts geändert):", file=sys.stderr)
+        for f in p.fehler:
+            print("  " + str(f), file=sys.stderr)
+        return 1
+    print("Probelauf – es wurde nichts geändert. Der Import würde:")
+    print(p.je_tabelle().to_string(index=False))
+    aend = p.aenderungen_tabelle()
+    if not aend.empty:
+        print(f"\nGeänderte Felder ({len(aend)}):")
+        for a in aend.head(MAX_AENDERUNGEN).itertuples(index=False):
+            print(f"  {a.Tabelle} {a.Datensatz}: {a.Feld}: {a.Bisher} → {a.Neu}")
+        if len(aend) > MAX_AENDERUNGEN:
+            print(f"  … und {len(aend) - MAX_AENDERUNGEN} weitere (alle zeigt die Seite „Daten“ "
+                  "im Probelauf, zum Herunterladen)")
+    if p.demo_entfernen:
+        print("\nDie Demodaten würden vorher vollständig entfernt.")
+    print(f"\nZusammen: {p.eingefuegt} neu, {p.aktualisiert} geändert, {len(p.warnungen)} "
+          "Hinweise. Zum Einspielen denselben Befehl ohne --probelauf ausführen.")
     return 0
 
 
@@ -234,6 +287,10 @@ def parser() -> argparse.ArgumentParser:
     i.add_argument("--demo-entfernen", action="store_true",
                    help="bestätigt, dass vorhandene Demodaten gelöscht werden (nötig, solange "
                         "die Datenbank Demodaten enthält)")
+    i.add_argument("--probelauf", action="store_true",
+                   help="nur zeigen, was der Import ändern würde (neue, geänderte und "
+                        "unveränderte Datensätze, jedes geänderte Feld, alle Hinweise); "
+                        "die Datenbank bleibt unangetastet")
     i.set_defaults(func=cmd_import)
 
     c = sub.add_parser("check", help="Datenqualitätsregeln prüfen (Exit-Code 1 bei Fehlern)")
@@ -244,5 +301,13 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one command; a database held open by another program ends every command with a
+    German message and exit code 1 (no traceback, nothing changed)."""
+    from biwaq import store
+
     args = parser().parse_args(argv)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except store.DatenbankGesperrt as e:
+        print(str(e), file=sys.stderr)
+        return 1

@@ -5,6 +5,7 @@ import datetime as dt
 import fcntl
 import hashlib
 import os
+import re
 import shutil
 import uuid
 from collections.abc import Iterator
@@ -34,6 +35,49 @@ class ImportFehler(Exception):
     def __init__(self, fehler: list[Fehler]):
         self.fehler = list(fehler)
         super().__init__("\n".join(str(f) for f in self.fehler))
+
+
+class DatenbankGesperrt(RuntimeError):
+    """Another program (DuckDB CLI, DBeaver, a notebook) holds the database file open for
+    writing; DuckDB then refuses every other open, read-only ones included. The message is
+    German, names the other program's process id and says what to do; nothing was changed."""
+
+    def __init__(self, pid: int | None = None, programm: str | None = None):
+        self.pid, self.programm = pid, programm
+        wer = f" (PID {pid})" if pid is not None else ""
+        was = f" Programm: {programm}." if programm else ""
+        super().__init__(
+            f"Die Datenbank ist gerade von einem anderen Programm{wer} geöffnet – bitte dort "
+            f"schließen und erneut versuchen.{was} (Das kann die DuckDB-Kommandozeile, DBeaver "
+            "oder ein Notebook sein, das die Datei schreibend geöffnet hat.) Es wurde nichts "
+            "geändert.")
+
+
+# DuckDB's message, e.g. 'IO Error: Could not set lock on file "/x.duckdb": Conflicting lock
+# is held in /usr/bin/python3.11 (PID 4711). See also https://duckdb.org/docs/…/concurrency'
+_SPERRE = re.compile(r"Could not set lock on file.*?Conflicting lock is held in (?P<prog>.*?)"
+                     r"(?: \(PID (?P<pid>\d+)\))?(?:\. See also|$)", re.S)
+
+
+def als_sperre(err: BaseException) -> DatenbankGesperrt | None:
+    """DatenbankGesperrt for DuckDB's "Conflicting lock is held" error, else None."""
+    m = _SPERRE.search(str(err)) if isinstance(err, duckdb.Error) else None
+    if m is None:
+        return None
+    prog = Path(m["prog"].strip()).name or None
+    return DatenbankGesperrt(int(m["pid"]) if m["pid"] else None, prog)
+
+
+@contextmanager
+def sperre_melden() -> Iterator[None]:
+    """Turn DuckDB's lock conflict into DatenbankGesperrt; every other error passes."""
+    try:
+        yield
+    except duckdb.Error as e:
+        gesperrt = als_sperre(e)
+        if gesperrt is None:
+            raise
+        raise gesperrt from None
 
 
 def db_path() -> Path:
@@ -190,12 +234,22 @@ def replace_atomically(db: Path | str, fresh: bool = False, backup_dir: Path | N
     """
     db = Path(db)
     db.parent.mkdir(parents=True, exist_ok=True)
-    with open(db.with_name(db.name + ".lock"), "w") as lock:
+    with open(_lock_pfad(db), "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        tmp = db.with_name(f".{db.name}.{os.getpid()}.{uuid.uuid4().hex}.tmp")
+        _reste_loeschen(db)      # we hold the writers' lock: leftovers are from a killed writer
+        tmp = db.with_name(f"{_tmp_praefix(db)}{os.getpid()}.{uuid.uuid4().hex}.tmp")
+        # Hold the file open read-only until it is replaced: refuses (DatenbankGesperrt) while
+        # another program has it open for writing, and keeps one from opening it meanwhile –
+        # its changes would otherwise be lost with the replaced file. DuckDB's lock is a POSIX
+        # record lock, which the process loses when it closes *any* descriptor of the file, so
+        # the copy and the backup read from one descriptor that stays open until the end.
+        quelle = open(db, "rb") if db.exists() else None
+        waechter = None
         try:
-            if db.exists() and not fresh:
-                shutil.copyfile(db, tmp)
+            waechter = connect_readonly(db) if quelle is not None else None
+            if quelle is not None and not fresh:
+                with open(tmp, "wb") as ziel:
+                    shutil.copyfileobj(quelle, ziel, 1 << 20)
             con = duckdb.connect(str(tmp))
             try:
                 create_schema(con)
@@ -206,21 +260,80 @@ def replace_atomically(db: Path | str, fresh: bool = False, backup_dir: Path | N
                 con.execute("checkpoint")
             finally:
                 con.close()
-            if backup_dir is not None and db.exists():
+            if backup_dir is not None and quelle is not None:
                 backup_dir.mkdir(parents=True, exist_ok=True)
                 stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
-                shutil.copyfile(db, backup_dir / f"{db.stem}-{stamp}{db.suffix}")
+                ziel_pfad = backup_dir / f"{db.stem}-{stamp}{db.suffix}"
+                teil = ziel_pfad.with_name(f".{ziel_pfad.name}.tmp")   # a killed copy is no backup
+                quelle.seek(0)
+                with open(teil, "wb") as ziel:
+                    shutil.copyfileobj(quelle, ziel, 1 << 20)
+                os.replace(teil, ziel_pfad)
             os.replace(tmp, db)
         finally:
-            for leftover in (tmp, Path(str(tmp) + ".wal")):
-                if leftover.exists():
-                    leftover.unlink()
+            if waechter is not None:
+                waechter.close()
+            if quelle is not None:
+                quelle.close()
+            for leftover in _reste(tmp.parent, tmp.name):
+                _entfernen(leftover)
+
+
+def _lock_pfad(db: Path) -> Path:
+    return db.with_name(db.name + ".lock")
+
+
+def _tmp_praefix(db: Path) -> str:
+    return f".{db.name}."
+
+
+def _reste(ordner: Path, praefix: str) -> list[Path]:
+    """Files and folders a writer leaves beside its copy: the copy, its .wal, DuckDB's
+    spill folder (<copy>.tmp) – and in the backup folder a half-written backup."""
+    if not ordner.exists():
+        return []
+    return [p for p in ordner.iterdir() if p.name.startswith(praefix)
+            and (p.name.endswith((".tmp", ".tmp.wal", ".tmp.tmp")))]
+
+
+def _entfernen(p: Path) -> None:
+    if p.is_dir():
+        shutil.rmtree(p, ignore_errors=True)
+    elif p.exists():
+        p.unlink()
+
+
+def _reste_loeschen(db: Path) -> list[Path]:
+    """Remove what a killed writer left (only call while holding the writers' lock)."""
+    weg = _reste(db.parent, _tmp_praefix(db)) + _reste(db.parent / "backup", f".{db.stem}-")
+    for p in weg:
+        _entfernen(p)
+    return weg
+
+
+def aufraeumen(db: Path | str | None = None) -> list[Path]:
+    """At start: delete temporary copies, WAL files and half-written backups that a killed
+    import or build left beside the database file – unless a writer is running right now
+    (its lock is held; then nothing is touched). Returns the paths removed."""
+    db = Path(db) if db else db_path()
+    if not db.parent.exists():
+        return []
+    with open(_lock_pfad(db), "a") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return []
+        try:
+            return _reste_loeschen(db)
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 def ensure_database(db: Path | str | None = None) -> Path:
     """Build the demo database if the file is missing (first start); bring a file written by
     an older version of the dashboard to the current schema."""
     db = Path(db) if db else db_path()
+    aufraeumen(db)
     if not db.exists():
         build(db, DEMO_DIR)
     elif stored_schema_version(db) != SCHEMA_VERSION:
@@ -259,10 +372,14 @@ def connect_readonly(db: Path | str | None = None) -> duckdb.DuckDBPyConnection:
     in-memory instance instead, and every table and view is exposed under its plain name
     (views in the default catalog, so cursors see them too). Older connections keep reading
     the file version they opened.
+
+    Raises DatenbankGesperrt when another program holds the file open for writing.
     """
     con = duckdb.connect(":memory:")
     try:
-        con.execute("attach $path as biwaq_datei (read_only)", {"path": str(db or db_path())})
+        with sperre_melden():
+            con.execute("attach $path as biwaq_datei (read_only)",
+                        {"path": str(db or db_path())})
         names = con.execute(
             "select table_name from information_schema.tables "
             "where table_catalog = 'biwaq_datei' and table_schema = 'main'").fetchall()

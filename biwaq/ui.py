@@ -1,6 +1,7 @@
 """Streamlit helpers shared by the pages: connection, cached queries, filters, chart frames."""
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Callable
 
@@ -33,7 +34,8 @@ def db_stamp() -> tuple[str, int, int]:
 
 
 def connection():
-    return _connection(*db_stamp())
+    with datenbank_zugriff():
+        return _connection(*db_stamp())
 
 
 @st.cache_data(show_spinner=False, max_entries=2000)
@@ -43,7 +45,19 @@ def _cached_query(name: str, stamp: tuple, params: tuple) -> pd.DataFrame:
 
 def query(name: str, **params) -> pd.DataFrame:
     """Run a named query, cached by its plain parameter values and the database version."""
-    return _cached_query(name, db_stamp(), tuple(sorted(params.items()))).copy()
+    with datenbank_zugriff():
+        return _cached_query(name, db_stamp(), tuple(sorted(params.items()))).copy()
+
+
+@contextlib.contextmanager
+def datenbank_zugriff():
+    """The database file held open by another program: the page shows the German message
+    (what happens, what to do) instead of a traceback and stops."""
+    try:
+        yield
+    except store.DatenbankGesperrt as e:
+        st.error(str(e), icon=":material/lock:")
+        st.stop()
 
 
 def meta() -> dict[str, str]:
@@ -61,11 +75,12 @@ def datenstand_text() -> str | None:
 def ensure_database() -> None:
     """First start: build the demo database. A file from an older version: migrate it once
     (checked once per file version)."""
-    if not store.db_path().exists():
-        with st.spinner("Die Datenbank wird beim ersten Start aus den Demodaten aufgebaut …"):
-            store.ensure_database()
-    else:
-        _schema_checked(*db_stamp())
+    with datenbank_zugriff():
+        if not store.db_path().exists():
+            with st.spinner("Die Datenbank wird beim ersten Start aus den Demodaten aufgebaut …"):
+                store.ensure_database()
+        else:
+            _schema_checked(*db_stamp())
 
 
 @st.cache_resource(show_spinner="Die Datenbank wird auf den aktuellen Stand gebracht …",
@@ -73,6 +88,16 @@ def ensure_database() -> None:
 def _schema_checked(path: str, ino: int, mtime_ns: int) -> bool:
     store.ensure_database(path)
     return True
+
+
+def wer() -> str:
+    """Who writes (import log): the signed-in user's e-mail or name, else 'lokal'."""
+    try:
+        if st.user.get("is_logged_in"):
+            return str(st.user.get("email") or st.user.get("name") or "angemeldet")
+    except Exception:   # noqa: BLE001 – no auth configured
+        pass
+    return "lokal"
 
 
 # --- Shared sidebar filters ----------------------------------------------------------------

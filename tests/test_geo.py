@@ -10,9 +10,10 @@ import geopandas as gpd
 import pandas as pd
 import pytest
 
-from biwaq import cli, geo, store
+from biwaq import cli, geo, importer, store
 from biwaq.demo import schematic_districts
 from biwaq.queries import run_query
+from test_import_stapel import inhalt
 
 ANGER = (50.976, 11.035)            # Erfurt city centre: between the two programme areas
 FLUGHAFEN = (50.980, 10.958)        # Erfurt airport: in the city, outside both areas
@@ -198,8 +199,14 @@ def test_replacing_geodata_keeps_open_readers_working(demo_db, demo_shapes, tmp_
         neu = demo_shapes.to_crs(geo.UTM32)
         neu["geometry"] = neu.geometry.translate(400, 0)
         neu["schematisch"] = False
-        neu = geo.prepare_districts(neu, "verschoben.geojson")
-        lage = geo.replace_geodata(db, neu)
+        buf = io.BytesIO()
+        neu.to_file(buf, driver="GeoJSON")
+        erg = importer.importiere_geodaten("verschoben.geojson", buf.getvalue(), db, wer="t",
+                                           rolle="steuerung")
+        assert erg.ok, erg.fehler
+        con = store.connect_readonly(db)     # a fresh instance: `alt` still holds the old file
+        lage = con.execute("select * from leerstand_lage").df()
+        con.close()
         assert len(lage) == 80
         moved_out = int(lage["stadtteil_lage"].isna().sum())
         assert moved_out > 0                         # points near the west edges fall outside
@@ -219,15 +226,21 @@ def test_replacing_geodata_keeps_open_readers_working(demo_db, demo_shapes, tmp_
         alt.close()
 
 
+OHNE_PROTOKOLL = ("stadtteil_geo", "leerstand_lage", "leerstaende", "_meta")
+
+
 def test_failed_upload_changes_nothing(demo_db, tmp_path):
     db = tmp_path / "biwaq.duckdb"
     shutil.copy(demo_db, db)
     before = db.read_bytes()
     with pytest.raises(geo.GeoFehler):
-        gdf = geo.read_districts_upload("leer.geojson", b'{"type": "FeatureCollection", '
-                                                        b'"features": []}')
-        geo.replace_geodata(db, gdf)
-    assert db.read_bytes() == before
+        geo.read_districts_upload("leer.geojson", b'{"type": "FeatureCollection", '
+                                                  b'"features": []}')
+    erg = importer.importiere_geodaten("leer.geojson", b'{"type": "FeatureCollection", '
+                                       b'"features": []}', db, wer="t", rolle="steuerung")
+    assert not erg.ok and "keine Flächen" in erg.fehler[0].erwartet
+    (tmp_path / "vorher.duckdb").write_bytes(before)
+    assert inhalt(db, OHNE_PROTOKOLL) == inhalt(tmp_path / "vorher.duckdb", OHNE_PROTOKOLL)
 
 
 def test_demo_positions_all_lie_in_their_recorded_district(demo_db):

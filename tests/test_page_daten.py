@@ -86,6 +86,10 @@ def test_daten_page_switches_from_demo_to_real_data_only_when_confirmed(demo_env
     at.checkbox(key="daten_demo_entfernen").check()
     at.button(key="daten_import").click().run()
     assert not at.exception
+    assert count(demo_env, "betriebe") == 136                # the dry run stores nothing
+    assert tabelle(at, "Unverändert").values.tolist() == [["Betriebe", 1, 0, 0]]
+    at.button(key="daten_einspielen").click().run()
+    assert not at.exception
     assert "Import Nr. 2 gespeichert: 1 Datensätze neu, 0 geändert – die Demodaten wurden " \
            "entfernt." == at.success[-1].value
     assert not demo_hinweis(at)                           # the notice is gone at once
@@ -182,7 +186,7 @@ def hochladen(page, *pfade) -> None:
         [str(p) for p in pfade])
     # each uploaded file shows as a chip (the name may be shortened there)
     page.locator('[data-testid="stFileChip"]').nth(len(pfade) - 1).wait_for(timeout=30_000)
-    page.get_by_role("button", name="Prüfen und importieren").click()
+    page.get_by_role("button", name="Prüfen (Probelauf)").click()
 
 
 @pytest.mark.browser
@@ -207,12 +211,45 @@ def test_daten_page_upload_in_browser(upload_server, page, tmp_path):
     wait_for_app(page)
     page.get_by_text("Ich bestätige: alle Demodaten werden gelöscht").click()
     hochladen(page, gut)
+    # the dry run: what would change, nothing stored yet
+    page.get_by_text("Probelauf", exact=False).first.wait_for(timeout=60_000)
+    wait_for_app(page)
+    info = page.locator('[data-testid="stAlertContentInfo"]').filter(has_text="Probelauf")
+    assert "880 Datensätze neu anlegen und 0 ändern" in info.inner_text()
+    assert "alle Demodaten entfernt" in info.inner_text()
+    screenshot(page, "daten_probelauf")
+    assert count(upload_server.db, "teilnehmende") == 880 and count(upload_server.db,
+                                                                     "aktivitaeten") > 0
+    page.get_by_role("button", name="Einspielen").click()
     page.get_by_text("gespeichert: 880 Datensätze neu").wait_for(timeout=60_000)
     wait_for_app(page)
     assert page.get_by_text("Demodaten – alle Zahlen sind erfunden").count() == 0
     screenshot(page, "daten_importiert")
     assert count(upload_server.db, "teilnehmende") == 880
     assert count(upload_server.db, "aktivitaeten") == 0
+
+    # a second delivery changes one field: the dry run names it, old → new
+    zeilen = TN_BYTES.decode("utf-8-sig").splitlines()
+    zellen = zeilen[1].split(";")
+    alt, zellen[5] = zellen[5], str(int(zellen[5]) + 1)
+    korrektur = tmp_path / "teilnehmende_korrektur.csv"
+    korrektur.write_text(zeilen[0] + "\n" + ";".join(zellen) + "\n", encoding="utf-8")
+    page.reload()
+    wait_for_app(page)
+    hochladen(page, korrektur)
+    page.get_by_text("Geänderte Felder (1)").wait_for(timeout=60_000)
+    wait_for_app(page)
+    screenshot(page, "daten_probelauf_aenderung")
+    info = page.locator('[data-testid="stAlertContentInfo"]').filter(has_text="Probelauf")
+    assert "0 Datensätze neu anlegen und 1 ändern" in info.inner_text()
+    page.get_by_role("button", name="Einspielen").click()
+    page.get_by_text("gespeichert: 0 Datensätze neu, 1 geändert").wait_for(timeout=60_000)
+    con = duckdb.connect(str(upload_server.db), read_only=True)
+    try:
+        assert con.execute("select geburtsjahr from teilnehmende where tn_id = $t",
+                           {"t": zellen[0]}).fetchone() == (int(alt) + 1,)
+    finally:
+        con.close()
 
 
 @pytest.mark.browser

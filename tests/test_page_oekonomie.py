@@ -112,8 +112,8 @@ def geojson_bytes(crs: str, **props) -> bytes:
 
 def test_leerstand_geodata_upload_replaces_outlines(demo_env):
     at = open_page("leerstand")
-    # a file without the district attribute: clear message, database untouched
-    before = demo_env.read_bytes()
+    # a file without the district attribute: clear message, data untouched, attempt logged
+    before = sql(demo_env, "select * from stadtteil_geo order by stadtteil")
     bad = json.loads(geojson_bytes("EPSG:25832"))
     for f in bad["features"]:
         f["properties"]["name"] = f["properties"].pop("stadtteil")
@@ -122,7 +122,8 @@ def test_leerstand_geodata_upload_replaces_outlines(demo_env):
     at.button(key="leer_geo_uebernehmen").click().run()
     assert any("grenzen.geojson: Attribut „stadtteil“ fehlt" in e.value
                and "nichts geändert" in e.value for e in at.error)
-    assert demo_env.read_bytes() == before
+    assert sql(demo_env, "select * from stadtteil_geo order by stadtteil") == before
+    assert sql(demo_env, "select ergebnis, wer from importprotokoll") == [("abgelehnt", "lokal")]
 
     # the same outlines in UTM 32N, marked as real: stored, the page drops the note
     at.file_uploader(key="leer_geo_upload").set_value(
@@ -135,6 +136,13 @@ def test_leerstand_geodata_upload_replaces_outlines(demo_env):
     assert not any("schematisch" in i.value for i in at.info)
     meta = dict(sql(demo_env, "select schluessel, wert from _meta"))
     assert meta["geodaten"] == "amtlich.geojson"
+    # logged and backed up like an import; the demo records stay (outlines are no records)
+    assert sql(demo_env, "select import_nr, ergebnis, wer, aktualisiert from importprotokoll "
+                         "order by import_nr") == [(1, "abgelehnt", "lokal", 0),
+                                                   (2, "ok", "lokal", 6)]
+    assert meta["datenquelle"] == "demo" and sql(demo_env, "select count(*) from teilnehmende"
+                                                 ) == [(880,)]
+    assert len(list((demo_env.parent / "backup").glob("biwaq-*.duckdb"))) == 1
 
 
 # --- Betriebe --------------------------------------------------------------------------------

@@ -23,6 +23,8 @@ EXAMPLE_PARAMS.update(dim="zielgruppe", laufzeit_start=D(2015, 10, 1))
 # Data-quality rules (biwaq.quality.PARAMS): days after exit, Erfurt's bounding box.
 EXAMPLE_PARAMS.update(karenz_tage=28, lat_min=50.85, lat_max=51.08, lon_min=10.86,
                       lon_max=11.18)
+# Import log: errors and notes of one import attempt
+EXAMPLE_PARAMS.update(import_nr=1)
 
 
 def test_every_query_has_header_and_runs(db_factory):

@@ -287,3 +287,17 @@ create table if not exists importprotokoll_datei (
     aktualisiert integer not null default 0,
     primary key (import_nr, nr)
 );
+
+-- Every error and note of an import attempt, as the person saw it (added with schema
+-- version of the import-log notes; older files get the table on migration, empty).
+create table if not exists importprotokoll_meldung (
+    import_nr integer not null,
+    nr integer not null,                 -- order as shown after the attempt
+    art varchar not null check (art in ('Fehler', 'Hinweis')),
+    datei varchar not null,
+    zeile integer,                       -- row as Excel numbers it; NULL = whole file
+    spalte varchar,
+    wert varchar,                        -- the value as it looks
+    meldung varchar not null,
+    primary key (import_nr, nr)
+);

@@ -10,6 +10,7 @@ from biwaq.fileio import MAX_DATEI_MB
 
 TITEL = {**{n: t.title for n, t in TABLES.items()}, "stadtteil_geo": "Stadtteilgrenzen (Geodaten)"}
 ERGEBNIS_KEY = "daten_ergebnis"
+PROBE_KEY = "daten_probelauf"
 
 ui.page_header(
     "Daten",
@@ -19,16 +20,6 @@ ui.page_header(
     "Lieferung ergänzt oder ändert die Datensätze mit denselben Nummern.")
 st.caption("Die Filter der Seitenleiste gelten auf dieser Seite nicht: Import und Protokoll "
            "betreffen immer den ganzen Datenbestand.")
-
-
-def wer() -> str:
-    """The signed-in user if sign-in is configured, else 'lokal'."""
-    try:
-        if st.user.get("is_logged_in"):
-            return str(st.user.get("email") or st.user.get("name") or "angemeldet")
-    except Exception:   # noqa: BLE001 – no auth configured
-        pass
-    return "lokal"
 
 
 # --- What the database holds ---------------------------------------------------------------
@@ -60,6 +51,9 @@ st.dataframe(tabelle, hide_index=True, key="daten_bestand",
 # --- Upload ----------------------------------------------------------------------------------
 
 st.subheader("Dateien importieren")
+st.markdown("Zwei Schritte: **Prüfen** zeigt im Probelauf, was der Import ändern würde – neue, "
+            "geänderte (jedes Feld: bisher → neu) und unveränderte Datensätze und alle Hinweise; "
+            "gespeichert wird dabei nichts. **Einspielen** speichert danach genau diese Lieferung.")
 with st.form("daten_form", clear_on_submit=False, border=True):
     dateien = st.file_uploader(
         "Vertragsdateien (CSV oder XLSX; Stadtteilgrenzen als GeoJSON oder GeoPackage)",
@@ -73,8 +67,8 @@ with st.form("daten_form", clear_on_submit=False, border=True):
         bestaetigt = st.checkbox(
             "Ich bestätige: alle Demodaten werden gelöscht; danach enthält die Datenbank nur "
             "noch die importierten Daten.", key="daten_demo_entfernen")
-    los = st.form_submit_button("Prüfen und importieren", type="primary",
-                                icon=":material/upload:", key="daten_import")
+    los = st.form_submit_button("Prüfen (Probelauf)", type="primary",
+                                icon=":material/fact_check:", key="daten_import")
 
 if los:
     if not dateien:
@@ -82,10 +76,10 @@ if los:
     else:
         eingaben = [importer.Eingabe(f.name, f.getvalue()) for f in dateien]
         with st.spinner("Dateien werden geprüft …"):
-            erg = importer.importiere(eingaben, demo_entfernen=bestaetigt, wer=wer())
-        st.session_state[ERGEBNIS_KEY] = (dt.datetime.now(), erg)
-        if erg.ok:
-            st.rerun()        # everything on the page (and the demo notice) reads the new file
+            probe = importer.probelauf(eingaben, demo_entfernen=bestaetigt,
+                                       ablehnung_protokollieren=True, wer=ui.wer())
+        st.session_state.pop(ERGEBNIS_KEY, None)
+        st.session_state[PROBE_KEY] = (dt.datetime.now(), probe, eingaben)
 
 
 def meldungen_block(meldungen, titel: str, key: str, zeit: dt.datetime, dateinamen: str) -> None:
@@ -95,6 +89,10 @@ def meldungen_block(meldungen, titel: str, key: str, zeit: dt.datetime, dateinam
         "Zeile": st.column_config.TextColumn(width="small"),
         "Erwartet": st.column_config.TextColumn(width="large")})
     text = f"Importversuch vom {zeit:%d.%m.%Y %H:%M} · Dateien: {dateinamen}"
+    tabelle_herunterladen(df, titel, key, text)
+
+
+def tabelle_herunterladen(df: pd.DataFrame, titel: str, key: str, text: str) -> None:
     c1, c2, _ = st.columns([1, 1, 3])
     c1.download_button("CSV (Excel)", export.to_excel_csv(df, titel, text),
                        file_name=export.dateiname(titel, "csv"), mime="text/csv",
@@ -105,9 +103,64 @@ def meldungen_block(meldungen, titel: str, key: str, zeit: dt.datetime, dateinam
                        key=f"{key}_xlsx", on_click="ignore", icon=":material/download:")
 
 
+def dateinamen(eintraege) -> str:
+    return ", ".join(dict.fromkeys(e.datei.split(" (Blatt")[0] for e in eintraege))
+
+
+def einspielen() -> None:
+    """Store exactly the batch of the dry run shown (refused if the database changed since)."""
+    zeit, probe, eingaben = st.session_state.pop(PROBE_KEY)
+    with st.spinner("Die Lieferung wird eingespielt …"):
+        erg = importer.importiere(eingaben, demo_entfernen=probe.demo_entfernen, wer=ui.wer(),
+                                  stand=probe.stand)
+    st.session_state[ERGEBNIS_KEY] = (dt.datetime.now(), erg)
+
+
+if PROBE_KEY in st.session_state:
+    zeit, probe, _ = st.session_state[PROBE_KEY]
+    namen = dateinamen(probe.eintraege)
+    if probe.ok:
+        st.info(f"**Probelauf** vom {zeit:%d.%m.%Y %H:%M} ({namen}) – noch ist **nichts** "
+                f"gespeichert. Der Import würde {ui.fmt_int(probe.eingefuegt)} Datensätze neu "
+                f"anlegen und {ui.fmt_int(probe.aktualisiert)} ändern"
+                + ("; vorher würden alle Demodaten entfernt." if probe.demo_entfernen else ".")
+                , icon=":material/fact_check:")
+        st.dataframe(probe.je_tabelle(), hide_index=True, key="daten_probe_tabellen")
+        aend = probe.aenderungen_tabelle()
+        if not aend.empty:
+            st.markdown(f"**Geänderte Felder** ({ui.fmt_int(len(aend))}):")
+            st.dataframe(aend, hide_index=True, key="daten_probe_aenderungen")
+            tabelle_herunterladen(aend, "Probelauf – geänderte Felder", "daten_probe_aend",
+                                  f"Probelauf vom {zeit:%d.%m.%Y %H:%M} · Dateien: {namen}")
+        if probe.warnungen:
+            st.warning(f"{len(probe.warnungen)} Hinweise (verhindern den Import nicht):",
+                       icon=":material/warning:")
+            meldungen_block(probe.warnungen, "Hinweise beim Probelauf", "daten_probe_hinweise",
+                            zeit, namen)
+        c1, c2, _ = st.columns([1, 1, 3])
+        if c1.button("Einspielen", type="primary", icon=":material/upload:",
+                     key="daten_einspielen"):
+            einspielen()
+            if st.session_state[ERGEBNIS_KEY][1].ok:
+                st.rerun()    # everything on the page (and the demo notice) reads the new file
+        if c2.button("Verwerfen", key="daten_verwerfen", icon=":material/close:"):
+            st.session_state.pop(PROBE_KEY)
+            st.rerun()
+    else:
+        st.error(f"Import abgelehnt – es wurde **nichts** gespeichert. "
+                 f"{len(probe.fehler)} Fehler, alle auf einmal:", icon=":material/error:")
+        if any(f.erwartet == importer.DEMO_FEHLER for f in probe.fehler):
+            st.markdown("**Demodaten:** Bitte das Feld „Ich bestätige: alle Demodaten werden "
+                        "gelöscht …“ ankreuzen – echte Daten werden nie mit Demodaten gemischt.")
+        meldungen_block(probe.fehler, "Fehler beim Import", "daten_fehler", zeit, namen)
+        if probe.warnungen:
+            st.warning(f"{len(probe.warnungen)} Hinweise:", icon=":material/warning:")
+            meldungen_block(probe.warnungen, "Hinweise beim Import", "daten_hinweise", zeit,
+                            namen)
+
 if ERGEBNIS_KEY in st.session_state:
     zeit, erg = st.session_state[ERGEBNIS_KEY]
-    namen = ", ".join(dict.fromkeys(e.datei.split(" (Blatt")[0] for e in erg.eintraege))
+    namen = dateinamen(erg.eintraege)
     if erg.ok:
         st.success(f"Import Nr. {erg.import_nr} gespeichert: {ui.fmt_int(erg.eingefuegt)} "
                    f"Datensätze neu, {ui.fmt_int(erg.aktualisiert)} geändert"
@@ -117,9 +170,6 @@ if ERGEBNIS_KEY in st.session_state:
     else:
         st.error(f"Import abgelehnt – es wurde **nichts** gespeichert. "
                  f"{len(erg.fehler)} Fehler, alle auf einmal:", icon=":material/error:")
-        if any(f.erwartet == importer.DEMO_FEHLER for f in erg.fehler):
-            st.markdown("**Demodaten:** Bitte das Feld „Ich bestätige: alle Demodaten werden "
-                        "gelöscht …“ ankreuzen – echte Daten werden nie mit Demodaten gemischt.")
         meldungen_block(erg.fehler, "Fehler beim Import", "daten_fehler", zeit, namen)
     if erg.warnungen:
         st.warning(f"{len(erg.warnungen)} Hinweise (verhindern den Import nicht):",
@@ -157,6 +207,24 @@ else:
             "Größe (Bytes)": dat["groesse_bytes"],
             "SHA-256": dat["sha256"],
         }), hide_index=True, key="daten_protokoll_dateien")
+    mit_meldungen = log[(log["fehler"] + log["warnungen"]) > 0]["import_nr"].tolist()
+    with st.expander("Fehler und Hinweise je Import"):
+        if not mit_meldungen:
+            st.caption("Bisher hatte kein Import Fehler oder Hinweise.")
+        else:
+            nr = st.selectbox("Import Nr.", mit_meldungen, key="daten_protokoll_nr")
+            meld = ui.query("import_protokoll_meldungen", import_nr=int(nr))
+            if meld.empty:
+                st.caption("Zu diesem Import sind keine Meldungen gespeichert (er wurde vor "
+                           "dieser Version des Dashboards protokolliert).")
+            else:
+                st.dataframe(pd.DataFrame({
+                    "Art": meld["art"], "Datei": meld["datei"],
+                    "Zeile": meld["zeile"].map(lambda z: "" if pd.isna(z) else str(int(z))),
+                    "Spalte": meld["spalte"].fillna(""), "Wert": meld["wert"].fillna(""),
+                    "Meldung": meld["meldung"]}), hide_index=True,
+                    key="daten_protokoll_meldungen",
+                    column_config={"Meldung": st.column_config.TextColumn(width="large")})
 
 with st.expander("Welche Dateien? (Datenvertrag in Kürze)"):
     st.markdown(

@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from biwaq import charts_oekonomie as ch
-from biwaq import geo, store, ui
+from biwaq import auth, geo, importer, ui
 from biwaq import oekonomie as oek
 from biwaq.contract import LEERSTAND_ARTEN, LEERSTAND_STATUS, QUARTIERE
 
@@ -182,7 +182,11 @@ elif lage.empty:
 else:
     st.warning(f"{ui.fmt_int(len(lage))} Objekt(e) passen nicht zu den Stadtteilumrissen. Sie "
                "bleiben in allen Zahlen enthalten (mit ihrem angegebenen Stadtteil oder "
-               "„ohne Angabe“) – bitte Koordinaten oder Stadtteil prüfen.",
+               "„ohne Angabe“) – "
+               + ("die Stadtteilumrisse wurden beim Laden repariert (Hinweise unter "
+                  "„Stadtteilgrenzen laden“): bitte zuerst die Umrisse prüfen, dann Koordinaten "
+                  "oder Stadtteil." if meta.get("geodaten_hinweise")
+                  else "bitte Koordinaten oder Stadtteil prüfen."),
                icon=":material/wrong_location:")
     st.dataframe(lage[["objekt_id", "adresse", "quartier", "stadtteil_angabe", "lat", "lon",
                        "hinweis"]].rename(columns={
@@ -193,32 +197,41 @@ else:
 
 meldung = st.session_state.pop("leer_geo_meldung", None)
 if meldung:
-    st.success(meldung, icon=":material/check_circle:")
-with st.expander("Stadtteilgrenzen laden (Geodaten der Stadt)", icon=":material/upload_file:"):
-    st.markdown(
-        "Eine Datei mit den Stadtteilflächen und dem Attribut **`stadtteil`**, in beliebigem "
-        "Koordinatensystem (wird für die Karte nach WGS84 und für Flächen nach ETRS89/UTM 32N "
-        "umgerechnet): **GeoJSON** oder **GeoPackage** direkt, ein **Shapefile** als **ZIP** "
-        "mit allen Teildateien (.shp, .shx, .dbf, .prj). Die Umrisse ersetzen die bisherigen; "
-        "Objekte ohne Stadtteil erhalten ihn aus ihrer Lage. Bei einem Fehler bleibt alles, "
-        "wie es ist.")
-    if meta.get("geodaten"):
-        st.caption(f"Geladen: {meta['geodaten']}"
-                   + (f" am {pd.Timestamp(meta['geodaten_geladen']).strftime('%d.%m.%Y %H:%M')}"
-                      if meta.get("geodaten_geladen") else ""))
-    datei = st.file_uploader("Geodaten-Datei", type=list(geo.UPLOAD_ENDUNGEN) + ["shp"],
-                             key="leer_geo_upload", max_upload_size=50)
-    if datei is not None and st.button("Umrisse übernehmen", key="leer_geo_uebernehmen",
-                                       icon=":material/check:"):
-        try:
-            neu = geo.read_districts_upload(datei.name, datei.getvalue())
-            neue_lage = geo.replace_geodata(store.db_path(), neu)
-        except geo.GeoFehler as e:
-            st.error(f"{e} Es wurde nichts geändert.", icon=":material/error:")
-        else:
-            aussen = int(neue_lage["stadtteil_lage"].isna().sum())
-            st.session_state["leer_geo_meldung"] = (
-                f"{len(neu)} Stadtteilumrisse aus {datei.name} übernommen. "
-                + (f"{aussen} Objekt(e) liegen außerhalb aller Stadtteile (siehe „Lage der "
-                   "Objekte“)." if aussen else "Alle Objekte liegen in einem Stadtteil."))
-            st.rerun()
+    st.success(meldung[0], icon=":material/check_circle:")
+    for hinweis in meldung[1]:
+        st.warning(hinweis, icon=":material/warning:")
+nutzer = auth.aktueller_nutzer()
+if nutzer.rolle == importer.ROLLE_GEODATEN:     # the write itself checks the role again
+    with st.expander("Stadtteilgrenzen laden (Geodaten der Stadt)",
+                     icon=":material/upload_file:"):
+        st.markdown(
+            "Eine Datei mit den Stadtteilflächen und dem Attribut **`stadtteil`**, in "
+            "beliebigem Koordinatensystem (wird für die Karte nach WGS84 und für Flächen nach "
+            "ETRS89/UTM 32N umgerechnet): **GeoJSON** oder **GeoPackage** direkt, ein "
+            "**Shapefile** als **ZIP** mit allen Teildateien (.shp, .shx, .dbf, .prj, .cpg). "
+            "Die Umrisse ersetzen die bisherigen; Objekte ohne Stadtteil erhalten ihn aus ihrer "
+            "Lage. Bei einem Fehler bleibt alles, wie es ist. Das Ersetzen steht wie ein Import "
+            "im Importprotokoll (Seite „Daten“), vorher wird die Datenbank gesichert.")
+        if meta.get("geodaten"):
+            st.caption(f"Geladen: {meta['geodaten']}"
+                       + (f" am {pd.Timestamp(meta['geodaten_geladen']).strftime('%d.%m.%Y %H:%M')}"
+                          if meta.get("geodaten_geladen") else ""))
+        for hinweis in filter(None, meta.get("geodaten_hinweise", "").split("\n")):
+            st.warning(hinweis, icon=":material/healing:")
+        datei = st.file_uploader("Geodaten-Datei", type=list(geo.UPLOAD_ENDUNGEN) + ["shp"],
+                                 key="leer_geo_upload", max_upload_size=50)
+        if datei is not None and st.button("Umrisse übernehmen", key="leer_geo_uebernehmen",
+                                           icon=":material/check:"):
+            erg = importer.importiere_geodaten(datei.name, datei.getvalue(), wer=ui.wer(),
+                                               rolle=auth.aktueller_nutzer().rolle)
+            if not erg.ok:
+                text = " ".join(str(f) for f in erg.fehler)
+                st.error(text if "nichts geändert" in text else text + " Es wurde nichts "
+                         "geändert.", icon=":material/error:")
+            else:
+                [e] = erg.eintraege
+                st.session_state["leer_geo_meldung"] = (
+                    f"{e.zeilen} Stadtteilumrisse aus {datei.name} übernommen "
+                    f"(Import Nr. {erg.import_nr}: {e.eingefuegt} neu, {e.aktualisiert} "
+                    "geändert).", [str(w) for w in erg.warnungen])
+                st.rerun()
