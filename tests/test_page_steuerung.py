@@ -1,0 +1,90 @@
+"""Steering pages (issue 11): the on-track rule on Übersicht and Zielgruppen, comments beside
+figures, the report button – AppTest against the library's values, and headless Chromium."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from biwaq import zielstand as zs
+from biwaq.contract import LAUFZEIT_START
+from biwaq.queries import run_query
+from browser import screenshot, wait_for_app
+from conftest import ROOT, demo_con
+
+D = dt.date
+ZIELGRUPPEN = "pages/teilnehmende/zielgruppen.py"
+
+
+def erwartet_stand(db, bis, quartier=None, zielgruppe=None) -> zs.Zielstand:
+    con = demo_con(db)
+    try:
+        return zs.zielstand(run_query("zielstand_verlauf", con, quartier=quartier,
+                                      zielgruppe=zielgruppe, bis=bis,
+                                      laufzeit_start=LAUFZEIT_START))
+    finally:
+        con.close()
+
+
+def texte(at: AppTest) -> str:
+    return "\n".join([c.value for c in at.caption] + [m.value for m in at.markdown])
+
+
+def test_overview_on_track_for_any_period(demo_env):
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=90).run()
+    at.date_input(key="filter_zeitraum").set_value((D(2016, 1, 1), D(2017, 6, 30))).run()
+    assert not at.exception
+    soll = erwartet_stand(demo_env, D(2017, 6, 30)).tabelle.set_index("ziel_id")
+    v = soll.loc["vermittlungen||"]
+    alles = texte(at)
+    # a period not starting at the project start still gets the target comparison
+    assert f"bis 30.06.2017): {v['wert']} von 200" in alles
+    assert zs.prozent_text(v["quote"]) in alles
+    assert "ab Laufzeitbeginn" in alles
+    # status table: one row per target, status equal to the library's
+    tab = next(df.value for df in at.dataframe if "Status" in df.value.columns)
+    assert len(tab) == len(soll) == 22
+    assert list(tab["Status"]) == list(soll["status"])
+    assert not any(t == "100,0\u00a0%" for t, s in zip(tab["Erreicht in % des Erwarteten"],
+                                                     tab["Status"]) if s != "im Plan")
+
+
+def test_overview_quartier_shows_that_areas_targets_and_trager_hides_them(demo_env):
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=90).run()
+    at.selectbox(key="filter_quartier").set_value("Süd-Ost").run()
+    assert not at.exception
+    tab = next(df.value for df in at.dataframe if "Status" in df.value.columns)
+    assert all("Süd-Ost" in z for z in tab["Ziel"])
+    assert len(tab) == 3                      # teilnehmende, eintritte, vermittlungen
+    at.selectbox(key="filter_traeger").set_value("KIK").run()
+    assert not at.exception
+    assert "nicht nach Träger vereinbart" in texte(at) + " ".join(i.value for i in at.info)
+    assert not any("Status" in df.value.columns for df in at.dataframe)
+
+
+def test_zielgruppen_uses_the_same_rule(demo_env):
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=90).run()
+    at.switch_page(ZIELGRUPPEN).run()
+    assert not at.exception
+    tab = next(df.value for df in at.dataframe if "Status" in df.value.columns)
+    soll = erwartet_stand(demo_env, D(2018, 12, 31)).tabelle
+    soll = soll[soll["kennzahl"].isin(["teilnehmende", "eintritte"])]
+    assert list(tab["Ziel"]) == list(soll["label"])
+    assert list(tab["Status"]) == list(soll["status"])
+    # Langzeitarbeitslose reached: 528 of 530 = 99.6 % → knapp, shown as 99,6 % (not 100 %)
+    zeile = tab[tab["Ziel"].str.startswith("Erreichte Personen · Langzeitarbeitslose")].iloc[0]
+    assert zeile["Erreicht"] == 528 and zeile["Status"] == "knapp"
+    assert zeile["Erreicht in % des Erwarteten"] == "99,6\u00a0%"
+
+
+@pytest.mark.browser
+def test_overview_on_track_in_browser(demo_server, page):
+    page.goto(demo_server.url + "/")
+    wait_for_app(page)
+    page.get_by_text("Stand gegenüber den Zielen").first.scroll_into_view_if_needed()
+    assert page.get_by_text("Stichtag: 31.12.2018").first.is_visible()
+    assert page.get_by_text("88,5 % des Erwarteten").count() >= 1
+    assert page.locator(".js-plotly-plot").count() >= 3
+    assert page.get_by_text("Hochrechnung").count() >= 1
+    screenshot(page, "uebersicht_zielstand")
