@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from biwaq import charts_zielstand as cz
+from biwaq import kommentare_ui as kui
 from biwaq import ui
 from biwaq import zielstand as zs
 
@@ -75,6 +76,7 @@ def abschnitt(filt, key: str, kennzahlen: tuple[str, ...] | None = None,
                 + f" (von {len(tab)} Zielen)")
     ui.chart_block(cz.status_chart(tab), zs.anzeige_tabelle(tab), titel, key=f"{key}_status",
                    filt=filt)
+    kui.beim_wert(key, titel, filt, key=f"{key}_komm")
     wahl = st.selectbox("Verlauf je Quartal für", list(tab["ziel_id"]),
                         format_func=dict(zip(tab["ziel_id"], tab["label"])).get,
                         key=f"{key}_ziel")

@@ -88,3 +88,26 @@ def test_overview_on_track_in_browser(demo_server, page):
     assert page.locator(".js-plotly-plot").count() >= 3
     assert page.get_by_text("Hochrechnung").count() >= 1
     screenshot(page, "uebersicht_zielstand")
+
+
+FORMEL = '=HYPERLINK("https://example.invalid/x";"Exposé") <script>alert(1)</script> **fett**'
+
+
+def test_comment_beside_a_figure_with_its_filters_as_plain_text(demo_env):
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=90).run()
+    at.selectbox(key="filter_quartier").set_value("Süd-Ost").run()
+    at.text_area(key="uebersicht_komm_vermittlungen_text").input(FORMEL)
+    at.button(key="FormSubmitter:uebersicht_komm_vermittlungen_neu-Speichern").click().run()
+    assert not at.exception
+    # shown verbatim as plain text (st.text), with its filters, beside the figure and in the list
+    assert FORMEL in [t.value for t in at.text]
+    liste = next(df.value for df in at.dataframe if "Kommentar" in df.value.columns)
+    assert list(liste["Kommentar"]) == [FORMEL]
+    assert "Quartier: Süd-Ost" in liste.iloc[0]["Filter"]
+    assert liste.iloc[0]["Verfasst von"] == "lokal"
+    assert liste.iloc[0]["Datenstand"] == "31.12.2018"
+    # under both areas the figure does not show the Süd-Ost comment beside it
+    at.selectbox(key="filter_quartier").set_value("Beide").run()
+    assert FORMEL not in [t.value for t in at.text]
+    liste = next(df.value for df in at.dataframe if "Kommentar" in df.value.columns)
+    assert len(liste) == 1                  # but the list on Übersicht keeps it, with filters

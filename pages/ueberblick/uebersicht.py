@@ -2,6 +2,7 @@
 import streamlit as st
 
 from biwaq import charts, ui
+from biwaq import kommentare_ui as kui
 from biwaq import zielstand_ui as zui
 from biwaq.contract import KENNZAHLEN_NAMEN
 
@@ -30,6 +31,8 @@ for i, row in enumerate(kennzahlen.itertuples()):
             st.caption(zui.karten_text(ziel))
         elif stand is not None:
             st.caption("Kein Ziel für diese Auswahl vereinbart.")
+        kui.beim_wert(f"uebersicht.{row.kennzahl}", KENNZAHLEN_NAMEN[row.kennzahl], filt,
+                      key=f"uebersicht_komm_{row.kennzahl}")
         if row.kennzahl in NUR_QUARTIER and (filt.traeger or filt.zielgruppe):
             st.caption("Träger- und Zielgruppenfilter gelten hier nicht.")
 
@@ -62,3 +65,6 @@ else:
 
 # --- On track against every target (steuerung) ----------------------------------------------
 zui.abschnitt(filt, key="uebersicht_ziele")
+
+# --- Comments and the committee report (steuerung) ------------------------------------------
+kui.alle_liste()
