@@ -35,7 +35,7 @@ QUERIES = {
     "vermittlung_verweildauer": {},
     "vermittlung_arten": {},
     "vermittlung_austritte": {"dim": "zielgruppe"},
-    "esf_indikatoren": {},
+    "esf_indikatoren": {"geschlecht": None},
 }
 PAGES = ("pages/teilnehmende/zielgruppen.py", "pages/teilnehmende/vermittlung.py",
          "pages/teilnehmende/esf_indikatoren.py")

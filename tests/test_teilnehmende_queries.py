@@ -476,7 +476,7 @@ def test_quarter_cohorts(con):
 # --- ESF+ ------------------------------------------------------------------------------------
 
 def esf(con, filt=Filter()):
-    return q(con, "esf_indikatoren", filt).set_index("schluessel")
+    return q(con, "esf_indikatoren", filt, geschlecht=None).set_index("schluessel")
 
 
 def test_esf_characteristics_at_entry(con):
@@ -529,7 +529,7 @@ def test_esf_filters(con):
 
 
 def test_esf_table_lists_every_indicator_with_definition(con):
-    tab = an.esf_tabelle(q(con, "esf_indikatoren"))
+    tab = an.esf_tabelle(q(con, "esf_indikatoren", geschlecht=None))
     assert tab["Definition"].str.len().min() > 20
     zeile = tab.set_index("Indikator")
     assert zeile.loc["Frauen", ["Anzahl", "Bezugsgröße", "Anteil (%)"]].tolist() == [4, 10,
