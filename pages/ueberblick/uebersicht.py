@@ -2,6 +2,7 @@
 import streamlit as st
 
 from biwaq import charts, ui
+from biwaq import bericht_ui
 from biwaq import kommentare_ui as kui
 from biwaq import zielstand_ui as zui
 from biwaq.contract import KENNZAHLEN_NAMEN
@@ -68,3 +69,5 @@ zui.abschnitt(filt, key="uebersicht_ziele")
 
 # --- Comments and the committee report (steuerung) ------------------------------------------
 kui.alle_liste()
+if kui.autor() is not None:
+    bericht_ui.knoepfe(filt)
