@@ -26,7 +26,7 @@ from biwaq.queries import run_query  # noqa: E402
 
 QUERIES = {
     "zielgruppen_reichweite": {"dim": "quartal"},
-    "zielgruppen_ziele": {"laufzeit_start": dt.date(2015, 10, 1)},
+    "zielstand_verlauf": {"laufzeit_start": dt.date(2015, 10, 1)},
     "zielgruppen_repraesentation": {},
     "zielgruppen_zugangswege": {"dim": "zielgruppe"},
     "zielgruppen_kombinationen": {},

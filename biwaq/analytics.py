@@ -189,29 +189,7 @@ def kohorten(df: pd.DataFrame, einheit: str = "jahr",
     return Kohorten(pd.concat(kurven, ignore_index=True), pd.DataFrame(zeilen))
 
 
-# --- Targets ---------------------------------------------------------------------------------
-
-def ziel_status(df: pd.DataFrame) -> pd.DataFrame:
-    """Adds fortschritt (wert / zielwert), abstand (fortschritt − zeit_anteil) and status:
-    'erreicht' (wert ≥ zielwert), 'im Plan' (fortschritt ≥ elapsed share) or 'hinter Plan'."""
-    out = df.copy()
-    out["fortschritt"] = [anteil(w, z) for w, z in zip(out["wert"], out["zielwert"])]
-    out["abstand"] = out["fortschritt"] - out["zeit_anteil"]
-
-    def status(r) -> str:
-        if r.zielwert == 0 or r.wert >= r.zielwert:
-            return "erreicht"
-        return "im Plan" if r.fortschritt >= r.zeit_anteil else "hinter Plan"
-
-    out["status"] = [status(r) for r in out.itertuples()] if len(out) else []
-    return out
-
-
-def ziel_label(zielgruppe, quartier) -> str:
-    gruppe = ZIELGRUPPEN_NAMEN.get(zielgruppe, zielgruppe) if isinstance(zielgruppe, str) \
-        else ALLE
-    gebiet = quartier if isinstance(quartier, str) else "beide Quartiere"
-    return f"{gruppe} · {gebiet}"
+# Targets: the on-track rule lives in biwaq/zielstand.py (one rule for every page).
 
 
 # --- Representation ----------------------------------------------------------------------------

@@ -162,3 +162,37 @@ def test_issue_example_midway_is_behind_plan(demo_db):
     assert row["erwartet"] == pytest.approx(200 * 639 / 1188)
     assert row["status"] == "hinter Plan"
     assert zs.prozent_text(row["quote"]) == zs.prozent_text(66 / (200 * 639 / 1188))
+
+
+def _eine_zeile():
+    roh = pd.DataFrame({"kennzahl": ["eintritte"] * 2, "quartier": [None] * 2,
+                        "zielgruppe": [None] * 2, "zielwert": [100] * 2,
+                        "bis": [D(2016, 9, 30)] * 2, "stichtag": [D(2016, 3, 31)] * 2,
+                        "quartal": [D(2015, 10, 1), D(2016, 1, 1)], "neu": [20, 25]})
+    return zs.zielstand(roh)
+
+
+def test_page_charts_mark_projection_dashed_and_thresholds():
+    from biwaq import charts_zielstand as cz
+
+    z = _eine_zeile()
+    zeile = next(z.tabelle.itertuples())
+    # 45 of 50 expected (see the threshold test) → knapp, bar labelled 90,0 %
+    assert zeile.wert == 45 and zeile.status == "knapp"
+    fig = cz.verlauf_chart(z.verlauf, zeile)
+    namen = {t.name: t for t in fig.data}
+    assert namen[cz.SERIEN["hoch"]].line.dash == "dash"
+    assert list(namen[cz.SERIEN["ist"]].y) == [20, 45]
+    bars = cz.status_chart(z.tabelle)
+    assert bars.data[0].marker.color == cz.STATUS_FARBEN["knapp"]
+    assert list(bars.data[0].text) == ["90,0\u00a0%"]
+    assert sorted(s.x0 for s in bars.layout.shapes) == [90, 100]
+
+
+def test_report_charts_are_png_and_deterministic():
+    from biwaq import charts_bericht as cb
+
+    z = _eine_zeile()
+    a = cb.verlauf_png(z, list(z.tabelle["ziel_id"]))
+    assert a[:8] == b"\x89PNG\r\n\x1a\n" and a == cb.verlauf_png(z, list(z.tabelle["ziel_id"]))
+    assert cb.status_png(z.tabelle) == cb.status_png(z.tabelle)
