@@ -236,11 +236,11 @@ def export_tabelle(df: pd.DataFrame) -> pd.DataFrame:
     """Comments as shown and exported (report, download): German columns, plain text."""
     return pd.DataFrame({
         "Zahl / Diagramm": df["titel"],
+        "Kommentar": df["text"],
         "Filter": df["filter_text"],
         "Datenstand": [dt.date.fromisoformat(d).strftime("%d.%m.%Y") if d else "–"
                        for d in df["datenstand"]],
         "Verfasst von": df["autor"],
         "Zeit (UTC)": [dt.datetime.fromisoformat(z).strftime("%d.%m.%Y %H:%M")
                        for z in df["geaendert"]],
-        "Kommentar": df["text"],
     })

@@ -111,3 +111,43 @@ def test_comment_beside_a_figure_with_its_filters_as_plain_text(demo_env):
     assert FORMEL not in [t.value for t in at.text]
     liste = next(df.value for df in at.dataframe if "Kommentar" in df.value.columns)
     assert len(liste) == 1                  # but the list on Übersicht keeps it, with filters
+
+
+@pytest.mark.browser
+def test_zielgruppen_on_track_in_browser(demo_server, page):
+    page.goto(demo_server.url + "/zielgruppen")
+    wait_for_app(page)
+    page.get_by_text("Stand gegenüber den Zielen").first.scroll_into_view_if_needed()
+    assert page.get_by_text("Stichtag: 31.12.2018").first.is_visible()
+    page.get_by_text("Verlauf je Quartal für").first.scroll_into_view_if_needed()
+    page.wait_for_timeout(500)
+    screenshot(page, "zielgruppen_zielstand")
+
+
+@pytest.mark.browser
+def test_comment_and_report_download_in_browser(demo_server, page, tmp_path):
+    from pypdf import PdfReader
+
+    page.goto(demo_server.url + "/")
+    wait_for_app(page)
+    page.get_by_role("button", name="Kommentieren").first.click()
+    feld = page.get_by_label("Neuer Kommentar").first
+    feld.fill("<b>Browser</b> =1+1")
+    page.get_by_role("button", name="Speichern").first.click()
+    wait_for_app(page)
+    knopf = page.get_by_role("button", name="Kommentare (1)").first
+    if not page.get_by_text("<b>Browser</b> =1+1").first.is_visible():
+        knopf.click()
+    # shown as plain text beside the figure, tags and formula included
+    page.get_by_text("<b>Browser</b> =1+1").first.wait_for(state="visible", timeout=10_000)
+    screenshot(page, "uebersicht_kommentar_popover")
+    page.keyboard.press("Escape")
+    page.get_by_text("Kommentare zu Zahlen").scroll_into_view_if_needed()
+    screenshot(page, "uebersicht_kommentare")
+    with page.expect_download(timeout=120_000) as dl:
+        page.get_by_role("button", name="Bericht (PDF)").click()
+    ziel = tmp_path / dl.value.suggested_filename
+    dl.value.save_as(ziel)
+    assert ziel.name == "biwaq_bericht_2015-10-01_bis_2018-12-31.pdf"
+    text = " ".join(p.extract_text() for p in PdfReader(str(ziel)).pages)
+    assert "Bericht für die Steuerungsrunde" in text and "<b>Browser</b> =1+1" in text
