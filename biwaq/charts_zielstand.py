@@ -56,10 +56,12 @@ def status_chart(tab: pd.DataFrame) -> go.Figure:
             continue
         fig.add_bar(x=[float(zs.prozent_wert(q)) if pd.notna(q) else 0 for q in teil["quote"]],
                     y=teil["label"], orientation="h", name=st_name, marker_color=farbe,
-                    text=[zs.prozent_text(q) for q in teil["quote"]], textposition="auto",
+                    text=[zs.prozent_text(q) for q in teil["quote"]], textposition="outside",
+                    cliponaxis=False,
                     hovertemplate="%{y}: %{text} des Erwarteten<extra>" + st_name + "</extra>")
     for s in zs.SCHWELLEN.values():
         fig.add_vline(x=s * 100, line=dict(color=O["schwarz"], width=1, dash="dot"))
     fig.update_layout(barmode="overlay", xaxis_title="Erreicht in % des zum Stichtag Erwarteten",
-                      yaxis_title=None, height=max(320, 28 * len(tab) + 120))
+                      yaxis_title=None, height=max(320, 28 * len(tab) + 120),
+                      yaxis=dict(categoryorder="array", categoryarray=list(tab["label"])))
     return german_layout(fig, "Stand gegenüber den Zielen")
