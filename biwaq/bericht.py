@@ -25,8 +25,7 @@ from biwaq import kommentare as km
 from biwaq import oekonomie as oek
 from biwaq import quality
 from biwaq import zielstand as zs
-from biwaq.contract import (LAUFZEIT_START, QUARTIERE, TRAEGER, TRAEGER_NAMEN,
-                            ZIELGRUPPEN_NAMEN)
+from biwaq.contract import QUARTIERE, TRAEGER, TRAEGER_NAMEN, ZIELGRUPPEN_NAMEN
 from biwaq.filters import Filter
 from biwaq.queries import run_query
 
@@ -341,6 +340,3 @@ def erstelle(db: Path | str, filt: Filter, ziel: Path | str,
     xlsx_pfad.write_bytes(xlsx(d))
     return pdf_pfad, xlsx_pfad
 
-
-__all__ = ["BerichtDaten", "daten", "dateiname", "erstelle", "xlsx", "xlsx_bytes",
-           "LAUFZEIT_START"]

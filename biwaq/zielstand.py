@@ -27,18 +27,11 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
 import pandas as pd
 
-from biwaq.contract import KENNZAHLEN, LAUFZEIT_START, ZIELGRUPPEN_NAMEN
+from biwaq.contract import KENNZAHLEN, KENNZAHLEN_NAMEN, LAUFZEIT_START, ZIELGRUPPEN_NAMEN
 
 # --- Labels and definitions in ONE place (to be wired to the figures catalogue) -------------
 
-TITEL = {
-    "teilnehmende": "Erreichte Personen",
-    "eintritte": "Eintritte",
-    "vermittlungen": "Vermittlungen",
-    "verbleib_6m": "Verbleib nach 6 Monaten",
-    "betriebe_beraten": "Beratene Betriebe",
-    "leerstaende_wiederbelegt": "Wiederbelegte Leerstände",
-}
+TITEL = KENNZAHLEN_NAMEN          # the contract's names of the six key figures
 DEFINITIONEN = {
     "teilnehmende": "Personen mit Erstkontakt ab Laufzeitbeginn bis zum Stichtag.",
     "eintritte": "Personen mit formalem Eintritt ab Laufzeitbeginn bis zum Stichtag.",
