@@ -35,12 +35,12 @@ def status_png(tab: pd.DataFrame) -> bytes:
     """Reached as % of the expected value per target, coloured by status; 90/100 % lines."""
     tab = tab.iloc[::-1]
     fig, ax = plt.subplots(figsize=(7.2, 0.22 * len(tab) + 0.9))
-    werte = [float(zs.prozent_wert(q)) if pd.notna(q) else 0.0 for q in tab["quote"]]
+    werte = [float(zs.prozent_wert(q)) if q is not None else 0.0 for q in tab["quote_exakt"]]
     ax.barh(tab["label"], werte, color=[cz.STATUS_FARBEN[s] for s in tab["status"]])
-    for y, (w, q) in enumerate(zip(werte, tab["quote"])):
+    for y, (w, q) in enumerate(zip(werte, tab["quote_exakt"])):
         ax.text(w + 1, y, zs.prozent_text(q).replace("\u00a0", " "), va="center", fontsize=6.5)
     for s in zs.SCHWELLEN.values():
-        ax.axvline(s * 100, color=O["schwarz"], lw=0.7, ls=":")
+        ax.axvline(float(s) * 100, color=O["schwarz"], lw=0.7, ls=":")
     ax.set_xlabel("Erreicht in % des zum Stichtag Erwarteten")
     ax.tick_params(axis="y", labelsize=6.5)
     ax.set_xlim(0, max(130, max(werte, default=0) + 15))

@@ -54,13 +54,15 @@ def status_chart(tab: pd.DataFrame) -> go.Figure:
         teil = tab[tab["status"] == st_name]
         if teil.empty:
             continue
-        fig.add_bar(x=[float(zs.prozent_wert(q)) if pd.notna(q) else 0 for q in teil["quote"]],
+        fig.add_bar(x=[float(zs.prozent_wert(q)) if q is not None else 0
+                       for q in teil["quote_exakt"]],
                     y=teil["label"], orientation="h", name=st_name, marker_color=farbe,
-                    text=[zs.prozent_text(q) for q in teil["quote"]], textposition="outside",
+                    text=[zs.prozent_text(q) for q in teil["quote_exakt"]],
+                    textposition="outside",
                     cliponaxis=False,
                     hovertemplate="%{y}: %{text} des Erwarteten<extra>" + st_name + "</extra>")
     for s in zs.SCHWELLEN.values():
-        fig.add_vline(x=s * 100, line=dict(color=O["schwarz"], width=1, dash="dot"))
+        fig.add_vline(x=float(s) * 100, line=dict(color=O["schwarz"], width=1, dash="dot"))
     fig.update_layout(barmode="overlay", xaxis_title="Erreicht in % des zum Stichtag Erwarteten",
                       yaxis_title=None, height=max(320, 28 * len(tab) + 120),
                       yaxis=dict(categoryorder="array", categoryarray=list(tab["label"])))

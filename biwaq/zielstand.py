@@ -21,9 +21,9 @@ Actuals are the overview's figures (``queries/zielstand_verlauf.sql``): see `DEF
 from __future__ import annotations
 
 import datetime as dt
-import math
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+from fractions import Fraction
 
 import pandas as pd
 
@@ -49,7 +49,7 @@ DEFINITIONEN = {
 NUR_QUARTIER = ("betriebe_beraten", "leerstaende_wiederbelegt")   # no Träger, no Zielgruppe
 
 IM_PLAN, KNAPP, HINTER = "im Plan", "knapp", "hinter Plan"
-SCHWELLEN = {IM_PLAN: 1.0, KNAPP: 0.9}          # share of the expected value
+SCHWELLEN = {IM_PLAN: Fraction(1), KNAPP: Fraction(9, 10)}   # share of the expected value
 FENSTER_QUARTALE = 4                             # recent pace for the projection
 
 REGEL_TEXT = (
@@ -72,23 +72,29 @@ def runden(x: float, stellen: int = 0) -> Decimal:
     return Decimal(repr(float(x))).quantize(q, rounding=ROUND_HALF_UP)
 
 
-def prozent_wert(x: float, stellen: int = 1,
-                 schwellen: tuple[float, ...] = (1.0, 0.9)) -> Decimal:
-    """A share (0.996) as percent rounded for display (Decimal('99.6')): half away from zero,
-    except that a value below one of `schwellen` is cut, never rounded up onto it
-    (0.99996 → 99.9, not 100.0), so the shown figure never contradicts the status."""
-    p = Decimal(repr(float(x))) * 100
-    r = runden(float(p), stellen)
+def _dezimal(x) -> Decimal:
+    """Exact for a Fraction (to 28 digits), the shortest repr for a float."""
+    if isinstance(x, Fraction):
+        return Decimal(x.numerator) / Decimal(x.denominator)
+    return Decimal(repr(float(x)))
+
+
+def prozent_wert(x, stellen: int = 1, schwellen: tuple = (1, Fraction(9, 10))) -> Decimal:
+    """A share (0.996, or an exact Fraction) as percent rounded for display (Decimal('99.6')):
+    half away from zero, except that a value below one of `schwellen` is cut, never rounded
+    up onto it (0.99996 → 99.9, not 100.0), so the shown figure never contradicts the status."""
+    p = _dezimal(x) * 100
+    r = p.quantize(Decimal(1).scaleb(-stellen), rounding=ROUND_HALF_UP)
     for s in schwellen:
-        grenze = Decimal(repr(s)) * 100
+        grenze = _dezimal(Fraction(s) if isinstance(s, int) else s) * 100
         if p < grenze <= r:
             r = p.quantize(Decimal(1).scaleb(-stellen), rounding=ROUND_DOWN)
     return r
 
 
-def prozent_text(x, stellen: int = 1, schwellen: tuple[float, ...] = (1.0, 0.9)) -> str:
+def prozent_text(x, stellen: int = 1, schwellen: tuple = (1, Fraction(9, 10))) -> str:
     """German percent text ('99,6 %') by `prozent_wert`; '–' for a missing value."""
-    if x is None or (isinstance(x, float) and math.isnan(x)) or pd.isna(x):
+    if x is None or (not isinstance(x, Fraction) and pd.isna(x)):
         return "–"
     text = f"{prozent_wert(x, stellen, schwellen):,.{stellen}f}"
     return text.replace(",", "X").replace(".", ",").replace("X", ".") + "\u00a0%"
@@ -103,22 +109,24 @@ def zahl_text(x) -> str:
 
 # --- The rule ------------------------------------------------------------------------------
 
-def status(wert: float, erwartet: float, zielwert: float) -> str:
-    """'im Plan' / 'knapp' / 'hinter Plan' by wert / erwartet against `SCHWELLEN`."""
+def status(wert: int, erwartet: Fraction, zielwert: int) -> str:
+    """'im Plan' / 'knapp' / 'hinter Plan' by wert / erwartet against `SCHWELLEN`, in exact
+    arithmetic (a Fraction `erwartet`: 75 of 100 × 305/366 is exactly 90 %, not 89,99…)."""
     if wert >= zielwert or erwartet <= 0:
         return IM_PLAN
-    quote = wert / erwartet
+    quote = Fraction(wert) / Fraction(erwartet)
     if quote >= SCHWELLEN[IM_PLAN]:
         return IM_PLAN
     return KNAPP if quote >= SCHWELLEN[KNAPP] else HINTER
 
 
-def zeit_anteil(stichtag: dt.date, bis: dt.date, start: dt.date = LAUFZEIT_START) -> float:
-    """Elapsed share of the target period at `stichtag`, days inclusive, clipped to [0, 1]."""
+def zeit_anteil(stichtag: dt.date, bis: dt.date, start: dt.date = LAUFZEIT_START) -> Fraction:
+    """Elapsed share of the target period at `stichtag`, days inclusive, clipped to [0, 1],
+    as an exact Fraction."""
     gesamt = (bis - start).days + 1
     if gesamt <= 0:
-        return 1.0
-    return min(1.0, max(0.0, ((stichtag - start).days + 1) / gesamt))
+        return Fraction(1)
+    return min(Fraction(1), max(Fraction(0), Fraction((stichtag - start).days + 1, gesamt)))
 
 
 def ziel_label(kennzahl: str, quartier, zielgruppe) -> str:
@@ -139,7 +147,8 @@ class Zielstand:
 
 
 TABELLE_SPALTEN = ["ziel_id", "kennzahl", "quartier", "zielgruppe", "label", "zielwert", "bis",
-                   "stichtag", "wert", "zeit_anteil", "erwartet", "quote", "fortschritt",
+                   "stichtag", "wert", "zeit_anteil", "erwartet", "quote", "quote_exakt",
+                   "fortschritt",
                    "status", "ziel_erreicht", "tempo_pro_quartal", "hochrechnung",
                    "hochrechnung_anteil"]
 
@@ -189,10 +198,10 @@ def zielstand(roh: pd.DataFrame, start: dt.date = LAUFZEIT_START,
             datum = min(_quartal_ende(q), stichtag)
             verlauf.append({"ziel_id": ziel_id, "quartal": f"{q.year} Q{q.quarter}",
                             "datum": datum, "kumuliert": int(k),
-                            "erwartet": zielwert * zeit_anteil(datum, bis, start)})
+                            "erwartet": float(zielwert * zeit_anteil(datum, bis, start))})
         wert = int(kum.iloc[-1]) if len(kum) else 0
-        anteil_zeit = zeit_anteil(stichtag, bis, start) if stichtag >= start else 0.0
-        erwartet = zielwert * anteil_zeit
+        anteil_zeit = zeit_anteil(stichtag, bis, start) if stichtag >= start else Fraction(0)
+        erwartet = int(zielwert) * anteil_zeit                       # exact
         # recent pace: increase over the last `fenster` quarters (the last one may be partial)
         if len(kum):
             vorher = int(kum.iloc[-fenster - 1]) if len(kum) > fenster else 0
@@ -207,10 +216,11 @@ def zielstand(roh: pd.DataFrame, start: dt.date = LAUFZEIT_START,
             "ziel_id": ziel_id, "kennzahl": kennzahl, "quartier": quartier,
             "zielgruppe": zielgruppe, "label": ziel_label(kennzahl, quartier, zielgruppe),
             "zielwert": int(zielwert), "bis": bis, "stichtag": stichtag, "wert": wert,
-            "zeit_anteil": anteil_zeit, "erwartet": erwartet,
-            "quote": wert / erwartet if erwartet > 0 else float("nan"),
+            "zeit_anteil": float(anteil_zeit), "erwartet": float(erwartet),
+            "quote": float(wert / erwartet) if erwartet > 0 else float("nan"),
+            "quote_exakt": Fraction(wert) / erwartet if erwartet > 0 else None,
             "fortschritt": wert / zielwert if zielwert > 0 else float("nan"),
-            "status": status(wert, erwartet, zielwert), "ziel_erreicht": wert >= zielwert,
+            "status": status(wert, erwartet, int(zielwert)), "ziel_erreicht": wert >= zielwert,
             "tempo_pro_quartal": tempo_tag * 365.25 / 4, "hochrechnung": hoch,
             "hochrechnung_anteil": hoch / zielwert if zielwert > 0 else float("nan")})
     return Zielstand(pd.DataFrame(zeilen, columns=TABELLE_SPALTEN), pd.DataFrame(verlauf))
@@ -233,8 +243,8 @@ def anzeige_tabelle(tab: pd.DataFrame) -> pd.DataFrame:
         "Ziel (Wert)": tab["zielwert"].astype(int),
         "Zieldatum": [d.strftime("%d.%m.%Y") for d in tab["bis"]],
         "Stichtag": [d.strftime("%d.%m.%Y") for d in tab["stichtag"]],
-        "Erreicht in % des Erwarteten": [prozent_text(q) for q in tab["quote"]],
-        "Erreicht in % des Ziels": [prozent_text(f, schwellen=(1.0,))
+        "Erreicht in % des Erwarteten": [prozent_text(q) for q in tab["quote_exakt"]],
+        "Erreicht in % des Ziels": [prozent_text(f, schwellen=(1,))
                                     for f in tab["fortschritt"]],
         "Status": tab["status"],
         "Hochrechnung zum Zieldatum": [int(runden(h)) for h in tab["hochrechnung"]],
@@ -246,4 +256,4 @@ def kopfzeile(zeile) -> str:
     Erwarteten · hinter Plan'."""
     return (f"Ziel {zahl_text(zeile.zielwert)} bis {zeile.bis.strftime('%d.%m.%Y')} · "
             f"erwartet zum {zeile.stichtag.strftime('%d.%m.%Y')}: {zahl_text(zeile.erwartet)} · "
-            f"erreicht {prozent_text(zeile.quote)} des Erwarteten · **{zeile.status}**")
+            f"erreicht {prozent_text(zeile.quote_exakt)} des Erwarteten · **{zeile.status}**")

@@ -44,7 +44,7 @@ def karten_text(zeile) -> str:
     return (f"Zum Ziel (ab {zs.LAUFZEIT_START.strftime('%d.%m.%Y')} bis "
             f"{zeile.stichtag.strftime('%d.%m.%Y')}): {zs.zahl_text(zeile.wert)} von "
             f"{zs.zahl_text(zeile.zielwert)} · erwartet {zs.zahl_text(zeile.erwartet)} · "
-            f"{zs.prozent_text(zeile.quote)} des Erwarteten")
+            f"{zs.prozent_text(zeile.quote_exakt)} des Erwarteten")
 
 
 def status_badge(zeile) -> None:
@@ -88,7 +88,7 @@ def abschnitt(filt, key: str, kennzahlen: tuple[str, ...] | None = None,
                             "Ziellinie": [int(zs.runden(e)) for e in verlauf["erwartet"]]})
     st.markdown(f"{zs.DEFINITIONEN[zeile.kennzahl]} **Hochrechnung** zum "
                 f"{zeile.bis.strftime('%d.%m.%Y')}: {zs.zahl_text(zeile.hochrechnung)} "
-                f"({zs.prozent_text(zeile.hochrechnung_anteil, schwellen=(1.0,))} des Ziels) "
+                f"({zs.prozent_text(zeile.hochrechnung_anteil, schwellen=(1,))} des Ziels) "
                 "– eine Schätzung aus dem bisherigen Tempo.")
     ui.chart_block(cz.verlauf_chart(verlauf, zeile), tabelle, f"Zielverlauf {zeile.label}",
                    key=f"{key}_verlauf", filt=filt)

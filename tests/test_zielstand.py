@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from fractions import Fraction
 
 import pandas as pd
 import pytest
@@ -49,6 +50,22 @@ def test_status_thresholds_on_hand_made_data(db_factory, platziert, status, quot
     assert row["erwartet"] == pytest.approx(50.0)
     assert row["status"] == status
     assert zs.prozent_text(row["quote"]) == quote_text
+
+
+def test_exactly_ninety_percent_is_knapp_in_exact_arithmetic(db_factory):
+    # Target 100 by 30.09.2016 (366 days); Stichtag 31.07.2016 = day 305: expected
+    # 100 × 305/366 = 83.33…; 75 placed = exactly 90 % → knapp. In floating point
+    # 75 / (100 × (305/366)) = 0.8999999999999999, which would wrongly read „hinter Plan“.
+    assert 75 / (100 * (305 / 366)) < 0.9
+    tn = personen(80, erstkontakt=D(2015, 10, 15), eintritt=D(2015, 11, 1))
+    tn.append(dict(tn_id="LATE", erstkontakt=D(2016, 9, 1)))
+    platz = [dict(vermittlung_id=f"V{i:03d}", tn_id=f"T{i:03d}", beginn=D(2016, 2, 1))
+             for i in range(75)]
+    con = db_factory(teilnehmende=tn, vermittlungen=platz,
+                     ziele=[dict(kennzahl="vermittlungen", zielwert=100, bis=D(2016, 9, 30))])
+    row = stand(con, D(2016, 7, 31)).tabelle.iloc[0]
+    assert row["status"] == "knapp"
+    assert zs.prozent_text(row["quote_exakt"]) == "90,0\u00a0%"
 
 
 def test_course_per_quarter_and_projection(db_factory):
@@ -126,6 +143,8 @@ def test_percent_text_never_contradicts_status(x, text):
 
 def test_rounding_half_away_from_zero():
     assert zs.runden(2.5) == Decimal("3") and zs.runden(-2.5) == Decimal("-3")
+    assert zs.prozent_wert(Fraction(1, 8)) == Decimal("12.5")
+    assert zs.prozent_wert(Fraction(1, 800), 2) == Decimal("0.13")     # 0,125 → 0,13
     assert zs.zahl_text(1234.5) == "1.235"
 
 
