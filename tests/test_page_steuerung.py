@@ -151,3 +151,27 @@ def test_comment_and_report_download_in_browser(demo_server, page, tmp_path):
     assert ziel.name == "biwaq_bericht_2015-10-01_bis_2018-12-31.pdf"
     text = " ".join(p.extract_text() for p in PdfReader(str(ziel)).pages)
     assert "Bericht für die Steuerungsrunde" in text and "<b>Browser</b> =1+1" in text
+
+
+def test_author_edits_and_deletes_own_comment_on_the_page(demo_env):
+    from biwaq import kommentare
+    from biwaq.filters import Filter
+
+    ks = kommentare.KommentarStore()
+    kid = ks.hinzufuegen("uebersicht.eintritte", "Eintritte", Filter(), "2018-12-31", "lokal",
+                         "alt")
+    fremd = ks.hinzufuegen("uebersicht.eintritte", "Eintritte", Filter(), "2018-12-31", "Anna",
+                           "von Anna")
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=90).run()
+    key = "uebersicht_komm_eintritte"
+    # only one's own comment gets edit controls
+    keys = {w.key for w in at.text_input}
+    assert f"{key}_edit_{kid}" in keys and f"{key}_edit_{fremd}" not in keys
+    at.text_input(key=f"{key}_edit_{kid}").input("neu")
+    at.button(key=f"{key}_save_{kid}").click().run()
+    assert not at.exception
+    assert "neu" in [t.value for t in at.text]
+    at.button(key=f"{key}_del_{kid}").click().run()
+    assert not at.exception
+    assert "neu" not in [t.value for t in at.text] and "von Anna" in [t.value for t in at.text]
+    assert list(ks.historie(kid)["aktion"]) == ["angelegt", "geändert", "gelöscht"]
