@@ -26,7 +26,7 @@ from biwaq.queries import run_query  # noqa: E402
 
 QUERIES = {
     "zielgruppen_reichweite": {"dim": "quartal"},
-    "zielgruppen_ziele": {"laufzeit_start": dt.date(2015, 10, 1)},
+    "zielstand_verlauf": {"laufzeit_start": dt.date(2015, 10, 1)},
     "zielgruppen_repraesentation": {},
     "zielgruppen_zugangswege": {"dim": "zielgruppe"},
     "zielgruppen_kombinationen": {},
@@ -35,7 +35,7 @@ QUERIES = {
     "vermittlung_verweildauer": {},
     "vermittlung_arten": {},
     "vermittlung_austritte": {"dim": "zielgruppe"},
-    "esf_indikatoren": {},
+    "esf_indikatoren": {"geschlecht": None},
 }
 PAGES = ("pages/teilnehmende/zielgruppen.py", "pages/teilnehmende/vermittlung.py",
          "pages/teilnehmende/esf_indikatoren.py")

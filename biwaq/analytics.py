@@ -189,29 +189,7 @@ def kohorten(df: pd.DataFrame, einheit: str = "jahr",
     return Kohorten(pd.concat(kurven, ignore_index=True), pd.DataFrame(zeilen))
 
 
-# --- Targets ---------------------------------------------------------------------------------
-
-def ziel_status(df: pd.DataFrame) -> pd.DataFrame:
-    """Adds fortschritt (wert / zielwert), abstand (fortschritt − zeit_anteil) and status:
-    'erreicht' (wert ≥ zielwert), 'im Plan' (fortschritt ≥ elapsed share) or 'hinter Plan'."""
-    out = df.copy()
-    out["fortschritt"] = [anteil(w, z) for w, z in zip(out["wert"], out["zielwert"])]
-    out["abstand"] = out["fortschritt"] - out["zeit_anteil"]
-
-    def status(r) -> str:
-        if r.zielwert == 0 or r.wert >= r.zielwert:
-            return "erreicht"
-        return "im Plan" if r.fortschritt >= r.zeit_anteil else "hinter Plan"
-
-    out["status"] = [status(r) for r in out.itertuples()] if len(out) else []
-    return out
-
-
-def ziel_label(zielgruppe, quartier) -> str:
-    gruppe = ZIELGRUPPEN_NAMEN.get(zielgruppe, zielgruppe) if isinstance(zielgruppe, str) \
-        else ALLE
-    gebiet = quartier if isinstance(quartier, str) else "beide Quartiere"
-    return f"{gruppe} · {gebiet}"
+# Targets: the on-track rule lives in biwaq/zielstand.py (one rule for every page).
 
 
 # --- Representation ----------------------------------------------------------------------------
@@ -389,3 +367,45 @@ def esf_anzeige(tabelle: pd.DataFrame) -> pd.DataFrame:
         "Anteil": [zahl_text(v, 1, "%") for v in tabelle["Anteil (%)"]],
         "Definition": tabelle["Definition"],
     })
+
+
+# --- ESF+ indicators as the funder tables them: by sex, Quartier and Träger (issue 11) -------
+
+INSGESAMT = "Insgesamt"
+ESF_GESCHLECHTER = {"w": "Frauen", "m": "Männer", "d": "Nicht-binär"}
+# the sex rows are the columns of this table; the basis of the six-month result is its own row
+ESF_OHNE_GLIEDERUNG = ("frauen", "maenner", "nicht_binaer")
+ESF_BASIS_6M = "Bezugsgröße: Austritte mit sechs Monaten Beobachtung"
+
+
+def esf_gliederung(abfrage, quartiere: list, traeger: list) -> pd.DataFrame:
+    """The recorded ESF+ indicators by Quartier × Träger (with totals) and by sex (columns
+    Frauen, Männer, Nicht-binär, Insgesamt), in the funder's long table layout.
+
+    `abfrage(quartier, traeger, geschlecht)` returns query esf_indikatoren for these values
+    (None = all); `quartiere`/`traeger` list the values to split by, None standing for the
+    total ('Insgesamt'). Every cell is the query's own count for that combination – the totals
+    are counted, not added, so a person counts once. Rows: Quartier, Träger (display names),
+    Bereich, Indikator, then counts (int). Indicators the contract does not record are left
+    out (the page's main table explains them)."""
+    erfasst = [(k, b, n) for k, b, n, _ in ESF_INDIKATOREN
+               if k is not None and k not in ESF_OHNE_GLIEDERUNG]
+    zeilen = []
+    for q in quartiere:
+        for t in traeger:
+            spalten = {}
+            for g in [*ESF_GESCHLECHTER, None]:
+                df = abfrage(q, t, g)
+                spalten[ESF_GESCHLECHTER.get(g, INSGESAMT)] = df.set_index("schluessel")
+            for k, bereich, name in erfasst:
+                zeilen.append({"Quartier": q or INSGESAMT,
+                               "Träger": TRAEGER_NAMEN.get(t, t) if t else INSGESAMT,
+                               "Bereich": bereich, "Indikator": name,
+                               **{s: int(w.loc[k, "wert"]) if k in w.index else 0
+                                  for s, w in spalten.items()}})
+                if k == "beschaeftigt_6m":
+                    zeilen.append({**zeilen[-1], "Indikator": ESF_BASIS_6M,
+                                   **{s: int(w.loc[k, "basis"]) if k in w.index else 0
+                                      for s, w in spalten.items()}})
+    return pd.DataFrame(zeilen, columns=["Quartier", "Träger", "Bereich", "Indikator",
+                                         *ESF_GESCHLECHTER.values(), INSGESAMT])

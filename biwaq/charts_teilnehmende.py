@@ -4,13 +4,9 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
-from plotly.subplots import make_subplots
 
-from biwaq.analytics import ALLE, REICHWEITE_DIMENSIONEN, STUFEN
+from biwaq.analytics import REICHWEITE_DIMENSIONEN, STUFEN
 from biwaq.charts import FARBEN, O, SEQUENZ, german_layout
-
-KENNZAHL_TITEL = {"teilnehmende": "Erreichte Personen", "eintritte": "Eintritte"}
-
 
 def gruppen_farbe(schluessel, name: str, i: int = 0) -> str:
     """The shared colour of a group: by its key ('55plus', 'KIK', 'w'), else by its name."""
@@ -55,44 +51,6 @@ def reichweite_chart(df: pd.DataFrame, dim: str, mass: str = "erreicht") -> go.F
     fig.update_layout(barmode="group", xaxis_title=None, yaxis_title="Personen")
     nach = REICHWEITE_DIMENSIONEN.get(dim, dim)
     return german_layout(fig, f"{titel_mass} je Zielgruppe nach {nach}")
-
-
-def ziele_chart(df: pd.DataFrame) -> go.Figure:
-    """Progress against each target (bar, % of the target) beside the elapsed share of the
-    target period (black mark). `df`: analytics.ziel_status() with columns kennzahl, label,
-    zielgruppe, fortschritt, zeit_anteil, wert, zielwert, status."""
-    kennzahlen = [k for k in KENNZAHL_TITEL if k in set(df["kennzahl"])]
-    fig = make_subplots(rows=1, cols=len(kennzahlen), shared_yaxes=True,
-                        subplot_titles=[KENNZAHL_TITEL[k] for k in kennzahlen],
-                        horizontal_spacing=0.04)
-    labels = list(dict.fromkeys(df["label"]))[::-1]    # first target at the top
-    for c, k in enumerate(kennzahlen, start=1):
-        teil = df[df["kennzahl"] == k]
-        farben = [gruppen_farbe(g, "", 0) if isinstance(g, str) else FARBEN[ALLE]
-                  for g in teil["zielgruppe"]]
-        fig.add_bar(x=teil["fortschritt"] * 100, y=teil["label"], orientation="h",
-                    marker_color=farben, name="Zielerreichung", showlegend=c == 1,
-                    customdata=teil[["wert", "zielwert", "status"]].to_numpy(),
-                    text=[f"{v * 100:.0f} %" for v in teil["fortschritt"]],
-                    textposition="inside", insidetextanchor="start",
-                    hovertemplate="%{y}: %{customdata[0]} von %{customdata[1]} "
-                                  "(%{x:.0f} %) · %{customdata[2]}<extra></extra>",
-                    row=1, col=c)
-        fig.add_scatter(x=teil["zeit_anteil"] * 100, y=teil["label"], mode="markers",
-                        marker=dict(symbol="line-ns", size=22, line=dict(width=3,
-                                                                          color=O["schwarz"])),
-                        name="Zeit verstrichen", showlegend=c == 1,
-                        hovertemplate="%{y}: %{x:.0f} % der Zielperiode verstrichen"
-                                      "<extra></extra>", row=1, col=c)
-        fig.update_xaxes(title_text="% des Ziels", ticksuffix=" %", row=1, col=c,
-                         range=[0, max(110, float((teil["fortschritt"] * 100).max()) + 15)])
-    fig.update_yaxes(categoryorder="array", categoryarray=labels)
-    fig.update_layout(height=max(340, 34 * len(labels) + 170), bargap=0.35)
-    german_layout(fig, "Stand gegenüber den Zielen")
-    # legend below: above the plot it would cover the two subplot titles
-    fig.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.18, x=0),
-                      margin=dict(t=80, b=10))
-    return fig
 
 
 def repraesentation_chart(df: pd.DataFrame) -> go.Figure:

@@ -297,7 +297,64 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("--db", default=None,
                    help="Datenbankdatei (Standard: $BIWAQ_DB oder data/biwaq.duckdb)")
     c.set_defaults(func=cmd_check)
+    _bericht_befehl(sub)
     return p
+
+
+# --- bericht: the steering committee's report (issue 11) ------------------------------------
+
+def _datum(text: str):
+    import datetime as dt
+
+    try:
+        return dt.datetime.strptime(text, "%d.%m.%Y").date()
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"„{text}“ ist kein Datum im Format TT.MM.JJJJ (z. B. 31.12.2018)") from None
+
+
+def _bericht_befehl(sub) -> None:
+    from biwaq.contract import QUARTIERE, TRAEGER, ZIELGRUPPEN
+
+    r = sub.add_parser("bericht", help="Bericht für die Steuerungsrunde (PDF, A4) und alle "
+                                       "seine Tabellen (XLSX) schreiben")
+    r.add_argument("--von", required=True, type=_datum, metavar="TT.MM.JJJJ",
+                   help="Beginn des Zeitraums")
+    r.add_argument("--bis", required=True, type=_datum, metavar="TT.MM.JJJJ",
+                   help="Ende des Zeitraums (Stichtag der Zielvergleiche, höchstens Datenstand)")
+    r.add_argument("--quartier", choices=QUARTIERE, default=None, help="nur dieses Quartier")
+    r.add_argument("--traeger", choices=TRAEGER, default=None,
+                   help="nur dieser Träger (ohne Zielvergleich: Ziele gelten für alle Träger)")
+    r.add_argument("--zielgruppe", choices=ZIELGRUPPEN, default=None,
+                   help="nur diese Zielgruppe")
+    r.add_argument("--out", required=True, metavar="DATEI.pdf",
+                   help="PDF-Datei (die XLSX-Datei entsteht daneben) oder ein Verzeichnis "
+                        "(Dateinamen mit Zeitraum und Filtern)")
+    r.add_argument("--db", default=None,
+                   help="Datenbankdatei (Standard: $BIWAQ_DB oder data/biwaq.duckdb)")
+    r.set_defaults(func=cmd_bericht)
+
+
+def cmd_bericht(args) -> int:
+    from biwaq import bericht, kommentare, store
+    from biwaq.filters import Filter
+
+    if args.bis < args.von:
+        print("Das Ende des Zeitraums liegt vor seinem Beginn.", file=sys.stderr)
+        return 2
+    db = Path(args.db) if args.db else store.db_path()
+    if not db.exists():
+        print(f"Die Datenbank {db} gibt es nicht (erst `python -m biwaq build`).",
+              file=sys.stderr)
+        return 1
+    filt = Filter(quartier=args.quartier, traeger=args.traeger, zielgruppe=args.zielgruppe,
+                  von=args.von, bis=args.bis)
+    pfad = Path(os.environ.get(kommentare.ENV) or db.with_name("kommentare.sqlite"))
+    ks = kommentare.KommentarStore(pfad, sicherung=False) if pfad.exists() else None
+    t0 = time.perf_counter()
+    pdf, xlsx = bericht.erstelle(db, filt, args.out, ks)
+    print(f"Bericht {pdf} und Tabellen {xlsx} geschrieben in {time.perf_counter() - t0:.1f} s")
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,5 +1,6 @@
 -- ESF Plus participant indicators: characteristics at entry and results upon leaving.
--- Parameters: $quartier, $traeger, $zielgruppe (NULL = all), $von, $bis (period, inclusive).
+-- Parameters: $quartier, $traeger, $zielgruppe (NULL = all), $von, $bis (period, inclusive);
+--   $geschlecht ('w', 'm', 'd'; NULL = all) for the funder's split by sex.
 -- Grain: one row per indicator (schluessel, in display order pos) with wert and basis (the
 --   count it is a share of). A person counts once (one row per tn_id).
 --   Characteristics: persons with Eintritt in the period (basis: all of them).
@@ -15,6 +16,7 @@ with tn as (
     where ($quartier is null or quartier = $quartier)
       and ($traeger is null or traeger = $traeger)
       and ($zielgruppe is null or list_contains(zielgruppen, $zielgruppe))
+      and ($geschlecht is null or geschlecht = $geschlecht)
 ),
 eintritte as (
     select * from tn where eintritt between $von and $bis

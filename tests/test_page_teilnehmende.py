@@ -175,22 +175,6 @@ def test_funnel_figure_one_figure_for_all_groups():
     assert list(anzahl.data[0].y) == [10, 8, 6, 4, 3, 2]
 
 
-def test_target_figure_marks_elapsed_time():
-    df = an.ziel_status(pd.DataFrame([
-        dict(kennzahl="teilnehmende", quartier=None, zielgruppe=None, zielwert=200, wert=150,
-             zeit_anteil=0.5),
-        dict(kennzahl="eintritte", quartier=None, zielgruppe="55plus", zielwert=100, wert=20,
-             zeit_anteil=0.5)]))
-    df["label"] = [an.ziel_label(g, q) for g, q in zip(df.zielgruppe, df.quartier)]
-    assert df["status"].tolist() == ["im Plan", "hinter Plan"]
-    fig = ct.ziele_chart(df)
-    bars = [t for t in fig.data if t.type == "bar"]
-    marks = [t for t in fig.data if t.type == "scatter"]
-    assert [list(b.x) for b in bars] == [[75.0], [20.0]]
-    assert [list(m.x) for m in marks] == [[50.0], [50.0]]
-    assert bars[1].marker.color == (FARBEN["55plus"],)
-
-
 def test_incidence_figure_steps_per_cohort():
     kurven = pd.DataFrame({"kohorte": ["2016", "2016", "2017"], "tage": [0.0, 30.0, 0.0],
                            "inzidenz": [0.0, 0.25, 0.0], "unter_risiko": [4, 3, 2]})

@@ -20,6 +20,8 @@ EXAMPLE_PARAMS: dict = {
 }
 # issue 3 (participant analytics): breakdown dimension, start of every target period
 EXAMPLE_PARAMS.update(dim="zielgruppe", laufzeit_start=D(2015, 10, 1))
+# issue 11: the funder's split of the ESF+ indicators by sex
+EXAMPLE_PARAMS.update(geschlecht="w")
 # Data-quality rules (biwaq.quality.PARAMS): days after exit, Erfurt's bounding box.
 EXAMPLE_PARAMS.update(karenz_tage=28, lat_min=50.85, lat_max=51.08, lon_min=10.86,
                       lon_max=11.18)

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from biwaq import analytics as an
-from biwaq.contract import LAUFZEIT_START
+from biwaq import zielstand as zs
 from biwaq.filters import Filter
 from biwaq.queries import run_query
 
@@ -271,7 +271,9 @@ def test_access_routes(con):
 # --- Targets -----------------------------------------------------------------------------------
 
 def ziele(con, filt=Filter()):
-    df = an.ziel_status(q(con, "zielgruppen_ziele", filt, laufzeit_start=LAUFZEIT_START))
+    """Reach targets under the on-track rule (biwaq/zielstand.py) as Zielgruppen shows them."""
+    df = zs.zielstand(run_query("zielstand_verlauf", con, **zs.zielstand_params(filt))).tabelle
+    df = df[df["kennzahl"].isin(["teilnehmende", "eintritte"])]
     return df.set_index(df["kennzahl"] + "/" + df["quartier"].fillna("") + "/"
                         + df["zielgruppe"].fillna(""))
 
@@ -285,8 +287,8 @@ def test_targets_at_the_data_stand(con):
     # Reached from the project start: the 11 of the period (P11's contact lies before it).
     assert z.loc["teilnehmende//", ["wert", "status"]].tolist() == [11, "hinter Plan"]
     # Long-term unemployed reached: P02 P04 P05 P07 P09 = 5 ≥ 4.
-    assert z.loc["teilnehmende//langzeitarbeitslos", ["wert", "status"]].tolist() == [
-        5, "erreicht"]
+    assert z.loc["teilnehmende//langzeitarbeitslos", ["wert", "status", "ziel_erreicht"]
+                 ].tolist() == [5, "im Plan", True]
     assert z.loc["eintritte/Süd-Ost/", "wert"] == 2                 # P03 P06 (P12 not enrolled)
     assert z.loc["eintritte//55plus", "wert"] == 3                  # P02 P06 P10
     assert z.loc["eintritte//55plus", "fortschritt"] == pytest.approx(0.5)
@@ -296,13 +298,16 @@ def test_targets_at_an_earlier_cut_off(con):
     z = ziele(con, Filter(bis=D(2016, 12, 31)))
     # Elapsed: 01.10.2015–31.12.2016 = 458 of 01.10.2015–31.12.2018 = 1188 days (inclusive).
     assert z["zeit_anteil"].tolist() == pytest.approx([458 / 1188] * 4)
-    # By 31.12.2016: reached P01–P05 = 5 of 20 (25 % < 38.6 %) → behind.
+    # By 31.12.2016: reached P01–P05 = 5; expected 20 × 458/1188 = 7.7 → 64.8 % → behind.
     assert z.loc["teilnehmende//", ["wert", "status"]].tolist() == [5, "hinter Plan"]
     # Long-term unemployed reached by then: P02 P04 P05 = 3 of 4 (75 % ≥ 38.6 %) → on track.
     assert z.loc["teilnehmende//langzeitarbeitslos", ["wert", "status"]].tolist() == [
         3, "im Plan"]
-    assert z.loc["teilnehmende//langzeitarbeitslos", "abstand"] == pytest.approx(
-        0.75 - 458 / 1188)
+    # expected by then 4 × 458/1188 = 1.54; reached 3 → 3 / 1.54 = 194.5 % of the expected
+    assert z.loc["teilnehmende//langzeitarbeitslos", "erwartet"] == pytest.approx(
+        4 * 458 / 1188)
+    assert z.loc["teilnehmende//langzeitarbeitslos", "quote"] == pytest.approx(
+        3 / (4 * 458 / 1188))
     assert z.loc["eintritte/Süd-Ost/", "wert"] == 1                 # P03
 
 
@@ -476,7 +481,7 @@ def test_quarter_cohorts(con):
 # --- ESF+ ------------------------------------------------------------------------------------
 
 def esf(con, filt=Filter()):
-    return q(con, "esf_indikatoren", filt).set_index("schluessel")
+    return q(con, "esf_indikatoren", filt, geschlecht=None).set_index("schluessel")
 
 
 def test_esf_characteristics_at_entry(con):
@@ -529,7 +534,7 @@ def test_esf_filters(con):
 
 
 def test_esf_table_lists_every_indicator_with_definition(con):
-    tab = an.esf_tabelle(q(con, "esf_indikatoren"))
+    tab = an.esf_tabelle(q(con, "esf_indikatoren", geschlecht=None))
     assert tab["Definition"].str.len().min() > 20
     zeile = tab.set_index("Indikator")
     assert zeile.loc["Frauen", ["Anzahl", "Bezugsgröße", "Anteil (%)"]].tolist() == [4, 10,

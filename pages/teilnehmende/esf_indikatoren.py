@@ -3,7 +3,8 @@ import streamlit as st
 
 from biwaq import analytics as an
 from biwaq import charts_teilnehmende as ct
-from biwaq import ui
+from biwaq import bericht, ui
+from biwaq.contract import QUARTIERE, TRAEGER
 
 filt = ui.page_header(
     "ESF+-Indikatoren",
@@ -25,7 +26,7 @@ with st.expander("Wie wird gezählt?"):
         "- Quartier, Zeitraum, Träger und Zielgruppe aus der Seitenleiste gelten für alle "
         "Zeilen.")
 
-werte = ui.query("esf_indikatoren", **filt.params())
+werte = ui.query("esf_indikatoren", **filt.params(), geschlecht=None)
 tabelle = an.esf_tabelle(werte)
 zahl = werte.set_index("schluessel")["wert"] if len(werte) else {}
 c1, c2 = st.columns(2)
@@ -52,3 +53,28 @@ else:
         ui.chart_block(ct.esf_chart(erfasst), erfasst[["Bereich", "Indikator", "Anzahl",
                                                        "Bezugsgröße", "Anteil (%)"]],
                        "ESF+-Indikatoren Anteile", key="esf_anteile", filt=filt)
+
+# --- The funder's table: by sex, Quartier and Träger, with totals (steuerung, issue 11) ------
+
+st.subheader("Nach Geschlecht, Quartier und Träger")
+st.markdown(
+    "Die erfassten Indikatoren so, wie der Fördermittelgeber sie tabelliert: Frauen, Männer, "
+    "nicht-binäre Personen und insgesamt, je Quartier und Träger und zusammen "
+    "(„Insgesamt“). Jede Zelle ist eigens gezählt; eine Person zählt einmal. Zeitraum und "
+    "Zielgruppe gelten; ist in der Seitenleiste ein Quartier oder Träger gewählt, nur dieses.")
+gliederung = an.esf_gliederung(
+    lambda q, t, g: ui.query("esf_indikatoren", **{**filt.params(), "quartier": q,
+                                                   "traeger": t}, geschlecht=g),
+    [filt.quartier] if filt.quartier else [*QUARTIERE, None],
+    [filt.traeger] if filt.traeger else [*TRAEGER, None])
+st.dataframe(gliederung, hide_index=True, key="esf_gliederung_table",
+             column_config=ui.deutsche_spalten(gliederung),
+             column_order=[c for c in gliederung.columns if c != "Bereich"])
+st.download_button(
+    "XLSX (ein Tabellenblatt)",
+    lambda: bericht.xlsx_bytes({"ESF+ nach Geschlecht": gliederung},
+                               "ESF+-Indikatoren nach Geschlecht, Quartier und Träger",
+                               filt.beschreibung(), ui.datenstand_text()),
+    file_name="biwaq_esf_nach_geschlecht_quartier_traeger.xlsx",
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    key="esf_gliederung_xlsx", on_click="ignore", icon=":material/download:")

@@ -6,7 +6,8 @@ import streamlit as st
 from biwaq import analytics as an
 from biwaq import charts_teilnehmende as ct
 from biwaq import ui
-from biwaq.contract import LAUFZEIT_START, ZIELGRUPPEN_NAMEN, ZUGANGSWEGE
+from biwaq import zielstand_ui as zui
+from biwaq.contract import ZIELGRUPPEN_NAMEN, ZUGANGSWEGE
 
 filt = ui.page_header(
     "Zielgruppen",
@@ -69,39 +70,8 @@ else:
                    "Erreichte und eingetretene Personen je Zielgruppe", key="reach_gruppen",
                    filt=filt)
 
-# --- Targets ---------------------------------------------------------------------------------
-st.subheader("Stand gegenüber den Zielen")
-st.caption(
-    "Die Ziele gelten für die ganze Laufzeit. Gezählt wird daher immer ab Laufzeitbeginn "
-    f"({LAUFZEIT_START.strftime('%d.%m.%Y')}) bis zum Stichtag: Ende des gewählten Zeitraums, "
-    "höchstens Datenstand und Zieldatum – der Beginn des Zeitraums gilt hier nicht. "
-    "**Im Plan** heißt: Der erreichte Anteil des Ziels ist mindestens so groß wie der "
-    "verstrichene Anteil der Zielperiode (schwarze Marke).")
-if filt.traeger:
-    st.info("Die Ziele sind nicht nach Träger vereinbart: Der Zielvergleich erscheint nur, "
-            "wenn in der Seitenleiste alle Träger gewählt sind.", icon=":material/info:")
-else:
-    ziele = ui.query("zielgruppen_ziele", **params, laufzeit_start=LAUFZEIT_START)
-    if ziele.empty:
-        st.info("Für diese Auswahl von Quartier und Zielgruppe ist kein Ziel zu erreichten "
-                "Personen oder Eintritten vereinbart.", icon=":material/info:")
-    else:
-        ziele = an.ziel_status(ziele)
-        ziele["label"] = [an.ziel_label(g, q) for g, q in zip(ziele["zielgruppe"],
-                                                              ziele["quartier"])]
-        hinter = ziele[ziele["status"] == "hinter Plan"]
-        st.metric("Ziele hinter Plan", f"{len(hinter)} von {len(ziele)}")
-        tabelle = pd.DataFrame({
-            "Kennzahl": ziele["kennzahl"].map(ct.KENNZAHL_TITEL),
-            "Zielgruppe · Gebiet": ziele["label"],
-            "Erreicht": ziele["wert"], "Ziel": ziele["zielwert"],
-            "Zieldatum": pd.to_datetime(ziele["bis"]),
-            "Stichtag": pd.to_datetime(ziele["stichtag"]),
-            "Zielerreichung (%)": (ziele["fortschritt"] * 100).round(1),
-            "Zeit verstrichen (%)": (ziele["zeit_anteil"] * 100).round(1),
-            "Status": ziele["status"]})
-        ui.chart_block(ct.ziele_chart(ziele), tabelle, "Stand gegenüber den Zielen",
-                       key="reach_ziele", filt=filt)
+# --- Targets: the on-track rule of biwaq/zielstand.py (steuerung) -------------------------------
+zui.abschnitt(filt, key="reach_ziele", kennzahlen=("teilnehmende", "eintritte"))
 
 # --- Representation --------------------------------------------------------------------------
 st.subheader("Vertretung im Vergleich zur Bevölkerung")

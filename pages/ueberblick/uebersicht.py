@@ -1,9 +1,11 @@
 """Übersicht: headline figures against the funder's targets and the quarterly trend."""
-import pandas as pd
 import streamlit as st
 
 from biwaq import charts, ui
-from biwaq.contract import KENNZAHLEN_NAMEN, LAUFZEIT_START
+from biwaq import bericht_ui
+from biwaq import kommentare_ui as kui
+from biwaq import zielstand_ui as zui
+from biwaq.contract import KENNZAHLEN_NAMEN
 
 NUR_QUARTIER = ("betriebe_beraten", "leerstaende_wiederbelegt")
 
@@ -14,16 +16,7 @@ filt = ui.page_header(
     "Fördermittelgeber vereinbarten Ziel.")
 
 kennzahlen = ui.query("uebersicht_kennzahlen", **filt.params())
-zielvergleich = filt.von <= LAUFZEIT_START and filt.traeger is None
-
-
-def zieltext(wert: int, ziel, bis) -> str:
-    if pd.isna(ziel):
-        return "Kein Ziel für diese Auswahl vereinbart."
-    anteil = wert / ziel if ziel else 0
-    return (f"Ziel: {ui.fmt_int(ziel)} bis {pd.Timestamp(bis).strftime('%d.%m.%Y')} · "
-            f"erreicht: {ui.fmt_pct(anteil)}")
-
+stand = zui.zielstand(filt)          # on-track rule (biwaq/zielstand.py)
 
 cols = st.columns(3)
 for i, row in enumerate(kennzahlen.itertuples()):
@@ -32,17 +25,23 @@ for i, row in enumerate(kennzahlen.itertuples()):
                   help="Zählt nur Quartier und Zeitraum (keine Angabe zu Träger oder "
                        "Zielgruppe bei Betrieben und Leerständen)."
                   if row.kennzahl in NUR_QUARTIER else None)
-        if zielvergleich:
-            st.caption(zieltext(row.wert, row.zielwert, row.bis))
-            if not pd.isna(row.zielwert) and row.zielwert > 0:
-                st.progress(min(1.0, row.wert / row.zielwert))
+        # --- on track (steuerung) ---
+        ziel = zui.kopf_zeile(stand, row.kennzahl, filt)
+        if ziel is not None:
+            zui.status_badge(ziel)
+            st.caption(zui.karten_text(ziel))
+        elif stand is not None:
+            st.caption("Kein Ziel für diese Auswahl vereinbart.")
+        kui.beim_wert(f"uebersicht.{row.kennzahl}", KENNZAHLEN_NAMEN[row.kennzahl], filt,
+                      key=f"uebersicht_komm_{row.kennzahl}")
         if row.kennzahl in NUR_QUARTIER and (filt.traeger or filt.zielgruppe):
             st.caption("Träger- und Zielgruppenfilter gelten hier nicht.")
 
-if not zielvergleich:
-    st.caption("Der Zielvergleich erscheint nur, wenn der Zeitraum am Laufzeitbeginn "
-               "(01.10.2015) beginnt und alle Träger gewählt sind: Ziele gelten für die "
-               "gesamte Laufzeit und sind nicht nach Träger vereinbart.")
+if stand is None:
+    st.caption(zui.TRAEGER_HINWEIS)
+else:
+    st.caption("Die große Zahl zählt im gewählten Zeitraum; der Vergleich mit dem Ziel darunter "
+               "zählt ab Laufzeitbeginn bis zum Stichtag (siehe „Stand gegenüber den Zielen“).")
 
 with st.expander("Wie wird gezählt?"):
     st.markdown(
@@ -64,3 +63,11 @@ else:
                                     "vermittlungen": "Vermittlungen"})
     ui.chart_block(charts.trend_chart(trend), tabelle[["Quartal", "Eintritte", "Vermittlungen"]],
                    "Eintritte und Vermittlungen je Quartal", key="uebersicht_trend", filt=filt)
+
+# --- On track against every target (steuerung) ----------------------------------------------
+zui.abschnitt(filt, key="uebersicht_ziele")
+
+# --- Comments and the committee report (steuerung) ------------------------------------------
+kui.alle_liste()
+if kui.autor() is not None:
+    bericht_ui.knoepfe(filt)
