@@ -4,12 +4,13 @@ from pathlib import Path
 
 import streamlit as st
 
-from biwaq import auth, ui
+from biwaq import auth, barrierefrei, ui
 
 ROOT = Path(__file__).resolve().parent
 
-st.set_page_config(page_title="BIWAQ Erfurt – Dashboard", page_icon=":material/insights:",
-                   layout="wide")
+st.set_page_config(page_title="BIWAQ Erfurt – Dashboard", page_icon="📊",
+                   layout="wide")   # an emoji favicon is drawn in the browser, nothing is fetched
+barrierefrei.einrichten()   # lang="de", caption contrast, German file uploader
 
 ui.ensure_database()
 nutzer = auth.aktueller_nutzer()   # one local user as `steuerung` until sign-in is configured
