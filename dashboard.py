@@ -15,6 +15,7 @@ barrierefrei.einrichten()   # lang="de", caption contrast, German file uploader
 ui.ensure_database()
 nutzer = auth.aktueller_nutzer()   # one local user as `steuerung` until sign-in is configured
 nav = auth.navigation(nutzer, ROOT)
+st.session_state["seite_titel"] = nav.title   # page part of download file names
 
 with st.sidebar:
     st.markdown("**BIWAQ Erfurt** · Magdeburger Allee und Süd-Ost")

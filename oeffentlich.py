@@ -9,7 +9,7 @@ import streamlit as st
 from biwaq import barrierefrei, erklaerung, public_ui, published
 
 st.set_page_config(page_title="BIWAQ Erfurt – Zahlen für die Stadtteile",
-                   page_icon="🏘️", layout="wide")   # emoji: drawn in the browser, nothing fetched
+                   page_icon="🏘️", layout="wide")   # emoji: drawn in the browser, no fetch
 barrierefrei.einrichten()   # lang="de", caption contrast
 
 

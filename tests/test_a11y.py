@@ -51,8 +51,8 @@ def _axe_blocking(page) -> list[str]:
             target = node["target"][-1]
             allowed = any(
                 rule == v["id"] and page.evaluate(
-                    "([t, s]) => { const e = document.querySelector(t); return !!e && e.matches(s); }",
-                    [target, sel])
+                    "([t, s]) => { const e = document.querySelector(t); "
+                    "return !!e && e.matches(s); }", [target, sel])
                 for rule, sel in ALLOWED)
             if not allowed:
                 out.append(f"{v['id']} ({v['impact']}): {target} {node['html'][:150]}")
@@ -206,6 +206,10 @@ def test_uebersicht_keyboard_only_reaches_and_uses_filters_tabs_and_downloads(de
         page.keyboard.press("Enter")
     inhalt = open(dl.value.path(), encoding="utf-8-sig").read()
     assert "Quartier: Süd-Ost" in inhalt.splitlines()[1]
+    # the file name names the page, the chart, the filter and the data date
+    assert dl.value.suggested_filename == (
+        "biwaq_uebersicht_eintritte_und_vermittlungen_je_quartal_sued_ost_"
+        "2015-10-01_bis_2018-12-31_stand_2018-12-31.csv")
     screenshot(page, "a11y_uebersicht_tastatur")
 
 
