@@ -10,6 +10,7 @@ import streamlit as st
 from biwaq import export, handout, public_view, published
 from biwaq.public_view import Auswahl
 from biwaq.published import INSGESAMT, Oeffentlich
+from biwaq.texte import anzahl
 
 SEITE = "Öffentliche Zahlen"      # page part of download file names
 
@@ -112,7 +113,8 @@ def zeigen(daten: Oeffentlich, auswahl: Auswahl = Auswahl(), key: str = "oeff",
     if auswahl.quartier:
         orte = orte[orte["stadtteil"].map(public_view.STADTTEILE) == auswahl.quartier]
     if len(orte):
-        st.markdown(f"**{len(orte)} leere Einheiten** dürfen wir mit ihrer Lage zeigen – die "
+        st.markdown(f"**{anzahl(len(orte), 'leere Einheit', 'leere Einheiten')}** dürfen wir "
+                    "mit ihrer Lage zeigen – die "
                     "Eigentümer haben zugestimmt. Alle anderen zählen wir nur je Stadtteil.")
         st.dataframe(orte.rename(columns={"stadtteil": "Stadtteil", "art": "Art",
                                           "lat": "Breite", "lon": "Länge"}),
