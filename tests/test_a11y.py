@@ -31,9 +31,6 @@ ALLOWED = (
     # under streamlit/streamlit#8399 ("Basic accessibility web features", area:accessibility).
     ("list", '[data-testid="stSidebarNavItems"]'),
     ("listitem", '[data-testid="stSidebarNavItems"] li'),
-    # The label of a disabled widget is drawn faint by Streamlit. WCAG 2.1 SC 1.4.3 exempts
-    # text of inactive user-interface components, axe cannot tell.
-    ("color-contrast", 'label[data-testid="stWidgetLabel"][disabled] *'),
 )
 
 
