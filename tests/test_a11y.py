@@ -270,3 +270,25 @@ def test_handout_pdf_declares_german_and_its_title(pub_dir):
     assert bool(root["/ViewerPreferences"]["/DisplayDocTitle"]) is True
     text = reader.pages[0].extract_text()                     # a real text layer
     assert "Zahlen für die Stadtteile" in text and "Stand der Daten" in text
+
+
+@pytest.mark.browser
+def test_vacancy_map_without_street_map_fetches_nothing_outside(demo_server, page):
+    """The one outside request of the dashboard (street-map tiles) stops once the page's
+    'ohne Straßenkarte' option is chosen (same as BIWAQ_KARTE=ohne)."""
+    from biwaq import charts_oekonomie as ch
+
+    page.goto(demo_server.url + "/leerstand")
+    wait_for_app(page)
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.locator(".st-key-leer_karte").get_by_text(ch.HINTERGRUND_NAMEN["ohne"]).click()
+    wait_for_app(page)
+    assert requests, "nach dem Umschalten lädt die Seite neu"   # the rerun did happen
+    requests.clear()                       # from here on the map is drawn without tiles
+    karte = page.locator('[data-testid="stPlotlyChart"]').first
+    karte.scroll_into_view_if_needed()
+    karte.hover()
+    page.mouse.wheel(0, -300)              # zoom: a tile map would now fetch new tiles
+    page.wait_for_timeout(2000)
+    assert not _outside_hosts(requests), sorted(_outside_hosts(requests))
