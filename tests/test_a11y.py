@@ -213,7 +213,7 @@ def test_uebersicht_keyboard_only_reaches_and_uses_filters_tabs_and_downloads(de
 # --- German file uploader -------------------------------------------------------------------
 
 @pytest.mark.browser
-def test_file_uploader_speaks_german(demo_server, page):
+def test_file_uploader_and_streamlit_labels_speak_german(demo_server, page):
     page.goto(demo_server.url + "/daten")
     wait_for_app(page)
     box = page.locator(".st-key-daten_upload")
@@ -232,6 +232,17 @@ def test_file_uploader_speaks_german(demo_server, page):
     page.wait_for_selector('.st-key-daten_upload [aria-label="Weitere Dateien hinzufügen"]')
     SCREENSHOTS.mkdir(exist_ok=True)
     box.screenshot(path=str(SCREENSHOTS / "a11y_daten_upload.png"))
+    # names for screen readers, tooltips and placeholders that Streamlit writes in English
+    page.wait_for_function("""() => !document.querySelector('[aria-label^="Help for"]')""")
+    englisch = page.evaluate("""() => [...document.querySelectorAll(
+        '[aria-label], [title], [placeholder]')].flatMap(e => ['aria-label', 'title',
+        'placeholder'].map(a => e.getAttribute(a)).filter(Boolean))""")
+    for wort in ("Help for", "Choose an option", "Main menu", "Collapse sidebar",
+                 "Link to heading", "start date", "end date", "Remove ", "Add files"):
+        assert not [t for t in englisch if wort in t], wort
+    assert "Hilfe zu Vertragsdateien (CSV oder XLSX; Stadtteilgrenzen als GeoJSON oder " \
+           "GeoPackage)" in englisch
+    assert page.locator('[data-testid="stSkipToContent"]').inner_text() == "Zum Inhalt springen"
 
 
 # --- without a browser ----------------------------------------------------------------------
@@ -292,3 +303,45 @@ def test_vacancy_map_without_street_map_fetches_nothing_outside(demo_server, pag
     page.mouse.wheel(0, -300)              # zoom: a tile map would now fetch new tiles
     page.wait_for_timeout(2000)
     assert not _outside_hosts(requests), sorted(_outside_hosts(requests))
+
+
+@pytest.mark.browser
+def test_import_by_keyboard_only_and_its_error_table_is_accessible(demo_db, browser, page,
+                                                                    tmp_path):
+    """Daten page, keyboard only: Tab to "Datei auswählen", Enter opens the file dialog,
+    Tab to "Prüfen und importieren", Enter runs the check; the rejected import's error
+    table then passes axe too. Own server: the attempt is written to the import log."""
+    import shutil
+
+    db = tmp_path / "biwaq.duckdb"
+    shutil.copy(demo_db, db)
+    server = StreamlitServer("dashboard.py", env={"BIWAQ_DB": str(db)})
+    try:
+        warm_up(browser, server.url)
+        page.goto(server.url + "/daten")
+        wait_for_app(page)
+        page.locator("body").focus()
+        _tab_until(page, lambda f: f["key"] == "st-key-daten_upload"
+                   and "Datei auswählen" in f["text"])
+        gewaehlt = []
+        page.on("filechooser", lambda fc: gewaehlt.append(fc))
+        wait_for_app(page)             # leaving the sidebar's widgets may have started a rerun
+        page.keyboard.press("Enter")                     # opens the file dialog
+        for _ in range(50):
+            if gewaehlt:
+                break
+            page.wait_for_timeout(100)
+        assert gewaehlt, "Enter öffnet die Dateiauswahl nicht"
+        gewaehlt[0].set_files(files=[{"name": "teilnehmende.csv", "mimeType": "text/csv",
+                                      "buffer": "tn_id;quartier\nP1;Mond\n".encode("utf-8")}])
+        page.wait_for_selector('.st-key-daten_upload [data-testid="stFileChip"]')
+        _tab_until(page, lambda f: "Prüfen und importieren" in f["text"])
+        page.keyboard.press("Enter")
+        page.wait_for_selector('[data-testid="stAlert"]:has-text("Import abgelehnt")',
+                               timeout=60_000)
+        wait_for_app(page)
+        problems = _axe_blocking(page)
+        assert not problems, "\n".join(problems)
+        screenshot(page, "a11y_daten_abgelehnt")
+    finally:
+        server.stop()
