@@ -4,16 +4,18 @@ from pathlib import Path
 
 import streamlit as st
 
-from biwaq import auth, ui
+from biwaq import auth, barrierefrei, ui
 
 ROOT = Path(__file__).resolve().parent
 
-st.set_page_config(page_title="BIWAQ Erfurt – Dashboard", page_icon=":material/insights:",
-                   layout="wide")
+st.set_page_config(page_title="BIWAQ Erfurt – Dashboard", page_icon="📊",
+                   layout="wide")   # an emoji favicon is drawn in the browser, nothing is fetched
+barrierefrei.einrichten()   # lang="de", caption contrast, German file uploader
 
 ui.ensure_database()
 nutzer = auth.aktueller_nutzer()   # one local user as `steuerung` until sign-in is configured
 nav = auth.navigation(nutzer, ROOT)
+st.session_state["seite_titel"] = nav.title   # page part of download file names
 
 with st.sidebar:
     st.markdown("**BIWAQ Erfurt** · Magdeburger Allee und Süd-Ost")

@@ -6,10 +6,11 @@ imports neither biwaq.store, biwaq.queries, biwaq.ui nor duckdb (tests/test_publ
 """
 import streamlit as st
 
-from biwaq import public_ui, published
+from biwaq import barrierefrei, erklaerung, public_ui, published
 
 st.set_page_config(page_title="BIWAQ Erfurt – Zahlen für die Stadtteile",
-                   page_icon=":material/groups:", layout="wide")
+                   page_icon="🏘️", layout="wide")   # emoji: drawn in the browser, no fetch
+barrierefrei.einrichten()   # lang="de", caption contrast
 
 
 def zahlen() -> None:
@@ -26,7 +27,20 @@ def zahlen() -> None:
     public_ui.zeigen(daten)
 
 
-# One page, no menu: this also switches off Streamlit's automatic pages/ folder, so no
-# internal page can be opened through this server.
-st.navigation([st.Page(zahlen, title="Zahlen für die Stadtteile", url_path="zahlen",
-                       default=True)], position="hidden").run()
+def barrierefreiheit() -> None:
+    erklaerung.zeigen()
+
+
+# No menu (position hidden): this also switches off Streamlit's automatic pages/ folder, so no
+# internal page can be opened through this server. Every page links the accessibility
+# statement (BITV 2.0 § 7) at its foot, and the statement links back.
+ZAHLEN = st.Page(zahlen, title="Zahlen für die Stadtteile", url_path="zahlen", default=True)
+ERKLAERUNG = st.Page(barrierefreiheit, title=erklaerung.TITEL, url_path="barrierefreiheit")
+seite = st.navigation([ZAHLEN, ERKLAERUNG], position="hidden")
+seite.run()
+st.divider()
+if seite.url_path == ERKLAERUNG.url_path:
+    st.page_link(ZAHLEN, label="Zurück zu den Zahlen für die Stadtteile",
+                 icon=":material/arrow_back:")
+else:
+    st.page_link(ERKLAERUNG, label=erklaerung.TITEL, icon=":material/accessibility:")

@@ -1,7 +1,7 @@
 """One-page A4 handout (PDF) of the public figures for a neighbourhood conference."""
 from __future__ import annotations
 
-from fpdf import FPDF
+from fpdf import FPDF, ViewerPreferences
 
 from biwaq import charts
 from biwaq.contract import QUARTIERE
@@ -40,8 +40,12 @@ def pdf(daten: Oeffentlich) -> bytes:
     p = _Pdf(orientation="P", unit="mm", format="A4")
     p.set_auto_page_break(False)
     p.set_margins(RAND, RAND, RAND)
-    p.set_title(_t("BIWAQ Erfurt – Zahlen für die Stadtteile"))
+    # Accessibility as far as fpdf2 allows (it writes no tags for text): document language,
+    # title (metadata is Unicode, so the real dash) shown by the viewer instead of the file name.
+    p.set_lang("de")
+    p.set_title("BIWAQ Erfurt – Zahlen für die Stadtteile")
     p.set_author("BIWAQ Erfurt")
+    p.viewer_preferences = ViewerPreferences(display_doc_title=True)
     p.add_page()
     y = _kopf(p, daten, RAND)
     y = _kennzahlen(p, daten, y + 4)

@@ -10,6 +10,9 @@ import streamlit as st
 from biwaq import export, handout, public_view, published
 from biwaq.public_view import Auswahl
 from biwaq.published import INSGESAMT, Oeffentlich
+from biwaq.texte import anzahl
+
+SEITE = "Öffentliche Zahlen"      # page part of download file names
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -110,7 +113,8 @@ def zeigen(daten: Oeffentlich, auswahl: Auswahl = Auswahl(), key: str = "oeff",
     if auswahl.quartier:
         orte = orte[orte["stadtteil"].map(public_view.STADTTEILE) == auswahl.quartier]
     if len(orte):
-        st.markdown(f"**{len(orte)} leere Einheiten** dürfen wir mit ihrer Lage zeigen – die "
+        st.markdown(f"**{anzahl(len(orte), 'leere Einheit', 'leere Einheiten')}** dürfen wir "
+                    "mit ihrer Lage zeigen – die "
                     "Eigentümer haben zugestimmt. Alle anderen zählen wir nur je Stadtteil.")
         st.dataframe(orte.rename(columns={"stadtteil": "Stadtteil", "art": "Art",
                                           "lat": "Breite", "lon": "Länge"}),
@@ -148,9 +152,10 @@ def _block(fig: go.Figure, tabelle: pd.DataFrame, titel: str, key: str, filter_t
     text = filter_text + " · " + daten.hinweis
     c1, c2, _ = st.columns([1, 1, 3])
     c1.download_button("CSV (Excel)", lambda: export.to_excel_csv(tabelle, titel, text, stand),
-                       file_name=export.dateiname(titel, "csv"), mime="text/csv",
+                       file_name=export.dateiname(titel, "csv", SEITE, filter_text, stand),
+                       mime="text/csv",
                        key=f"{key}_csv", on_click="ignore", icon=":material/download:")
     c2.download_button("XLSX", lambda: export.to_xlsx(tabelle, titel, text, stand),
-                       file_name=export.dateiname(titel, "xlsx"),
+                       file_name=export.dateiname(titel, "xlsx", SEITE, filter_text, stand),
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                        key=f"{key}_xlsx", on_click="ignore", icon=":material/download:")

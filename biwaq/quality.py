@@ -9,6 +9,7 @@ import pandas as pd
 
 from biwaq.contract import ERFURT_BBOX, TABLES
 from biwaq.queries import load_query, run_query
+from biwaq.texte import anzahl
 
 FEHLER, WARNUNG = "Fehler", "Warnung"
 KARENZ_TAGE = 28          # ESF: employment "within four weeks" of leaving counts as a result
@@ -173,6 +174,7 @@ def bericht(regeln: pd.DataFrame, max_ids: int = 20) -> str:
             zeilen.append("         " + ", ".join(ids[:max_ids]) + mehr)
     n_f = int(regeln.loc[regeln["schwere"] == FEHLER, "anzahl"].sum())
     n_w = int(regeln.loc[regeln["schwere"] == WARNUNG, "anzahl"].sum())
-    zeilen.append(f"Zusammen: {n_f} Verstöße gegen Fehler-Regeln, {n_w} Warnungen "
-                  f"({len(regeln)} Regeln geprüft).")
+    zeilen.append(f"Zusammen: {anzahl(n_f, 'Verstoß', 'Verstöße')} gegen Fehler-Regeln, "
+                  f"{anzahl(n_w, 'Warnung', 'Warnungen')} "
+                  f"({anzahl(len(regeln), 'Regel', 'Regeln')} geprüft).")
     return "\n".join(zeilen)

@@ -212,12 +212,14 @@ def chart_block(fig: go.Figure, table: pd.DataFrame, titel: str, key: str,
 def download_buttons(table: pd.DataFrame, titel: str, key: str, filt: Filter) -> None:
     stand = datenstand_text()
     text = filt.beschreibung()
+    seite = st.session_state.get("seite_titel")      # set by dashboard.py for the open page
     c1, c2, _ = st.columns([1, 1, 3])
     c1.download_button("CSV (Excel)", _lazy(export.to_excel_csv, table, titel, text, stand),
-                       file_name=export.dateiname(titel, "csv"), mime="text/csv",
+                       file_name=export.dateiname(titel, "csv", seite, text, stand),
+                       mime="text/csv",
                        key=f"{key}_csv", on_click="ignore", icon=":material/download:")
     c2.download_button("XLSX", _lazy(export.to_xlsx, table, titel, text, stand),
-                       file_name=export.dateiname(titel, "xlsx"),
+                       file_name=export.dateiname(titel, "xlsx", seite, text, stand),
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                        key=f"{key}_xlsx", on_click="ignore", icon=":material/download:")
 

@@ -97,11 +97,13 @@ else:
         titel = f"Datenqualität {wahl}"
         d1, d2, _ = st.columns([1, 1, 3])
         d1.download_button("CSV (Excel)", export.to_excel_csv(df, titel, filter_text),
-                           file_name=export.dateiname(titel, "csv"), mime="text/csv",
-                           key="qualitaet_csv", on_click="ignore", icon=":material/download:")
+                           file_name=export.dateiname(titel, "csv", "Datenqualität",
+                                                      filter_text),
+                           mime="text/csv", key="qualitaet_csv", on_click="ignore",
+                           icon=":material/download:")
         d2.download_button(
             "XLSX", export.to_xlsx(df, titel, filter_text),
-            file_name=export.dateiname(titel, "xlsx"),
+            file_name=export.dateiname(titel, "xlsx", "Datenqualität", filter_text),
             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             key="qualitaet_xlsx", on_click="ignore", icon=":material/download:")
 

@@ -4,6 +4,7 @@ import streamlit as st
 from biwaq import charts_oekonomie as ch
 from biwaq import ui
 from biwaq import oekonomie as oek
+from biwaq.texte import anzahl
 
 filt = ui.page_header(
     "Betriebe",
@@ -101,9 +102,10 @@ else:
         ui.chart_block_de(ch.beschaeftigte_chart(tab), tab, "Beschäftigte beratener Betriebe",
                        key="betr_beschaeftigte", filt=geltung)
         st.caption(f"{ui.fmt_int(tab['Beschäftigte'].sum())} Beschäftigte in "
-                   f"{ui.fmt_int(tab['mit Angabe'].sum())} aktiven Betrieben mit Angabe"
-                   + (f"; bei {ohne} aktiven Betrieben fehlt die Zahl (nicht als 0 gezählt)."
-                      if ohne else "."))
+                   f"{anzahl(tab['mit Angabe'].sum(), 'aktiven Betrieb', 'aktiven Betrieben')}"
+                   " mit Angabe"
+                   + (f"; bei {anzahl(ohne, 'aktiven Betrieb', 'aktiven Betrieben')} fehlt die "
+                      "Zahl (nicht als 0 gezählt)." if ohne else "."))
 
 # --- Placements into local firms ----------------------------------------------------------
 
