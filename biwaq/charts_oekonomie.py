@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import math
 import os
+from functools import lru_cache
 
 import geopandas as gpd
 import numpy as np
@@ -16,10 +17,22 @@ from biwaq.oekonomie import ANDERE, MIGRANT, URSPRUENGE, Ueberleben
 
 # Basemap: the OSM street map is loaded by the user's browser; "ohne" needs no network at all.
 HINTERGRUENDE = {"osm": "open-street-map", "ohne": "white-bg"}
-HINTERGRUND_NAMEN = {"osm": "Straßenkarte (OpenStreetMap)", "ohne": "ohne Hintergrundkarte"}
-GROESSE_MIN_PX, GROESSE_MAX_PX = 7.0, 30.0
+HINTERGRUND_NAMEN = {"osm": "Straßenkarte (OpenStreetMap), wenn erreichbar",
+                     "ohne": "ohne Hintergrundkarte"}
+KACHEL_PROBE = "https://tile.openstreetmap.org/0/0/0.png"   # the style's own tile server
+GROESSE_MIN_PX, GROESSE_MAX_PX = 11.0, 32.0
 FLAECHE_MIN_M2, FLAECHE_MAX_M2 = 30.0, 25_000.0
 KARTE_HOEHE = 600
+TREFFER_FARBE = "#000000"
+# Status by pattern as well as colour (MapLibre circles only: layered discs, no icon sprites,
+# which would have to be downloaded): (symbol in the legend, rings as (diameter share, white?)).
+STATUS_MUSTER = {
+    "leer": ("●", ()),
+    "in Vermarktung": ("◉", ((0.64, True), (0.34, False))),
+    "Zwischennutzung": ("◎", ((0.74, True), (0.52, False), (0.28, True))),
+    "wiederbelegt": ("○", ((0.6, True),)),
+}
+BESCHRIFTUNG_FARBE = "#1a1a1a"
 
 
 def hintergrund_standard() -> str:
@@ -34,9 +47,10 @@ def _de(x: float, stellen: int = 0) -> str:
 
 
 def marker_groesse(flaeche_m2) -> np.ndarray:
-    """Point diameter in px from floor area: logarithmic between 30 m² (7 px) and 25,000 m²
-    (30 px), clamped. A 35 m² shop and a 2.5 ha brownfield stay both visible and distinct;
-    an area-true (sqrt) scale would make the brownfield 27 times wider than the shop."""
+    """Point diameter in px from floor area: logarithmic between 30 m² (11 px) and 25,000 m²
+    (32 px), clamped. A 35 m² shop and a 2.5 ha brownfield stay both visible and distinct (and
+    the smallest point still shows its status pattern); an area-true (sqrt) scale would make
+    the brownfield 27 times wider than the shop."""
     a = np.clip(np.asarray(flaeche_m2, dtype=float), FLAECHE_MIN_M2, FLAECHE_MAX_M2)
     anteil = (np.log(a) - math.log(FLAECHE_MIN_M2)) / (math.log(FLAECHE_MAX_M2)
                                                         - math.log(FLAECHE_MIN_M2))
@@ -57,68 +71,172 @@ def ausschnitt(lon_min: float, lat_min: float, lon_max: float, lat_max: float,
     return {"lat": mitte_lat, "lon": (lon_min + lon_max) / 2}, min(z_lon, z_lat) - 0.15
 
 
-def leerstand_karte(objekte: pd.DataFrame, umrisse: gpd.GeoDataFrame | None,
-                    hintergrund: str = "ohne", hoehe: int = KARTE_HOEHE) -> go.Figure:
-    """District outlines and one point per object, coloured by status and sized by area.
+def umrisse_im_quartier(umrisse: gpd.GeoDataFrame | None, quartier: str | None
+                        ) -> gpd.GeoDataFrame | None:
+    """The districts the map draws: those of the chosen programme area, or of both areas
+    (districts of the rest of the city only when no district belongs to an area)."""
+    if umrisse is None or not len(umrisse):
+        return None
+    if quartier:
+        teil = umrisse[umrisse["quartier"] == quartier]
+    else:
+        teil = umrisse[umrisse["quartier"].notna()]
+        teil = teil if len(teil) else umrisse
+    return teil.reset_index(drop=True) if len(teil) else None
 
-    Outlines and points are map data, drawn on top of whatever basemap loads, so the map is
-    complete without tiles. No text layers (those would need font downloads)."""
+
+@lru_cache(maxsize=256)
+def _text_form(text: str):
+    """The outline of `text` as a shapely geometry in font units (DejaVu Sans, em = 1,
+    baseline at y = 0), centred horizontally. Drawn from the font file that matplotlib ships:
+    map labels need no glyph server (MapLibre text layers load fonts from the internet)."""
+    import shapely
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import TextPath
+
+    pfad = TextPath((0, 0), text, size=1, prop=FontProperties(family="DejaVu Sans",
+                                                              weight="bold"))
+    form = shapely.Polygon()
+    for ring in pfad.to_polygons():      # even-odd: holes of a, e, o are rings too
+        if len(ring) >= 4:
+            form = form.symmetric_difference(shapely.Polygon(ring).buffer(0))
+    x0, _, x1, _ = form.bounds if not form.is_empty else (0, 0, 0, 0)
+    return shapely.affinity.translate(form, -(x0 + x1) / 2, 0)
+
+
+def beschriftung_geojson(texte, lat, lon, hoehe_grad: float, halo: float = 0.0) -> dict:
+    """Text drawn as polygons on the map: one GeoJSON feature per label (property `name`),
+    centred on (lat, lon), capital height about `hoehe_grad` degrees of latitude; `halo` > 0
+    widens the letters by that share of the height (a white rim under the text)."""
+    import shapely
+
+    features = []
+    for text, la, lo in zip(texte, lat, lon):
+        form = _text_form(str(text))
+        if halo:
+            form = form.buffer(halo / 0.73, join_style="round")
+        k = hoehe_grad / 0.73                       # DejaVu's capital height is 0.73 em
+        kx = k / math.cos(math.radians(float(la)))  # degrees of longitude are shorter
+        geo = shapely.affinity.affine_transform(form, [kx, 0, 0, k, float(lo),
+                                                       float(la) - 0.36 * k])
+        features.append({"type": "Feature", "id": str(text), "properties": {"name": str(text)},
+                         "geometry": shapely.geometry.mapping(geo)})
+    return {"type": "FeatureCollection", "features": features}
+
+
+def _flaeche_trace(geojson: dict, farbe_: str, name: str, **kw) -> go.Choroplethmap:
+    namen = [f["properties"]["name"] for f in geojson["features"]]
+    return go.Choroplethmap(
+        geojson=geojson, locations=namen, featureidkey="properties.name",
+        z=np.ones(len(namen)), colorscale=[[0, farbe_], [1, farbe_]], showscale=False,
+        marker_line_width=0, hoverinfo="skip", name=name, showlegend=False, **kw)
+
+
+def stadtteil_namen(umrisse: gpd.GeoDataFrame, hoehe_grad: float) -> list[go.Choroplethmap]:
+    """District names on the map, each at a point inside its district, dark on a white rim."""
+    punkte = umrisse.geometry.representative_point()
+    args = (umrisse["stadtteil"].tolist(), punkte.y.tolist(), punkte.x.tolist(), hoehe_grad)
+    return [_flaeche_trace(beschriftung_geojson(*args, halo=0.12), "rgba(255,255,255,0.9)",
+                           "Stadtteilnamen (Rand)"),
+            _flaeche_trace(beschriftung_geojson(*args), BESCHRIFTUNG_FARBE, "Stadtteilnamen")]
+
+
+def leerstand_karte(objekte: pd.DataFrame, umrisse: gpd.GeoDataFrame | None,
+                    hintergrund: str = "ohne", hoehe: int = KARTE_HOEHE,
+                    quartier: str | None = None, treffer: pd.DataFrame | None = None
+                    ) -> go.Figure:
+    """The vacancy map: outlines and names of the districts of `quartier` (None = both
+    programme areas), one point per object sized by area, coloured and patterned by its status
+    at the reference date (`status_stichtag`, else `status`), and the hits of "Räume finden"
+    (`treffer`: rows with lat, lon, adresse, ...) ringed in black. The view fits the drawn
+    districts and points.
+
+    Everything is map data drawn on top of whatever basemap loads, so the map is complete
+    without tiles; names are polygons (see beschriftung_geojson), not text layers."""
     fig = go.Figure()
     boxen = []
-    if umrisse is not None and len(umrisse):
+    umrisse = umrisse_im_quartier(umrisse, quartier)
+    if umrisse is not None:
         schematisch = bool(umrisse["schematisch"].all())
-        quartier = umrisse["quartier"].fillna("übriges Stadtgebiet")
+        q = umrisse["quartier"].fillna("übriges Stadtgebiet")
         fig.add_trace(go.Choroplethmap(
             geojson=umrisse[["stadtteil", "geometry"]].__geo_interface__,
             locations=umrisse["stadtteil"], featureidkey="properties.stadtteil",
             z=np.ones(len(umrisse)), colorscale=[[0, "rgba(90,90,90,0.10)"],
                                                  [1, "rgba(90,90,90,0.10)"]],
             showscale=False, marker_line_color="#3a3a3a", marker_line_width=1.6,
-            customdata=np.column_stack([quartier]),
+            customdata=np.column_stack([q]),
             hovertemplate="<b>%{location}</b><br>%{customdata[0]}<extra></extra>",
-            name="Stadtteile (schematisch)" if schematisch else "Stadtteile",
+            name="▭ Stadtteile (schematisch)" if schematisch else "▭ Stadtteile",
             showlegend=True))
-        innen = umrisse[umrisse["quartier"].notna()]
-        boxen.append((innen if len(innen) else umrisse).total_bounds)
-    for status in LEERSTAND_STATUS:
-        teil = objekte[objekte["status"] == status]
-        if teil.empty:
-            continue
-        fig.add_trace(go.Scattermap(
-            lat=teil["lat"], lon=teil["lon"], mode="markers", name=status,
-            marker=dict(size=marker_groesse(teil["flaeche_m2"]), color=farbe(status),
-                        opacity=0.85),
-            customdata=_hover_daten(teil),
-            hovertemplate=("<b>%{customdata[0]}</b><br>Art: %{customdata[1]}<br>"
-                           "Fläche: %{customdata[2]} m²<br>leer seit: %{customdata[3]}<br>"
-                           "Status: %{customdata[4]}<br>Nachnutzung: %{customdata[5]}"
-                           "<extra></extra>")))
+        boxen.append(umrisse.total_bounds)
     if len(objekte):
         boxen.append((objekte["lon"].min(), objekte["lat"].min(),
                       objekte["lon"].max(), objekte["lat"].max()))
+    if treffer is not None and len(treffer):
+        boxen.append((treffer["lon"].min(), treffer["lat"].min(),
+                      treffer["lon"].max(), treffer["lat"].max()))
     if boxen:
         b = np.array(boxen, dtype=float)
-        mitte, zoom = ausschnitt(b[:, 0].min(), b[:, 1].min(), b[:, 2].max(), b[:, 3].max(),
-                                 hoehe_px=hoehe)
+        box = (b[:, 0].min(), b[:, 1].min(), b[:, 2].max(), b[:, 3].max())
+        mitte, zoom = ausschnitt(*box, hoehe_px=hoehe)
     else:
-        mitte, zoom = {"lat": 50.975, "lon": 11.04}, 11.5
+        box, mitte, zoom = None, {"lat": 50.975, "lon": 11.04}, 11.5
+    if umrisse is not None:
+        hoehe_grad = max(min((box[3] - box[1]) * 0.028, 0.004), 0.0008)
+        for t in stadtteil_namen(umrisse, hoehe_grad):
+            fig.add_trace(t)
+    if treffer is not None and len(treffer):
+        fig.add_trace(go.Scattermap(
+            lat=treffer["lat"], lon=treffer["lon"], mode="markers",
+            name="◯ Treffer aus „Räume finden“",
+            marker=dict(size=marker_groesse(treffer["flaeche_m2"]) + 12, color=TREFFER_FARBE,
+                        opacity=0.9),
+            customdata=_hover_daten(treffer), hovertemplate=HOVER))
+    spalte = "status_stichtag" if "status_stichtag" in objekte else "status"
+    for status in LEERSTAND_STATUS:
+        teil = objekte[objekte[spalte] == status]
+        if teil.empty:
+            continue
+        zeichen, ringe = STATUS_MUSTER[status]
+        groesse = marker_groesse(teil["flaeche_m2"])
+        fig.add_trace(go.Scattermap(
+            lat=teil["lat"], lon=teil["lon"], mode="markers", name=f"{zeichen} {status}",
+            legendgroup=status, meta=status,
+            marker=dict(size=groesse, color=farbe(status), opacity=1.0),
+            customdata=_hover_daten(teil, spalte), hovertemplate=HOVER))
+        for anteil, weiss in ringe:
+            fig.add_trace(go.Scattermap(
+                lat=teil["lat"], lon=teil["lon"], mode="markers", legendgroup=status,
+                showlegend=False, hoverinfo="skip", name=f"{status} (Muster)",
+                marker=dict(size=groesse * anteil, color="#ffffff" if weiss else farbe(status),
+                            opacity=1.0)))
     german_layout(fig)
     fig.update_layout(
-        height=hoehe, margin=dict(l=0, r=0, t=0, b=0), uirevision="leerstand_karte",
+        height=hoehe, margin=dict(l=0, r=0, t=0, b=0),
+        uirevision=f"leerstand_karte_{quartier or 'beide'}",
         map=dict(style=HINTERGRUENDE.get(hintergrund, "white-bg"), center=mitte, zoom=zoom),
         legend=dict(orientation="v", yanchor="top", y=0.99, xanchor="left", x=0.01,
-                    bgcolor="rgba(255,255,255,0.85)"))
+                    bgcolor="rgba(255,255,255,0.85)", title_text="Status am Stichtag",
+                    font_size=13))
     return fig
 
 
-def _hover_daten(teil: pd.DataFrame) -> np.ndarray:
+HOVER = ("<b>%{customdata[0]}</b><br>Art: %{customdata[1]}<br>Fläche: %{customdata[2]} m²"
+         "<br>Status: %{customdata[4]}<br>frei seit: %{customdata[3]}<br>"
+         "Eigentümer: %{customdata[6]}<br>Nachnutzung: %{customdata[5]}<extra></extra>")
+
+
+def _hover_daten(teil: pd.DataFrame, status_spalte: str = "status") -> np.ndarray:
+    """address, type, area, vacant since, status, new use, owner type (for HOVER)."""
     return np.column_stack([
         teil["adresse"].astype(str),
         teil["art"].astype(str),
         [_de(x) for x in teil["flaeche_m2"]],
         pd.to_datetime(teil["leer_seit"]).dt.strftime("%d.%m.%Y"),
-        teil["status"].astype(str),
+        teil[status_spalte].astype(str),
         teil["nachnutzung"].fillna("–").astype(str),
+        teil["eigentuemer_typ"].fillna("ohne Angabe").astype(str),
     ])
 
 

@@ -5,10 +5,13 @@ import datetime as dt
 
 import numpy as np
 import pytest
+import shapely
 
 from biwaq import charts_oekonomie as ch
 from biwaq import oekonomie as oek
 from biwaq.filters import Filter
+from biwaq.contract import STADTTEILE
+from biwaq.demo import schematic_districts
 from biwaq.queries import run_query
 
 D = dt.date
@@ -90,16 +93,95 @@ def test_vacant_stock_per_district_by_quarter(db_factory):
     assert m2.loc["2017 Q2", "Ilversgehofen"] == 280
 
 
-def test_finding_premises_lists_vacant_units_largest_fit_first(db_factory):
+def test_finding_premises_lists_available_units_with_status_choice_and_sorting(db_factory):
     con = db_factory(**LEER)
     raum = lambda **p: list(run_query(  # noqa: E731
         "oek_leerstand_raeume", con, **{"raum_arten": None, "raum_min": None, "raum_max": None,
-                                        "raum_quartier": None, **p})["objekt_id"])
-    assert raum() == ["L3", "L5", "L1"]                      # re-let L2 and L4 never
-    assert raum(raum_min=50, raum_max=400) == ["L5", "L1"]
-    assert raum(raum_arten=["Ladenlokal", "Büro"]) == ["L1"]
-    assert raum(raum_quartier="Süd-Ost") == ["L3"]
+                                        "raum_quartier": None, "raum_status": None,
+                                        "raum_stadtteile": None, "raum_sortierung": None,
+                                        **p})["objekt_id"])
+    # default "verfügbar" = leer or in Vermarktung: L3 is in temporary use, L2/L4 re-let
+    assert raum() == ["L5", "L1"]
+    alle = ["leer", "in Vermarktung", "Zwischennutzung"]
+    assert raum(raum_status=alle) == ["L3", "L5", "L1"]
+    assert raum(raum_status=["Zwischennutzung"]) == ["L3"]
+    assert raum(raum_status=alle, raum_min=50, raum_max=400) == ["L5", "L1"]
+    assert raum(raum_status=alle, raum_arten=["Ladenlokal", "Büro"]) == ["L1"]
+    assert raum(raum_status=alle, raum_quartier="Süd-Ost") == ["L3"]
     assert raum(raum_min=10_000) == []
+    # L5 has no district: 'ohne Angabe' finds it
+    assert raum(raum_stadtteile=["ohne Angabe"]) == ["L5"]
+    assert raum(raum_status=alle, raum_sortierung="flaeche_auf") == ["L1", "L5", "L3"]
+    # longest empty first: L1 since 06/2014, L3 since 01/2017, L5 since 06/2018
+    assert raum(raum_status=alle, raum_sortierung="dauer") == ["L1", "L3", "L5"]
+
+
+def test_status_at_the_reference_date_on_a_2017_map(db_factory):
+    """A unit re-let in 2018 is vacant on a map of 2017 and re-let on a map of 2018; units in
+    marketing or temporary use keep their recorded status."""
+    rows = [dict(objekt_id="R1", adresse="Magdeburger Allee 20", stadtteil="Ilversgehofen",
+                 leer_seit=D(2016, 2, 1), status="wiederbelegt", wiederbelegt_am=D(2018, 4, 1)),
+            dict(objekt_id="R2", adresse="Herrenberg 3", quartier="Süd-Ost",
+                 stadtteil="Herrenberg", leer_seit=D(2016, 5, 1), status="in Vermarktung",
+                 lat=50.948, lon=11.058),
+            dict(objekt_id="R3", adresse="Salinenstraße 9", stadtteil="Ilversgehofen",
+                 leer_seit=D(2015, 1, 1), status="wiederbelegt", wiederbelegt_am=D(2017, 3, 1))]
+    con = db_factory(leerstaende=rows)
+    f2017 = Filter(von=D(2017, 1, 1), bis=D(2017, 12, 31))
+    df = objekte(con, f2017).set_index("objekt_id")
+    assert df["status_stichtag"].to_dict() == {"R1": "leer", "R2": "in Vermarktung",
+                                               "R3": "wiederbelegt"}
+    assert df["status"].to_dict()["R1"] == "wiederbelegt"          # the recorded status
+    fig = ch.leerstand_karte(df.reset_index(), None, "ohne")
+    punkte = {t.meta: list(t.customdata[:, 0]) for t in fig.data if t.meta}
+    assert punkte == {"leer": ["Magdeburger Allee 20"], "in Vermarktung": ["Herrenberg 3"],
+                      "wiederbelegt": ["Salinenstraße 9"]}
+    f2018 = Filter(von=D(2018, 1, 1), bis=D(2018, 12, 31))
+    df18 = objekte(con, f2018).set_index("objekt_id")
+    assert df18["status_stichtag"].to_dict() == {"R1": "wiederbelegt", "R2": "in Vermarktung"}
+    # the page's status filter means the status at the reference date too
+    assert list(objekte(con, f2017, status=["leer"])["objekt_id"]) == ["R1"]
+    # the stock over time counts R1 as vacant ('leer') up to its re-letting
+    verlauf = run_query("oek_leerstand_verlauf", con, **f2017.params(),
+                        **{**SEITE_ALLE, "status": ["leer"]})
+    assert verlauf.groupby("quartal_label")["einheiten"].sum().tolist() == [1, 1, 1, 1]
+
+
+def test_map_draws_only_the_chosen_area_with_names_and_highlights_hits(db_factory):
+    con = db_factory(**LEER)
+    df = objekte(con)
+    umrisse = schematic_districts()
+    fig = ch.leerstand_karte(df, umrisse, "ohne", quartier="Süd-Ost",
+                             treffer=df[df["objekt_id"] == "L3"])
+    flaechen = next(t for t in fig.data if str(t.name).startswith("▭ Stadtteile"))
+    sued_ost = sorted(k for k, v in STADTTEILE.items() if v == "Süd-Ost")
+    assert sorted(flaechen.locations) == sued_ost
+    namen = next(t for t in fig.data if t.name == "Stadtteilnamen")
+    assert sorted(namen.locations) == sued_ost
+    # each name is drawn inside the view, centred on a point inside its district
+    for f in namen.geojson["features"]:
+        x0, y0, x1, y1 = shapely.geometry.shape(f["geometry"]).bounds
+        bezirk = umrisse.set_index("stadtteil").geometry[f["properties"]["name"]]
+        assert bezirk.contains(shapely.Point((x0 + x1) / 2, (y0 + y1) / 2))
+        assert 0.0005 < y1 - y0 < 0.01
+    # the view fits Süd-Ost: its centre lies in the Süd-Ost box, not between both areas
+    b = umrisse[umrisse["quartier"] == "Süd-Ost"].total_bounds
+    assert b[1] <= fig.layout.map.center.lat <= b[3] and b[0] <= fig.layout.map.center.lon <= b[2]
+    treffer = next(t for t in fig.data if str(t.name).startswith("◯ Treffer"))
+    assert list(treffer.customdata[:, 0]) == ["Magdeburger Allee 1"]
+    assert (np.asarray(treffer.marker.size) > ch.marker_groesse([5000.0])).all()
+    beide = ch.leerstand_karte(df, umrisse, "ohne")
+    assert len(next(t for t in beide.data if t.name == "Stadtteilnamen").locations) == 6
+
+
+def test_text_outline_is_centred_and_has_holes():
+    g = ch.beschriftung_geojson(["Oo"], [51.0], [11.0], hoehe_grad=0.002)
+    form = shapely.geometry.shape(g["features"][0]["geometry"])
+    x0, y0, x1, y1 = form.bounds
+    assert (x0 + x1) / 2 == pytest.approx(11.0, abs=1e-4)
+    assert (y0 + y1) / 2 == pytest.approx(51.0, abs=3e-4)
+    assert y1 - y0 == pytest.approx(0.002, rel=0.15)          # capital height as asked
+    assert sum(len(p.interiors) for p in getattr(form, "geoms", [form])) == 2   # O and o
 
 
 # --- Businesses ------------------------------------------------------------------------------
@@ -289,12 +371,16 @@ def test_map_fits_the_box_and_draws_points_by_status(db_factory):
     assert 50.974 < mitte["lat"] < 50.976 and mitte["lon"] == pytest.approx(11.04)
     fig = ch.leerstand_karte(df, None, "ohne")
     assert fig.layout.map.style == "white-bg"
-    by_name = {t.name: t for t in fig.data}
-    assert set(by_name) == {"leer", "wiederbelegt", "Zwischennutzung", "in Vermarktung"}
-    assert by_name["leer"].marker.color == "#D55E00"
-    assert list(by_name["Zwischennutzung"].customdata[0]) == [
+    by_name = {t.name: t for t in fig.data if t.showlegend is not False}
+    assert set(by_name) == {"● leer", "○ wiederbelegt", "◎ Zwischennutzung", "◉ in Vermarktung"}
+    assert by_name["● leer"].marker.color == "#D55E00"
+    assert list(by_name["◎ Zwischennutzung"].customdata[0]) == [
         "Magdeburger Allee 1", "Brachfläche", "5.000", "01.01.2017", "Zwischennutzung",
-        "Urban Gardening"]
+        "Urban Gardening", "ohne Angabe"]
+    # the pattern: white and coloured discs on top, not in the legend, no hover of their own
+    muster = [t for t in fig.data if t.name == "Zwischennutzung (Muster)"]
+    assert [t.marker.color for t in muster] == ["#ffffff", "#CC79A7", "#ffffff"]
+    assert all(t.hoverinfo == "skip" for t in muster)
     assert ch.leerstand_karte(df, None, "osm").layout.map.style == "open-street-map"
 
 

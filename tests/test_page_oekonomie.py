@@ -85,22 +85,49 @@ def test_leerstand_says_partner_and_group_do_not_apply(demo_env):
     assert "Träger und Zielgruppe gelten hier nicht (gewählt: Träger Euratibor e.V.)" in texte
 
 
-def test_raeume_finden_lists_matching_vacant_units_largest_first(demo_env):
+def raeume_tab(at):
+    return next(d.value for d in at.dataframe if "Zwischennutzung" in d.value.columns)
+
+
+def test_raeume_finden_lists_available_units_largest_first(demo_env):
     at = open_page("leerstand")
+    assert at.multiselect(key="leer_raeume_status").value == ["leer", "in Vermarktung"]
     at.multiselect(key="leer_raeume_art").set_value(["Ladenlokal", "Büro"])
     at.number_input(key="leer_raeume_von").set_value(80)
     at.number_input(key="leer_raeume_bis").set_value(150)
     at.selectbox(key="leer_raeume_gebiet").set_value("Magdeburger Allee")
     at.button(key="leer_raeume_suchen").click().run()
     assert not at.exception
-    tab = next(d.value for d in at.dataframe if "Zwischennutzung" in d.value.columns)
+    tab = raeume_tab(at)
+    # "verfügbar" (the default): leer or in Vermarktung – temporary use is not free
     erwartet = sql(demo_env, """
         select flaeche_m2 from leerstaende
-        where status <> 'wiederbelegt' and art in ('Ladenlokal', 'Büro')
+        where status in ('leer', 'in Vermarktung') and art in ('Ladenlokal', 'Büro')
           and flaeche_m2 between 80 and 150 and quartier = 'Magdeburger Allee'
-        order by flaeche_m2 desc""")
+        order by flaeche_m2 desc, objekt_id""")
     assert tab["Fläche (m²)"].tolist() == [r[0] for r in erwartet] and len(erwartet) > 2
     assert set(tab["Quartier"]) == {"Magdeburger Allee"}
+    assert set(tab["Status"]) <= {"leer", "in Vermarktung"}
+    assert any("Status: leer, in Vermarktung" in m.value for m in at.markdown)
+
+
+def test_raeume_finden_status_district_and_sorting_by_time_empty(demo_env):
+    at = open_page("leerstand")
+    at.multiselect(key="leer_raeume_status").set_value(["Zwischennutzung"])
+    at.multiselect(key="leer_raeume_stadtteil").set_value(["Herrenberg", "Ilversgehofen"])
+    at.radio(key="leer_raeume_sortierung").set_value("dauer")
+    at.button(key="leer_raeume_suchen").click().run()
+    assert not at.exception
+    tab = raeume_tab(at)
+    erwartet = sql(demo_env, """
+        select objekt_id from leerstaende
+        where status = 'Zwischennutzung' and stadtteil in ('Herrenberg', 'Ilversgehofen')
+        order by leer_seit, flaeche_m2 desc, objekt_id""")
+    assert tab["Objekt"].tolist() == [r[0] for r in erwartet] and len(erwartet) >= 2
+    assert (tab["Zwischennutzung"] != "").any()          # the temporary use is named
+    at.radio(key="leer_raeume_sortierung").set_value("flaeche_auf")
+    at.button(key="leer_raeume_suchen").click().run()
+    assert raeume_tab(at)["Fläche (m²)"].is_monotonic_increasing
 
 
 def geojson_bytes(crs: str, **props) -> bytes:

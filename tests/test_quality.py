@@ -50,6 +50,10 @@ BASIS = {
                          stadtteil="Herrenberg", status="wiederbelegt",
                          wiederbelegt_am=D(2016, 8, 1), lat=50.948, lon=11.058)],
     "ziele": [dict(kennzahl="eintritte", zielwert=10)],
+    "raumgesuche": [dict(gesuch_id="G1", datum=D(2016, 2, 1), flaeche_min_m2=50,
+                         flaeche_max_m2=120, quartier="Magdeburger Allee"),
+                    dict(gesuch_id="G2", datum=D(2016, 3, 1), quartier="Süd-Ost",
+                         status="vermittelt", objekt_id="L2", erledigt_am=D(2016, 8, 1))],
 }
 
 
@@ -134,6 +138,12 @@ FAELLE = {
             (), ["L1", "L3"]),
     "Q31": (lambda t: dazu(t, "aktivitaeten", tn_id="P9", datum=D(2016, 5, 1), art="Coaching"),
             (), ["P9"]),
+    "Q32": (lambda t: setze(t, "raumgesuche", "G1", flaeche_min_m2=200), (), ["G1"]),
+    "Q33": (lambda t: setze(t, "raumgesuche", "G2", objekt_id=None), (), ["G2"]),
+    "Q34": (lambda t: setze(t, "raumgesuche", "G2", objekt_id="L9"), (), ["G2"]),
+    "Q35": (lambda t: setze(t, "raumgesuche", "G2", erledigt_am=D(2016, 2, 1)), (), ["G2"]),
+    "Q36": (lambda t: setze(t, "raumgesuche", "G1", status="zurückgezogen"), (), ["G1"]),
+    "Q37": (lambda t: setze(t, "raumgesuche", "G2", objekt_id="L1"), (), ["G2"]),
 }
 
 

@@ -1,0 +1,28 @@
+-- Open premises requests and the available units that fit them ("Gesuche treffen Angebote").
+-- Parameters: $quartier (NULL = both; else requests wanting that area or either area, and
+--   units in that area).
+-- Grain: one row per (open request, fitting unit); fitting as in oek_raumgesuche (status leer
+--   or in Vermarktung, same art, area within the wanted range, wanted programme area).
+with gesuche as (
+    select * from stg_raumgesuche
+    where status = 'offen' and ($quartier is null or quartier is null or quartier = $quartier)
+),
+objekte as (
+    select objekt_id, adresse, quartier, stadtteil, art, flaeche_m2, leer_seit, status
+    from mart_leerstaende
+    where status in ('leer', 'in Vermarktung')
+      and ($quartier is null or quartier = $quartier)
+),
+final as (
+    select g.gesuch_id, g.datum, g.art, g.flaeche_min_m2, g.flaeche_max_m2,
+           g.quartier as gesuch_quartier, g.branche, o.objekt_id, o.adresse, o.quartier,
+           o.stadtteil, o.flaeche_m2, o.leer_seit, o.status
+    from gesuche g
+    join objekte o
+      on o.art = g.art
+     and (g.flaeche_min_m2 is null or o.flaeche_m2 >= g.flaeche_min_m2)
+     and (g.flaeche_max_m2 is null or o.flaeche_m2 <= g.flaeche_max_m2)
+     and (g.quartier is null or o.quartier = g.quartier)
+    order by g.datum, g.gesuch_id, o.flaeche_m2 desc, o.objekt_id
+)
+select * from final
