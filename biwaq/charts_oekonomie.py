@@ -132,11 +132,32 @@ def _flaeche_trace(geojson: dict, farbe_: str, name: str, **kw) -> go.Choropleth
         marker_line_width=0, hoverinfo="skip", name=name, showlegend=False, **kw)
 
 
+def namen_positionen(texte, lat, lon, hoehe_grad: float) -> tuple[list, list]:
+    """Label positions: each name at its point, moved up or down by whole line heights when
+    it would overlap a name placed before (small neighbouring districts)."""
+    boxen, neu_lat = [], []
+    for text, la, lo in zip(texte, lat, lon):
+        x0, _, x1, _ = _text_form(str(text)).bounds
+        halb = (x1 - x0) / 2 * hoehe_grad / 0.73 / math.cos(math.radians(float(la)))
+        for schritt in (0, 1, -1, 2, -2, 3, -3):
+            y = float(la) + schritt * 1.5 * hoehe_grad
+            box = (float(lo) - halb, y - 0.6 * hoehe_grad, float(lo) + halb, y + 0.6 * hoehe_grad)
+            if not any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3]
+                       for b in boxen):
+                break
+        boxen.append(box)
+        neu_lat.append(y)
+    return neu_lat, [float(x) for x in lon]
+
+
 def stadtteil_namen(umrisse: gpd.GeoDataFrame, hoehe_grad: float) -> list[go.Choroplethmap]:
-    """District names on the map, each at a point inside its district, dark on a white rim."""
+    """District names on the map, each at a point inside its district (moved apart where two
+    would overlap), dark on a white rim."""
     punkte = umrisse.geometry.representative_point()
-    args = (umrisse["stadtteil"].tolist(), punkte.y.tolist(), punkte.x.tolist(), hoehe_grad)
-    return [_flaeche_trace(beschriftung_geojson(*args, halo=0.12), "rgba(255,255,255,0.9)",
+    texte = umrisse["stadtteil"].tolist()
+    lat, lon = namen_positionen(texte, punkte.y.tolist(), punkte.x.tolist(), hoehe_grad)
+    args = (texte, lat, lon, hoehe_grad)
+    return [_flaeche_trace(beschriftung_geojson(*args, halo=0.14), "rgba(255,255,255,0.8)",
                            "Stadtteilnamen (Rand)"),
             _flaeche_trace(beschriftung_geojson(*args), BESCHRIFTUNG_FARBE, "Stadtteilnamen")]
 
@@ -182,15 +203,11 @@ def leerstand_karte(objekte: pd.DataFrame, umrisse: gpd.GeoDataFrame | None,
         mitte, zoom = ausschnitt(*box, hoehe_px=hoehe)
     else:
         box, mitte, zoom = None, {"lat": 50.975, "lon": 11.04}, 11.5
-    if umrisse is not None:
-        hoehe_grad = max(min((box[3] - box[1]) * 0.028, 0.004), 0.0008)
-        for t in stadtteil_namen(umrisse, hoehe_grad):
-            fig.add_trace(t)
     if treffer is not None and len(treffer):
         fig.add_trace(go.Scattermap(
             lat=treffer["lat"], lon=treffer["lon"], mode="markers",
             name="◯ Treffer aus „Räume finden“",
-            marker=dict(size=marker_groesse(treffer["flaeche_m2"]) + 12, color=TREFFER_FARBE,
+            marker=dict(size=marker_groesse(treffer["flaeche_m2"]) + 9, color=TREFFER_FARBE,
                         opacity=0.9),
             customdata=_hover_daten(treffer), hovertemplate=HOVER))
     spalte = "status_stichtag" if "status_stichtag" in objekte else "status"
@@ -211,6 +228,10 @@ def leerstand_karte(objekte: pd.DataFrame, umrisse: gpd.GeoDataFrame | None,
                 showlegend=False, hoverinfo="skip", name=f"{status} (Muster)",
                 marker=dict(size=groesse * anteil, color="#ffffff" if weiss else farbe(status),
                             opacity=1.0)))
+    if umrisse is not None:      # names on top, so that points never hide them
+        hoehe_grad = max(min((box[3] - box[1]) * 0.024, 0.004), 0.0008)
+        for t in stadtteil_namen(umrisse, hoehe_grad):
+            fig.add_trace(t)
     german_layout(fig)
     fig.update_layout(
         height=hoehe, margin=dict(l=0, r=0, t=0, b=0),

@@ -9,6 +9,8 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from biwaq import charts_oekonomie as ch
+from biwaq.contract import STADTTEILE
 from biwaq.demo import schematic_districts
 from browser import metric_value, parse_int, screenshot, wait_for_app
 from conftest import ROOT, demo_con
@@ -263,47 +265,142 @@ def block_internet(page) -> list[str]:
 
 
 def map_pixels(png: bytes) -> dict:
-    """Pixel counts of a map screenshot: all non-white, and close to each status colour.
-    The legend (top left, 200 x 130 px, drawn as SVG, not by the map) is blanked first."""
+    """Pixel counts of a map screenshot: all non-white, close to each status colour, near-black
+    (district names, the rings of "Räume finden" hits). The legend (top left, 300 x 230 px,
+    drawn as SVG, not by the map) is blanked first."""
     from PIL import Image
 
     img = np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).astype(int)
-    img[:130, :200] = 255
+    img[:230, :300] = 255
     nicht_weiss = (np.abs(img - 255).sum(axis=2) > 30).sum()
     farben = {"leer": (213, 94, 0), "in Vermarktung": (0, 114, 178),
-              "Zwischennutzung": (204, 121, 167), "wiederbelegt": (0, 158, 115)}
-    # points are drawn with opacity 0.85 over white or the grey district fill
+              "Zwischennutzung": (204, 121, 167), "wiederbelegt": (0, 158, 115),
+              "schwarz": (10, 10, 10)}
     nah = {k: int((np.abs(img - np.array(v)).sum(axis=2) < 90).sum()) for k, v in farben.items()}
     return {"nicht_weiss": int(nicht_weiss), "gesamt": img.shape[0] * img.shape[1], **nah}
 
 
-@pytest.mark.browser
-def test_leerstand_map_draws_outlines_and_points_without_network(demo_server, page):
-    blocked = block_internet(page)
-    page.goto(demo_server.url + "/leerstand")
+def karte_figur(page) -> dict:
+    """Trace names, locations and hover data, and the map style of the vacancy map as the
+    browser holds them (Plotly's graph div)."""
+    return page.evaluate("""() => {
+        const gd = document.querySelector('[data-testid="stPlotlyChart"] .js-plotly-plot');
+        return {style: gd.layout.map.style,
+                traces: gd.data.map(t => ({name: t.name || '', locations: t.locations || [],
+                                           adressen: (t.customdata || []).map(c => c[0])}))};
+    }""")
+
+
+def trace(fig: dict, anfang: str) -> dict:
+    return next(t for t in fig["traces"] if t["name"].startswith(anfang))
+
+
+def open_map(page, url: str) -> None:
+    page.goto(url + "/leerstand")
     wait_for_app(page)
-    # the default street map cannot load its tiles here; switch the basemap off
-    page.get_by_text("ohne Hintergrundkarte").click()
+    page.wait_for_function("""() => {
+        const gd = document.querySelector('[data-testid="stPlotlyChart"] .js-plotly-plot');
+        return gd && gd.data && gd.data.some(t => t.name === 'Stadtteilnamen');
+    }""", timeout=30_000)
+
+
+def warte_auf_karte(page, text: str) -> None:
+    page.get_by_text(text, exact=False).first.wait_for(timeout=30_000)
     wait_for_app(page)
-    blocked.clear()
-    karte = page.locator('[data-testid="stPlotlyChart"]').first
-    karte.locator("canvas").first.wait_for(timeout=30_000)
+    page.locator('[data-testid="stPlotlyChart"]').first.locator("canvas").first.wait_for(
+        timeout=30_000)
     page.wait_for_timeout(2500)                       # let MapLibre draw its layers
+
+
+SUED_OST = sorted(k for k, v in STADTTEILE.items() if v == "Süd-Ost")
+
+
+@pytest.mark.browser
+def test_leerstand_map_offline_notice_names_and_points(demo_server, page):
+    blocked = block_internet(page)
+    open_map(page, demo_server.url)
+    # the browser cannot reach the tile server: a notice, the map without tiles or credit
+    warte_auf_karte(page, "Die Straßenkarte lässt sich nicht laden")
+    fig = karte_figur(page)
+    assert fig["style"] == "white-bg"
+    karten = {u for u in blocked if any(w in u for w in ("openstreetmap", "openmaptiles",
+                                                           "glyphs", "carto"))}
+    assert karten <= {ch.KACHEL_PROBE}, blocked     # only the one test tile; no fonts, no tiles
+    karte = page.locator('[data-testid="stPlotlyChart"]').first
+    assert "OpenStreetMap" not in karte.inner_text()
+    assert "OpenStreetMap" not in page.locator('[data-testid="stMain"]').inner_text().replace(
+        "Straßenkarte (OpenStreetMap)", "")
+    # all six district names are drawn (as outlines: no font server needed)
+    assert sorted(trace(fig, "Stadtteilnamen")["locations"]) == sorted(STADTTEILE)
     png = karte.screenshot()
     (ROOT / "screenshots").mkdir(exist_ok=True)
     (ROOT / "screenshots" / "leerstand_karte.png").write_bytes(png)
     px = map_pixels(png)
-    # an empty map frame is white; outlines (grey fill, dark lines) and points are not
     assert px["nicht_weiss"] > 0.05 * px["gesamt"], px
     for status in ("leer", "in Vermarktung", "Zwischennutzung", "wiederbelegt"):
-        assert px[status] > 500, (status, px)     # many points of every status
-    assert not any("openstreetmap" in u for u in blocked), blocked   # no tiles wanted now
+        assert px[status] > 300, (status, px)     # many points of every status
+    assert px["schwarz"] > 1500, px               # the names' letters (no search yet: no rings)
     shown = parse_int(metric_value(page, "Leerstehend am Stichtag"))
     assert shown == vacant_at(demo_server.db, ENDE)
     assert page.get_by_text("schematisch", exact=False).first.is_visible()
     page.set_viewport_size({"width": 1400, "height": 4200})
     page.wait_for_timeout(1500)
     screenshot(page, "leerstand")
+
+
+@pytest.mark.browser
+def test_leerstand_map_sued_ost_draws_only_its_districts(demo_server, page):
+    block_internet(page)
+    open_map(page, demo_server.url)
+    page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').filter(
+        has_text="Quartier").first.click()
+    page.get_by_role("option", name="Süd-Ost").click()
+    warte_auf_karte(page, "Status am Stichtag 31.12.2018 – Quartier Süd-Ost")
+    fig = karte_figur(page)
+    assert sorted(trace(fig, "▭ Stadtteile")["locations"]) == SUED_OST
+    assert sorted(trace(fig, "Stadtteilnamen")["locations"]) == SUED_OST
+    png = page.locator('[data-testid="stPlotlyChart"]').first.screenshot()
+    (ROOT / "screenshots" / "leerstand_karte_sued_ost.png").write_bytes(png)
+    assert map_pixels(png)["schwarz"] > 1500
+
+
+@pytest.mark.browser
+def test_leerstand_street_map_where_the_tile_server_answers(demo_server, page):
+    from PIL import Image
+
+    kachel = io.BytesIO()
+    Image.new("RGB", (256, 256), (200, 230, 200)).save(kachel, "PNG")
+    block_internet(page)          # last route wins: tiles answered, everything else blocked
+    page.route("https://tile.openstreetmap.org/**",
+               lambda r: r.fulfill(status=200, content_type="image/png", body=kachel.getvalue()))
+    open_map(page, demo_server.url)
+    page.wait_for_function("""() => document.querySelector(
+        '[data-testid="stPlotlyChart"] .js-plotly-plot').layout.map.style === 'open-street-map'
+        """, timeout=30_000)
+    wait_for_app(page)
+    assert page.get_by_text("Die Straßenkarte lässt sich nicht laden").count() == 0
+    assert page.get_by_text("© OpenStreetMap-Mitwirkende", exact=False).count() == 1
+
+
+@pytest.mark.browser
+def test_raeume_finden_hits_are_ringed_on_the_map(demo_server, page):
+    block_internet(page)
+    open_map(page, demo_server.url)
+    form = page.locator('[data-testid="stForm"]')
+    von = form.locator('[data-testid="stNumberInput"]').filter(has_text="Fläche von")
+    von.locator("input").fill("3000")
+    form.get_by_role("button", name="Räume suchen").click()
+    warte_auf_karte(page, "Treffer aus „Räume finden“")
+    erwartet = sorted(r[0] for r in sql(demo_server.db, """
+        select adresse from leerstaende
+        where status in ('leer', 'in Vermarktung') and flaeche_m2 >= 3000"""))
+    assert len(erwartet) >= 2
+    fig = karte_figur(page)
+    assert sorted(trace(fig, "◯ Treffer")["adressen"]) == erwartet
+    png = page.locator('[data-testid="stPlotlyChart"]').first.screenshot()
+    (ROOT / "screenshots" / "leerstand_karte_treffer.png").write_bytes(png)
+    # black rings add dark pixels beyond the names' letters
+    assert map_pixels(png)["schwarz"] > 1500 + 200 * len(erwartet)
 
 
 @pytest.mark.browser

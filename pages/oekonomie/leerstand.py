@@ -123,7 +123,8 @@ with st.form("leer_raeume_form", border=True):
                                   placeholder="alle Stadtteile")
     r_sort = f7.radio("Sortierung", list(oek.RAUM_SORTIERUNG), key="leer_raeume_sortierung",
                       format_func=oek.RAUM_SORTIERUNG.get)
-    st.form_submit_button("Räume suchen", icon=":material/search:", key="leer_raeume_suchen")
+    if st.form_submit_button("Räume suchen", icon=":material/search:", key="leer_raeume_suchen"):
+        st.session_state["leer_raeume_gesucht"] = True
 raeume = None
 if r_bis is not None and r_bis < r_von:
     st.warning("„Fläche bis“ ist kleiner als „Fläche von“ – bitte die Spanne prüfen.")
@@ -153,6 +154,7 @@ else:
                      column_config=ui.deutsche_spalten(tabelle))
         ui.download_buttons(tabelle, "Räume finden", "leer_raeume", oek.Text(suche))
 
+gesucht = bool(st.session_state.get("leer_raeume_gesucht")) and raeume is not None
 with karte_platz:
     umrisse_df = ui.query("oek_stadtteil_umrisse")
     umrisse = geo.districts_from_store(umrisse_df) if len(umrisse_df) else None
@@ -183,12 +185,15 @@ with karte_platz:
     else:
         ui.chart_block_de(ch.leerstand_karte(objekte, umrisse,
                                              "osm" if strassenkarte else "ohne",
-                                             quartier=filt.quartier, treffer=raeume),
+                                             quartier=filt.quartier,
+                                             treffer=raeume if gesucht else None),
                           oek.leerstand_tabelle(objekte), "Leerstände und Brachflächen",
                           key="leer_karte_block", filt=geltung, roh=("Breite", "Länge"))
         st.caption("Farbe und Muster: Status am Stichtag (siehe Legende) · Punktgröße: "
-                   "Fläche, logarithmisch (35 m² klein … 25.000 m² groß) · schwarzer Ring: "
-                   "Treffer aus „Räume finden“ · Punkt anfahren oder antippen zeigt Adresse, "
+                   "Fläche, logarithmisch (35 m² klein … 25.000 m² groß)"
+                   + (f" · schwarzer Ring: {ui.fmt_int(len(raeume))} Treffer aus „Räume "
+                      "finden“" if gesucht else "")
+                   + " · Punkt anfahren oder antippen zeigt Adresse, "
                    "Art, Fläche, Status, „frei seit“, Eigentümer und Nachnutzung."
                    + (" Kartenhintergrund © OpenStreetMap-Mitwirkende."
                       if strassenkarte else ""))
