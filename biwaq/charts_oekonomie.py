@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import math
 import os
-from functools import lru_cache
 
 import geopandas as gpd
 import numpy as np
@@ -12,6 +11,8 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from biwaq.charts import farbe, german_layout
+from biwaq import kartentext
+from biwaq.kartentext import KARTE_HOEHE, ausschnitt, beschriftung_geojson  # noqa: F401
 from biwaq.contract import LEERSTAND_STATUS
 from biwaq.oekonomie import ANDERE, MIGRANT, URSPRUENGE, Ueberleben
 
@@ -22,7 +23,6 @@ HINTERGRUND_NAMEN = {"osm": "Straßenkarte (OpenStreetMap), wenn erreichbar",
 KACHEL_PROBE = "https://tile.openstreetmap.org/0/0/0.png"   # the style's own tile server
 GROESSE_MIN_PX, GROESSE_MAX_PX = 11.0, 32.0
 FLAECHE_MIN_M2, FLAECHE_MAX_M2 = 30.0, 25_000.0
-KARTE_HOEHE = 600
 TREFFER_FARBE = "#000000"
 # Status by pattern as well as colour (MapLibre circles only: layered discs, no icon sprites,
 # which would have to be downloaded): (symbol in the legend, rings as (diameter share, white?)).
@@ -32,7 +32,6 @@ STATUS_MUSTER = {
     "Zwischennutzung": ("◎", ((0.74, True), (0.52, False), (0.28, True))),
     "wiederbelegt": ("○", ((0.6, True),)),
 }
-BESCHRIFTUNG_FARBE = "#1a1a1a"
 
 
 def hintergrund_standard() -> str:
@@ -57,20 +56,6 @@ def marker_groesse(flaeche_m2) -> np.ndarray:
     return GROESSE_MIN_PX + anteil * (GROESSE_MAX_PX - GROESSE_MIN_PX)
 
 
-def ausschnitt(lon_min: float, lat_min: float, lon_max: float, lat_max: float,
-               breite_px: float = 900, hoehe_px: float = KARTE_HOEHE) -> tuple[dict, float]:
-    """Centre and zoom that fit a WGS84 box into a map of the given size (MapLibre's 512 px
-    world at zoom 0, web Mercator)."""
-    y = lambda lat: math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))   # noqa: E731
-    d_lon = max(lon_max - lon_min, 1e-4)
-    d_y = max(y(lat_max) - y(lat_min), 1e-6)
-    z_lon = math.log2(breite_px * 360 / (d_lon * 512))
-    z_lat = math.log2(hoehe_px * 2 * math.pi / (d_y * 512))
-    mitte_y = (y(lat_max) + y(lat_min)) / 2
-    mitte_lat = math.degrees(2 * math.atan(math.exp(mitte_y)) - math.pi / 2)
-    return {"lat": mitte_lat, "lon": (lon_min + lon_max) / 2}, min(z_lon, z_lat) - 0.15
-
-
 def umrisse_im_quartier(umrisse: gpd.GeoDataFrame | None, quartier: str | None
                         ) -> gpd.GeoDataFrame | None:
     """The districts the map draws: those of the chosen programme area, or of both areas
@@ -85,81 +70,12 @@ def umrisse_im_quartier(umrisse: gpd.GeoDataFrame | None, quartier: str | None
     return teil.reset_index(drop=True) if len(teil) else None
 
 
-@lru_cache(maxsize=256)
-def _text_form(text: str):
-    """The outline of `text` as a shapely geometry in font units (DejaVu Sans, em = 1,
-    baseline at y = 0), centred horizontally. Drawn from the font file that matplotlib ships:
-    map labels need no glyph server (MapLibre text layers load fonts from the internet)."""
-    import shapely
-    from matplotlib.font_manager import FontProperties
-    from matplotlib.textpath import TextPath
-
-    pfad = TextPath((0, 0), text, size=1, prop=FontProperties(family="DejaVu Sans",
-                                                              weight="bold"))
-    form = shapely.Polygon()
-    for ring in pfad.to_polygons():      # even-odd: holes of a, e, o are rings too
-        if len(ring) >= 4:
-            form = form.symmetric_difference(shapely.Polygon(ring).buffer(0))
-    x0, _, x1, _ = form.bounds if not form.is_empty else (0, 0, 0, 0)
-    return shapely.affinity.translate(form, -(x0 + x1) / 2, 0)
-
-
-def beschriftung_geojson(texte, lat, lon, hoehe_grad: float, halo: float = 0.0) -> dict:
-    """Text drawn as polygons on the map: one GeoJSON feature per label (property `name`),
-    centred on (lat, lon), capital height about `hoehe_grad` degrees of latitude; `halo` > 0
-    widens the letters by that share of the height (a white rim under the text)."""
-    import shapely
-
-    features = []
-    for text, la, lo in zip(texte, lat, lon):
-        form = _text_form(str(text))
-        if halo:
-            form = form.buffer(halo / 0.73, join_style="round")
-        k = hoehe_grad / 0.73                       # DejaVu's capital height is 0.73 em
-        kx = k / math.cos(math.radians(float(la)))  # degrees of longitude are shorter
-        geo = shapely.affinity.affine_transform(form, [kx, 0, 0, k, float(lo),
-                                                       float(la) - 0.36 * k])
-        features.append({"type": "Feature", "id": str(text), "properties": {"name": str(text)},
-                         "geometry": shapely.geometry.mapping(geo)})
-    return {"type": "FeatureCollection", "features": features}
-
-
-def _flaeche_trace(geojson: dict, farbe_: str, name: str, **kw) -> go.Choroplethmap:
-    namen = [f["properties"]["name"] for f in geojson["features"]]
-    return go.Choroplethmap(
-        geojson=geojson, locations=namen, featureidkey="properties.name",
-        z=np.ones(len(namen)), colorscale=[[0, farbe_], [1, farbe_]], showscale=False,
-        marker_line_width=0, hoverinfo="skip", name=name, showlegend=False, **kw)
-
-
-def namen_positionen(texte, lat, lon, hoehe_grad: float) -> tuple[list, list]:
-    """Label positions: each name at its point, moved up or down by whole line heights when
-    it would overlap a name placed before (small neighbouring districts)."""
-    boxen, neu_lat = [], []
-    for text, la, lo in zip(texte, lat, lon):
-        x0, _, x1, _ = _text_form(str(text)).bounds
-        halb = (x1 - x0) / 2 * hoehe_grad / 0.73 / math.cos(math.radians(float(la)))
-        for schritt in (0, 1, -1, 2, -2, 3, -3):
-            y = float(la) + schritt * 1.5 * hoehe_grad
-            box = (float(lo) - halb, y - 0.6 * hoehe_grad, float(lo) + halb, y + 0.6 * hoehe_grad)
-            if not any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3]
-                       for b in boxen):
-                break
-        boxen.append(box)
-        neu_lat.append(y)
-    return neu_lat, [float(x) for x in lon]
-
-
 def stadtteil_namen(umrisse: gpd.GeoDataFrame, hoehe_grad: float) -> list[go.Choroplethmap]:
     """District names on the map, each at a point inside its district (moved apart where two
     would overlap), dark on a white rim."""
     punkte = umrisse.geometry.representative_point()
-    texte = umrisse["stadtteil"].tolist()
-    lat, lon = namen_positionen(texte, punkte.y.tolist(), punkte.x.tolist(), hoehe_grad)
-    args = (texte, lat, lon, hoehe_grad)
-    return [_flaeche_trace(beschriftung_geojson(*args, halo=0.14), "rgba(255,255,255,0.8)",
-                           "Stadtteilnamen (Rand)"),
-            _flaeche_trace(beschriftung_geojson(*args), BESCHRIFTUNG_FARBE, "Stadtteilnamen")]
+    return kartentext.namen_traces(umrisse["stadtteil"].tolist(), punkte.y.tolist(),
+                                   punkte.x.tolist(), hoehe_grad, "Stadtteilnamen")
 
 
 def leerstand_karte(objekte: pd.DataFrame, umrisse: gpd.GeoDataFrame | None,

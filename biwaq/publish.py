@@ -325,15 +325,18 @@ def _keine_kleinen_werte(frames: dict[str, pd.DataFrame], schwelle: int) -> None
 
 
 def _orte(roh: Rohdaten, stand: dt.date) -> pd.DataFrame:
-    """Exact positions only of units whose owner agreed, and only while still vacant."""
+    """Address, type, floor area and exact position only of units whose owner agreed to
+    publication, and only while still vacant at the data stand (issue 12: a list with
+    address, never bare coordinates; the position draws the public map)."""
     le = roh.leerstaende
     ls = pd.to_datetime(le["leer_seit"]).dt.date
     wb = pd.to_datetime(le["wiederbelegt_am"]).dt.date
     m = le["oeffentlich"].fillna(False).astype(bool) & (wb.isna() | (wb > stand)) & (ls <= stand)
-    out = le.loc[m, ["stadtteil", "art", "lat", "lon"]].copy()
+    spalten = [c for c in ("stadtteil", "adresse", "art", "flaeche_m2", "lat", "lon") if c in le]
+    out = le.loc[m, spalten].copy()
     out["lat"] = out["lat"].round(5)
     out["lon"] = out["lon"].round(5)
-    return out.sort_values(["stadtteil", "art", "lat", "lon"]).reset_index(drop=True)
+    return out.sort_values(["stadtteil", *spalten[1:]]).reset_index(drop=True)
 
 
 def _manifest(verbund: Verbund, ergebnis: dc.Ergebnis, pruefung: list[dc.Pruefung],

@@ -100,7 +100,9 @@ def test_published_totals_match_the_database(demo_pub, demo_db):
 def test_vacancy_positions_only_where_the_owner_agreed(demo_pub, demo_db):
     out, _ = demo_pub
     orte = pd.read_csv(out / "leerstaende_orte.csv")
-    assert list(orte.columns) == ["stadtteil", "art", "lat", "lon"]   # no address, no id
+    # address, type and area for the public list (owner's consent), position for the map;
+    # no object id, no owner, nothing about units without consent
+    assert list(orte.columns) == ["stadtteil", "adresse", "art", "flaeche_m2", "lat", "lon"]
     con = demo_con(demo_db)
     try:
         privat = con.execute("select round(lat, 5), round(lon, 5) from leerstaende "
