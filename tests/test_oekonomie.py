@@ -428,3 +428,52 @@ def test_placements_of_one_or_two_per_firm_are_folded_with_a_target_group(db_fac
         gross[gross["betrieb_id"] == "B1"])
     tab = oek.vermittlungen_tabelle(out)
     assert tab["Betrieb"].tolist()[-1].startswith("weitere Betriebe")
+
+
+# --- Requests meet offers (raumgesuche) ------------------------------------------------------
+
+GESUCHE = [
+    # fits L1 (Ladenlokal 80 m², MA, leer); L4 is a re-let Ladenlokal and never fits
+    dict(gesuch_id="G1", datum=D(2017, 1, 10), art="Ladenlokal", flaeche_min_m2=60,
+         flaeche_max_m2=100, quartier="Magdeburger Allee", branche="Gastronomie"),
+    # fits L5 (Gewerbeeinheit 300 m², in Vermarktung; an open lower bound, either area)
+    dict(gesuch_id="G2", datum=D(2017, 2, 1), art="Gewerbeeinheit", flaeche_max_m2=400),
+    # Brachfläche: L3 is in temporary use, not available -> no fit
+    dict(gesuch_id="G3", datum=D(2017, 3, 1), art="Brachfläche", quartier="Süd-Ost"),
+    # too small for L1
+    dict(gesuch_id="G4", datum=D(2017, 4, 1), art="Ladenlokal", flaeche_max_m2=50),
+    # met with L2 on its re-letting day, and one withdrawn before the period below
+    dict(gesuch_id="G5", datum=D(2017, 5, 1), art="Büro", status="vermittelt",
+         objekt_id="L2", erledigt_am=D(2017, 9, 1)),
+    dict(gesuch_id="G6", datum=D(2016, 1, 1), art="Büro", status="zurückgezogen",
+         erledigt_am=D(2016, 6, 1)),
+    # would fit L1 but is no longer open: no pairs for it
+    dict(gesuch_id="G7", datum=D(2016, 2, 1), art="Ladenlokal", status="zurückgezogen",
+         erledigt_am=D(2016, 3, 1)),
+]
+
+
+def test_requests_meet_offers_worked_by_hand(db_factory):
+    con = db_factory(**LEER, raumgesuche=GESUCHE)
+    g = run_query("oek_raumgesuche", con, quartier=None)
+    assert dict(zip(g["gesuch_id"], g["passende_objekte"])) == {
+        "G1": 1, "G2": 1, "G3": 0, "G4": 0, "G5": 0, "G6": 0, "G7": 0}
+    paare = run_query("oek_raumgesuche_paare", con, quartier=None)
+    assert list(zip(paare["gesuch_id"], paare["objekt_id"])) == [("G1", "L1"), ("G2", "L5")]
+    werte = oek.gesuche_kennzahlen(g, D(2017, 1, 1), D(2017, 12, 31))
+    # open: G1-G4; with a fitting unit: G1, G2; met in 2017: G5 (G6 was withdrawn in 2016)
+    assert werte == {"offen": 4, "mit_passendem": 2, "vermittelt": 1}
+    assert oek.gesuche_kennzahlen(g, D(2018, 1, 1), D(2018, 12, 31))["vermittelt"] == 0
+    tab = oek.gesuche_tabelle(g, paare)
+    assert tab["Gesuch"].tolist() == ["G1", "G2", "G3", "G4"]
+    assert tab["Fläche gesucht"].tolist() == ["60–100 m²", "bis 400 m²", "beliebig",
+                                              "bis 50 m²"]
+    assert tab["Quartier gesucht"].tolist() == ["Magdeburger Allee", "beide", "Süd-Ost", "beide"]
+    assert tab.loc[0, "Objekte"] == "Salinenstraße 1 (80 m²)"
+    angebote = oek.angebote_tabelle(paare)
+    assert angebote["Objekt"].tolist() == ["L5", "L1"]       # one request each; larger first
+    assert angebote["Gesuche"].tolist() == ["G2", "G1"]
+    # Süd-Ost: requests for Süd-Ost or either area, units in Süd-Ost only (L3 is not free)
+    so = run_query("oek_raumgesuche", con, quartier="Süd-Ost")
+    assert sorted(so["gesuch_id"]) == ["G2", "G3", "G4", "G5", "G6", "G7"]
+    assert so["passende_objekte"].sum() == 0

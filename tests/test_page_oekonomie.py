@@ -132,6 +132,79 @@ def test_raeume_finden_status_district_and_sorting_by_time_empty(demo_env):
     assert raeume_tab(at)["Fläche (m²)"].is_monotonic_increasing
 
 
+def karte_spec(at: AppTest) -> dict:
+    chart = next(c for c in at.get("plotly_chart") if "Stadtteilnamen" in c.proto.spec)
+    return json.loads(chart.proto.spec)
+
+
+def test_leerstand_map_follows_quartier_and_states_the_reference_date(demo_env):
+    at = open_page("leerstand")
+    text = " ".join(m.value for m in at.markdown)
+    assert "**Status am Stichtag 31.12.2018** – beide Quartiere." in text
+    assert any("„Status am Stichtag“: **wiederbelegt**" in c.value for c in at.caption)
+    spec = karte_spec(at)
+    namen = next(t for t in spec["data"] if t.get("name") == "Stadtteilnamen")
+    assert len(namen["locations"]) == 6
+    assert not any(str(t.get("name", "")).startswith("◯ Treffer") for t in spec["data"])
+    at.selectbox(key="filter_quartier").set_value("Süd-Ost").run()
+    at.date_input(key="filter_zeitraum").set_value((D(2017, 1, 1), D(2017, 12, 31))).run()
+    assert not at.exception
+    text = " ".join(m.value for m in at.markdown)
+    assert "**Status am Stichtag 31.12.2018** – Quartier Süd-Ost." not in text
+    assert "**Status am Stichtag 31.12.2017** – Quartier Süd-Ost." in text
+    spec = karte_spec(at)
+    namen = next(t for t in spec["data"] if t.get("name") == "Stadtteilnamen")
+    assert sorted(namen["locations"]) == ["Herrenberg", "Melchendorf", "Wiesenhügel"]
+    # points by status at the end of 2017: a unit re-let in 2018 counts as 'leer'
+    punkte = {t["meta"]: len(t["customdata"]) for t in spec["data"] if t.get("meta")}
+    erwartet = dict(sql(demo_env, """
+        select case when status = 'wiederbelegt' and wiederbelegt_am <= date '2017-12-31'
+                    then 'wiederbelegt' when status = 'wiederbelegt' then 'leer'
+                    else status end, count(*)
+        from leerstaende
+        where quartier = 'Süd-Ost' and leer_seit <= date '2017-12-31'
+          and (status <> 'wiederbelegt' or wiederbelegt_am >= date '2017-01-01')
+        group by 1"""))
+    assert punkte == erwartet and erwartet["leer"] > 0
+    spaet = sql(demo_env, """select count(*) from leerstaende where quartier = 'Süd-Ost'
+        and status = 'wiederbelegt' and wiederbelegt_am > date '2017-12-31'
+        and leer_seit <= date '2017-12-31'""")[0][0]
+    assert spaet > 0           # the demo has units that are 'leer' on this map only
+
+
+def test_raeume_finden_hits_go_on_the_map_after_a_search(demo_env):
+    at = open_page("leerstand")
+    at.number_input(key="leer_raeume_von").set_value(3000)
+    at.button(key="leer_raeume_suchen").click().run()
+    spec = karte_spec(at)
+    treffer = next(t for t in spec["data"] if str(t.get("name", "")).startswith("◯ Treffer"))
+    erwartet = sorted(r[0] for r in sql(demo_env, """select adresse from leerstaende
+        where status in ('leer', 'in Vermarktung') and flaeche_m2 >= 3000"""))
+    assert sorted(c[0] for c in treffer["customdata"]) == erwartet and erwartet
+
+
+def test_requests_meet_offers_on_the_page(demo_env):
+    at = open_page("leerstand")
+    offen = sql(demo_env, "select count(*) from raumgesuche where status = 'offen'")[0][0]
+    mit = sql(demo_env, """
+        select count(*) from raumgesuche g where status = 'offen' and exists (
+            select 1 from leerstaende l where l.status in ('leer', 'in Vermarktung')
+              and l.art = g.art
+              and (g.flaeche_min_m2 is null or l.flaeche_m2 >= g.flaeche_min_m2)
+              and (g.flaeche_max_m2 is null or l.flaeche_m2 <= g.flaeche_max_m2)
+              and (g.quartier is null or l.quartier = g.quartier))""")[0][0]
+    vermittelt = sql(demo_env, """select count(*) from raumgesuche where status = 'vermittelt'
+        and erledigt_am between date '2015-10-01' and date '2018-12-31'""")[0][0]
+    assert offen > 10 and 0 < mit < offen and vermittelt >= 5
+    assert metric(at, "Offene Gesuche") == str(offen)
+    assert metric(at, "davon mit passendem Objekt") == str(mit)
+    assert metric(at, "Vermittelt im Zeitraum") == str(vermittelt)
+    gesuche = next(d.value for d in at.dataframe if "Fläche gesucht" in d.value.columns)
+    assert len(gesuche) == offen and (gesuche["passende Objekte"] > 0).sum() == mit
+    angebote = next(d.value for d in at.dataframe if "passende Gesuche" in d.value.columns)
+    assert set(angebote["Status"]) <= {"leer", "in Vermarktung"} and len(angebote) > 0
+
+
 def geojson_bytes(crs: str, **props) -> bytes:
     gdf = schematic_districts().to_crs(crs).assign(**props)
     path = io.BytesIO()
