@@ -181,8 +181,15 @@ def flaechen_spanne(lo, hi) -> str:
     return f"bis {z(hi)} m²" if hi is not None else "beliebig"
 
 
+def mit_passenden(gesuche: pd.DataFrame, paare: pd.DataFrame) -> pd.DataFrame:
+    """oek_raumgesuche with `passende_objekte`: the number of fitting available units of each
+    open request (rows of oek_raumgesuche_paare; 0 for requests no longer open)."""
+    n = paare.groupby("gesuch_id")["objekt_id"].nunique()
+    return gesuche.assign(passende_objekte=gesuche["gesuch_id"].map(n).fillna(0).astype(int))
+
+
 def gesuche_kennzahlen(gesuche: pd.DataFrame, von: dt.date, bis: dt.date) -> dict:
-    """Key figures of requests meet offers from oek_raumgesuche.
+    """Key figures of requests meet offers from mit_passenden(...).
 
     offen: requests open at the data stand; mit_passendem: of those, the ones with at least one
     fitting available unit; vermittelt: requests met (status 'vermittelt') with erledigt_am

@@ -1,8 +1,10 @@
 -- Open premises requests and the available units that fit them ("Gesuche treffen Angebote").
 -- Parameters: $quartier (NULL = both; else requests wanting that area or either area, and
 --   units in that area).
--- Grain: one row per (open request, fitting unit); fitting as in oek_raumgesuche (status leer
---   or in Vermarktung, same art, area within the wanted range, wanted programme area).
+-- Grain: one row per (open request, fitting unit). The one definition of "passend": the unit
+--   is available (status leer or in Vermarktung, "verfügbar" as in "Räume finden"), of the
+--   wanted art, its floor area within the wanted range (an empty bound is open) and in the
+--   wanted programme area (empty = either); status at the data stand.
 with gesuche as (
     select * from stg_raumgesuche
     where status = 'offen' and ($quartier is null or quartier is null or quartier = $quartier)

@@ -208,6 +208,7 @@ if gesuche.empty:
             icon=":material/info:")
 else:
     paare = ui.query("oek_raumgesuche_paare", quartier=filt.quartier)
+    gesuche = oek.mit_passenden(gesuche, paare)
     gw = oek.gesuche_kennzahlen(gesuche, filt.von, oek.stichtag(filt.bis,
                                                                  ui.meta().get("datenstand")))
     g1, g2, g3 = st.columns(3)
