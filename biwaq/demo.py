@@ -1029,14 +1029,14 @@ def _raumgesuche(rng: Generator, leer: pd.DataFrame, betriebe: pd.DataFrame,
     erledigt_rest = np.minimum(datum_rest + rng.integers(60, 400, n_rest).astype("timedelta64[D]"),
                                np.datetime64(end))
     n = k + n_rest
-    lo = np.concatenate([flaeche * rng.uniform(0.6, 0.95, k), wunsch * 0.7])
-    hi = np.concatenate([flaeche * rng.uniform(1.05, 1.5, k), wunsch * 1.4])
+    lo = np.concatenate([flaeche * rng.uniform(0.6, 0.95, k), wunsch * 0.8])
+    hi = np.concatenate([flaeche * rng.uniform(1.05, 1.5, k), wunsch * 1.25])
     step = np.where(lo < 100, 5.0, np.where(lo < 1000, 10.0, 100.0))
     lo, hi = _runde(lo / step, 1, False) * step, _runde(hi / step, 1, True) * step
     ohne_min, ohne_max = rng.random(n) < 0.12, rng.random(n) < 0.08
     quartier = np.concatenate([
         np.where(rng.random(k) < 0.75, met["quartier"].to_numpy(object), None),
-        np.where(rng.random(n_rest) < 0.65,
+        np.where(rng.random(n_rest) < 0.8,
                  np.array(QUARTIERE, dtype=object)[rng.integers(0, 2, n_rest)], None)])
     branche = np.array(BRANCHEN, dtype=object)[_choice(rng, n, BRANCHE_P)]
     mit_betrieb = rng.random(n) < 0.3
