@@ -70,12 +70,56 @@ def umrisse_im_quartier(umrisse: gpd.GeoDataFrame | None, quartier: str | None
     return teil.reset_index(drop=True) if len(teil) else None
 
 
-def stadtteil_namen(umrisse: gpd.GeoDataFrame, hoehe_grad: float) -> list[go.Choroplethmap]:
-    """District names on the map, each at a point inside its district (moved apart where two
-    would overlap), dark on a white rim."""
-    punkte = umrisse.geometry.representative_point()
-    return kartentext.namen_traces(umrisse["stadtteil"].tolist(), punkte.y.tolist(),
-                                   punkte.x.tolist(), hoehe_grad, "Stadtteilnamen")
+def namen_platz(umrisse: gpd.GeoDataFrame, hoehe_grad: float, punkte: pd.DataFrame,
+                zoom: float) -> tuple[list[float], list[float]]:
+    """A place for each district's name inside the district where it covers as few points as
+    possible (MapLibre draws points over polygons, so a covered name would be hidden) and no
+    name placed before; ties go to the place nearest the district's representative point.
+    `punkte`: lat, lon, groesse_px of the drawn points; `zoom`: the map's zoom (px -> degrees).
+
+    Candidates are a 9 x 9 grid over the district's bounding box, kept where the label's centre
+    lies inside the district."""
+    import shapely
+
+    grad_px = 360 / (512 * 2 ** zoom)          # degrees of longitude per pixel
+    p_lat = punkte["lat"].to_numpy(float)
+    p_lon = punkte["lon"].to_numpy(float)
+    p_r = punkte["groesse_px"].to_numpy(float) / 2 * grad_px
+    gesetzt, out_lat, out_lon = [], [], []
+    for name, geom in zip(umrisse["stadtteil"], umrisse.geometry):
+        rp = geom.representative_point()
+        x0, y0, x1, y1 = geom.bounds
+        kandidaten = [(rp.y, rp.x)] + [
+            (y, x) for y in np.linspace(y0, y1, 9)[1:-1] for x in np.linspace(x0, x1, 9)[1:-1]
+            if geom.contains(shapely.Point(x, y))]
+        best = None
+        for la, lo in kandidaten:
+            halb = kartentext.text_breite_grad(name, hoehe_grad, la) / 2
+            kos = math.cos(math.radians(la))
+            box = (lo - halb, la - 0.6 * hoehe_grad, lo + halb, la + 0.6 * hoehe_grad)
+            bedeckt = int(((p_lon + p_r > box[0]) & (p_lon - p_r < box[2])
+                           & (p_lat + p_r * kos > box[1]) & (p_lat - p_r * kos < box[3])).sum())
+            ueber = sum(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3]
+                        for b in gesetzt)
+            wert = (ueber, bedeckt, (la - rp.y) ** 2 + ((lo - rp.x) * kos) ** 2)
+            if best is None or wert < best[0]:
+                best = (wert, la, lo, box)
+        gesetzt.append(best[3])
+        out_lat.append(best[1])
+        out_lon.append(best[2])
+    return out_lat, out_lon
+
+
+def stadtteil_namen(umrisse: gpd.GeoDataFrame, hoehe_grad: float,
+                    punkte: pd.DataFrame | None = None, zoom: float = 12.0
+                    ) -> list[go.Choroplethmap]:
+    """District names on the map, each inside its district where it covers the fewest points
+    and no other name (namen_platz), dark on a white rim."""
+    if punkte is None:
+        punkte = pd.DataFrame({"lat": [], "lon": [], "groesse_px": []})
+    lat, lon = namen_platz(umrisse, hoehe_grad, punkte, zoom)
+    return kartentext.namen_traces(umrisse["stadtteil"].tolist(), lat, lon, hoehe_grad,
+                                   "Stadtteilnamen", verschieben=False)
 
 
 def leerstand_karte(objekte: pd.DataFrame, umrisse: gpd.GeoDataFrame | None,
@@ -144,18 +188,23 @@ def leerstand_karte(objekte: pd.DataFrame, umrisse: gpd.GeoDataFrame | None,
                 showlegend=False, hoverinfo="skip", name=f"{status} (Muster)",
                 marker=dict(size=groesse * anteil, color="#ffffff" if weiss else farbe(status),
                             opacity=1.0)))
-    if umrisse is not None:      # names on top, so that points never hide them
+    if umrisse is not None:      # drawn below the points: placed where they cover fewest
         hoehe_grad = max(min((box[3] - box[1]) * 0.024, 0.004), 0.0008)
-        for t in stadtteil_namen(umrisse, hoehe_grad):
+        teile = [pd.DataFrame({"lat": objekte["lat"], "lon": objekte["lon"],
+                               "groesse_px": marker_groesse(objekte["flaeche_m2"])})]
+        if treffer is not None and len(treffer):
+            teile.append(pd.DataFrame({"lat": treffer["lat"], "lon": treffer["lon"],
+                                       "groesse_px": marker_groesse(treffer["flaeche_m2"]) + 9}))
+        for t in stadtteil_namen(umrisse, hoehe_grad, pd.concat(teile), zoom):
             fig.add_trace(t)
     german_layout(fig)
     fig.update_layout(
-        height=hoehe, margin=dict(l=0, r=0, t=0, b=0),
+        height=hoehe + 40, margin=dict(l=0, r=0, t=40, b=0),
         uirevision=f"leerstand_karte_{quartier or 'beide'}",
         map=dict(style=HINTERGRUENDE.get(hintergrund, "white-bg"), center=mitte, zoom=zoom),
-        legend=dict(orientation="v", yanchor="top", y=0.99, xanchor="left", x=0.01,
-                    bgcolor="rgba(255,255,255,0.85)", title_text="Status am Stichtag",
-                    font_size=13))
+        # above the map, not on it: nothing of the map is hidden
+        legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="left", x=0,
+                    title_text="Status am Stichtag:", font_size=13))
     return fig
 
 

@@ -44,7 +44,13 @@ def _text_form(text: str):
         if len(ring) >= 4:
             form = form.symmetric_difference(shapely.Polygon(ring).buffer(0))
     x0, _, x1, _ = form.bounds if not form.is_empty else (0, 0, 0, 0)
-    return shapely.affinity.translate(form, -(x0 + x1) / 2, 0)
+    return shapely.affinity.translate(form.simplify(0.008), -(x0 + x1) / 2, 0)
+
+
+@lru_cache(maxsize=256)
+def _rand_form(text: str, halo: float):
+    """The letters widened by `halo` (share of the capital height): the white rim."""
+    return _text_form(text).buffer(halo / 0.73, quad_segs=3, join_style="round").simplify(0.01)
 
 
 def beschriftung_geojson(texte, lat, lon, hoehe_grad: float, halo: float = 0.0) -> dict:
@@ -55,9 +61,7 @@ def beschriftung_geojson(texte, lat, lon, hoehe_grad: float, halo: float = 0.0) 
 
     features = []
     for text, la, lo in zip(texte, lat, lon):
-        form = _text_form(str(text))
-        if halo:
-            form = form.buffer(halo / 0.73, join_style="round")
+        form = _rand_form(str(text), halo) if halo else _text_form(str(text))
         k = hoehe_grad / 0.73                       # DejaVu's capital height is 0.73 em
         kx = k / math.cos(math.radians(float(la)))  # degrees of longitude are shorter
         geo = shapely.affinity.affine_transform(form, [kx, 0, 0, k, float(lo),
@@ -72,7 +76,8 @@ def flaeche_trace(geojson: dict, farbe_: str, name: str, **kw) -> go.Choroplethm
     return go.Choroplethmap(
         geojson=geojson, locations=namen, featureidkey="properties.name",
         z=np.ones(len(namen)), colorscale=[[0, farbe_], [1, farbe_]], showscale=False,
-        marker_line_width=0, hoverinfo="skip", name=name, showlegend=False, **kw)
+        marker_line_width=0, hoverinfo="skip", name=name, showlegend=False,
+        below="", **kw)    # "": above every layer, points included
 
 
 def namen_positionen(texte, lat, lon, hoehe_grad: float) -> tuple[list, list]:
@@ -93,12 +98,21 @@ def namen_positionen(texte, lat, lon, hoehe_grad: float) -> tuple[list, list]:
     return neu_lat, [float(x) for x in lon]
 
 
-def namen_traces(texte, lat, lon, hoehe_grad: float, name: str = "Namen"
-                 ) -> list[go.Choroplethmap]:
-    """Labels at the given points (moved apart where two would overlap): a white rim and the
-    dark letters, as two polygon traces without hover; the second is called `name`."""
+def text_breite_grad(text: str, hoehe_grad: float, lat: float) -> float:
+    """Width of a label in degrees of longitude (capital height `hoehe_grad` in latitude)."""
+    x0, _, x1, _ = _text_form(str(text)).bounds
+    return (x1 - x0) * hoehe_grad / 0.73 / math.cos(math.radians(float(lat)))
+
+
+def namen_traces(texte, lat, lon, hoehe_grad: float, name: str = "Namen",
+                 verschieben: bool = True) -> list[go.Choroplethmap]:
+    """Labels at the given points (with `verschieben`, moved apart where two would overlap): a
+    white rim and the dark letters, as two polygon traces without hover; the second is called
+    `name`. MapLibre draws polygon traces below point traces (plotly sorts them so), so labels
+    should sit where no point is (see charts_oekonomie.namen_platz)."""
     texte = [str(t) for t in texte]
-    lat, lon = namen_positionen(texte, lat, lon, hoehe_grad)
+    if verschieben:
+        lat, lon = namen_positionen(texte, lat, lon, hoehe_grad)
     args = (texte, lat, lon, hoehe_grad)
     return [flaeche_trace(beschriftung_geojson(*args, halo=0.14), "rgba(255,255,255,0.8)",
                           f"{name} (Rand)"),

@@ -4,10 +4,12 @@ from __future__ import annotations
 import datetime as dt
 
 import numpy as np
+import pandas as pd
 import pytest
 import shapely
 
 from biwaq import charts_oekonomie as ch
+from biwaq import kartentext
 from biwaq import oekonomie as oek
 from biwaq.filters import Filter
 from biwaq.contract import STADTTEILE
@@ -477,3 +479,22 @@ def test_requests_meet_offers_worked_by_hand(db_factory):
     so = run_query("oek_raumgesuche", con, quartier="Süd-Ost")
     assert sorted(so["gesuch_id"]) == ["G2", "G3", "G4", "G5", "G6", "G7"]
     assert run_query("oek_raumgesuche_paare", con, quartier="Süd-Ost").empty
+
+
+def test_district_name_is_placed_where_it_covers_no_point():
+    """Points are drawn over polygons: a name on a point would be hidden, so it moves."""
+    import geopandas as gpd
+
+    quadrat = shapely.box(11.00, 50.97, 11.04, 50.99)
+    umrisse = gpd.GeoDataFrame({"stadtteil": ["Testviertel"]}, geometry=[quadrat],
+                               crs="EPSG:4326")
+    mitte = quadrat.representative_point()
+    frei_lat, frei_lon = ch.namen_platz(umrisse, 0.001, pd.DataFrame(
+        {"lat": [], "lon": [], "groesse_px": []}), zoom=13)
+    assert (frei_lat[0], frei_lon[0]) == (mitte.y, mitte.x)      # nothing in the way
+    punkt = pd.DataFrame({"lat": [mitte.y], "lon": [mitte.x], "groesse_px": [30.0]})
+    lat, lon = ch.namen_platz(umrisse, 0.001, punkt, zoom=13)
+    halb = kartentext.text_breite_grad("Testviertel", 0.001, lat[0]) / 2
+    r = 15 * 360 / (512 * 2 ** 13)                  # the point's radius in degrees
+    assert abs(lat[0] - mitte.y) > 0.6 * 0.001 + r * 0.63 or abs(lon[0] - mitte.x) > halb + r
+    assert quadrat.contains(shapely.Point(lon[0], lat[0]))

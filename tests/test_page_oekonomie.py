@@ -344,7 +344,7 @@ def map_pixels(png: bytes) -> dict:
     from PIL import Image
 
     img = np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).astype(int)
-    img[:230, :300] = 255
+    img[:60, :] = 255
     nicht_weiss = (np.abs(img - 255).sum(axis=2) > 30).sum()
     farben = {"leer": (213, 94, 0), "in Vermarktung": (0, 114, 178),
               "Zwischennutzung": (204, 121, 167), "wiederbelegt": (0, 158, 115),
