@@ -1,7 +1,8 @@
 -- Vacant units and brownfields for the Leerstand page (map, figures, table), with the page's
 -- own filters and each object's state at the reference date.
 -- Parameters: $quartier (NULL = both), $von, $bis (period, inclusive); $arten,
---   $status (list of statuses at the reference date, see below), $stadtteile (lists of values, NULL = all; 'ohne Angabe' matches a missing district),
+--   $status (list of statuses at the reference date, see below), $stadtteile (lists of
+--   values, NULL = all; 'ohne Angabe' matches a missing district),
 --   $flaeche_min, $flaeche_max (m², NULL = open), $leer_von, $leer_bis (range of leer_seit,
 --   NULL = open).
 -- Grain: one row per object that stood vacant on at least one day of the period up to the

@@ -2,8 +2,13 @@
 -- Parameters: none.
 -- Grain: one row per offending request (id = gesuch_id).
 select gesuch_id as id,
-       'Fläche von ' || cast(flaeche_min_m2 as varchar) || ' m² bis '
-           || cast(flaeche_max_m2 as varchar) || ' m²' as details,
+       'Fläche von '
+           || regexp_replace(replace(cast(round(flaeche_min_m2, 1) as varchar), '.', ','),
+                             ',0$', '')
+           || ' m² bis '
+           || regexp_replace(replace(cast(round(flaeche_max_m2, 1) as varchar), '.', ','),
+                             ',0$', '')
+           || ' m²' as details,
        quartier, null::varchar as traeger
 from stg_raumgesuche
 where flaeche_min_m2 > flaeche_max_m2

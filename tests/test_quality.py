@@ -218,3 +218,13 @@ def test_demo_is_clean_under_every_error_rule(demo_db):
     # the demo's only warning: two look-alike participants (worked out by hand in the data)
     assert faelle[["regel", "id"]].values.tolist() == [["Q16", "TN-000336"],
                                                        ["Q16", "TN-000347"]]
+
+
+def test_request_area_rule_speaks_german(tmp_path):
+    t = copy.deepcopy(BASIS)
+    FAELLE["Q32"][0](t)
+    setze(t, "raumgesuche", "G1", flaeche_max_m2=120.5)
+    con = make(tmp_path / "fall.duckdb", t)
+    df = quality.verstoesse(quality.REGEL["Q32"], con)
+    assert df["details"].tolist() == ["Fläche von 200 m² bis 120,5 m²"]
+    con.close()
