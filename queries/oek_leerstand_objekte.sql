@@ -36,8 +36,8 @@ basis as (
 ),
 final as (
     select objekt_id, adresse, quartier, stadtteil, stadtteil_herkunft, art, flaeche_m2,
-           leer_seit, status, status_stichtag, wiederbelegt_am, nachnutzung, eigentuemer_typ, oeffentlich,
-           lat, lon, stichtag,
+           leer_seit, status, status_stichtag, wiederbelegt_am, nachnutzung, eigentuemer_typ,
+           oeffentlich, lat, lon, stichtag,
            wieder_am is null or wieder_am > stichtag as leer_am_stichtag,
            case when wieder_am is null or wieder_am > stichtag
                 then round((stichtag - leer_seit) / 30.4375, 1) end as monate_leer,
