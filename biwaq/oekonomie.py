@@ -160,6 +160,20 @@ RAEUME_SPALTEN = {"adresse": "Adresse", "stadtteil": "Stadtteil", "quartier": "Q
                   "objekt_id": "Objekt"}
 
 
+def raeume_suche_text(status, arten, von: float, bis: float | None, gebiet: str,
+                      stadtteile, sortierung: str, datenstand: str | None) -> str:
+    """The search of "Räume finden" in words: above the list and in its download."""
+    def z(x):
+        return f"{x:,.0f}".replace(",", ".")
+    return (f"Status: {', '.join(status)} · Art: {', '.join(arten) if arten else 'alle'}"
+            f" · Fläche: {z(von or 0)} m² bis "
+            + (f"{z(bis)} m²" if bis is not None else "unbegrenzt")
+            + f" · Programmgebiet: {gebiet}"
+            + f" · Stadtteil: {', '.join(stadtteile) if stadtteile else 'alle'}"
+            + f" · Sortierung: {RAUM_SORTIERUNG[sortierung]}"
+            + f" · Stand: Datenstand {datenstand or '–'}")
+
+
 def raeume_tabelle(df: pd.DataFrame) -> pd.DataFrame:
     """Rows of oek_leerstand_raeume with German column names (list, download)."""
     out = df[list(RAEUME_SPALTEN)].rename(columns=RAEUME_SPALTEN)

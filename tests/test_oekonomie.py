@@ -498,3 +498,23 @@ def test_district_name_is_placed_where_it_covers_no_point():
     r = 15 * 360 / (512 * 2 ** 13)                  # the point's radius in degrees
     assert abs(lat[0] - mitte.y) > 0.6 * 0.001 + r * 0.63 or abs(lon[0] - mitte.x) > halb + r
     assert quadrat.contains(shapely.Point(lon[0], lat[0]))
+
+
+def test_raeume_finden_download_carries_the_search(db_factory):
+    from biwaq import export
+
+    con = db_factory(**LEER)
+    df = run_query("oek_leerstand_raeume", con, raum_arten=None, raum_min=50, raum_max=None,
+                   raum_quartier=None, raum_status=None, raum_stadtteile=["Ilversgehofen"],
+                   raum_sortierung="dauer")
+    suche = oek.raeume_suche_text(["leer", "in Vermarktung"], [], 50, None, "Beide",
+                                  ["Ilversgehofen"], "dauer", "01.06.2018")
+    assert suche == ("Status: leer, in Vermarktung · Art: alle · Fläche: 50 m² bis "
+                     "unbegrenzt · Programmgebiet: Beide · Stadtteil: Ilversgehofen · "
+                     "Sortierung: am längsten leer zuerst · Stand: Datenstand 01.06.2018")
+    text = export.to_excel_csv(oek.raeume_tabelle(df), "Räume finden", suche,
+                               "01.06.2018").decode("utf-8-sig")
+    assert "Status: leer, in Vermarktung" in text and "Stadtteil: Ilversgehofen" in text
+    # L1 only: 80 m², leer since 01.06.2014, 48 months to the data stand 01.06.2018
+    zeilen = [z for z in text.splitlines() if z.startswith("Salinenstraße 1;")]
+    assert len(zeilen) == 1 and ";80,0;leer;01.06.2014;48,0;" in zeilen[0]

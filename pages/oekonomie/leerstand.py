@@ -136,14 +136,8 @@ else:
                       raum_quartier=None if r_gebiet == ui.BEIDE else r_gebiet,
                       raum_stadtteile=oek.liste_oder_none(r_stadtteile),
                       raum_sortierung=r_sort)
-    suche = ("Status: " + ", ".join(status_gewaehlt)
-             + " · Art: " + (", ".join(r_arten) if r_arten else "alle") + " · Fläche: "
-             + f"{ui.fmt_int(r_von)} m² bis "
-             + (f"{ui.fmt_int(r_bis)} m²" if r_bis is not None else "unbegrenzt")
-             + f" · Programmgebiet: {r_gebiet}"
-             + " · Stadtteil: " + (", ".join(r_stadtteile) if r_stadtteile else "alle")
-             + f" · Sortierung: {oek.RAUM_SORTIERUNG[r_sort]} · Stand: Datenstand "
-             + (ui.datenstand_text() or "–"))
+    suche = oek.raeume_suche_text(status_gewaehlt, r_arten, r_von, r_bis, r_gebiet,
+                                  r_stadtteile, r_sort, ui.datenstand_text())
     if raeume.empty:
         st.info("Kein Objekt passt zu dieser Suche. Bitte die Flächenspanne weiter fassen "
                 "oder weitere Arten oder Status wählen.", icon=":material/search_off:")
