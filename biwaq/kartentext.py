@@ -72,6 +72,8 @@ def beschriftung_geojson(texte, lat, lon, hoehe_grad: float, halo: float = 0.0) 
 
 
 def flaeche_trace(geojson: dict, farbe_: str, name: str, **kw) -> go.Choroplethmap:
+    """All features of `geojson` (property `name`) filled in one colour, no outline, no hover,
+    not in the legend."""
     namen = [f["properties"]["name"] for f in geojson["features"]]
     return go.Choroplethmap(
         geojson=geojson, locations=namen, featureidkey="properties.name",
