@@ -6,7 +6,7 @@ imports neither biwaq.store, biwaq.queries, biwaq.ui nor duckdb (tests/test_publ
 """
 import streamlit as st
 
-from biwaq import barrierefrei, erklaerung, public_ui, published
+from biwaq import barrierefrei, erklaerung, foerderhinweis, public_ui, published
 
 st.set_page_config(page_title="BIWAQ Erfurt – Zahlen für die Stadtteile",
                    page_icon="🏘️", layout="wide")   # emoji: drawn in the browser, no fetch
@@ -18,6 +18,7 @@ def zahlen() -> None:
     st.markdown("Das Projekt BIWAQ hilft Menschen in der **Magdeburger Allee** und in "
                 "**Süd-Ost**, Arbeit zu finden. Es hilft auch kleinen Betrieben und kümmert "
                 "sich um leere Läden. Hier sehen Sie, was bisher erreicht wurde.")
+    st.html(foerderhinweis.html_block())
     try:
         daten = public_ui.laden()
     except published.NichtVeroeffentlicht:

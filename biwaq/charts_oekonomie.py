@@ -11,15 +11,27 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from biwaq.charts import farbe, german_layout
+from biwaq import kartentext
+from biwaq.kartentext import KARTE_HOEHE, ausschnitt, beschriftung_geojson  # noqa: F401
 from biwaq.contract import LEERSTAND_STATUS
 from biwaq.oekonomie import ANDERE, MIGRANT, URSPRUENGE, Ueberleben
 
 # Basemap: the OSM street map is loaded by the user's browser; "ohne" needs no network at all.
 HINTERGRUENDE = {"osm": "open-street-map", "ohne": "white-bg"}
-HINTERGRUND_NAMEN = {"osm": "Straßenkarte (OpenStreetMap)", "ohne": "ohne Hintergrundkarte"}
-GROESSE_MIN_PX, GROESSE_MAX_PX = 7.0, 30.0
+HINTERGRUND_NAMEN = {"osm": "Straßenkarte (OpenStreetMap), wenn erreichbar",
+                     "ohne": "ohne Hintergrundkarte"}
+KACHEL_PROBE = "https://tile.openstreetmap.org/0/0/0.png"   # the style's own tile server
+GROESSE_MIN_PX, GROESSE_MAX_PX = 11.0, 32.0
 FLAECHE_MIN_M2, FLAECHE_MAX_M2 = 30.0, 25_000.0
-KARTE_HOEHE = 600
+TREFFER_FARBE = "#000000"
+# Status by pattern as well as colour (MapLibre circles only: layered discs, no icon sprites,
+# which would have to be downloaded): (symbol in the legend, rings as (diameter share, white?)).
+STATUS_MUSTER = {
+    "leer": ("●", ()),
+    "in Vermarktung": ("◉", ((0.64, True), (0.34, False))),
+    "Zwischennutzung": ("◎", ((0.74, True), (0.52, False), (0.28, True))),
+    "wiederbelegt": ("○", ((0.6, True),)),
+}
 
 
 def hintergrund_standard() -> str:
@@ -34,91 +46,183 @@ def _de(x: float, stellen: int = 0) -> str:
 
 
 def marker_groesse(flaeche_m2) -> np.ndarray:
-    """Point diameter in px from floor area: logarithmic between 30 m² (7 px) and 25,000 m²
-    (30 px), clamped. A 35 m² shop and a 2.5 ha brownfield stay both visible and distinct;
-    an area-true (sqrt) scale would make the brownfield 27 times wider than the shop."""
+    """Point diameter in px from floor area: logarithmic between 30 m² (11 px) and 25,000 m²
+    (32 px), clamped. A 35 m² shop and a 2.5 ha brownfield stay both visible and distinct (and
+    the smallest point still shows its status pattern); an area-true (sqrt) scale would make
+    the brownfield 27 times wider than the shop."""
     a = np.clip(np.asarray(flaeche_m2, dtype=float), FLAECHE_MIN_M2, FLAECHE_MAX_M2)
     anteil = (np.log(a) - math.log(FLAECHE_MIN_M2)) / (math.log(FLAECHE_MAX_M2)
                                                         - math.log(FLAECHE_MIN_M2))
     return GROESSE_MIN_PX + anteil * (GROESSE_MAX_PX - GROESSE_MIN_PX)
 
 
-def ausschnitt(lon_min: float, lat_min: float, lon_max: float, lat_max: float,
-               breite_px: float = 900, hoehe_px: float = KARTE_HOEHE) -> tuple[dict, float]:
-    """Centre and zoom that fit a WGS84 box into a map of the given size (MapLibre's 512 px
-    world at zoom 0, web Mercator)."""
-    y = lambda lat: math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))   # noqa: E731
-    d_lon = max(lon_max - lon_min, 1e-4)
-    d_y = max(y(lat_max) - y(lat_min), 1e-6)
-    z_lon = math.log2(breite_px * 360 / (d_lon * 512))
-    z_lat = math.log2(hoehe_px * 2 * math.pi / (d_y * 512))
-    mitte_y = (y(lat_max) + y(lat_min)) / 2
-    mitte_lat = math.degrees(2 * math.atan(math.exp(mitte_y)) - math.pi / 2)
-    return {"lat": mitte_lat, "lon": (lon_min + lon_max) / 2}, min(z_lon, z_lat) - 0.15
+def umrisse_im_quartier(umrisse: gpd.GeoDataFrame | None, quartier: str | None
+                        ) -> gpd.GeoDataFrame | None:
+    """The districts the map draws: those of the chosen programme area, or of both areas
+    (districts of the rest of the city only when no district belongs to an area)."""
+    if umrisse is None or not len(umrisse):
+        return None
+    if quartier:
+        teil = umrisse[umrisse["quartier"] == quartier]
+    else:
+        teil = umrisse[umrisse["quartier"].notna()]
+        teil = teil if len(teil) else umrisse
+    return teil.reset_index(drop=True) if len(teil) else None
+
+
+def namen_platz(umrisse: gpd.GeoDataFrame, hoehe_grad: float, punkte: pd.DataFrame,
+                zoom: float) -> tuple[list[float], list[float]]:
+    """A place for each district's name inside the district where it covers as few points as
+    possible (MapLibre draws points over polygons, so a covered name would be hidden) and no
+    name placed before; ties go to the place nearest the district's representative point.
+    `punkte`: lat, lon, groesse_px of the drawn points; `zoom`: the map's zoom (px -> degrees).
+
+    Candidates are a 9 x 9 grid over the district's bounding box, kept where the label's centre
+    lies inside the district."""
+    import shapely
+
+    grad_px = 360 / (512 * 2 ** zoom)          # degrees of longitude per pixel
+    p_lat = punkte["lat"].to_numpy(float)
+    p_lon = punkte["lon"].to_numpy(float)
+    p_r = punkte["groesse_px"].to_numpy(float) / 2 * grad_px
+    gesetzt, out_lat, out_lon = [], [], []
+    for name, geom in zip(umrisse["stadtteil"], umrisse.geometry):
+        rp = geom.representative_point()
+        x0, y0, x1, y1 = geom.bounds
+        kandidaten = [(rp.y, rp.x)] + [
+            (y, x) for y in np.linspace(y0, y1, 9)[1:-1] for x in np.linspace(x0, x1, 9)[1:-1]
+            if geom.contains(shapely.Point(x, y))]
+        best = None
+        for la, lo in kandidaten:
+            halb = kartentext.text_breite_grad(name, hoehe_grad, la) / 2
+            kos = math.cos(math.radians(la))
+            box = (lo - halb, la - 0.6 * hoehe_grad, lo + halb, la + 0.6 * hoehe_grad)
+            bedeckt = int(((p_lon + p_r > box[0]) & (p_lon - p_r < box[2])
+                           & (p_lat + p_r * kos > box[1]) & (p_lat - p_r * kos < box[3])).sum())
+            ueber = sum(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3]
+                        for b in gesetzt)
+            wert = (ueber, bedeckt, (la - rp.y) ** 2 + ((lo - rp.x) * kos) ** 2)
+            if best is None or wert < best[0]:
+                best = (wert, la, lo, box)
+        gesetzt.append(best[3])
+        out_lat.append(best[1])
+        out_lon.append(best[2])
+    return out_lat, out_lon
+
+
+def stadtteil_namen(umrisse: gpd.GeoDataFrame, hoehe_grad: float,
+                    punkte: pd.DataFrame | None = None, zoom: float = 12.0
+                    ) -> list[go.Choroplethmap]:
+    """District names on the map, each inside its district where it covers the fewest points
+    and no other name (namen_platz), dark on a white rim."""
+    if punkte is None:
+        punkte = pd.DataFrame({"lat": [], "lon": [], "groesse_px": []})
+    lat, lon = namen_platz(umrisse, hoehe_grad, punkte, zoom)
+    return kartentext.namen_traces(umrisse["stadtteil"].tolist(), lat, lon, hoehe_grad,
+                                   "Stadtteilnamen", verschieben=False)
 
 
 def leerstand_karte(objekte: pd.DataFrame, umrisse: gpd.GeoDataFrame | None,
-                    hintergrund: str = "ohne", hoehe: int = KARTE_HOEHE) -> go.Figure:
-    """District outlines and one point per object, coloured by status and sized by area.
+                    hintergrund: str = "ohne", hoehe: int = KARTE_HOEHE,
+                    quartier: str | None = None, treffer: pd.DataFrame | None = None
+                    ) -> go.Figure:
+    """The vacancy map: outlines and names of the districts of `quartier` (None = both
+    programme areas), one point per object sized by area, coloured and patterned by its status
+    at the reference date (`status_stichtag`, else `status`), and the hits of "Räume finden"
+    (`treffer`: rows with lat, lon, adresse, ...) ringed in black. The view fits the drawn
+    districts and points.
 
-    Outlines and points are map data, drawn on top of whatever basemap loads, so the map is
-    complete without tiles. No text layers (those would need font downloads)."""
+    Everything is map data drawn on top of whatever basemap loads, so the map is complete
+    without tiles; names are polygons (see beschriftung_geojson), not text layers."""
     fig = go.Figure()
     boxen = []
-    if umrisse is not None and len(umrisse):
+    umrisse = umrisse_im_quartier(umrisse, quartier)
+    if umrisse is not None:
         schematisch = bool(umrisse["schematisch"].all())
-        quartier = umrisse["quartier"].fillna("übriges Stadtgebiet")
+        q = umrisse["quartier"].fillna("übriges Stadtgebiet")
         fig.add_trace(go.Choroplethmap(
             geojson=umrisse[["stadtteil", "geometry"]].__geo_interface__,
             locations=umrisse["stadtteil"], featureidkey="properties.stadtteil",
             z=np.ones(len(umrisse)), colorscale=[[0, "rgba(90,90,90,0.10)"],
                                                  [1, "rgba(90,90,90,0.10)"]],
             showscale=False, marker_line_color="#3a3a3a", marker_line_width=1.6,
-            customdata=np.column_stack([quartier]),
+            customdata=np.column_stack([q]),
             hovertemplate="<b>%{location}</b><br>%{customdata[0]}<extra></extra>",
-            name="Stadtteile (schematisch)" if schematisch else "Stadtteile",
+            name="▭ Stadtteile (schematisch)" if schematisch else "▭ Stadtteile",
             showlegend=True))
-        innen = umrisse[umrisse["quartier"].notna()]
-        boxen.append((innen if len(innen) else umrisse).total_bounds)
-    for status in LEERSTAND_STATUS:
-        teil = objekte[objekte["status"] == status]
-        if teil.empty:
-            continue
-        fig.add_trace(go.Scattermap(
-            lat=teil["lat"], lon=teil["lon"], mode="markers", name=status,
-            marker=dict(size=marker_groesse(teil["flaeche_m2"]), color=farbe(status),
-                        opacity=0.85),
-            customdata=_hover_daten(teil),
-            hovertemplate=("<b>%{customdata[0]}</b><br>Art: %{customdata[1]}<br>"
-                           "Fläche: %{customdata[2]} m²<br>leer seit: %{customdata[3]}<br>"
-                           "Status: %{customdata[4]}<br>Nachnutzung: %{customdata[5]}"
-                           "<extra></extra>")))
+        boxen.append(umrisse.total_bounds)
     if len(objekte):
         boxen.append((objekte["lon"].min(), objekte["lat"].min(),
                       objekte["lon"].max(), objekte["lat"].max()))
+    if treffer is not None and len(treffer):
+        boxen.append((treffer["lon"].min(), treffer["lat"].min(),
+                      treffer["lon"].max(), treffer["lat"].max()))
     if boxen:
         b = np.array(boxen, dtype=float)
-        mitte, zoom = ausschnitt(b[:, 0].min(), b[:, 1].min(), b[:, 2].max(), b[:, 3].max(),
-                                 hoehe_px=hoehe)
+        box = (b[:, 0].min(), b[:, 1].min(), b[:, 2].max(), b[:, 3].max())
+        mitte, zoom = ausschnitt(*box, hoehe_px=hoehe)
     else:
-        mitte, zoom = {"lat": 50.975, "lon": 11.04}, 11.5
+        box, mitte, zoom = None, {"lat": 50.975, "lon": 11.04}, 11.5
+    if treffer is not None and len(treffer):
+        fig.add_trace(go.Scattermap(
+            lat=treffer["lat"], lon=treffer["lon"], mode="markers",
+            name="◯ Treffer aus „Räume finden“",
+            marker=dict(size=marker_groesse(treffer["flaeche_m2"]) + 9, color=TREFFER_FARBE,
+                        opacity=0.9),
+            customdata=_hover_daten(treffer), hovertemplate=HOVER))
+    spalte = "status_stichtag" if "status_stichtag" in objekte else "status"
+    for status in LEERSTAND_STATUS:
+        teil = objekte[objekte[spalte] == status]
+        if teil.empty:
+            continue
+        zeichen, ringe = STATUS_MUSTER[status]
+        groesse = marker_groesse(teil["flaeche_m2"])
+        fig.add_trace(go.Scattermap(
+            lat=teil["lat"], lon=teil["lon"], mode="markers", name=f"{zeichen} {status}",
+            legendgroup=status, meta=status,
+            marker=dict(size=groesse, color=farbe(status), opacity=1.0),
+            customdata=_hover_daten(teil, spalte), hovertemplate=HOVER))
+        for anteil, weiss in ringe:
+            fig.add_trace(go.Scattermap(
+                lat=teil["lat"], lon=teil["lon"], mode="markers", legendgroup=status,
+                showlegend=False, hoverinfo="skip", name=f"{status} (Muster)",
+                marker=dict(size=groesse * anteil, color="#ffffff" if weiss else farbe(status),
+                            opacity=1.0)))
+    if umrisse is not None:      # drawn below the points: placed where they cover fewest
+        hoehe_grad = max(min((box[3] - box[1]) * 0.024, 0.004), 0.0008)
+        teile = [pd.DataFrame({"lat": objekte["lat"], "lon": objekte["lon"],
+                               "groesse_px": marker_groesse(objekte["flaeche_m2"])})]
+        if treffer is not None and len(treffer):
+            teile.append(pd.DataFrame({"lat": treffer["lat"], "lon": treffer["lon"],
+                                       "groesse_px": marker_groesse(treffer["flaeche_m2"]) + 9}))
+        for t in stadtteil_namen(umrisse, hoehe_grad, pd.concat(teile), zoom):
+            fig.add_trace(t)
     german_layout(fig)
     fig.update_layout(
-        height=hoehe, margin=dict(l=0, r=0, t=0, b=0), uirevision="leerstand_karte",
+        height=hoehe + 40, margin=dict(l=0, r=0, t=40, b=0),
+        uirevision=f"leerstand_karte_{quartier or 'beide'}",
         map=dict(style=HINTERGRUENDE.get(hintergrund, "white-bg"), center=mitte, zoom=zoom),
-        legend=dict(orientation="v", yanchor="top", y=0.99, xanchor="left", x=0.01,
-                    bgcolor="rgba(255,255,255,0.85)"))
+        # above the map, not on it: nothing of the map is hidden
+        legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="left", x=0,
+                    title_text="Status am Stichtag:", font_size=13))
     return fig
 
 
-def _hover_daten(teil: pd.DataFrame) -> np.ndarray:
+HOVER = ("<b>%{customdata[0]}</b><br>Art: %{customdata[1]}<br>Fläche: %{customdata[2]} m²"
+         "<br>Status: %{customdata[4]}<br>frei seit: %{customdata[3]}<br>"
+         "Eigentümer: %{customdata[6]}<br>Nachnutzung: %{customdata[5]}<extra></extra>")
+
+
+def _hover_daten(teil: pd.DataFrame, status_spalte: str = "status") -> np.ndarray:
+    """address, type, area, vacant since, status, new use, owner type (for HOVER)."""
     return np.column_stack([
         teil["adresse"].astype(str),
         teil["art"].astype(str),
         [_de(x) for x in teil["flaeche_m2"]],
         pd.to_datetime(teil["leer_seit"]).dt.strftime("%d.%m.%Y"),
-        teil["status"].astype(str),
+        teil[status_spalte].astype(str),
         teil["nachnutzung"].fillna("–").astype(str),
+        teil["eigentuemer_typ"].fillna("ohne Angabe").astype(str),
     ])
 
 

@@ -40,6 +40,7 @@ BERATUNGSFORMATE = ("Vorgründungsberatung", "Nachgründungsberatung", "Branchen
                     "Seniorexperte", "Bildungsstammtisch", "Fachkräftesicherung")
 LEERSTAND_ARTEN = ("Ladenlokal", "Gewerbeeinheit", "Büro", "Brachfläche")
 LEERSTAND_STATUS = ("leer", "in Vermarktung", "Zwischennutzung", "wiederbelegt")
+RAUMGESUCH_STATUS = ("offen", "vermittelt", "zurückgezogen")
 EIGENTUEMER = ("privat", "Wohnungsunternehmen", "kommunal", "sonstige")
 KENNZAHLEN = ("teilnehmende", "eintritte", "vermittlungen", "verbleib_6m",
               "betriebe_beraten", "leerstaende_wiederbelegt")
@@ -97,6 +98,7 @@ class Table:
     title: str                     # German title
     key: tuple[str, ...]
     columns: tuple[Column, ...] = field(default_factory=tuple)
+    optional: bool = False         # a delivery (and a demo folder) may leave it out
 
     @property
     def column_names(self) -> list[str]:
@@ -112,8 +114,9 @@ class Table:
 TABLES: dict[str, Table] = {}
 
 
-def _table(name: str, title: str, key: tuple[str, ...], *columns: Column) -> Table:
-    t = Table(name, title, key, tuple(columns))
+def _table(name: str, title: str, key: tuple[str, ...], *columns: Column,
+           optional: bool = False) -> Table:
+    t = Table(name, title, key, tuple(columns), optional)
     TABLES[name] = t
     return t
 
@@ -214,8 +217,25 @@ _table(
     Column("zielwert", "int", True, min=0),
     Column("bis", "date", True, frueh=PROJEKT_FRUEH, spaet_tage=None),
 )
+# Premises requests (issue 12; LeAn's "Gesuche"): what a founder or business looks for.
+_table(
+    "raumgesuche", "Raumgesuche", ("gesuch_id",),
+    Column("gesuch_id", "text", True, label="Gesuch-Nr."),
+    Column("betrieb_id", "text", False, references=("betriebe", "betrieb_id")),
+    Column("datum", "date", True),
+    Column("art", "text", True, LEERSTAND_ARTEN),
+    Column("flaeche_min_m2", "float", False, min=0),
+    Column("flaeche_max_m2", "float", False, min=0),
+    Column("quartier", "text", False, QUARTIERE),
+    Column("branche", "text", False),
+    Column("status", "text", True, RAUMGESUCH_STATUS),
+    Column("objekt_id", "text", False, references=("leerstaende", "objekt_id")),
+    Column("erledigt_am", "date", False),
+    optional=True,
+)
 
 # Load order: referenced tables first.
 LOAD_ORDER = ("stadtteile", "ziele", "betriebe", "teilnehmende", "aktivitaeten",
-              "vermittlungen", "beratungen", "leerstaende")
+              "vermittlungen", "beratungen", "leerstaende", "raumgesuche")
+PFLICHT_TABELLEN = tuple(t for t in LOAD_ORDER if not TABLES[t].optional)
 assert set(LOAD_ORDER) == set(TABLES)

@@ -987,6 +987,83 @@ def _nachnutzung(rng: Generator, art: np.ndarray, status: np.ndarray) -> np.ndar
     return out
 
 
+# --- raumgesuche (optional table, issue 12) -----------------------------------------------------
+
+RAUMGESUCH_ART_P = (0.58, 0.20, 0.18, 0.04)
+
+
+def _raumgesuch_rng(seed: int) -> Generator:
+    """A stream of its own, outside _rngs: the eight older tables stay byte-identical."""
+    return Generator(PCG64(SeedSequence([seed, 12])))
+
+
+def _runde(x, step: float, up: bool) -> np.ndarray:
+    x = np.asarray(x, dtype=float) / step
+    return (np.ceil(x) if up else np.floor(x)) * step
+
+
+def _raumgesuche(rng: Generator, leer: pd.DataFrame, betriebe: pd.DataFrame,
+                 scale: int) -> pd.DataFrame:
+    """Premises requests: a few dozen per scale unit; about a quarter met by a unit that was
+    re-let (erledigt_am = its re-letting day, the request recorded 1–10 months before), some
+    withdrawn, the rest open at the data stand."""
+    start, end = pd.Timestamp(LAUFZEIT_START), pd.Timestamp(LAUFZEIT_ENDE)
+    wieder = leer[(leer["status"] == "wiederbelegt")
+                  & (pd.to_datetime(leer["wiederbelegt_am"]) >= start + pd.Timedelta(days=90))]
+    k = min(len(wieder), int(rng.integers(9, 13)) * scale)
+    met = wieder.iloc[np.sort(rng.choice(len(wieder), size=k, replace=False))]
+    n_rest = int(rng.integers(28, 35)) * scale
+    # met requests: the unit's type, a range around its area, its programme area (mostly)
+    flaeche = met["flaeche_m2"].to_numpy(float)
+    met_tag = pd.to_datetime(met["wiederbelegt_am"]).to_numpy()
+    datum_met = np.maximum(met_tag - rng.integers(30, 300, k).astype("timedelta64[D]"),
+                           np.datetime64(start))
+    # other requests
+    art = _choice(rng, n_rest, RAUMGESUCH_ART_P)
+    med = np.array([FLAECHE[LEERSTAND_ARTEN[a]][0] for a in art], dtype=float)
+    wunsch = med * rng.lognormal(0, 0.45, n_rest)
+    tage = int((end - start).days) - 30
+    datum_rest = np.datetime64(start) + rng.integers(0, tage, n_rest).astype("timedelta64[D]")
+    alt = datum_rest < np.datetime64(end - pd.Timedelta(days=365))
+    zurueck = alt & (rng.random(n_rest) < 0.35)
+    erledigt_rest = np.minimum(datum_rest + rng.integers(60, 400, n_rest).astype("timedelta64[D]"),
+                               np.datetime64(end))
+    n = k + n_rest
+    lo = np.concatenate([flaeche * rng.uniform(0.6, 0.95, k), wunsch * 0.8])
+    hi = np.concatenate([flaeche * rng.uniform(1.05, 1.5, k), wunsch * 1.25])
+    step = np.where(lo < 100, 5.0, np.where(lo < 1000, 10.0, 100.0))
+    lo, hi = _runde(lo / step, 1, False) * step, _runde(hi / step, 1, True) * step
+    ohne_min, ohne_max = rng.random(n) < 0.12, rng.random(n) < 0.08
+    quartier = np.concatenate([
+        np.where(rng.random(k) < 0.75, met["quartier"].to_numpy(object), None),
+        np.where(rng.random(n_rest) < 0.8,
+                 np.array(QUARTIERE, dtype=object)[rng.integers(0, 2, n_rest)], None)])
+    branche = np.array(BRANCHEN, dtype=object)[_choice(rng, n, BRANCHE_P)]
+    mit_betrieb = rng.random(n) < 0.3
+    betrieb = np.where(mit_betrieb, betriebe["betrieb_id"].to_numpy(object)[
+        rng.integers(0, len(betriebe), n)], None)
+    status = np.concatenate([np.full(k, "vermittelt", dtype=object),
+                             np.where(zurueck, "zurückgezogen", "offen").astype(object)])
+    out = pd.DataFrame({
+        "betrieb_id": betrieb,
+        "datum": pd.to_datetime(np.concatenate([datum_met, datum_rest])),
+        "art": np.concatenate([met["art"].to_numpy(object),
+                               np.array(LEERSTAND_ARTEN, dtype=object)[art]]),
+        "flaeche_min_m2": np.where(ohne_min, np.nan, lo),
+        "flaeche_max_m2": np.where(ohne_max, np.nan, hi),
+        "quartier": quartier,
+        "branche": branche,
+        "status": status,
+        "objekt_id": np.concatenate([met["objekt_id"].to_numpy(object),
+                                     np.full(n_rest, None, dtype=object)]),
+        "erledigt_am": pd.to_datetime(np.concatenate([met_tag, np.where(
+            zurueck, erledigt_rest, np.datetime64("NaT"))])),
+    })
+    out = out.sort_values(["datum", "art"], kind="stable").reset_index(drop=True)
+    out.insert(0, "gesuch_id", _ids("G-", n, 4))
+    return out
+
+
 # --- ziele -------------------------------------------------------------------------------------
 
 # Achievement the demo shows against each target (some under, some over).
@@ -1049,7 +1126,7 @@ def _ziele(tables: dict[str, pd.DataFrame], scale: int) -> pd.DataFrame:
 
 
 def generate(seed: int = DEFAULT_SEED, scale: int = 1) -> dict[str, pd.DataFrame]:
-    """All eight contract tables, typed, columns in contract order."""
+    """All contract tables (the optional raumgesuche included), typed, in contract order."""
     if scale < 1:
         raise ValueError("scale muss mindestens 1 sein")
     r = _rngs(seed)
@@ -1070,6 +1147,8 @@ def generate(seed: int = DEFAULT_SEED, scale: int = 1) -> dict[str, pd.DataFrame
         "stadtteile": _stadtteile(),
     }
     tables["ziele"] = _ziele(tables, scale)
+    tables["raumgesuche"] = _raumgesuche(_raumgesuch_rng(seed), tables["leerstaende"],
+                                         tables["betriebe"], scale)
     return {name: tables[name][TABLES[name].column_names] for name in TABLES}
 
 
@@ -1077,7 +1156,7 @@ DEMO_MARKER = "DEMODATEN.txt"   # its presence marks a folder as demo data for `
 
 
 def write_demo(out_dir, seed: int = DEFAULT_SEED, scale: int = 1) -> list[Path]:
-    """Write `<table>.csv` for all eight tables plus `stadtteile.geojson` (schematic shapes)."""
+    """Write `<table>.csv` for every contract table plus `stadtteile.geojson` (schematic shapes)."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     paths = []

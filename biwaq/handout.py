@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from fpdf import FPDF, ViewerPreferences
 
-from biwaq import charts
+from biwaq import charts, foerderhinweis
 from biwaq.contract import QUARTIERE
 from biwaq.public_view import kennzahlen, saetze
 from biwaq.published import INSGESAMT, STERN, Oeffentlich, datum, prozent, zahl
@@ -175,7 +175,9 @@ def _betriebe_leerstand(p: _Pdf, d: Oeffentlich, y: float) -> float:
 
 
 def _fuss(p: _Pdf, d: Oeffentlich) -> None:
-    y = 297 - RAND - 22
+    """Disclosure note, data protection and the funding statement with the EU emblem (drawn
+    with fpdf2 shapes, biwaq.foerderhinweis) beside the programme's name."""
+    y = 297 - RAND - 36
     p.set_draw_color(120, 120, 120)
     p.line(RAND, y, RAND + BREITE, y)
     p.set_xy(RAND, y + 1.5)
@@ -186,5 +188,12 @@ def _fuss(p: _Pdf, d: Oeffentlich) -> None:
     p.multi_cell(BREITE, 3.8, _t(
         f"Schutz der Daten: Zahlen unter {d.schwelle} und alles, woraus sie sich ausrechnen "
         "ließen, sind gesperrt; das wurde vor der Veröffentlichung rechnerisch geprüft. "
-        "Projekt BIWAQ Erfurt (Kontakt in Krisen e.V., Euratibor e.V.), gefördert vom Bund und "
-        "vom Europäischen Sozialfonds."))
+        "Projekt BIWAQ Erfurt (Kontakt in Krisen e.V., Euratibor e.V.)."))
+    y = 297 - RAND - 12
+    breite = foerderhinweis.pdf_zeichnen(p, RAND, y, 12)
+    p.set_text_color(0, 0, 0)
+    p.text_at(RAND + breite + 3, y + 0.5, 80, 5.5, foerderhinweis.EMBLEM_TEXT, 10.5, "B")
+    p.text_at(RAND + breite + 3, y + 6.5, 80, 4.5, "Programm " + foerderhinweis.PROGRAMM, 8.5)
+    p.set_xy(RAND + breite + 86, y + 0.5)
+    p.set_font("Helvetica", "", 7.5)
+    p.multi_cell(BREITE - breite - 86, 3.4, _t(foerderhinweis.SATZ))

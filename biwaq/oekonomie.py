@@ -106,7 +106,8 @@ def leerstand_kennzahlen(objekte: pd.DataFrame) -> dict:
 LEERSTAND_SPALTEN = {
     "objekt_id": "Objekt", "adresse": "Adresse", "quartier": "Quartier",
     "stadtteil": "Stadtteil", "art": "Art", "flaeche_m2": "Fläche (m²)",
-    "leer_seit": "leer seit", "status": "Status", "wiederbelegt_am": "wiederbelegt am",
+    "leer_seit": "leer seit", "status": "Status (aktuell erfasst)",
+    "wiederbelegt_am": "wiederbelegt am",
     "nachnutzung": "Nachnutzung", "eigentuemer_typ": "Eigentümer",
     "monate_leer": "Monate leer (Stichtag)", "lat": "Breite", "lon": "Länge",
 }
@@ -117,8 +118,7 @@ def leerstand_tabelle(objekte: pd.DataFrame) -> pd.DataFrame:
     out = objekte.copy()
     out["stadtteil"] = out["stadtteil"].fillna(OHNE_ANGABE)
     out = out[list(LEERSTAND_SPALTEN)].rename(columns=LEERSTAND_SPALTEN)
-    out.insert(8, "am Stichtag", np.where(objekte["leer_am_stichtag"].astype(bool),
-                                          "leerstehend", "wiederbelegt"))
+    out.insert(7, "Status am Stichtag", objekte["status_stichtag"].to_numpy())
     return _leer_statt_none(out)
 
 
@@ -141,16 +141,116 @@ def verlauf_tabelle(verlauf: pd.DataFrame, mass: str) -> pd.DataFrame:
     return wide.rename(columns={"quartal_label": "Quartal", "stichtag": "Stand am"})
 
 
+STATUS_STICHTAG_TEXT = (
+    "„Status am Stichtag“: **wiederbelegt**, wenn die Wiederbelegung bis zum Stichtag "
+    "erfolgte; ein erst danach wiederbelegtes Objekt war am Stichtag **leer**; sonst der "
+    "erfasste Status (**leer**, **in Vermarktung**, **Zwischennutzung**). Die Leerstandsliste "
+    "führt nur den aktuellen Status und die Daten „leer seit“ und „wiederbelegt am“ – ob ein "
+    "Objekt früher einmal in Vermarktung oder zwischengenutzt war, ist nicht erfasst.")
+
+# "Räume finden" (issue 12): what can be offered to someone looking for premises.
+RAUM_STATUS = ("leer", "in Vermarktung", "Zwischennutzung")
+VERFUEGBAR = ("leer", "in Vermarktung")          # "verfügbar", also for requests meet offers
+RAUM_SORTIERUNG = {"flaeche_ab": "größte Fläche zuerst", "flaeche_auf": "kleinste Fläche zuerst",
+                   "dauer": "am längsten leer zuerst"}
 RAEUME_SPALTEN = {"adresse": "Adresse", "stadtteil": "Stadtteil", "quartier": "Quartier",
                   "art": "Art", "flaeche_m2": "Fläche (m²)", "status": "Status",
-                  "leer_seit": "leer seit", "eigentuemer_typ": "Eigentümer",
-                  "nachnutzung": "Zwischennutzung", "objekt_id": "Objekt"}
+                  "leer_seit": "frei seit", "monate_leer": "Monate leer (Datenstand)",
+                  "eigentuemer_typ": "Eigentümer", "nachnutzung": "Zwischennutzung",
+                  "objekt_id": "Objekt"}
+
+
+def raeume_suche_text(status, arten, von: float, bis: float | None, gebiet: str,
+                      stadtteile, sortierung: str, datenstand: str | None) -> str:
+    """The search of "Räume finden" in words: above the list and in its download."""
+    def z(x):
+        return f"{x:,.0f}".replace(",", ".")
+    return (f"Status: {', '.join(status)} · Art: {', '.join(arten) if arten else 'alle'}"
+            f" · Fläche: {z(von or 0)} m² bis "
+            + (f"{z(bis)} m²" if bis is not None else "unbegrenzt")
+            + f" · Programmgebiet: {gebiet}"
+            + f" · Stadtteil: {', '.join(stadtteile) if stadtteile else 'alle'}"
+            + f" · Sortierung: {RAUM_SORTIERUNG[sortierung]}"
+            + f" · Stand: Datenstand {datenstand or '–'}")
 
 
 def raeume_tabelle(df: pd.DataFrame) -> pd.DataFrame:
+    """Rows of oek_leerstand_raeume with German column names (list, download)."""
     out = df[list(RAEUME_SPALTEN)].rename(columns=RAEUME_SPALTEN)
     out["Zwischennutzung"] = out["Zwischennutzung"].where(df["status"] == "Zwischennutzung")
+    out["Stadtteil"] = out["Stadtteil"].fillna(OHNE_ANGABE)
     return _leer_statt_none(out)
+
+
+def flaechen_spanne(lo, hi) -> str:
+    """A wanted area range in German: '60–120 m²', 'ab 60 m²', 'bis 120 m²', 'beliebig'."""
+    def z(x):
+        return f"{x:,.0f}".replace(",", ".")
+    lo = None if lo is None or pd.isna(lo) else float(lo)
+    hi = None if hi is None or pd.isna(hi) else float(hi)
+    if lo is not None and hi is not None:
+        return f"{z(lo)}–{z(hi)} m²"
+    if lo is not None:
+        return f"ab {z(lo)} m²"
+    return f"bis {z(hi)} m²" if hi is not None else "beliebig"
+
+
+def mit_passenden(gesuche: pd.DataFrame, paare: pd.DataFrame) -> pd.DataFrame:
+    """oek_raumgesuche with `passende_objekte`: the number of fitting available units of each
+    open request (rows of oek_raumgesuche_paare; 0 for requests no longer open)."""
+    n = paare.groupby("gesuch_id")["objekt_id"].nunique()
+    return gesuche.assign(passende_objekte=gesuche["gesuch_id"].map(n).fillna(0).astype(int))
+
+
+def gesuche_kennzahlen(gesuche: pd.DataFrame, von: dt.date, bis: dt.date) -> dict:
+    """Key figures of requests meet offers from mit_passenden(...).
+
+    offen: requests open at the data stand; mit_passendem: of those, the ones with at least one
+    fitting available unit; vermittelt: requests met (status 'vermittelt') with erledigt_am
+    within [von, bis]."""
+    offen = gesuche[gesuche["status"] == "offen"]
+    erledigt = pd.to_datetime(gesuche["erledigt_am"])
+    im_zeitraum = (erledigt >= pd.Timestamp(von)) & (erledigt <= pd.Timestamp(bis))
+    return {"offen": int(len(offen)),
+            "mit_passendem": int((offen["passende_objekte"] > 0).sum()),
+            "vermittelt": int((gesuche["status"].eq("vermittelt") & im_zeitraum).sum())}
+
+
+def gesuche_tabelle(gesuche: pd.DataFrame, paare: pd.DataFrame) -> pd.DataFrame:
+    """Open requests, oldest first, each with the fitting units (oek_raumgesuche_paare)."""
+    offen = gesuche[gesuche["status"] == "offen"]
+    objekte = (paare.assign(t=paare["adresse"] + " (" + paare["flaeche_m2"].map(
+        lambda x: f"{x:,.0f}".replace(",", ".")) + " m²)")
+        .groupby("gesuch_id")["t"].agg("; ".join))
+    return pd.DataFrame({
+        "Gesuch": offen["gesuch_id"], "seit": offen["datum"], "Art": offen["art"],
+        "Fläche gesucht": [flaechen_spanne(a, b) for a, b in zip(offen["flaeche_min_m2"],
+                                                                 offen["flaeche_max_m2"])],
+        "Quartier gesucht": offen["quartier"].fillna("beide"),
+        "Branche": offen["branche"].fillna(""),
+        "passende Objekte": offen["passende_objekte"].astype(int),
+        "Objekte": offen["gesuch_id"].map(objekte).fillna(""),
+    }).reset_index(drop=True)
+
+
+def angebote_tabelle(paare: pd.DataFrame) -> pd.DataFrame:
+    """Available units that fit at least one open request, with those requests; most asked
+    for first."""
+    if paare.empty:
+        return pd.DataFrame(columns=["Objekt", "Adresse", "Stadtteil", "Art", "Fläche (m²)",
+                                     "Status", "passende Gesuche", "Gesuche"])
+    g = paare.groupby("objekt_id", sort=False)
+    out = g.agg(adresse=("adresse", "first"), stadtteil=("stadtteil", "first"),
+                art=("art", "first"), flaeche_m2=("flaeche_m2", "first"),
+                status=("status", "first"), n=("gesuch_id", "nunique"),
+                gesuche=("gesuch_id", lambda s: ", ".join(sorted(set(s))))).reset_index()
+    out = out.sort_values(["n", "flaeche_m2", "objekt_id"], ascending=[False, False, True])
+    out["stadtteil"] = out["stadtteil"].fillna(OHNE_ANGABE)
+    return out.rename(columns={"objekt_id": "Objekt", "adresse": "Adresse",
+                               "stadtteil": "Stadtteil", "art": "Art",
+                               "flaeche_m2": "Fläche (m²)", "status": "Status",
+                               "n": "passende Gesuche", "gesuche": "Gesuche"}
+                      ).reset_index(drop=True)
 
 
 def lage_bericht_zeilen(lage: pd.DataFrame) -> list[str]:

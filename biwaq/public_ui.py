@@ -10,7 +10,6 @@ import streamlit as st
 from biwaq import export, handout, public_view, published
 from biwaq.public_view import Auswahl
 from biwaq.published import INSGESAMT, Oeffentlich
-from biwaq.texte import anzahl
 
 SEITE = "Öffentliche Zahlen"      # page part of download file names
 
@@ -109,16 +108,27 @@ def zeigen(daten: Oeffentlich, auswahl: Auswahl = Auswahl(), key: str = "oeff",
     st.dataframe(public_view.anzeige(daten, "leerstaende_wiederbelegt", "stadtteil", "jahr",
                                      auswahl),
                  hide_index=True, key=f"{key}_wieder")
-    orte = daten.orte
-    if auswahl.quartier:
-        orte = orte[orte["stadtteil"].map(public_view.STADTTEILE) == auswahl.quartier]
-    if len(orte):
-        st.markdown(f"**{anzahl(len(orte), 'leere Einheit', 'leere Einheiten')}** dürfen wir "
-                    "mit ihrer Lage zeigen – die "
-                    "Eigentümer haben zugestimmt. Alle anderen zählen wir nur je Stadtteil.")
-        st.dataframe(orte.rename(columns={"stadtteil": "Stadtteil", "art": "Art",
-                                          "lat": "Breite", "lon": "Länge"}),
-                     hide_index=True, key=f"{key}_orte")
+    st.markdown("**Leerstand in jedem Stadtteil**")
+    bloecke = public_view.stadtteil_bloecke(daten, auswahl)
+    spalten = st.columns(3)
+    for i, b in enumerate(bloecke):
+        with spalten[i % 3].container(border=True, key=f"{key}_stadtteil_{i}"):
+            st.markdown(f"**{b.stadtteil}**" + (f" · {b.quartier}" if b.quartier else ""))
+            st.markdown(_md(" ".join(b.saetze)))
+    orte = public_view.orte_im_gebiet(daten, auswahl)
+    liste = public_view.orte_tabelle(orte)
+    if len(liste):
+        st.markdown("**Leere Läden und Flächen mit Adresse.** Diese dürfen wir zeigen – die "
+                    "Eigentümer haben zugestimmt. Alle anderen zählen wir nur je Stadtteil "
+                    "(oben).")
+        karte, tabelle = st.tabs(["Karte", "Liste"])
+        with karte:
+            st.plotly_chart(public_view.orte_karte(orte), key=f"{key}_orte_karte",
+                            config={"displaylogo": False})
+            st.caption("Punkt antippen oder mit der Maus darauf zeigen: Adresse, Art und "
+                       "Fläche. Die Karte braucht keine Internetverbindung.")
+        with tabelle:
+            st.dataframe(liste, hide_index=True, key=f"{key}_orte")
 
     st.divider()
     st.download_button("Handzettel (PDF, eine Seite)",

@@ -205,3 +205,100 @@ def tabelle_download(daten: Oeffentlich, name: str) -> pd.DataFrame:
     df["gesperrt"] = df["gesperrt"].map({True: "ja", False: "nein"})
     titel = {d["name"]: d["titel"] for d in daten.info(name)["dimensionen"]}
     return df.rename(columns={**titel, "wert": "Wert", "gesperrt": "Gesperrt"})
+
+
+# --- Vacancies on the public side (issue 12) --------------------------------------------------
+
+ORTE_SPALTEN = {"stadtteil": "Stadtteil", "adresse": "Adresse", "art": "Art",
+                "flaeche_m2": "Fläche (m²)"}
+ORTE_FARBE = "#D55E00"          # the colour of "leer" on the internal map (Okabe–Ito)
+
+
+def orte_im_gebiet(daten: Oeffentlich, auswahl: Auswahl = Auswahl()) -> pd.DataFrame:
+    """The published vacancies with the owner's consent, in the chosen programme area."""
+    orte = daten.orte
+    if auswahl.quartier:
+        orte = orte[orte["stadtteil"].map(STADTTEILE) == auswahl.quartier]
+    return orte.reset_index(drop=True)
+
+
+def orte_tabelle(orte: pd.DataFrame) -> pd.DataFrame:
+    """The list for people: district, address, type, floor area – never coordinates. A
+    publication from before addresses were published (no `adresse`) gives an empty list
+    (fail closed: coordinates are never shown in their place)."""
+    if "adresse" not in orte:
+        return pd.DataFrame(columns=list(ORTE_SPALTEN.values()))
+    out = orte[[c for c in ORTE_SPALTEN if c in orte]].rename(columns=ORTE_SPALTEN)
+    if "Fläche (m²)" in out:
+        out["Fläche (m²)"] = [zahl(round(float(x))) if pd.notna(x) else ""
+                              for x in out["Fläche (m²)"]]
+    return out.reset_index(drop=True)
+
+
+def orte_karte(orte: pd.DataFrame, hoehe: int = 480) -> go.Figure:
+    """The consented vacancies on a map that needs no tiles (white background): one point per
+    unit with address, type and floor area on hover, district names at the middle of their
+    units (drawn as outlines, see biwaq.kartentext)."""
+    from biwaq import kartentext
+
+    fig = go.Figure()
+    if "adresse" in orte and len(orte):
+        flaeche = [zahl(round(float(x))) if pd.notna(x) else "–"
+                   for x in orte.get("flaeche_m2", pd.Series([None] * len(orte)))]
+        fig.add_trace(go.Scattermap(
+            lat=orte["lat"], lon=orte["lon"], mode="markers", name="leer (Lage freigegeben)",
+            marker=dict(size=14, color=ORTE_FARBE, opacity=0.95),
+            customdata=list(zip(orte["adresse"], orte["art"], flaeche, orte["stadtteil"])),
+            hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]}, %{customdata[2]} m²"
+                          "<br>%{customdata[3]}<extra></extra>"))
+        mitte = orte.groupby("stadtteil")[["lat", "lon"]].mean()
+        box = (orte["lon"].min(), orte["lat"].min(), orte["lon"].max(), orte["lat"].max())
+        hoehe_grad = max(min((box[3] - box[1]) * 0.03, 0.004), 0.0008)
+        for t in kartentext.namen_traces(mitte.index, (mitte["lat"] + 1.6 * hoehe_grad),
+                                         mitte["lon"], hoehe_grad, "Stadtteilnamen"):
+            fig.add_trace(t)
+        zentrum, zoom = kartentext.ausschnitt(box[0] - 0.004, box[1] - 0.003,
+                                              box[2] + 0.004, box[3] + 0.003, hoehe_px=hoehe)
+    else:
+        zentrum, zoom = {"lat": 50.975, "lon": 11.04}, 11.5
+    fig.update_layout(height=hoehe, margin=dict(l=0, r=0, t=0, b=0), showlegend=True,
+                      map=dict(style="white-bg", center=zentrum, zoom=zoom),
+                      legend=dict(yanchor="top", y=0.99, xanchor="left", x=0.01,
+                                  bgcolor="rgba(255,255,255,0.85)"))
+    return charts.german_layout(fig)
+
+
+@dataclass(frozen=True)
+class Stadtteilblock:
+    stadtteil: str
+    quartier: str | None
+    saetze: list[str]
+
+
+def stadtteil_bloecke(daten: Oeffentlich, auswahl: Auswahl = Auswahl()) -> list[Stadtteilblock]:
+    """One block per district of the chosen area with its published vacancy figures in plain
+    German; a suppressed figure is said to be hidden, never worked out."""
+    letztes = daten.dim_werte("leerstaende_bestand", "jahr")[-1]
+    wj = [j for j in daten.dim_werte("leerstaende_wiederbelegt", "jahr") if j != INSGESAMT]
+    orte = orte_im_gebiet(daten, auswahl)
+    bloecke = []
+    for s in daten.dim_werte("leerstaende_bestand", "stadtteil"):
+        if s == INSGESAMT or (auswahl.quartier and STADTTEILE.get(s) != auswahl.quartier):
+            continue
+        leer = daten.wert("leerstaende_bestand", stadtteil=s, jahr=letztes)
+        wieder = (daten.wert("leerstaende_wiederbelegt", stadtteil=s, jahr=INSGESAMT)
+                  if s in daten.dim_werte("leerstaende_wiederbelegt", "stadtteil") else None)
+        saetze_s = [
+            (f"Ende {letztes} standen hier {zahl(leer)} Läden, Büros und Flächen leer."
+             if leer is not None else
+             f"Wie viele Läden und Flächen Ende {letztes} leer standen, zeigen wir hier nicht "
+             "(*): es sind sehr wenige, oder man könnte sonst eine sehr kleine Zahl "
+             "ausrechnen."),
+            (f"Seit {wj[0]} werden {zahl(wieder)} leere Läden und Flächen wieder genutzt."
+             if wieder is not None and wj else
+             "Wie viele wieder genutzt werden, zeigen wir hier nicht (*)." if wj else "")]
+        if "adresse" in orte and (orte["stadtteil"] == s).any():   # no count: may be 1 or 2
+            saetze_s.append("Leere Läden, deren Eigentümer zugestimmt haben, zeigen wir mit "
+                            "Adresse auf der Karte und in der Liste.")
+        bloecke.append(Stadtteilblock(s, STADTTEILE.get(s), [x for x in saetze_s if x]))
+    return bloecke

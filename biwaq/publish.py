@@ -310,7 +310,7 @@ def erstellen(roh: Rohdaten, schwelle: int = dc.SCHWELLE, jetzt: dt.datetime | N
               for t in verbund.tabellen.values() if t.oeffentlich}
     _keine_kleinen_werte(frames, schwelle)
     frames[QUOTEN] = quoten(frames)
-    orte = _orte(roh, info["stand"])
+    orte = _orte(roh, info["stand"], frames.get("leerstaende_bestand"))
     manifest = _manifest(verbund, ergebnis, pruefung, roh, info["stand"], schwelle,
                          jetzt or dt.datetime.now())
     return Veroeffentlichung(manifest, frames, orte, ergebnis, verbund)
@@ -324,16 +324,29 @@ def _keine_kleinen_werte(frames: dict[str, pd.DataFrame], schwelle: int) -> None
             raise PublishFehler(f"Tabelle {name}: kleiner Wert ungesperrt")
 
 
-def _orte(roh: Rohdaten, stand: dt.date) -> pd.DataFrame:
-    """Exact positions only of units whose owner agreed, and only while still vacant."""
+def _orte(roh: Rohdaten, stand: dt.date, bestand: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Address, type, floor area and exact position only of units whose owner agreed to
+    publication, and only while still vacant at the data stand (issue 12: a list with
+    address, never bare coordinates; the position draws the public map).
+
+    Fail closed: none in a district whose latest published vacancy count (`bestand`, the
+    protected table leerstaende_bestand) is suppressed – the listed units would give a lower
+    bound of the hidden count. Without that table no unit is listed."""
     le = roh.leerstaende
     ls = pd.to_datetime(le["leer_seit"]).dt.date
     wb = pd.to_datetime(le["wiederbelegt_am"]).dt.date
     m = le["oeffentlich"].fillna(False).astype(bool) & (wb.isna() | (wb > stand)) & (ls <= stand)
-    out = le.loc[m, ["stadtteil", "art", "lat", "lon"]].copy()
+    if bestand is None or bestand.empty:
+        return pd.DataFrame(columns=["stadtteil", "adresse", "art", "flaeche_m2", "lat", "lon"])
+    letztes = bestand[bestand["jahr"] != INSGESAMT]["jahr"].astype(str).max()
+    zuletzt = bestand[bestand["jahr"].astype(str) == letztes]
+    offen = set(zuletzt.loc[~zuletzt["gesperrt"].astype(bool), "stadtteil"])
+    m &= le["stadtteil"].isin(offen)
+    spalten = [c for c in ("stadtteil", "adresse", "art", "flaeche_m2", "lat", "lon") if c in le]
+    out = le.loc[m, spalten].copy()
     out["lat"] = out["lat"].round(5)
     out["lon"] = out["lon"].round(5)
-    return out.sort_values(["stadtteil", "art", "lat", "lon"]).reset_index(drop=True)
+    return out.sort_values(["stadtteil", *spalten[1:]]).reset_index(drop=True)
 
 
 def _manifest(verbund: Verbund, ergebnis: dc.Ergebnis, pruefung: list[dc.Pruefung],

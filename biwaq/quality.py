@@ -122,6 +122,19 @@ REGELN: tuple[Regel, ...] = (
           WARNUNG, _q("Q30", "doppelte_adresse")),
     Regel("Q31", "Aktivitäten, Vermittlungen, Beratungen", "Verweis auf eine unbekannte Person "
           "oder einen unbekannten Betrieb", FEHLER, _q("Q31", "unbekannter_verweis")),
+    Regel("Q32", "Raumgesuche", "Gewünschte Mindestfläche größer als die Höchstfläche", FEHLER,
+          _q("Q32", "gesuch_flaeche"), braucht=("raumgesuche",)),
+    Regel("Q33", "Raumgesuche", "Status „vermittelt“ ohne das vermittelte Objekt", WARNUNG,
+          _q("Q33", "gesuch_ohne_objekt"), braucht=("raumgesuche",)),
+    Regel("Q34", "Raumgesuche", "Verweis auf ein unbekanntes Objekt (nicht in Leerstände)",
+          FEHLER, _q("Q34", "gesuch_unbekanntes_objekt"), braucht=("raumgesuche",)),
+    Regel("Q35", "Raumgesuche", "„erledigt am“ liegt vor dem Datum des Gesuchs", FEHLER,
+          _q("Q35", "gesuch_erledigt_vor_datum"), braucht=("raumgesuche",)),
+    Regel("Q36", "Raumgesuche", "Gesuch vermittelt oder zurückgezogen, aber ohne Datum "
+          "„erledigt am“", FEHLER, _q("Q36", "gesuch_ohne_erledigt"), braucht=("raumgesuche",)),
+    Regel("Q37", "Raumgesuche", "Vermitteltes Objekt ist laut Leerstandsliste nicht (oder an "
+          "einem anderen Tag) wiederbelegt", WARNUNG, _q("Q37", "gesuch_objekt_nicht_wiederbelegt"),
+          braucht=("raumgesuche",)),
 )
 REGEL = {r.id: r for r in REGELN}
 TITEL = {**{n: t.title for n, t in TABLES.items()}, "stadtteil_geo": "Stadtteilgrenzen"}

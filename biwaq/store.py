@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from biwaq.contract import LOAD_ORDER, TABLES
+from biwaq.contract import LOAD_ORDER, PFLICHT_TABELLEN, TABLES
 from biwaq.fileio import Fehler, lies_datei
 from biwaq.validate import validate_tables
 
@@ -177,7 +177,7 @@ def build(db: Path | str | None = None, source_dir: Path | str | None = None,
         quelle = "demo" if (source_dir / "DEMODATEN.txt").exists() else "import"
     frames, dateien, fehler = read_folder(source_dir)
     fehler += validate_tables(frames, dateien, parse_fehler=fehler)
-    missing = [t for t in LOAD_ORDER if t not in frames]
+    missing = [t for t in PFLICHT_TABELLEN if t not in frames]
     if missing:
         fehler.append(Fehler(str(source_dir), None, None, None,
                              "Tabellen fehlen im Verzeichnis: " + ", ".join(missing)))
@@ -187,7 +187,8 @@ def build(db: Path | str | None = None, source_dir: Path | str | None = None,
     backup_dir = db.parent / "backup" if db.exists() else None
     with replace_atomically(db, fresh=True, backup_dir=backup_dir) as con:
         for name in LOAD_ORDER:
-            upsert_frame(con, name, frames[name])
+            if name in frames:          # optional tables may be missing
+                upsert_frame(con, name, frames[name])
         _load_geodata(con, source_dir, geodaten)
         set_meta(con, datenquelle=quelle, quelle_verzeichnis=str(source_dir),
                  erstellt_am=dt.datetime.now().isoformat(timespec="seconds"),

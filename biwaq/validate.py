@@ -128,6 +128,15 @@ def _table_rules(df: pd.DataFrame, name: str, datei: str) -> list[Fehler]:
                 "Pflichtfeld bei Status „wiederbelegt“ ist leer")
         _report(f, df, wb < ls, datei, "wiederbelegt_am",
                 "Wiederbelegung liegt vor „leer seit“")
+    elif name == "raumgesuche":
+        lo = pd.to_numeric(df["flaeche_min_m2"], errors="coerce")
+        hi = pd.to_numeric(df["flaeche_max_m2"], errors="coerce")
+        _report(f, df, lo > hi, datei, "flaeche_max_m2",
+                "erwartet: Höchstfläche mindestens so groß wie die Mindestfläche")
+        da, er = _dates(df["datum"]), _dates(df["erledigt_am"])
+        _report(f, df, df["status"].notna() & df["status"].ne("offen") & er.isna(), datei,
+                "erledigt_am", "Pflichtfeld bei Status „vermittelt“ oder „zurückgezogen“ ist leer")
+        _report(f, df, er < da, datei, "erledigt_am", "„erledigt am“ liegt vor dem Gesuchsdatum")
     return f
 
 

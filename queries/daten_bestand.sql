@@ -11,7 +11,8 @@ select * from (values
     (6, 'vermittlungen', (select count(*) from vermittlungen), null),
     (7, 'beratungen', (select count(*) from beratungen), null),
     (8, 'leerstaende', (select count(*) from leerstaende), null),
-    (9, 'stadtteil_geo', (select count(*) from stadtteil_geo),
+    (9, 'raumgesuche', (select count(*) from raumgesuche), null),
+    (10, 'stadtteil_geo', (select count(*) from stadtteil_geo),
         (select bool_or(schematisch) from stadtteil_geo))
 ) as t(reihenfolge, tabelle, zeilen, schematisch)
 order by reihenfolge

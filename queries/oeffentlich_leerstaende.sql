@@ -2,11 +2,11 @@
 -- agreed to publication of the exact position.
 -- Parameters: none.
 -- Grain: one row per vacant unit (object). The district is the recorded one, else the one
--- its position lies in (mart_leerstaende); 'ohne Angabe' when neither is known. The
--- position is used only where oeffentlich is true.
+-- its position lies in (mart_leerstaende); 'ohne Angabe' when neither is known. Address,
+-- floor area and position are published only where oeffentlich is true (biwaq.publish).
 with final as (
     select objekt_id, coalesce(stadtteil, 'ohne Angabe') as stadtteil, art, leer_seit,
-           wiederbelegt_am, oeffentlich, lat, lon
+           wiederbelegt_am, oeffentlich, adresse, flaeche_m2, lat, lon
     from mart_leerstaende
     order by objekt_id
 )

@@ -35,6 +35,7 @@ DEFAULTS = {
                         status="leer", lat=50.99, lon=11.03),
     "stadtteile": dict(),
     "ziele": dict(bis=D(2018, 12, 31)),
+    "raumgesuche": dict(datum=D(2016, 1, 1), art="Ladenlokal", status="offen"),
 }
 
 

@@ -4,11 +4,16 @@ from __future__ import annotations
 import datetime as dt
 
 import numpy as np
+import pandas as pd
 import pytest
+import shapely
 
 from biwaq import charts_oekonomie as ch
+from biwaq import kartentext
 from biwaq import oekonomie as oek
 from biwaq.filters import Filter
+from biwaq.contract import STADTTEILE
+from biwaq.demo import schematic_districts
 from biwaq.queries import run_query
 
 D = dt.date
@@ -90,16 +95,95 @@ def test_vacant_stock_per_district_by_quarter(db_factory):
     assert m2.loc["2017 Q2", "Ilversgehofen"] == 280
 
 
-def test_finding_premises_lists_vacant_units_largest_fit_first(db_factory):
+def test_finding_premises_lists_available_units_with_status_choice_and_sorting(db_factory):
     con = db_factory(**LEER)
     raum = lambda **p: list(run_query(  # noqa: E731
         "oek_leerstand_raeume", con, **{"raum_arten": None, "raum_min": None, "raum_max": None,
-                                        "raum_quartier": None, **p})["objekt_id"])
-    assert raum() == ["L3", "L5", "L1"]                      # re-let L2 and L4 never
-    assert raum(raum_min=50, raum_max=400) == ["L5", "L1"]
-    assert raum(raum_arten=["Ladenlokal", "Büro"]) == ["L1"]
-    assert raum(raum_quartier="Süd-Ost") == ["L3"]
+                                        "raum_quartier": None, "raum_status": None,
+                                        "raum_stadtteile": None, "raum_sortierung": None,
+                                        **p})["objekt_id"])
+    # default "verfügbar" = leer or in Vermarktung: L3 is in temporary use, L2/L4 re-let
+    assert raum() == ["L5", "L1"]
+    alle = ["leer", "in Vermarktung", "Zwischennutzung"]
+    assert raum(raum_status=alle) == ["L3", "L5", "L1"]
+    assert raum(raum_status=["Zwischennutzung"]) == ["L3"]
+    assert raum(raum_status=alle, raum_min=50, raum_max=400) == ["L5", "L1"]
+    assert raum(raum_status=alle, raum_arten=["Ladenlokal", "Büro"]) == ["L1"]
+    assert raum(raum_status=alle, raum_quartier="Süd-Ost") == ["L3"]
     assert raum(raum_min=10_000) == []
+    # L5 has no district: 'ohne Angabe' finds it
+    assert raum(raum_stadtteile=["ohne Angabe"]) == ["L5"]
+    assert raum(raum_status=alle, raum_sortierung="flaeche_auf") == ["L1", "L5", "L3"]
+    # longest empty first: L1 since 06/2014, L3 since 01/2017, L5 since 06/2018
+    assert raum(raum_status=alle, raum_sortierung="dauer") == ["L1", "L3", "L5"]
+
+
+def test_status_at_the_reference_date_on_a_2017_map(db_factory):
+    """A unit re-let in 2018 is vacant on a map of 2017 and re-let on a map of 2018; units in
+    marketing or temporary use keep their recorded status."""
+    rows = [dict(objekt_id="R1", adresse="Magdeburger Allee 20", stadtteil="Ilversgehofen",
+                 leer_seit=D(2016, 2, 1), status="wiederbelegt", wiederbelegt_am=D(2018, 4, 1)),
+            dict(objekt_id="R2", adresse="Herrenberg 3", quartier="Süd-Ost",
+                 stadtteil="Herrenberg", leer_seit=D(2016, 5, 1), status="in Vermarktung",
+                 lat=50.948, lon=11.058),
+            dict(objekt_id="R3", adresse="Salinenstraße 9", stadtteil="Ilversgehofen",
+                 leer_seit=D(2015, 1, 1), status="wiederbelegt", wiederbelegt_am=D(2017, 3, 1))]
+    con = db_factory(leerstaende=rows)
+    f2017 = Filter(von=D(2017, 1, 1), bis=D(2017, 12, 31))
+    df = objekte(con, f2017).set_index("objekt_id")
+    assert df["status_stichtag"].to_dict() == {"R1": "leer", "R2": "in Vermarktung",
+                                               "R3": "wiederbelegt"}
+    assert df["status"].to_dict()["R1"] == "wiederbelegt"          # the recorded status
+    fig = ch.leerstand_karte(df.reset_index(), None, "ohne")
+    punkte = {t.meta: list(t.customdata[:, 0]) for t in fig.data if t.meta}
+    assert punkte == {"leer": ["Magdeburger Allee 20"], "in Vermarktung": ["Herrenberg 3"],
+                      "wiederbelegt": ["Salinenstraße 9"]}
+    f2018 = Filter(von=D(2018, 1, 1), bis=D(2018, 12, 31))
+    df18 = objekte(con, f2018).set_index("objekt_id")
+    assert df18["status_stichtag"].to_dict() == {"R1": "wiederbelegt", "R2": "in Vermarktung"}
+    # the page's status filter means the status at the reference date too
+    assert list(objekte(con, f2017, status=["leer"])["objekt_id"]) == ["R1"]
+    # the stock over time counts R1 as vacant ('leer') up to its re-letting
+    verlauf = run_query("oek_leerstand_verlauf", con, **f2017.params(),
+                        **{**SEITE_ALLE, "status": ["leer"]})
+    assert verlauf.groupby("quartal_label")["einheiten"].sum().tolist() == [1, 1, 1, 1]
+
+
+def test_map_draws_only_the_chosen_area_with_names_and_highlights_hits(db_factory):
+    con = db_factory(**LEER)
+    df = objekte(con)
+    umrisse = schematic_districts()
+    fig = ch.leerstand_karte(df, umrisse, "ohne", quartier="Süd-Ost",
+                             treffer=df[df["objekt_id"] == "L3"])
+    flaechen = next(t for t in fig.data if str(t.name).startswith("▭ Stadtteile"))
+    sued_ost = sorted(k for k, v in STADTTEILE.items() if v == "Süd-Ost")
+    assert sorted(flaechen.locations) == sued_ost
+    namen = next(t for t in fig.data if t.name == "Stadtteilnamen")
+    assert sorted(namen.locations) == sued_ost
+    # each name is drawn inside the view, centred on a point inside its district
+    for f in namen.geojson["features"]:
+        x0, y0, x1, y1 = shapely.geometry.shape(f["geometry"]).bounds
+        bezirk = umrisse.set_index("stadtteil").geometry[f["properties"]["name"]]
+        assert bezirk.contains(shapely.Point((x0 + x1) / 2, (y0 + y1) / 2))
+        assert 0.0005 < y1 - y0 < 0.01
+    # the view fits Süd-Ost: its centre lies in the Süd-Ost box, not between both areas
+    b = umrisse[umrisse["quartier"] == "Süd-Ost"].total_bounds
+    assert b[1] <= fig.layout.map.center.lat <= b[3] and b[0] <= fig.layout.map.center.lon <= b[2]
+    treffer = next(t for t in fig.data if str(t.name).startswith("◯ Treffer"))
+    assert list(treffer.customdata[:, 0]) == ["Magdeburger Allee 1"]
+    assert (np.asarray(treffer.marker.size) > ch.marker_groesse([5000.0])).all()
+    beide = ch.leerstand_karte(df, umrisse, "ohne")
+    assert len(next(t for t in beide.data if t.name == "Stadtteilnamen").locations) == 6
+
+
+def test_text_outline_is_centred_and_has_holes():
+    g = ch.beschriftung_geojson(["Oo"], [51.0], [11.0], hoehe_grad=0.002)
+    form = shapely.geometry.shape(g["features"][0]["geometry"])
+    x0, y0, x1, y1 = form.bounds
+    assert (x0 + x1) / 2 == pytest.approx(11.0, abs=1e-4)
+    assert (y0 + y1) / 2 == pytest.approx(51.0, abs=3e-4)
+    assert y1 - y0 == pytest.approx(0.002, rel=0.15)          # capital height as asked
+    assert sum(len(p.interiors) for p in getattr(form, "geoms", [form])) == 2   # O and o
 
 
 # --- Businesses ------------------------------------------------------------------------------
@@ -289,12 +373,16 @@ def test_map_fits_the_box_and_draws_points_by_status(db_factory):
     assert 50.974 < mitte["lat"] < 50.976 and mitte["lon"] == pytest.approx(11.04)
     fig = ch.leerstand_karte(df, None, "ohne")
     assert fig.layout.map.style == "white-bg"
-    by_name = {t.name: t for t in fig.data}
-    assert set(by_name) == {"leer", "wiederbelegt", "Zwischennutzung", "in Vermarktung"}
-    assert by_name["leer"].marker.color == "#D55E00"
-    assert list(by_name["Zwischennutzung"].customdata[0]) == [
+    by_name = {t.name: t for t in fig.data if t.showlegend is not False}
+    assert set(by_name) == {"● leer", "○ wiederbelegt", "◎ Zwischennutzung", "◉ in Vermarktung"}
+    assert by_name["● leer"].marker.color == "#D55E00"
+    assert list(by_name["◎ Zwischennutzung"].customdata[0]) == [
         "Magdeburger Allee 1", "Brachfläche", "5.000", "01.01.2017", "Zwischennutzung",
-        "Urban Gardening"]
+        "Urban Gardening", "ohne Angabe"]
+    # the pattern: white and coloured discs on top, not in the legend, no hover of their own
+    muster = [t for t in fig.data if t.name == "Zwischennutzung (Muster)"]
+    assert [t.marker.color for t in muster] == ["#ffffff", "#CC79A7", "#ffffff"]
+    assert all(t.hoverinfo == "skip" for t in muster)
     assert ch.leerstand_karte(df, None, "osm").layout.map.style == "open-street-map"
 
 
@@ -342,3 +430,91 @@ def test_placements_of_one_or_two_per_firm_are_folded_with_a_target_group(db_fac
         gross[gross["betrieb_id"] == "B1"])
     tab = oek.vermittlungen_tabelle(out)
     assert tab["Betrieb"].tolist()[-1].startswith("weitere Betriebe")
+
+
+# --- Requests meet offers (raumgesuche) ------------------------------------------------------
+
+GESUCHE = [
+    # fits L1 (Ladenlokal 80 m², MA, leer); L4 is a re-let Ladenlokal and never fits
+    dict(gesuch_id="G1", datum=D(2017, 1, 10), art="Ladenlokal", flaeche_min_m2=60,
+         flaeche_max_m2=100, quartier="Magdeburger Allee", branche="Gastronomie"),
+    # fits L5 (Gewerbeeinheit 300 m², in Vermarktung; an open lower bound, either area)
+    dict(gesuch_id="G2", datum=D(2017, 2, 1), art="Gewerbeeinheit", flaeche_max_m2=400),
+    # Brachfläche: L3 is in temporary use, not available -> no fit
+    dict(gesuch_id="G3", datum=D(2017, 3, 1), art="Brachfläche", quartier="Süd-Ost"),
+    # too small for L1
+    dict(gesuch_id="G4", datum=D(2017, 4, 1), art="Ladenlokal", flaeche_max_m2=50),
+    # met with L2 on its re-letting day, and one withdrawn before the period below
+    dict(gesuch_id="G5", datum=D(2017, 5, 1), art="Büro", status="vermittelt",
+         objekt_id="L2", erledigt_am=D(2017, 9, 1)),
+    dict(gesuch_id="G6", datum=D(2016, 1, 1), art="Büro", status="zurückgezogen",
+         erledigt_am=D(2016, 6, 1)),
+    # would fit L1 but is no longer open: no pairs for it
+    dict(gesuch_id="G7", datum=D(2016, 2, 1), art="Ladenlokal", status="zurückgezogen",
+         erledigt_am=D(2016, 3, 1)),
+]
+
+
+def test_requests_meet_offers_worked_by_hand(db_factory):
+    con = db_factory(**LEER, raumgesuche=GESUCHE)
+    paare = run_query("oek_raumgesuche_paare", con, quartier=None)
+    g = oek.mit_passenden(run_query("oek_raumgesuche", con, quartier=None), paare)
+    assert dict(zip(g["gesuch_id"], g["passende_objekte"])) == {
+        "G1": 1, "G2": 1, "G3": 0, "G4": 0, "G5": 0, "G6": 0, "G7": 0}
+    assert list(zip(paare["gesuch_id"], paare["objekt_id"])) == [("G1", "L1"), ("G2", "L5")]
+    werte = oek.gesuche_kennzahlen(g, D(2017, 1, 1), D(2017, 12, 31))
+    # open: G1-G4; with a fitting unit: G1, G2; met in 2017: G5 (G6 was withdrawn in 2016)
+    assert werte == {"offen": 4, "mit_passendem": 2, "vermittelt": 1}
+    assert oek.gesuche_kennzahlen(g, D(2018, 1, 1), D(2018, 12, 31))["vermittelt"] == 0
+    tab = oek.gesuche_tabelle(g, paare)
+    assert tab["Gesuch"].tolist() == ["G1", "G2", "G3", "G4"]
+    assert tab["Fläche gesucht"].tolist() == ["60–100 m²", "bis 400 m²", "beliebig",
+                                              "bis 50 m²"]
+    assert tab["Quartier gesucht"].tolist() == ["Magdeburger Allee", "beide", "Süd-Ost", "beide"]
+    assert tab.loc[0, "Objekte"] == "Salinenstraße 1 (80 m²)"
+    angebote = oek.angebote_tabelle(paare)
+    assert angebote["Objekt"].tolist() == ["L5", "L1"]       # one request each; larger first
+    assert angebote["Gesuche"].tolist() == ["G2", "G1"]
+    # Süd-Ost: requests for Süd-Ost or either area, units in Süd-Ost only (L3 is not free)
+    so = run_query("oek_raumgesuche", con, quartier="Süd-Ost")
+    assert sorted(so["gesuch_id"]) == ["G2", "G3", "G4", "G5", "G6", "G7"]
+    assert run_query("oek_raumgesuche_paare", con, quartier="Süd-Ost").empty
+
+
+def test_district_name_is_placed_where_it_covers_no_point():
+    """Points are drawn over polygons: a name on a point would be hidden, so it moves."""
+    import geopandas as gpd
+
+    quadrat = shapely.box(11.00, 50.97, 11.04, 50.99)
+    umrisse = gpd.GeoDataFrame({"stadtteil": ["Testviertel"]}, geometry=[quadrat],
+                               crs="EPSG:4326")
+    mitte = quadrat.representative_point()
+    frei_lat, frei_lon = ch.namen_platz(umrisse, 0.001, pd.DataFrame(
+        {"lat": [], "lon": [], "groesse_px": []}), zoom=13)
+    assert (frei_lat[0], frei_lon[0]) == (mitte.y, mitte.x)      # nothing in the way
+    punkt = pd.DataFrame({"lat": [mitte.y], "lon": [mitte.x], "groesse_px": [30.0]})
+    lat, lon = ch.namen_platz(umrisse, 0.001, punkt, zoom=13)
+    halb = kartentext.text_breite_grad("Testviertel", 0.001, lat[0]) / 2
+    r = 15 * 360 / (512 * 2 ** 13)                  # the point's radius in degrees
+    assert abs(lat[0] - mitte.y) > 0.6 * 0.001 + r * 0.63 or abs(lon[0] - mitte.x) > halb + r
+    assert quadrat.contains(shapely.Point(lon[0], lat[0]))
+
+
+def test_raeume_finden_download_carries_the_search(db_factory):
+    from biwaq import export
+
+    con = db_factory(**LEER)
+    df = run_query("oek_leerstand_raeume", con, raum_arten=None, raum_min=50, raum_max=None,
+                   raum_quartier=None, raum_status=None, raum_stadtteile=["Ilversgehofen"],
+                   raum_sortierung="dauer")
+    suche = oek.raeume_suche_text(["leer", "in Vermarktung"], [], 50, None, "Beide",
+                                  ["Ilversgehofen"], "dauer", "01.06.2018")
+    assert suche == ("Status: leer, in Vermarktung · Art: alle · Fläche: 50 m² bis "
+                     "unbegrenzt · Programmgebiet: Beide · Stadtteil: Ilversgehofen · "
+                     "Sortierung: am längsten leer zuerst · Stand: Datenstand 01.06.2018")
+    text = export.to_excel_csv(oek.raeume_tabelle(df), "Räume finden", suche,
+                               "01.06.2018").decode("utf-8-sig")
+    assert "Status: leer, in Vermarktung" in text and "Stadtteil: Ilversgehofen" in text
+    # L1 only: 80 m², leer since 01.06.2014, 48 months to the data stand 01.06.2018
+    zeilen = [z for z in text.splitlines() if z.startswith("Salinenstraße 1;")]
+    assert len(zeilen) == 1 and ";80,0;leer;01.06.2014;48,0;" in zeilen[0]

@@ -118,10 +118,10 @@ def metrics(at) -> dict[str, int]:
 def test_qualitaet_page_lists_rules_and_follows_quartier_and_traeger(demo_env):
     at = qualitaet_page()
     assert at.title[0].value == "Datenqualität"
-    assert metrics(at) == {"Regeln geprüft": 31, "Verstöße gegen Fehler-Regeln": 0,
+    assert metrics(at) == {"Regeln geprüft": 37, "Verstöße gegen Fehler-Regeln": 0,
                            "Warnungen": 2}
     regeln = tabelle(at, "Betroffene Nummern").set_index("Regel")
-    assert len(regeln) == 31
+    assert len(regeln) == 37      # Q32–Q37: raumgesuche (issue 12)
     assert regeln.loc["Q16", "Betroffene Nummern"] == "TN-000336, TN-000347"
     assert regeln.loc["Q16", "Schweregrad"] == "Warnung"
     # the look-alike pair lives in Magdeburger Allee with partner KIK

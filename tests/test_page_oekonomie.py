@@ -9,6 +9,8 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from biwaq import charts_oekonomie as ch
+from biwaq.contract import STADTTEILE
 from biwaq.demo import schematic_districts
 from browser import metric_value, parse_int, screenshot, wait_for_app
 from conftest import ROOT, demo_con
@@ -85,22 +87,122 @@ def test_leerstand_says_partner_and_group_do_not_apply(demo_env):
     assert "Träger und Zielgruppe gelten hier nicht (gewählt: Träger Euratibor e.V.)" in texte
 
 
-def test_raeume_finden_lists_matching_vacant_units_largest_first(demo_env):
+def raeume_tab(at):
+    return next(d.value for d in at.dataframe if "Zwischennutzung" in d.value.columns)
+
+
+def test_raeume_finden_lists_available_units_largest_first(demo_env):
     at = open_page("leerstand")
+    assert at.multiselect(key="leer_raeume_status").value == ["leer", "in Vermarktung"]
     at.multiselect(key="leer_raeume_art").set_value(["Ladenlokal", "Büro"])
     at.number_input(key="leer_raeume_von").set_value(80)
     at.number_input(key="leer_raeume_bis").set_value(150)
     at.selectbox(key="leer_raeume_gebiet").set_value("Magdeburger Allee")
     at.button(key="leer_raeume_suchen").click().run()
     assert not at.exception
-    tab = next(d.value for d in at.dataframe if "Zwischennutzung" in d.value.columns)
+    tab = raeume_tab(at)
+    # "verfügbar" (the default): leer or in Vermarktung – temporary use is not free
     erwartet = sql(demo_env, """
         select flaeche_m2 from leerstaende
-        where status <> 'wiederbelegt' and art in ('Ladenlokal', 'Büro')
+        where status in ('leer', 'in Vermarktung') and art in ('Ladenlokal', 'Büro')
           and flaeche_m2 between 80 and 150 and quartier = 'Magdeburger Allee'
-        order by flaeche_m2 desc""")
+        order by flaeche_m2 desc, objekt_id""")
     assert tab["Fläche (m²)"].tolist() == [r[0] for r in erwartet] and len(erwartet) > 2
     assert set(tab["Quartier"]) == {"Magdeburger Allee"}
+    assert set(tab["Status"]) <= {"leer", "in Vermarktung"}
+    assert any("Status: leer, in Vermarktung" in m.value for m in at.markdown)
+
+
+def test_raeume_finden_status_district_and_sorting_by_time_empty(demo_env):
+    at = open_page("leerstand")
+    at.multiselect(key="leer_raeume_status").set_value(["Zwischennutzung"])
+    at.multiselect(key="leer_raeume_stadtteil").set_value(["Herrenberg", "Ilversgehofen"])
+    at.radio(key="leer_raeume_sortierung").set_value("dauer")
+    at.button(key="leer_raeume_suchen").click().run()
+    assert not at.exception
+    tab = raeume_tab(at)
+    erwartet = sql(demo_env, """
+        select objekt_id from leerstaende
+        where status = 'Zwischennutzung' and stadtteil in ('Herrenberg', 'Ilversgehofen')
+        order by leer_seit, flaeche_m2 desc, objekt_id""")
+    assert tab["Objekt"].tolist() == [r[0] for r in erwartet] and len(erwartet) >= 2
+    assert (tab["Zwischennutzung"] != "").any()          # the temporary use is named
+    at.radio(key="leer_raeume_sortierung").set_value("flaeche_auf")
+    at.button(key="leer_raeume_suchen").click().run()
+    assert raeume_tab(at)["Fläche (m²)"].is_monotonic_increasing
+
+
+def karte_spec(at: AppTest) -> dict:
+    chart = next(c for c in at.get("plotly_chart") if "Stadtteilnamen" in c.proto.spec)
+    return json.loads(chart.proto.spec)
+
+
+def test_leerstand_map_follows_quartier_and_states_the_reference_date(demo_env):
+    at = open_page("leerstand")
+    text = " ".join(m.value for m in at.markdown)
+    assert "**Status am Stichtag 31.12.2018** – beide Quartiere." in text
+    assert any("„Status am Stichtag“: **wiederbelegt**" in c.value for c in at.caption)
+    spec = karte_spec(at)
+    namen = next(t for t in spec["data"] if t.get("name") == "Stadtteilnamen")
+    assert len(namen["locations"]) == 6
+    assert not any(str(t.get("name", "")).startswith("◯ Treffer") for t in spec["data"])
+    at.selectbox(key="filter_quartier").set_value("Süd-Ost").run()
+    at.date_input(key="filter_zeitraum").set_value((D(2017, 1, 1), D(2017, 12, 31))).run()
+    assert not at.exception
+    text = " ".join(m.value for m in at.markdown)
+    assert "**Status am Stichtag 31.12.2018** – Quartier Süd-Ost." not in text
+    assert "**Status am Stichtag 31.12.2017** – Quartier Süd-Ost." in text
+    spec = karte_spec(at)
+    namen = next(t for t in spec["data"] if t.get("name") == "Stadtteilnamen")
+    assert sorted(namen["locations"]) == ["Herrenberg", "Melchendorf", "Wiesenhügel"]
+    # points by status at the end of 2017: a unit re-let in 2018 counts as 'leer'
+    punkte = {t["meta"]: len(t["customdata"]) for t in spec["data"] if t.get("meta")}
+    erwartet = dict(sql(demo_env, """
+        select case when status = 'wiederbelegt' and wiederbelegt_am <= date '2017-12-31'
+                    then 'wiederbelegt' when status = 'wiederbelegt' then 'leer'
+                    else status end, count(*)
+        from leerstaende
+        where quartier = 'Süd-Ost' and leer_seit <= date '2017-12-31'
+          and (status <> 'wiederbelegt' or wiederbelegt_am >= date '2017-01-01')
+        group by 1"""))
+    assert punkte == erwartet and erwartet["leer"] > 0
+    spaet = sql(demo_env, """select count(*) from leerstaende where quartier = 'Süd-Ost'
+        and status = 'wiederbelegt' and wiederbelegt_am > date '2017-12-31'
+        and leer_seit <= date '2017-12-31'""")[0][0]
+    assert spaet > 0           # the demo has units that are 'leer' on this map only
+
+
+def test_raeume_finden_hits_go_on_the_map_after_a_search(demo_env):
+    at = open_page("leerstand")
+    at.number_input(key="leer_raeume_von").set_value(3000)
+    at.button(key="leer_raeume_suchen").click().run()
+    spec = karte_spec(at)
+    treffer = next(t for t in spec["data"] if str(t.get("name", "")).startswith("◯ Treffer"))
+    erwartet = sorted(r[0] for r in sql(demo_env, """select adresse from leerstaende
+        where status in ('leer', 'in Vermarktung') and flaeche_m2 >= 3000"""))
+    assert sorted(c[0] for c in treffer["customdata"]) == erwartet and erwartet
+
+
+def test_requests_meet_offers_on_the_page(demo_env):
+    at = open_page("leerstand")
+    offen = sql(demo_env, "select count(*) from raumgesuche where status = 'offen'")[0][0]
+    mit = sql(demo_env, """
+        select count(*) from raumgesuche g where status = 'offen' and exists (
+            select 1 from leerstaende l where l.status in ('leer', 'in Vermarktung')
+              and l.art = g.art
+              and (g.flaeche_min_m2 is null or l.flaeche_m2 >= g.flaeche_min_m2)
+              and (g.flaeche_max_m2 is null or l.flaeche_m2 <= g.flaeche_max_m2)
+              and (g.quartier is null or l.quartier = g.quartier))""")[0][0]
+    vermittelt = sql(demo_env, """select count(*) from raumgesuche where status = 'vermittelt'
+        and erledigt_am between date '2015-10-01' and date '2018-12-31'""")[0][0]
+    assert offen > 10 and 0 < mit < offen and vermittelt >= 5
+    assert metric(at, "Offene Gesuche") == str(offen)
+    assert metric(at, "davon mit passendem Objekt") == str(mit)
+    assert metric(at, "Vermittelt im Zeitraum") == str(vermittelt)
+    gesuche = next(d.value for d in at.dataframe if "Fläche gesucht" in d.value.columns)
+    assert len(gesuche) == offen and (gesuche["passende Objekte"] > 0).sum() == mit
+    angebote = next(d.value for d in at.dataframe if "passende Gesuche" in d.value.columns)
+    assert set(angebote["Status"]) <= {"leer", "in Vermarktung"} and len(angebote) > 0
 
 
 def geojson_bytes(crs: str, **props) -> bytes:
@@ -244,47 +346,142 @@ def block_internet(page) -> list[str]:
 
 
 def map_pixels(png: bytes) -> dict:
-    """Pixel counts of a map screenshot: all non-white, and close to each status colour.
-    The legend (top left, 200 x 130 px, drawn as SVG, not by the map) is blanked first."""
+    """Pixel counts of a map screenshot: all non-white, close to each status colour, near-black
+    (district names, the rings of "Räume finden" hits). The legend (top left, 300 x 230 px,
+    drawn as SVG, not by the map) is blanked first."""
     from PIL import Image
 
     img = np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).astype(int)
-    img[:130, :200] = 255
+    img[:60, :] = 255
     nicht_weiss = (np.abs(img - 255).sum(axis=2) > 30).sum()
     farben = {"leer": (213, 94, 0), "in Vermarktung": (0, 114, 178),
-              "Zwischennutzung": (204, 121, 167), "wiederbelegt": (0, 158, 115)}
-    # points are drawn with opacity 0.85 over white or the grey district fill
+              "Zwischennutzung": (204, 121, 167), "wiederbelegt": (0, 158, 115),
+              "schwarz": (10, 10, 10)}
     nah = {k: int((np.abs(img - np.array(v)).sum(axis=2) < 90).sum()) for k, v in farben.items()}
     return {"nicht_weiss": int(nicht_weiss), "gesamt": img.shape[0] * img.shape[1], **nah}
 
 
-@pytest.mark.browser
-def test_leerstand_map_draws_outlines_and_points_without_network(demo_server, page):
-    blocked = block_internet(page)
-    page.goto(demo_server.url + "/leerstand")
+def karte_figur(page) -> dict:
+    """Trace names, locations and hover data, and the map style of the vacancy map as the
+    browser holds them (Plotly's graph div)."""
+    return page.evaluate("""() => {
+        const gd = document.querySelector('[data-testid="stPlotlyChart"] .js-plotly-plot');
+        return {style: gd.layout.map.style,
+                traces: gd.data.map(t => ({name: t.name || '', locations: t.locations || [],
+                                           adressen: (t.customdata || []).map(c => c[0])}))};
+    }""")
+
+
+def trace(fig: dict, anfang: str) -> dict:
+    return next(t for t in fig["traces"] if t["name"].startswith(anfang))
+
+
+def open_map(page, url: str) -> None:
+    page.goto(url + "/leerstand")
     wait_for_app(page)
-    # the default street map cannot load its tiles here; switch the basemap off
-    page.get_by_text("ohne Hintergrundkarte").click()
+    page.wait_for_function("""() => {
+        const gd = document.querySelector('[data-testid="stPlotlyChart"] .js-plotly-plot');
+        return gd && gd.data && gd.data.some(t => t.name === 'Stadtteilnamen');
+    }""", timeout=30_000)
+
+
+def warte_auf_karte(page, text: str) -> None:
+    page.get_by_text(text, exact=False).first.wait_for(timeout=30_000)
     wait_for_app(page)
-    blocked.clear()
-    karte = page.locator('[data-testid="stPlotlyChart"]').first
-    karte.locator("canvas").first.wait_for(timeout=30_000)
+    page.locator('[data-testid="stPlotlyChart"]').first.locator("canvas").first.wait_for(
+        timeout=30_000)
     page.wait_for_timeout(2500)                       # let MapLibre draw its layers
+
+
+SUED_OST = sorted(k for k, v in STADTTEILE.items() if v == "Süd-Ost")
+
+
+@pytest.mark.browser
+def test_leerstand_map_offline_notice_names_and_points(demo_server, page):
+    blocked = block_internet(page)
+    open_map(page, demo_server.url)
+    # the browser cannot reach the tile server: a notice, the map without tiles or credit
+    warte_auf_karte(page, "Die Straßenkarte lässt sich nicht laden")
+    fig = karte_figur(page)
+    assert fig["style"] == "white-bg"
+    karten = {u for u in blocked if any(w in u for w in ("openstreetmap", "openmaptiles",
+                                                           "glyphs", "carto"))}
+    assert karten <= {ch.KACHEL_PROBE}, blocked     # only the one test tile; no fonts, no tiles
+    karte = page.locator('[data-testid="stPlotlyChart"]').first
+    assert "OpenStreetMap" not in karte.inner_text()
+    assert "OpenStreetMap" not in page.locator('[data-testid="stMain"]').inner_text().replace(
+        "Straßenkarte (OpenStreetMap)", "")
+    # all six district names are drawn (as outlines: no font server needed)
+    assert sorted(trace(fig, "Stadtteilnamen")["locations"]) == sorted(STADTTEILE)
     png = karte.screenshot()
     (ROOT / "screenshots").mkdir(exist_ok=True)
     (ROOT / "screenshots" / "leerstand_karte.png").write_bytes(png)
     px = map_pixels(png)
-    # an empty map frame is white; outlines (grey fill, dark lines) and points are not
     assert px["nicht_weiss"] > 0.05 * px["gesamt"], px
     for status in ("leer", "in Vermarktung", "Zwischennutzung", "wiederbelegt"):
-        assert px[status] > 500, (status, px)     # many points of every status
-    assert not any("openstreetmap" in u for u in blocked), blocked   # no tiles wanted now
+        assert px[status] > 300, (status, px)     # many points of every status
+    assert px["schwarz"] > 1500, px               # the names' letters (no search yet: no rings)
     shown = parse_int(metric_value(page, "Leerstehend am Stichtag"))
     assert shown == vacant_at(demo_server.db, ENDE)
     assert page.get_by_text("schematisch", exact=False).first.is_visible()
     page.set_viewport_size({"width": 1400, "height": 4200})
     page.wait_for_timeout(1500)
     screenshot(page, "leerstand")
+
+
+@pytest.mark.browser
+def test_leerstand_map_sued_ost_draws_only_its_districts(demo_server, page):
+    block_internet(page)
+    open_map(page, demo_server.url)
+    page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').filter(
+        has_text="Quartier").first.click()
+    page.get_by_role("option", name="Süd-Ost").click()
+    warte_auf_karte(page, "Status am Stichtag 31.12.2018 – Quartier Süd-Ost")
+    fig = karte_figur(page)
+    assert sorted(trace(fig, "▭ Stadtteile")["locations"]) == SUED_OST
+    assert sorted(trace(fig, "Stadtteilnamen")["locations"]) == SUED_OST
+    png = page.locator('[data-testid="stPlotlyChart"]').first.screenshot()
+    (ROOT / "screenshots" / "leerstand_karte_sued_ost.png").write_bytes(png)
+    assert map_pixels(png)["schwarz"] > 1500
+
+
+@pytest.mark.browser
+def test_leerstand_street_map_where_the_tile_server_answers(demo_server, page):
+    from PIL import Image
+
+    kachel = io.BytesIO()
+    Image.new("RGB", (256, 256), (200, 230, 200)).save(kachel, "PNG")
+    block_internet(page)          # last route wins: tiles answered, everything else blocked
+    page.route("https://tile.openstreetmap.org/**",
+               lambda r: r.fulfill(status=200, content_type="image/png", body=kachel.getvalue()))
+    open_map(page, demo_server.url)
+    page.wait_for_function("""() => document.querySelector(
+        '[data-testid="stPlotlyChart"] .js-plotly-plot').layout.map.style === 'open-street-map'
+        """, timeout=30_000)
+    wait_for_app(page)
+    assert page.get_by_text("Die Straßenkarte lässt sich nicht laden").count() == 0
+    assert page.get_by_text("© OpenStreetMap-Mitwirkende", exact=False).count() == 1
+
+
+@pytest.mark.browser
+def test_raeume_finden_hits_are_ringed_on_the_map(demo_server, page):
+    block_internet(page)
+    open_map(page, demo_server.url)
+    form = page.locator('[data-testid="stForm"]')
+    von = form.locator('[data-testid="stNumberInput"]').filter(has_text="Fläche von")
+    von.locator("input").fill("3000")
+    form.get_by_role("button", name="Räume suchen").click()
+    warte_auf_karte(page, "Treffer aus „Räume finden“")
+    erwartet = sorted(r[0] for r in sql(demo_server.db, """
+        select adresse from leerstaende
+        where status in ('leer', 'in Vermarktung') and flaeche_m2 >= 3000"""))
+    assert len(erwartet) >= 2
+    fig = karte_figur(page)
+    assert sorted(trace(fig, "◯ Treffer")["adressen"]) == erwartet
+    png = page.locator('[data-testid="stPlotlyChart"]').first.screenshot()
+    (ROOT / "screenshots" / "leerstand_karte_treffer.png").write_bytes(png)
+    # black rings add dark pixels beyond the names' letters
+    assert map_pixels(png)["schwarz"] > 1500 + 200 * len(erwartet)
 
 
 @pytest.mark.browser

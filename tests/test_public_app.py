@@ -14,9 +14,9 @@ import pytest
 from pypdf import PdfReader
 from streamlit.testing.v1 import AppTest
 
-from biwaq import handout, publish, published
+from biwaq import foerderhinweis, handout, publish, published
 from browser import StreamlitServer, metric_value, screenshot, wait_for_app, warm_up
-from conftest import ROOT
+from conftest import ROOT, demo_con
 
 I = published.INSGESAMT
 VERBOTEN = {"duckdb", "biwaq.store", "biwaq.queries", "biwaq.ui", "biwaq.publish",
@@ -149,12 +149,72 @@ def test_handout_is_one_a4_page_with_the_key_figures(pub_dir):
     assert "Stand der Daten: 31.12.2018" in text
     assert "* bedeutet" in text
     assert "DEMODATEN" in text
+    assert foerderhinweis.EMBLEM_TEXT in text and "BIWAQ - Bildung, Wirtschaft, Arbeit" in text
+    inhalt = reader.pages[0].get_contents().get_data().decode("latin-1")
+    assert "0 0.2 0.6 rg" in inhalt and "1 0.8 0 rg" in inhalt     # EU blue and gold drawn
     # A suppressed district value appears as `*` in the vacancy table.
     gesperrt = [s for s in d.dim_werte("leerstaende_wiederbelegt", "stadtteil")
                 if d.wert("leerstaende_wiederbelegt", stadtteil=s, jahr=I) is None]
     for s in gesperrt:
         zeile = next(z for z in text.splitlines() if z.startswith(s))
         assert zeile.endswith("*")
+
+
+def freigegeben(db) -> tuple[list[str], list[str]]:
+    """Addresses of units vacant at the data stand (31.12.2018) with and without the owner's
+    consent, straight from the contract table."""
+    con = demo_con(db)
+    try:
+        rows = con.execute("""
+            select adresse, coalesce(oeffentlich, false) from leerstaende
+            where leer_seit <= date '2018-12-31'
+              and (wiederbelegt_am is null or wiederbelegt_am > date '2018-12-31')""").fetchall()
+    finally:
+        con.close()
+    return sorted(a for a, o in rows if o), sorted(a for a, o in rows if not o)
+
+
+def test_public_page_lists_consented_vacancies_by_address_and_blocks_per_district(
+        public_env, demo_db):
+    d = published.laden(public_env)
+    at = AppTest.from_file(str(ROOT / "oeffentlich.py"), default_timeout=60).run()
+    assert not at.exception
+    ja, nein = freigegeben(demo_db)
+    liste = next(f.value for f in at.dataframe if "Adresse" in f.value.columns)
+    assert sorted(liste["Adresse"]) == ja and len(ja) > 5
+    assert not set(liste["Adresse"]) & set(nein)
+    assert list(liste.columns) == ["Stadtteil", "Adresse", "Art", "Fläche (m²)"]
+    for f in at.dataframe:               # never bare coordinates
+        assert not {"Breite", "Länge", "lat", "lon"} & set(f.value.columns)
+    karte = next(c for c in at.get("plotly_chart") if "Lage freigegeben" in c.proto.spec)
+    spec = json.loads(karte.proto.spec)
+    punkte = next(t for t in spec["data"] if t.get("name") == "leer (Lage freigegeben)")
+    assert sorted(c[0] for c in punkte["customdata"]) == ja
+    assert spec["layout"]["map"]["style"] == "white-bg"          # no tiles needed
+    # one block per district with its published figures in plain German
+    text = " ".join(m.value for m in at.markdown)
+    letztes = d.dim_werte("leerstaende_bestand", "jahr")[-1]
+    for s in ("Andreasvorstadt", "Herrenberg", "Melchendorf"):
+        assert f"**{s}**" in text
+        wert = d.wert("leerstaende_bestand", stadtteil=s, jahr=letztes)
+        if wert is not None:
+            assert f"Ende {letztes} standen hier {published.zahl(wert)} Läden" in text
+    # the funding statement with the EU emblem (vector graphics, no download)
+    html = " ".join(h.proto.body for h in at.get("html"))
+    assert foerderhinweis.EMBLEM_TEXT in html and foerderhinweis.PROGRAMM in html
+    assert 'src="data:image/svg+xml;base64,' in html and "http" not in html   # no download
+
+
+def test_eu_emblem_has_twelve_stars_on_a_circle_of_a_third_of_the_height():
+    sterne = foerderhinweis.sterne(150, 100)
+    assert len(sterne) == 12
+    for stern in sterne:
+        mx = sum(x for x, _ in stern) / 10
+        my = sum(y for _, y in stern) / 10
+        assert abs(((mx - 75) ** 2 + (my - 50) ** 2) ** 0.5 - 100 / 3) < 0.5
+        spitze = min(stern, key=lambda p: p[1])          # one point upwards
+        assert abs(spitze[0] - stern[0][0]) < 1e-9
+        assert max(((x - mx) ** 2 + (y - my) ** 2) ** 0.5 for x, y in stern) < 100 / 18 + 0.3
 
 
 @pytest.fixture(scope="module")
@@ -168,7 +228,7 @@ def public_server(pub_dir, tmp_path_factory, browser):
 
 
 @pytest.mark.browser
-def test_public_page_in_browser(public_server, pub_dir, page):
+def test_public_page_in_browser(public_server, pub_dir, demo_db, page):
     d = published.laden(pub_dir)
     page.goto(public_server.url + "/")
     wait_for_app(page)
@@ -184,6 +244,27 @@ def test_public_page_in_browser(public_server, pub_dir, page):
     page.get_by_role("heading", name="Leere Läden und Flächen").scroll_into_view_if_needed()
     page.wait_for_timeout(500)
     screenshot(page, "oeffentlich_leerstand")
+    # the consented vacancies on the map (no tiles), the funding statement with the emblem
+    ja, nein = freigegeben(demo_db)
+    page.get_by_role("tab", name="Karte").first.click()
+    page.wait_for_function("""() => [...document.querySelectorAll('.js-plotly-plot')].some(
+        g => g.data && g.data.some(t => t.name === 'leer (Lage freigegeben)'))""",
+                           timeout=30_000)
+    gezeigt = page.evaluate("""() => {
+        const g = [...document.querySelectorAll('.js-plotly-plot')].find(
+            g => g.data && g.data.some(t => t.name === 'leer (Lage freigegeben)'));
+        return g.data.find(t => t.name === 'leer (Lage freigegeben)').customdata.map(c => c[0]);
+    }""")
+    assert sorted(gezeigt) == ja and not set(gezeigt) & set(nein)
+    karte = page.locator('[data-testid="stPlotlyChart"]').filter(
+        has=page.locator("canvas")).last
+    karte.scroll_into_view_if_needed()
+    page.wait_for_timeout(2500)
+    (ROOT / "screenshots" / "oeffentlich_karte.png").write_bytes(karte.screenshot())
+    emblem = page.locator('img[alt="Flagge der Europäischen Union"]')
+    assert emblem.count() == 1 and emblem.is_visible()
+    assert emblem.evaluate("e => e.complete && e.naturalWidth") > 0      # drawn, not broken
+    assert page.get_by_text(foerderhinweis.EMBLEM_TEXT).first.is_visible()
     with page.expect_download() as dl:
         page.get_by_text("Handzettel (PDF, eine Seite)").click()
     pdf = Path(dl.value.path()).read_bytes()

@@ -1,6 +1,7 @@
 """Publishing end to end on the demo database: audit, files, manifest, atomic writes."""
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import numpy as np
@@ -100,7 +101,9 @@ def test_published_totals_match_the_database(demo_pub, demo_db):
 def test_vacancy_positions_only_where_the_owner_agreed(demo_pub, demo_db):
     out, _ = demo_pub
     orte = pd.read_csv(out / "leerstaende_orte.csv")
-    assert list(orte.columns) == ["stadtteil", "art", "lat", "lon"]   # no address, no id
+    # address, type and area for the public list (owner's consent), position for the map;
+    # no object id, no owner, nothing about units without consent
+    assert list(orte.columns) == ["stadtteil", "adresse", "art", "flaeche_m2", "lat", "lon"]
     con = demo_con(demo_db)
     try:
         privat = con.execute("select round(lat, 5), round(lon, 5) from leerstaende "
@@ -220,3 +223,27 @@ def test_cli_publish_with_threshold_and_handout(demo_db, tmp_path, capsys):
         assert not w.between(1, 4).any(), p.name
     assert pdf.read_bytes()[:5] == b"%PDF-"
     assert main(["publish", "--db", str(demo_db), "--out", str(out), "--threshold", "1"]) == 1
+
+
+def test_no_address_in_a_district_whose_vacancy_count_is_suppressed():
+    """The listed units would be a lower bound of the hidden count: fail closed."""
+    from types import SimpleNamespace
+
+    from biwaq.publish import _orte
+
+    le = pd.DataFrame({
+        "stadtteil": ["Herrenberg", "Wiesenhügel", "Wiesenhügel", "Herrenberg"],
+        "adresse": ["A-Straße 1", "B-Straße 2", "C-Straße 3", "D-Straße 4"],
+        "art": ["Ladenlokal"] * 4, "flaeche_m2": [80.0, 60.0, 70.0, 90.0],
+        "leer_seit": pd.to_datetime(["2016-01-01"] * 4),
+        "wiederbelegt_am": pd.to_datetime([None, None, None, "2018-06-01"]),
+        "oeffentlich": [True, True, False, True],
+        "lat": [50.95] * 4, "lon": [11.05] * 4})
+    bestand = pd.DataFrame({"stadtteil": ["Herrenberg", "Wiesenhügel"] * 2,
+                            "jahr": ["2017", "2017", "2018", "2018"],
+                            "wert": [5, 4, 6, None], "gesperrt": [False, False, False, True]})
+    roh = SimpleNamespace(leerstaende=le)
+    orte = _orte(roh, dt.date(2018, 12, 31), bestand)
+    # D-Straße 4 was re-let, C-Straße 3 has no consent, B-Straße 2 lies where 2018 is hidden
+    assert orte["adresse"].tolist() == ["A-Straße 1"]
+    assert _orte(roh, dt.date(2018, 12, 31), None).empty        # no protected table: none

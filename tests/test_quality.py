@@ -50,6 +50,10 @@ BASIS = {
                          stadtteil="Herrenberg", status="wiederbelegt",
                          wiederbelegt_am=D(2016, 8, 1), lat=50.948, lon=11.058)],
     "ziele": [dict(kennzahl="eintritte", zielwert=10)],
+    "raumgesuche": [dict(gesuch_id="G1", datum=D(2016, 2, 1), flaeche_min_m2=50,
+                         flaeche_max_m2=120, quartier="Magdeburger Allee"),
+                    dict(gesuch_id="G2", datum=D(2016, 3, 1), quartier="Süd-Ost",
+                         status="vermittelt", objekt_id="L2", erledigt_am=D(2016, 8, 1))],
 }
 
 
@@ -134,6 +138,12 @@ FAELLE = {
             (), ["L1", "L3"]),
     "Q31": (lambda t: dazu(t, "aktivitaeten", tn_id="P9", datum=D(2016, 5, 1), art="Coaching"),
             (), ["P9"]),
+    "Q32": (lambda t: setze(t, "raumgesuche", "G1", flaeche_min_m2=200), (), ["G1"]),
+    "Q33": (lambda t: setze(t, "raumgesuche", "G2", objekt_id=None), (), ["G2"]),
+    "Q34": (lambda t: setze(t, "raumgesuche", "G2", objekt_id="L9"), (), ["G2"]),
+    "Q35": (lambda t: setze(t, "raumgesuche", "G2", erledigt_am=D(2016, 2, 1)), (), ["G2"]),
+    "Q36": (lambda t: setze(t, "raumgesuche", "G1", status="zurückgezogen"), (), ["G1"]),
+    "Q37": (lambda t: setze(t, "raumgesuche", "G2", objekt_id="L1"), (), ["G2"]),
 }
 
 
@@ -208,3 +218,13 @@ def test_demo_is_clean_under_every_error_rule(demo_db):
     # the demo's only warning: two look-alike participants (worked out by hand in the data)
     assert faelle[["regel", "id"]].values.tolist() == [["Q16", "TN-000336"],
                                                        ["Q16", "TN-000347"]]
+
+
+def test_request_area_rule_speaks_german(tmp_path):
+    t = copy.deepcopy(BASIS)
+    FAELLE["Q32"][0](t)
+    setze(t, "raumgesuche", "G1", flaeche_max_m2=120.5)
+    con = make(tmp_path / "fall.duckdb", t)
+    df = quality.verstoesse(quality.REGEL["Q32"], con)
+    assert df["details"].tolist() == ["Fläche von 200 m² bis 120,5 m²"]
+    con.close()

@@ -17,6 +17,8 @@ EXAMPLE_PARAMS: dict = {
     "flaeche_min": 50.0, "flaeche_max": 500.0, "leer_von": D(2014, 1, 1),
     "leer_bis": D(2018, 12, 31), "branchen": ["Handel"], "raum_arten": ["Ladenlokal"],
     "raum_min": 50.0, "raum_max": 200.0, "raum_quartier": "Süd-Ost",
+    "raum_status": ["leer", "Zwischennutzung"], "raum_stadtteile": ["Herrenberg"],
+    "raum_sortierung": "dauer",
 }
 # issue 3 (participant analytics): breakdown dimension, start of every target period
 EXAMPLE_PARAMS.update(dim="zielgruppe", laufzeit_start=D(2015, 10, 1))

@@ -119,6 +119,21 @@ create table if not exists ziele (
     primary key (kennzahl, quartier, zielgruppe)
 );
 
+-- Premises requests (optional table, issue 12): what a founder or business looks for.
+create table if not exists raumgesuche (
+    gesuch_id varchar primary key,
+    betrieb_id varchar,
+    datum date not null,
+    art varchar not null check (art in ('Ladenlokal', 'Gewerbeeinheit', 'Büro', 'Brachfläche')),
+    flaeche_min_m2 double check (flaeche_min_m2 >= 0),
+    flaeche_max_m2 double check (flaeche_max_m2 >= 0),
+    quartier varchar check (quartier in ('Magdeburger Allee', 'Süd-Ost')),
+    branche varchar,
+    status varchar not null check (status in ('offen', 'vermittelt', 'zurückgezogen')),
+    objekt_id varchar,
+    erledigt_am date
+);
+
 -- District outlines, WGS84 as WKT; area computed in ETRS89/UTM 32N.
 create table if not exists stadtteil_geo (
     stadtteil varchar primary key,
@@ -143,6 +158,7 @@ create or replace view stg_beratungen as select * from beratungen;
 create or replace view stg_leerstaende as
     select * exclude (oeffentlich), coalesce(oeffentlich, false) as oeffentlich from leerstaende;
 create or replace view stg_stadtteile as select * from stadtteile;
+create or replace view stg_raumgesuche as select * from raumgesuche;
 create or replace view stg_ziele as
     select kennzahl, nullif(quartier, '') as quartier, nullif(zielgruppe, '') as zielgruppe,
            zielwert, bis

@@ -1,11 +1,12 @@
-"""Leerstand: vacancy map, figures at the reference date, stock per district, finding premises."""
+"""Leerstand: figures at the reference date, vacancy map, finding premises, requests meet
+offers, stock per district."""
 import datetime as dt
 
 import pandas as pd
 import streamlit as st
 
 from biwaq import charts_oekonomie as ch
-from biwaq import auth, geo, importer, ui
+from biwaq import auth, geo, importer, kartenserver, ui
 from biwaq import oekonomie as oek
 from biwaq.contract import LEERSTAND_ARTEN, LEERSTAND_STATUS, QUARTIERE
 
@@ -36,7 +37,7 @@ letzt = max(pd.Timestamp(optionen["leer_seit_max"].iloc[0]).date(), erst + dt.ti
 with st.container(border=True):
     c1, c2, c3 = st.columns(3)
     arten = c1.multiselect("Art", LEERSTAND_ARTEN, key="leer_art", placeholder="alle Arten")
-    status = c2.multiselect("Status (aktueller Stand)", LEERSTAND_STATUS, key="leer_status",
+    status = c2.multiselect("Status am Stichtag", LEERSTAND_STATUS, key="leer_status",
                             placeholder="alle")
     stadtteile = c3.multiselect("Stadtteil", list(optionen["stadtteil"]), key="leer_stadtteil",
                                 placeholder="alle Stadtteile")
@@ -56,7 +57,7 @@ seitenfilter = []
 if arten:
     seitenfilter.append("Art: " + ", ".join(arten))
 if status:
-    seitenfilter.append("Status: " + ", ".join(status))
+    seitenfilter.append("Status am Stichtag: " + ", ".join(status))
 if stadtteile:
     seitenfilter.append("Stadtteil: " + ", ".join(stadtteile))
 if seite["flaeche_min"] or seite["flaeche_max"]:
@@ -89,33 +90,156 @@ st.caption(f"Stichtag: {stichtag_text} (Ende des Zeitraums, höchstens Datenstan
            "Gezeigt werden Objekte, die im Zeitraum mindestens einen Tag leer standen. "
            + oek.nicht_anwendbar_text(filt) + ".")
 
-# --- Map -----------------------------------------------------------------------------------
+# --- Map (drawn below, once the search of "Räume finden" is known) --------------------------
 
 st.subheader("Karte")
-umrisse_df = ui.query("oek_stadtteil_umrisse")
-umrisse = geo.districts_from_store(umrisse_df) if len(umrisse_df) else None
-optionen_hg = list(ch.HINTERGRUENDE)
-hintergrund = st.radio("Kartenhintergrund", optionen_hg, horizontal=True, key="leer_karte",
-                       index=optionen_hg.index(ch.hintergrund_standard()),
-                       format_func=ch.HINTERGRUND_NAMEN.get)
-if umrisse is not None and umrisse["schematisch"].all():
-    st.info("Die Stadtteilumrisse sind **schematisch** (Flächen um die Stadtteilmitte in "
-            "ungefährer Größe), keine amtlichen Grenzen. Echte Grenzen lassen sich unten unter "
-            "„Stadtteilgrenzen laden“ einspielen.", icon=":material/info:")
-elif umrisse is None:
-    st.info("Es sind keine Stadtteilumrisse geladen; die Karte zeigt nur die Objekte.",
-            icon=":material/info:")
-if objekte.empty:
-    ui.empty_message()
+st.markdown(f"**Status am Stichtag {stichtag_text}** – "
+            + ("Quartier " + filt.quartier if filt.quartier else "beide Quartiere") + ".")
+st.caption(oek.STATUS_STICHTAG_TEXT)
+karte_platz = st.container()
+
+# --- Finding premises ---------------------------------------------------------------------
+
+st.subheader("Räume finden")
+st.markdown("Für Gründerinnen und Gründer: Objekte, die am Datenstand nicht wiederbelegt sind. "
+            "**Verfügbar** heißt leer oder in Vermarktung; zwischengenutzte Objekte lassen "
+            "sich dazuwählen. Die Treffer sind auf der Karte schwarz umrandet.")
+gebiete = [ui.BEIDE, *QUARTIERE]
+alle_stadtteile = [s for s in optionen["stadtteil"]]
+with st.form("leer_raeume_form", border=True):
+    f1, f2, f3, f4 = st.columns([1.6, 1.4, 1, 1])
+    r_status = f1.multiselect("Status", oek.RAUM_STATUS, default=list(oek.VERFUEGBAR),
+                              key="leer_raeume_status", placeholder="verfügbar")
+    r_arten = f2.multiselect("Art", LEERSTAND_ARTEN, key="leer_raeume_art",
+                             placeholder="alle Arten")
+    r_von = f3.number_input("Fläche von (m²)", min_value=0, value=0, step=10,
+                            key="leer_raeume_von")
+    r_bis = f4.number_input("Fläche bis (m²)", min_value=0, value=None, step=10,
+                            key="leer_raeume_bis", placeholder="unbegrenzt")
+    f5, f6, f7 = st.columns([1, 1.6, 1.4])
+    r_gebiet = f5.selectbox("Programmgebiet", gebiete, key="leer_raeume_gebiet",
+                            index=gebiete.index(filt.quartier or ui.BEIDE))
+    r_stadtteile = f6.multiselect("Stadtteil", alle_stadtteile, key="leer_raeume_stadtteil",
+                                  placeholder="alle Stadtteile")
+    r_sort = f7.radio("Sortierung", list(oek.RAUM_SORTIERUNG), key="leer_raeume_sortierung",
+                      format_func=oek.RAUM_SORTIERUNG.get)
+    if st.form_submit_button("Räume suchen", icon=":material/search:", key="leer_raeume_suchen"):
+        st.session_state["leer_raeume_gesucht"] = True
+raeume = None
+if r_bis is not None and r_bis < r_von:
+    st.warning("„Fläche bis“ ist kleiner als „Fläche von“ – bitte die Spanne prüfen.")
 else:
-    ui.chart_block_de(ch.leerstand_karte(objekte, umrisse, hintergrund),
-                   oek.leerstand_tabelle(objekte), "Leerstände und Brachflächen",
-                   key="leer_karte_block", filt=geltung, roh=("Breite", "Länge"))
-    st.caption("Farbe: Status (aktueller Stand) · Punktgröße: Fläche, logarithmisch "
-               "(35 m² klein … 25.000 m² groß) · Tabelle sortierbar (Spaltenkopf anklicken)."
-               + (" Kartenhintergrund © OpenStreetMap-Mitwirkende, geladen von Ihrem Browser; "
-                  "ohne Internet bleiben Umrisse und Punkte sichtbar."
-                  if hintergrund == "osm" else ""))
+    status_gewaehlt = list(r_status) or list(oek.VERFUEGBAR)
+    raeume = ui.query("oek_leerstand_raeume", raum_status=status_gewaehlt,
+                      raum_arten=oek.liste_oder_none(r_arten),
+                      raum_min=r_von or None, raum_max=r_bis,
+                      raum_quartier=None if r_gebiet == ui.BEIDE else r_gebiet,
+                      raum_stadtteile=oek.liste_oder_none(r_stadtteile),
+                      raum_sortierung=r_sort)
+    suche = oek.raeume_suche_text(status_gewaehlt, r_arten, r_von, r_bis, r_gebiet,
+                                  r_stadtteile, r_sort, ui.datenstand_text())
+    if raeume.empty:
+        st.info("Kein Objekt passt zu dieser Suche. Bitte die Flächenspanne weiter fassen "
+                "oder weitere Arten oder Status wählen.", icon=":material/search_off:")
+    else:
+        st.markdown(f"**{ui.fmt_int(len(raeume))} passende Objekte** · {suche}")
+        tabelle = oek.raeume_tabelle(raeume)
+        st.dataframe(tabelle, hide_index=True, key="leer_raeume_tabelle",
+                     column_config=ui.deutsche_spalten(tabelle))
+        ui.download_buttons(tabelle, "Räume finden", "leer_raeume", oek.Text(suche))
+
+gesucht = bool(st.session_state.get("leer_raeume_gesucht")) and raeume is not None
+with karte_platz:
+    umrisse_df = ui.query("oek_stadtteil_umrisse")
+    umrisse = geo.districts_from_store(umrisse_df) if len(umrisse_df) else None
+    optionen_hg = list(ch.HINTERGRUENDE)
+    hintergrund = st.radio("Kartenhintergrund", optionen_hg, horizontal=True, key="leer_karte",
+                           index=optionen_hg.index(ch.hintergrund_standard()),
+                           format_func=ch.HINTERGRUND_NAMEN.get)
+    strassenkarte = False
+    if hintergrund == "osm":
+        erreichbar = kartenserver.erreichbar(ch.KACHEL_PROBE, key="leer_kartenserver")
+        strassenkarte = erreichbar is True
+        if erreichbar is False:
+            st.warning("**Die Straßenkarte lässt sich nicht laden** (keine Verbindung zum "
+                       "Kartenserver – offline oder gesperrt). Die Karte zeigt Stadtteile, "
+                       "Namen und Objekte ohne Hintergrund.", icon=":material/wifi_off:")
+        elif erreichbar is None:
+            st.caption("Die Verbindung zum Kartenserver wird geprüft – bis dahin ohne "
+                       "Hintergrundkarte.")
+    if umrisse is not None and umrisse["schematisch"].all():
+        st.info("Die Stadtteilumrisse sind **schematisch** (Flächen um die Stadtteilmitte in "
+                "ungefährer Größe), keine amtlichen Grenzen. Echte Grenzen lassen sich unten "
+                "unter „Stadtteilgrenzen laden“ einspielen.", icon=":material/info:")
+    elif umrisse is None:
+        st.info("Es sind keine Stadtteilumrisse geladen; die Karte zeigt nur die Objekte.",
+                icon=":material/info:")
+    if objekte.empty:
+        ui.empty_message()
+    else:
+        ui.chart_block_de(ch.leerstand_karte(objekte, umrisse,
+                                             "osm" if strassenkarte else "ohne",
+                                             quartier=filt.quartier,
+                                             treffer=raeume if gesucht else None),
+                          oek.leerstand_tabelle(objekte), "Leerstände und Brachflächen",
+                          key="leer_karte_block", filt=geltung, roh=("Breite", "Länge"))
+        st.caption("Farbe und Muster: Status am Stichtag (siehe Legende) · Punktgröße: "
+                   "Fläche, logarithmisch (35 m² klein … 25.000 m² groß)"
+                   + (f" · schwarzer Ring: {ui.fmt_int(len(raeume))} Treffer aus „Räume "
+                      "finden“" if gesucht else "")
+                   + " · Punkt anfahren oder antippen zeigt Adresse, "
+                   "Art, Fläche, Status, „frei seit“, Eigentümer und Nachnutzung."
+                   + (" Kartenhintergrund © OpenStreetMap-Mitwirkende."
+                      if strassenkarte else ""))
+
+# --- Requests meet offers -------------------------------------------------------------------
+
+st.subheader("Gesuche und Angebote")
+gesuche = ui.query("oek_raumgesuche", quartier=filt.quartier)
+if gesuche.empty:
+    st.info("Es sind keine Raumgesuche erfasst. Gesuche lassen sich als Tabelle "
+            "`raumgesuche` auf der Seite „Daten“ einspielen (siehe Datenvertrag).",
+            icon=":material/info:")
+else:
+    paare = ui.query("oek_raumgesuche_paare", quartier=filt.quartier)
+    gesuche = oek.mit_passenden(gesuche, paare)
+    gw = oek.gesuche_kennzahlen(gesuche, filt.von, oek.stichtag(filt.bis,
+                                                                 ui.meta().get("datenstand")))
+    g1, g2, g3 = st.columns(3)
+    g1.metric("Offene Gesuche", ui.fmt_int(gw["offen"]),
+              help="Raumgesuche mit Status „offen“ am Datenstand.")
+    g2.metric("davon mit passendem Objekt", ui.fmt_int(gw["mit_passendem"]),
+              help="Offene Gesuche, zu denen mindestens ein verfügbares Objekt (leer oder in "
+                   "Vermarktung) passt: gleiche Art, Fläche in der gesuchten Spanne, im "
+                   "gesuchten Quartier.")
+    g3.metric("Vermittelt im Zeitraum", ui.fmt_int(gw["vermittelt"]),
+              help="Gesuche mit Status „vermittelt“, erledigt zwischen Zeitraumbeginn und "
+                   "Stichtag.")
+    st.caption("Passend: gleiche Art, Fläche in der gesuchten Spanne (eine leere Grenze ist "
+               "offen), im gesuchten Quartier (leer = beide); verfügbar = leer oder in "
+               "Vermarktung, Stand: Datenstand. Quartier der Seitenleiste: Gesuche für dieses "
+               "oder beide Quartiere, Objekte in diesem Quartier.")
+    geltung_gesuche = oek.Text("Quartier: " + (filt.quartier or "beide")
+                               + " · offene Gesuche und verfügbare Objekte am Datenstand")
+    t1, t2 = st.tabs(["Offene Gesuche mit passenden Objekten", "Objekte mit passenden Gesuchen"])
+    with t1:
+        tab_g = oek.gesuche_tabelle(gesuche, paare)
+        if tab_g.empty:
+            st.info("Kein offenes Gesuch.", icon=":material/info:")
+        else:
+            st.dataframe(tab_g, hide_index=True, key="leer_gesuche_tabelle",
+                         column_config=ui.deutsche_spalten(tab_g))
+            ui.download_buttons(tab_g, "Offene Raumgesuche", "leer_gesuche", geltung_gesuche)
+    with t2:
+        tab_a = oek.angebote_tabelle(paare)
+        if tab_a.empty:
+            st.info("Kein verfügbares Objekt passt zu einem offenen Gesuch.",
+                    icon=":material/info:")
+        else:
+            st.dataframe(tab_a, hide_index=True, key="leer_angebote_tabelle",
+                         column_config=ui.deutsche_spalten(tab_a))
+            ui.download_buttons(tab_a, "Objekte mit passenden Gesuchen", "leer_angebote",
+                                geltung_gesuche)
 
 # --- Stock per district over time ---------------------------------------------------------
 
@@ -129,43 +253,6 @@ else:
     ui.chart_block_de(ch.leerstand_verlauf_chart(verlauf, mass),
                       oek.verlauf_tabelle(verlauf, mass), "Leerstand je Stadtteil",
                       key="leer_verlauf", filt=geltung)
-
-# --- Finding premises ---------------------------------------------------------------------
-
-st.subheader("Räume finden")
-st.markdown("Für Gründerinnen und Gründer: passende leerstehende Objekte (nicht wiederbelegt, "
-            "Stand: Datenstand), die größten passenden zuerst.")
-gebiete = [ui.BEIDE, *QUARTIERE]
-with st.form("leer_raeume_form", border=True):
-    f1, f2, f3, f4 = st.columns([2, 1, 1, 1.4])
-    r_arten = f1.multiselect("Art", LEERSTAND_ARTEN, key="leer_raeume_art",
-                             placeholder="alle Arten")
-    r_von = f2.number_input("Fläche von (m²)", min_value=0, value=0, step=10,
-                            key="leer_raeume_von")
-    r_bis = f3.number_input("Fläche bis (m²)", min_value=0, value=None, step=10,
-                            key="leer_raeume_bis", placeholder="unbegrenzt")
-    r_gebiet = f4.selectbox("Programmgebiet", gebiete, key="leer_raeume_gebiet",
-                            index=gebiete.index(filt.quartier or ui.BEIDE))
-    st.form_submit_button("Räume suchen", icon=":material/search:", key="leer_raeume_suchen")
-if r_bis is not None and r_bis < r_von:
-    st.warning("„Fläche bis“ ist kleiner als „Fläche von“ – bitte die Spanne prüfen.")
-else:
-    raeume = ui.query("oek_leerstand_raeume", raum_arten=oek.liste_oder_none(r_arten),
-                      raum_min=r_von or None, raum_max=r_bis,
-                      raum_quartier=None if r_gebiet == ui.BEIDE else r_gebiet)
-    suche = ("Art: " + (", ".join(r_arten) if r_arten else "alle") + " · Fläche: "
-             + f"{ui.fmt_int(r_von)} m² bis "
-             + (f"{ui.fmt_int(r_bis)} m²" if r_bis is not None else "unbegrenzt")
-             + f" · Programmgebiet: {r_gebiet} · nicht wiederbelegt am Datenstand")
-    if raeume.empty:
-        st.info("Kein leerstehendes Objekt passt zu dieser Suche. Bitte die Flächenspanne "
-                "weiter fassen oder weitere Arten wählen.", icon=":material/search_off:")
-    else:
-        st.markdown(f"**{ui.fmt_int(len(raeume))} passende Objekte** · {suche}")
-        tabelle = oek.raeume_tabelle(raeume)
-        st.dataframe(tabelle, hide_index=True, key="leer_raeume_tabelle",
-                     column_config=ui.deutsche_spalten(tabelle))
-        ui.download_buttons(tabelle, "Räume finden", "leer_raeume", oek.Text(suche))
 
 # --- Position check and district geodata ---------------------------------------------------
 
