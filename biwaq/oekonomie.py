@@ -212,8 +212,11 @@ def ueberleben_eingaben(beraten: pd.DataFrame, ursprung: str) -> tuple[pd.DataFr
       consultation on (delayed entry) – the project never saw those that closed earlier.
     ursprung 'beratung': time since the first consultation, or since founding for businesses
       advised before they were founded (months before founding cannot be 'survived').
-    Returns the usable rows and counts of the excluded ones (closure date missing; no time
-    under observation, e.g. closed on the day of the first consultation).
+    A closure on the day of the first consultation (no time under observation) is an event at
+    the entry time and counts (see survival.kaplan_meier); only a business still active with
+    no time under observation (first consultation on the reference date) carries nothing.
+    Returns the usable rows and counts of the excluded ones (closure date missing; active
+    with no time under observation).
     """
     if ursprung not in URSPRUENGE:
         raise ValueError(ursprung)
@@ -229,7 +232,7 @@ def ueberleben_eingaben(beraten: pd.DataFrame, ursprung: str) -> tuple[pd.DataFr
     else:
         start = pd.concat([erste, gruendung], axis=1).max(axis=1)
         dauer, eintritt = _tage(ende, start), pd.Series(0.0, index=beraten.index)
-    gueltig = ~ohne_datum & (dauer > eintritt)
+    gueltig = ~ohne_datum & ((dauer > eintritt) | (zu & (dauer >= eintritt)))
     out = pd.DataFrame({
         "betrieb_id": beraten["betrieb_id"],
         "gruppe": np.where(beraten["migrantenoekonomie"].astype(bool), MIGRANT, ANDERE),

@@ -342,3 +342,33 @@ def test_placements_of_one_or_two_per_firm_are_folded_with_a_target_group(db_fac
         gross[gross["betrieb_id"] == "B1"])
     tab = oek.vermittlungen_tabelle(out)
     assert tab["Betrieb"].tolist()[-1].startswith("weitere Betriebe")
+
+
+FALL_11 = dict(
+    betriebe=[dict(betrieb_id="B-7401", quartier="Süd-Ost", gruendung=D(2015, 6, 1),
+                   migrantenoekonomie=True, status="geschlossen", status_datum=D(2016, 3, 1)),
+              dict(betrieb_id="B-7402", quartier="Süd-Ost", gruendung=D(2015, 6, 1),
+                   status="geschlossen", status_datum=D(2016, 9, 1)),
+              dict(betrieb_id="B-7403", quartier="Süd-Ost", gruendung=D(2015, 6, 1)),
+              dict(betrieb_id="B-7404", quartier="Süd-Ost", gruendung=D(2015, 6, 1),
+                   migrantenoekonomie=True)],
+    beratungen=[dict(betrieb_id=b, datum=D(2016, 3, 1))
+                for b in ("B-7401", "B-7402", "B-7403", "B-7404")]
+    + [dict(betrieb_id="B-7404", datum=D(2018, 12, 31))])
+
+
+def test_closure_on_the_day_of_the_first_consultation_counts_field_case_11(db_factory):
+    con = db_factory(**FALL_11)
+    u = oek.ueberleben(beraten(con))
+    k = oek.ueberleben_kennzahlen(u).set_index(["Beginn", "Gruppe"])
+    ber = k.loc[("seit erster Beratung", oek.ALLE)]
+    # all 4 enter at 0; B-7401 closes at 0: S(0) = 3/4; B-7402 closes at 6 months (3 at risk):
+    # S = 3/4 * 2/3 = 1/2 -> 12 months 50 % over 4 businesses (shown was 67 % over 3)
+    assert ber["Betriebe"] == 4 and ber["aktiv nach 12 Mon."] == pytest.approx(0.5)
+    # migrant-run: B-7401 closes at 0, B-7404 stays: 1/2
+    assert k.loc[("seit erster Beratung", oek.MIGRANT), "aktiv nach 12 Mon."] \
+        == pytest.approx(0.5)
+    # since founding, delayed entry at 9 months for all: 3/4 at 9, 1/2 at 15 -> 24 months 50 %
+    assert k.loc[("seit Gründung", oek.ALLE), "aktiv nach 24 Mon."] == pytest.approx(0.5)
+    assert u.ausgeschlossen["gruendung"] == {"ohne_schliessungsdatum": 0,
+                                             "ohne_beobachtungszeit": 0}
