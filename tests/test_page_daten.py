@@ -110,6 +110,10 @@ def metrics(at) -> dict[str, int]:
 
 
 def test_qualitaet_page_lists_rules_and_follows_quartier_and_traeger(demo_env):
+    # The demo's look-alikes TN-000336 / TN-000347 differ only in sgb2_bezug (nein / ja), which
+    # Q16 compares (issue 10.4): make them a real look-alike pair so the warning shows.
+    with store.replace_atomically(demo_env) as con:
+        con.execute("update teilnehmende set sgb2_bezug = false where tn_id = 'TN-000347'")
     at = qualitaet_page()
     assert at.title[0].value == "Datenqualität"
     assert metrics(at) == {"Regeln geprüft": 31, "Verstöße gegen Fehler-Regeln": 0,
