@@ -3,9 +3,15 @@ import pandas as pd
 import streamlit as st
 
 from biwaq import charts, ui
-from biwaq.contract import KENNZAHLEN_NAMEN, LAUFZEIT_START
+from biwaq import kennzahlen as kz
+from biwaq.contract import LAUFZEIT_START
 
 NUR_QUARTIER = ("betriebe_beraten", "leerstaende_wiederbelegt")
+# key of uebersicht_kennzahlen (and of the targets) -> figure in the catalogue
+KATALOG_ID = {"teilnehmende": "erreichte_personen", "eintritte": "eintritte",
+              "vermittlungen": "vermittelte_personen", "verbleib_6m": "verbleib_personen",
+              "betriebe_beraten": "beratene_betriebe",
+              "leerstaende_wiederbelegt": "wiederbelegte_leerstaende"}
 
 filt = ui.page_header(
     "Übersicht",
@@ -22,16 +28,17 @@ def zieltext(wert: int, ziel, bis) -> str:
         return "Kein Ziel für diese Auswahl vereinbart."
     anteil = wert / ziel if ziel else 0
     return (f"Ziel: {ui.fmt_int(ziel)} bis {pd.Timestamp(bis).strftime('%d.%m.%Y')} · "
-            f"erreicht: {ui.fmt_pct(anteil)}")
+            f"erreicht: {kz.fmt('zielerreichung', anteil)}")
 
 
 cols = st.columns(3)
 for i, row in enumerate(kennzahlen.itertuples()):
     with cols[i % 3].container(border=True):
-        st.metric(KENNZAHLEN_NAMEN[row.kennzahl], ui.fmt_int(row.wert),
-                  help="Zählt nur Quartier und Zeitraum (keine Angabe zu Träger oder "
-                       "Zielgruppe bei Betrieben und Leerständen)."
-                  if row.kennzahl in NUR_QUARTIER else None)
+        kid = KATALOG_ID[row.kennzahl]
+        ui.metric(st, kid, row.wert,
+                  hilfe=kz.get(kid).definition
+                  + (" Zählt nur Quartier und Zeitraum (keine Angabe zu Träger oder Zielgruppe "
+                     "bei Betrieben und Leerständen)." if row.kennzahl in NUR_QUARTIER else ""))
         if zielvergleich:
             st.caption(zieltext(row.wert, row.zielwert, row.bis))
             if not pd.isna(row.zielwert) and row.zielwert > 0:
@@ -44,23 +51,22 @@ if not zielvergleich:
                "(01.10.2015) beginnt und alle Träger gewählt sind: Ziele gelten für die "
                "gesamte Laufzeit und sind nicht nach Träger vereinbart.")
 
-with st.expander("Wie wird gezählt?"):
-    st.markdown(
-        "- **Erreichte Personen**: Erstkontakt im Zeitraum. **Eintritte**: formaler "
-        "Eintritt ins Projekt im Zeitraum.\n"
-        "- **Vermittlungen**: Personen mit Beginn einer Arbeit oder Ausbildung im Zeitraum, "
-        "jede Person einmal. **Verbleib nach 6 Monaten**: davon sechs Monate später noch "
-        "in Arbeit (ja); jüngere Vermittlungen sind noch offen.\n"
-        "- **Beratene Betriebe**: Betriebe mit mindestens einer Beratung im Zeitraum. "
-        "**Wiederbelegte Leerstände**: Wiederbelegung im Zeitraum.\n"
-        "- Zielgruppen überschneiden sich; eine Person zählt in jeder ihrer Gruppen.")
+st.caption("Alle Zahlen dieser Seite zählen **Ereignisse im Zeitraum** (Erstkontakt, "
+           "Eintritt, Beginn der Vermittlung im Zeitraum) und **Personen**, jede einmal. Die "
+           "Seite **Vermittlung** zählt dagegen eine Kohorte (Erstkontakt im Zeitraum) bis zum "
+           "Datenstand und dort unter **Vermittlungen** jede Vermittlung.")
+ui.wie_gezaehlt(list(KATALOG_ID.values()),
+                ("Zielgruppen überschneiden sich; eine Person zählt in jeder ihrer Gruppen.",))
 
 st.subheader("Entwicklung je Quartal")
 trend = ui.query("uebersicht_trend", **filt.params())
 if trend.empty or (trend["eintritte"].sum() == 0 and trend["vermittlungen"].sum() == 0):
     ui.empty_message()
 else:
-    tabelle = trend.rename(columns={"quartal_label": "Quartal", "eintritte": "Eintritte",
-                                    "vermittlungen": "Vermittlungen"})
-    ui.chart_block(charts.trend_chart(trend), tabelle[["Quartal", "Eintritte", "Vermittlungen"]],
-                   "Eintritte und Vermittlungen je Quartal", key="uebersicht_trend", filt=filt)
+    spalten = {"quartal_label": "Quartal",
+               "eintritte": kz.label("eintritte_quartal"),
+               "vermittlungen": kz.label("vermittelte_personen_quartal")}
+    tabelle = trend.rename(columns=spalten)[list(spalten.values())]
+    ui.chart_block(charts.trend_chart(trend), tabelle,
+                   "Eintritte und vermittelte Personen je Quartal", key="uebersicht_trend",
+                   filt=filt)
