@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from biwaq import kennzahlen
 from biwaq.contract import (GESCHLECHT, GESCHLECHT_NAMEN, QUARTIERE, TRAEGER, TRAEGER_NAMEN,
                             ZIELGRUPPEN, ZIELGRUPPEN_NAMEN)
 
@@ -325,7 +326,8 @@ def esf_tabelle(df: pd.DataFrame) -> pd.DataFrame:
         quote = anteil(wert, basis)
         zeilen.append({"Bereich": bereich, "Indikator": name,
                        "Anzahl": wert, "Bezugsgröße": basis,
-                       "Anteil (%)": round(quote * 100, 1) if not math.isnan(quote) else None,
+                       "Anteil (%)": kennzahlen.runde(quote * 100, 1)
+                       if not math.isnan(quote) else None,
                        "Definition": definition})
     out = pd.DataFrame(zeilen)
     out["Anzahl"] = out["Anzahl"].astype("Int64")
@@ -372,10 +374,11 @@ def kombinationsmatrix(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def zahl_text(x, stellen: int = 0, einheit: str = "", leer: str = "–") -> str:
-    """German number text: '1.234', '12,5 %'; `leer` for missing values."""
-    if x is None or pd.isna(x):
+    """German number text: '1.234', '12,5 %' (rounded once, half away from zero, see
+    kennzahlen.zahl); `leer` for missing values."""
+    text = kennzahlen.zahl(x, stellen, leer=leer)
+    if text == leer:
         return leer
-    text = f"{float(x):,.{stellen}f}".replace(",", "X").replace(".", ",").replace("X", ".")
     return text + (f"\u00a0{einheit}" if einheit else "")       # no line break before the unit
 
 

@@ -98,15 +98,23 @@ def ziele_chart(df: pd.DataFrame) -> go.Figure:
 def repraesentation_chart(df: pd.DataFrame) -> go.Figure:
     """Share with migration background: participants vs population, per district and in total.
     `df`: analytics.repraesentation()."""
+    from biwaq import kennzahlen as kz
+
     teil = df[df["bev_gewicht"].notna() | (df["stadtteil"] == "Insgesamt")]
     fig = go.Figure()
+    # the participants' share shows its count on small bases ("2 von 3", issue 10.7)
+    texte = {"anteil_teilnehmende": [
+                 kz.fmt("anteil_migration_tn", a, basis=n, zaehler=m) if pd.notna(a) else ""
+                 for a, n, m in zip(teil["anteil_teilnehmende"], teil["teilnehmende"],
+                                    teil["mit_migration"])],
+             "anteil_bevoelkerung": [kz.fmt("anteil_migration_bev", a) if pd.notna(a) else ""
+                                     for a in teil["anteil_bevoelkerung"]]}
     for spalte, name in (("anteil_teilnehmende", "Teilnehmende"),
                          ("anteil_bevoelkerung", "Bevölkerung")):
         werte = teil[spalte] * 100
         fig.add_bar(x=teil["stadtteil"], y=werte, name=name, marker_color=FARBEN[name],
-                    text=[f"{v:.1f} %".replace(".", ",") if pd.notna(v) else "" for v in werte],
-                    textposition="outside",
-                    hovertemplate="%{x}: %{y:.1f} %<extra>" + name + "</extra>")
+                    text=texte[spalte], textposition="outside", customdata=texte[spalte],
+                    hovertemplate="%{x}: %{customdata}<extra>" + name + "</extra>")
     fig.update_layout(barmode="group", yaxis_title="Anteil mit Migrationshintergrund",
                       yaxis_ticksuffix=" %")
     return german_layout(fig, "Migrationshintergrund: Teilnehmende und Bevölkerung")

@@ -69,8 +69,8 @@ def test_zielgruppen_page_follows_filters(demo_env):
     alle = metric(at, "Erreichte Personen")
     assert alle == sql_erreicht(demo_env)
     reich = at.dataframe[0].value.set_index("Gruppe")
-    assert reich.loc["Alle Teilnehmenden", "Erreicht"] == alle
-    assert reich.loc["Geflüchtete", "Erreicht"] == sql_erreicht(demo_env,
+    assert reich.loc["Alle Teilnehmenden", "Erreichte Personen"] == alle
+    assert reich.loc["Geflüchtete", "Erreichte Personen"] == sql_erreicht(demo_env,
                                                                 zielgruppe="schutzsuchend")
 
     at.selectbox(key="filter_quartier").set_value("Süd-Ost").run()
@@ -84,7 +84,7 @@ def test_zielgruppen_page_follows_filters(demo_env):
     tab = at.dataframe[0].value
     alle_tab = tab[tab["Gruppe"] == "Alle Teilnehmenden"]
     assert set(alle_tab["Geschlecht"]) == {"weiblich", "männlich", "divers"}
-    assert alle_tab["Erreicht"].sum() == sued_ost
+    assert alle_tab["Erreichte Personen"].sum() == sued_ost
 
 
 def test_zielgruppen_group_filter_explains_overlap_and_trager_hides_targets(demo_env):
