@@ -415,8 +415,7 @@ def zahl(x, stellen: int = 0, leer: str = STRICH) -> str:
 
 
 def _einheit_text(k: Kennzahl) -> str:
-    return {"%": "\u00a0%", "m²": "\u00a0m²", "Monate": "\u00a0Monate",
-            "Tage": "\u00a0Tage"}.get(k.einheit, "")
+    return {"%": " %", "m²": " m²", "Monate": " Monate", "Tage": " Tage"}.get(k.einheit, "")
 
 
 def unter_mindestbasis(id: str, basis) -> bool:
