@@ -331,6 +331,16 @@ KATALOG: tuple[Kennzahl, ...] = (
        "Zahlen; gesperrt, wenn eine der beiden gesperrt ist).",
        "eintritte_vermittlungen[Vermittlungen] / eintritte_vermittlungen[Eintritte]", 1),
 
+    *[_K(f"oeffentlich_{g}", name, "%",
+         f"Eingetretene Personen der Gruppe geteilt durch alle Eintritte (veröffentlichte "
+         f"Zahlen; gesperrt, wenn eine der beiden gesperrt ist).",
+         "teilnehmende[Gruppe] / teilnehmende[Insgesamt]", 1)
+      for g, name in (("anteil_alleinerziehend", "Anteil Alleinerziehende"),
+                      ("anteil_55plus", "Anteil Ältere (55+)"),
+                      ("anteil_migration", "Anteil mit Migrationshintergrund"),
+                      ("anteil_schutzsuchend", "Anteil Geflüchtete"),
+                      ("anteil_langzeitarbeitslos", "Anteil Langzeitarbeitslose"))],
+
     # --- Data (Daten, Datenqualität) -------------------------------------------------------
     _K("datensaetze", "Datensätze", "Zeilen", "Gespeicherte Zeilen je Tabelle.",
        "daten_bestand.zeilen"),

@@ -117,6 +117,9 @@ def leerstand_tabelle(objekte: pd.DataFrame) -> pd.DataFrame:
     """The filtered objects with German column names (sortable table and download)."""
     out = objekte.copy()
     out["stadtteil"] = out["stadtteil"].fillna(OHNE_ANGABE)
+    # months are unrounded in the query (the median is taken first); round once for display
+    out["monate_leer"] = [kz.runde(m, kz.get("monate_leer").nachkommastellen)
+                          for m in out["monate_leer"]]
     out = out[list(LEERSTAND_SPALTEN)].rename(columns=LEERSTAND_SPALTEN)
     out.insert(8, "am Stichtag", np.where(objekte["leer_am_stichtag"].astype(bool),
                                           "leerstehend", "wiederbelegt"))

@@ -48,10 +48,12 @@ def test_vacancy_objects_and_figures_at_the_reference_date(db_factory):
     # vacant on 01.06.2018: L1, L3 (interim use still counts as vacant), L5 (since that day)
     assert w["einheiten"] == 3
     assert w["flaeche_m2"] == 80 + 5000 + 300
-    # months vacant: L1 1461 days = 48.0, L3 516 days = 17.0, L5 0 days = 0.0 -> median 17.0
+    # months vacant: L1 1461 days = 48.0, L3 516 days = 16.95, L5 0 days = 0.0 -> median
+    # 16.95 (unrounded since issue 10.3: rounded once, at display, to 17,0)
     monate = df.set_index("objekt_id")["monate_leer"]
-    assert monate["L1"] == 48.0 and monate["L3"] == 17.0 and monate["L5"] == 0.0
-    assert w["median_monate"] == 17.0
+    assert monate["L1"] == 48.0 and monate["L3"] == pytest.approx(516 / 30.4375)
+    assert monate["L5"] == 0.0
+    assert w["median_monate"] == pytest.approx(516 / 30.4375)
     assert w["wiederbelegt"] == 1                                  # L2 in September 2017
     assert df.set_index("objekt_id")["stadtteil"].isna()["L5"]     # no outlines, no district
 
@@ -402,3 +404,23 @@ def test_survival_in_plain_words_counts_only_known_fates(db_factory):
     voll = oek.Stabilisierung(24, oek.ALLE, 8, 6)
     assert voll.satz() == ("Von 8 beratenen Betrieben, deren Gründung mindestens 24 Monate "
                            "zurückliegt, waren 6 nach 24 Monaten noch aktiv (75 %).")
+
+
+def test_median_vacancy_duration_is_rounded_once_at_display(db_factory):
+    # issue 10.3: four vacant objects on the reference date 01.06.2018 (C sets the data stand)
+    #   C 0 days, A 30.12.2014 -> 1249 days = 41.035 months, B 28.12.2014 -> 1251 days =
+    #   41.101 months, D 01.01.2010 (longest).
+    # Median = (41.035 + 41.101) / 2 = 1250 / 30.4375 = 41.068 -> "41,1 Monate".
+    # Rounding each object first gave (41.0 + 41.1) / 2 = 41.05, shown as "41,0".
+    con = db_factory(leerstaende=[
+        dict(objekt_id="A", leer_seit=D(2014, 12, 30)),
+        dict(objekt_id="B", leer_seit=D(2014, 12, 28)),
+        dict(objekt_id="C", leer_seit=D(2018, 6, 1)),
+        dict(objekt_id="D", leer_seit=D(2010, 1, 1))])
+    w = oek.leerstand_kennzahlen(objekte(con))
+    assert w["median_monate"] == pytest.approx(1250 / 30.4375)
+    from biwaq import kennzahlen as kz
+    assert kz.fmt("median_leerstandsdauer", w["median_monate"]) == "41,1 Monate"
+    tab = oek.leerstand_tabelle(objekte(con)).set_index("Objekt")
+    assert tab.loc["A", "Monate leer (Stichtag)"] == 41.0       # each shown rounded once
+    assert tab.loc["B", "Monate leer (Stichtag)"] == 41.1
