@@ -368,7 +368,7 @@ MERKMALE = frozenset({
     "Objekt", "Adresse", "leer seit", "am Stichtag", "wiederbelegt am", "Nachnutzung",
     "Eigentümer", "Breite", "Länge", "Zwischennutzung", "Gründungsjahr", "Tabelle", "Regel",
     "Schweregrad", "Beschreibung", "Betroffene Nummern", "Hinweis", "Zielgruppe",
-    "Art der Vermittlung", "Format", "Insgesamt", "Wer", "Zeitspanne", "Gründung",
+    "Art der Vermittlung", "Format", "Insgesamt", "Wer", "Zeitspanne", "Gründung", "Stand",
 })
 
 
