@@ -8,20 +8,15 @@
 --   Träger) with Erstkontakt resp. Eintritt from $laufzeit_start to stichtag =
 --   least($bis, data stand, deadline); zeit_anteil = elapsed share of the target period
 --   at stichtag. The start of the period filter does not apply (targets are cumulative).
-with stand as (
-    select max(try_cast(wert as date)) as datenstand from _meta where schluessel = 'datenstand'
-),
-ziele as (
-    select z.*, least(cast($bis as date), coalesce(s.datenstand, cast($bis as date)), z.bis)
-                as stichtag
+with ziele as (
+    select z.*, least(stichtag($bis), z.bis) as stichtag     -- macro in biwaq/sql/makros.sql
     from stg_ziele z
-    cross join stand s
     where z.kennzahl in ('teilnehmende', 'eintritte')
       and ($quartier is null or z.quartier = $quartier)
       and ($zielgruppe is null or z.zielgruppe = $zielgruppe)
 ),
-tn as (
-    select * from mart_teilnehmende where ($traeger is null or traeger = $traeger)
+tn as (         -- Quartier and Zielgruppe come from each target, not from the filters
+    select * from teilnehmende_gefiltert(null, $traeger, null)
 ),
 final as (
     select

@@ -73,3 +73,37 @@ def test_how_it_is_counted_is_rendered_from_the_catalogue():
                                  f"- **Vermittelte Personen**: "
                                  f"{kz.get('vermittelte_personen').definition}",
                                  "- Zusatz."]
+
+
+def test_participants_under_the_filters_are_defined_once(db_factory, tmp_path):
+    """Issue 10: the block applying Quartier, Träger and Zielgruppe lives in one macro
+    (biwaq/sql/makros.sql), in the file and in the dashboard's read-only connection."""
+    from biwaq import store
+
+    for datei in QUERY_DIR.glob("*.sql"):
+        assert "list_contains(zielgruppen, $zielgruppe)" not in datei.read_text(), datei.name
+    D = __import__("datetime").date
+    con = db_factory(teilnehmende=[
+        dict(tn_id="A", quartier="Süd-Ost", alleinerziehend=True),
+        dict(tn_id="B", quartier="Süd-Ost", traeger="Euratibor", alleinerziehend=True),
+        dict(tn_id="C", alleinerziehend=False),
+        dict(tn_id="E", geburtsjahr=1950, eintritt=D(2016, 2, 1))])   # 66 at entry: 55plus
+    # by hand: Süd-Ost + Alleinerziehende -> A, B; + Träger KIK -> A; Ältere (55+) -> E
+    abfrage = "select tn_id from teilnehmende_gefiltert(?, ?, ?) order by tn_id"
+    assert [r[0] for r in con.execute(abfrage, ["Süd-Ost", None, "alleinerziehend"]).fetchall()] \
+        == ["A", "B"]
+    assert [r[0] for r in con.execute(abfrage, ["Süd-Ost", "KIK", "alleinerziehend"])
+            .fetchall()] == ["A"]
+    assert [r[0] for r in con.execute(abfrage, [None, None, "55plus"]).fetchall()] == ["E"]
+    assert len(con.execute(abfrage, [None, None, None]).fetchall()) == 4
+    # the dashboard's connection (file attached to an in-memory instance) has them too
+    pfad = con.execute("select path from duckdb_databases() where not internal").fetchone()[0]
+    ro = store.connect_readonly(pfad)
+    try:
+        assert ro.cursor().execute(
+            "select count(*) from tn_verlauf_gefiltert('Süd-Ost', null, null)").fetchone()[0] == 2
+        stand = ro.execute("select datenstand(), stichtag(date '2015-12-31'), "
+                           "stichtag(date '2030-01-01')").fetchone()
+        assert stand[1] == D(2015, 12, 31) and stand[2] == stand[0] == D(2016, 2, 1)
+    finally:
+        ro.close()
