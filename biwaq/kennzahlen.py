@@ -220,12 +220,12 @@ KATALOG: tuple[Kennzahl, ...] = (
        "oek_betriebe_beraten → survival.kaplan_meier", 0, MINDESTBASIS_UEBERLEBEN, None,
        "Betriebe"),
     _K("stabil_12", "nach 12 Monaten noch aktiv", "%",
-       "Von den beratenen Betrieben, deren **Gründung am Stichtag mindestens 12 Monate "
-       "zurückliegt**, der Anteil, der 12 Monate nach der Gründung noch nicht geschlossen "
-       "war. Es zählen nur Betriebe, deren Schicksal nach 12 Monaten bekannt ist – ein "
-       "einfacher Anteil, keine Schätzung. Betriebe, die erst später beraten wurden, zählen "
-       "mit; Betriebe, die vor einer Beratung schlossen, hat das Projekt nie gesehen.",
-       "oek_betriebe_beraten → oekonomie.stabilisierung", 0,
+       "Von den beratenen Betrieben, die das Projekt **schon vor oder bei der Gründung** "
+       "beraten hat und deren **Gründung am Stichtag mindestens 12 Monate zurückliegt**, der "
+       "Anteil, der 12 Monate nach der Gründung noch nicht geschlossen war. Diese Betriebe "
+       "wurden die ganze Zeit beobachtet – ein einfacher Anteil, keine Schätzung. Betriebe, "
+       "die erst später beraten wurden, zählen nicht: wer vor der ersten Beratung schloss, "
+       "war nie zu sehen.", "oek_betriebe_beraten → oekonomie.stabilisierung", 0,
        MINDESTBASIS_UEBERLEBEN, None, "Betriebe"),
     _K("stabil_24", "nach 24 Monaten noch aktiv", "%",
        "Wie **nach 12 Monaten noch aktiv**, für 24 Monate nach der Gründung.",

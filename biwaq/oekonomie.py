@@ -340,31 +340,40 @@ class Stabilisierung:
     """Plain count of businesses whose fate at `monate` after founding is known."""
     monate: int
     gruppe: str
-    betriebe: int          # advised, founded at least `monate` before the reference date
+    betriebe: int          # observed from founding on, founded >= `monate` before stichtag
     aktiv: int             # of them not closed within `monate` after founding
 
     def satz(self) -> str:
-        """'Von 40 beratenen Betrieben, deren Gründung mindestens 24 Monate zurückliegt, waren
-        30 nach 24 Monaten noch aktiv (75 %).' – or 'zu wenige Betriebe' below the minimum."""
+        """'Von 18 beratenen Betrieben, deren Gründung mindestens 24 Monate zurückliegt, waren
+        14 nach 24 Monaten noch aktiv (78 %).' – or 'zu wenige Betriebe' below the minimum."""
         wer = ("beratenen Betrieben der Migrantenökonomie" if self.gruppe == MIGRANT
                else "beratenen Betrieben")
         kopf = (f"Von {kz.zahl(self.betriebe)} {wer}, deren Gründung mindestens "
-                f"{self.monate} Monate zurückliegt, ")
+                f"{self.monate} Monate zurückliegt")
         kid = f"stabil_{self.monate}"
         if kz.unter_mindestbasis(kid, self.betriebe):
-            return (kopf.rstrip(", ") + ": zu wenige Betriebe für einen Anteil (mindestens "
+            return (kopf + ": zu wenige Betriebe für einen Anteil (mindestens "
                     f"{kz.get(kid).mindestbasis}).")
-        return (kopf + f"waren {kz.zahl(self.aktiv)} nach {self.monate} Monaten noch aktiv "
+        return (kopf + f", waren {kz.zahl(self.aktiv)} nach {self.monate} Monaten noch aktiv "
                 f"({kz.fmt(kid, self.aktiv / self.betriebe)}).")
+
+
+STABIL_HINWEIS = ("Gezählt sind nur Betriebe, die das Projekt schon vor oder bei der Gründung "
+                  "beraten hat – sie wurden die ganze Zeit beobachtet, daher braucht es keine "
+                  "Schätzung. Betriebe, die erst später dazukamen, fehlen hier: wer vor der "
+                  "ersten Beratung schloss, war nie zu sehen.")
 
 
 def stabilisierung(beraten: pd.DataFrame, monate: int, gruppe: str = ALLE) -> Stabilisierung:
     """Businesses stabilised after `monate` months, counted without an estimator (issue 12).
 
-    Counts advised businesses (rows of oek_betriebe_beraten) founded at least `monate`
-    calendar months before the reference date (stichtag); of them, those not closed within
-    `monate` months after founding (closure date after founding + monate, or not closed).
-    A business closed without a closure date has an unknown fate and does not count.
+    Counts advised businesses (rows of oek_betriebe_beraten) observed for the whole span:
+    first consultation on or before the founding day (pre-founding advice), and founded at
+    least `monate` calendar months before the reference date (stichtag). Of them, those not
+    closed within `monate` months after founding (closure date after founding + monate, or
+    not closed) are active. A business closed without a closure date has an unknown fate and
+    does not count. Businesses first advised after founding are left out: counting them would
+    count only survivors (those closing earlier were never advised).
     gruppe: ALLE or MIGRANT (migrant-run only). Definition: kennzahlen 'stabil_12'/'stabil_24'.
     """
     if monate not in (12, 24):
@@ -373,7 +382,9 @@ def stabilisierung(beraten: pd.DataFrame, monate: int, gruppe: str = ALLE) -> St
     gruendung = pd.to_datetime(df["gruendung"])
     grenze = gruendung + pd.DateOffset(months=monate)
     zu = df["status"].eq("geschlossen")
-    bekannt = ~(zu & df["status_datum"].isna()) & (grenze <= pd.to_datetime(df["stichtag"]))
+    von_anfang = pd.to_datetime(df["erste_beratung"]) <= gruendung
+    bekannt = (von_anfang & ~(zu & df["status_datum"].isna())
+               & (grenze <= pd.to_datetime(df["stichtag"])))
     geschlossen = zu & (pd.to_datetime(df["status_datum"]) <= grenze)
     return Stabilisierung(monate, gruppe, int(bekannt.sum()),
                           int((bekannt & ~geschlossen).sum()))

@@ -381,46 +381,44 @@ def test_closure_on_the_day_of_the_first_consultation_counts_field_case_11(db_fa
 
 
 def test_survival_in_plain_words_counts_only_known_fates(db_factory):
-    # Reference date 30.06.2018 (data stand: the last consultation).
-    # B1 founded 01.01.2016 (migrant-run), active: 24 months reached 01.01.2018 <= stichtag
-    #    -> known, active
-    # B2 founded 01.01.2014, closed 01.01.2017: 12 and 24 months known, active at both
-    #    (closure after 01.01.2016)
-    # B3 founded 01.06.2017 (migrant-run): 12 months would be 01.06.2018 <= 30.06.2018 -> known, active;
-    #    24 months not reached -> not counted
-    # B4 founded 01.01.2015, closed 01.07.2016: 12 months (01.01.2016) active,
-    #    24 months (01.01.2017) closed
-    con = db_factory(**BETRIEBE)
+    # Reference date 31.12.2018 (last consultation). S1–S6 were advised one month before
+    # founding (observed from founding on), S7 only two years after founding, S8 closed
+    # without a date. Migrant-run: S2, S5, S6.
+    #   S1 founded 01.01.2015, active           12: active   24: active
+    #   S2 founded 01.06.2015, closed 01.03.2016 (9 months)  12: closed   24: closed
+    #   S3 founded 01.06.2015, closed 01.09.2016 (15 months) 12: active   24: closed
+    #   S4 founded 01.01.2016, closed 01.06.2018 (29 months) 12: active   24: active
+    #   S5 founded 01.06.2016, active           12: active   24: active
+    #   S6 founded 01.06.2017, active           12: active (01.06.2018 <= stichtag); 24 unknown
+    #   S7 founded 01.01.2014, first advised 01.01.2016: not observed from founding -> left out
+    #   S8 founded 01.01.2015, closed without date: fate unknown -> left out
+    # 12 months: 6 known, 5 active -> 5/6 = 83.3 % -> "83 %"
+    # 24 months: 5 known (S1–S5), 3 active (S1, S4, S5) -> 60 %
+    # migrant-run, 24 months: S2, S5 known -> 2 businesses, below the minimum base of 5
+    gruendung = {"S1": D(2015, 1, 1), "S2": D(2015, 6, 1), "S3": D(2015, 6, 1),
+                 "S4": D(2016, 1, 1), "S5": D(2016, 6, 1), "S6": D(2017, 6, 1),
+                 "S7": D(2014, 1, 1), "S8": D(2015, 1, 1)}
+    zu = {"S2": D(2016, 3, 1), "S3": D(2016, 9, 1), "S4": D(2018, 6, 1)}
+    betriebe = [dict(betrieb_id=b, gruendung=g, migrantenoekonomie=b in ("S2", "S5", "S6"),
+                     status="geschlossen" if b in zu or b == "S8" else "aktiv",
+                     status_datum=zu.get(b)) for b, g in gruendung.items()]
+    beratungen = [dict(betrieb_id=b, datum=g - dt.timedelta(days=31), format="Vorgründungs"
+                       "beratung") for b, g in gruendung.items() if b != "S7"]
+    beratungen += [dict(betrieb_id=b, datum=D(2015, 11, 1)) for b in gruendung if b != "S7"]
+    beratungen += [dict(betrieb_id="S7", datum=D(2016, 1, 1)),
+                   dict(betrieb_id="S5", datum=D(2018, 12, 31))]
+    con = db_factory(betriebe=betriebe, beratungen=beratungen)
     df = beraten(con)
+    assert set(df["betrieb_id"]) == set(gruendung)        # all advised in the period
     s12, s24 = oek.stabilisierung(df, 12), oek.stabilisierung(df, 24)
-    assert (s12.betriebe, s12.aktiv) == (4, 4)          # B1, B2, B3, B4 all active at 12
-    assert (s24.betriebe, s24.aktiv) == (3, 2)          # B1, B2 active; B4 closed
-    # 3 businesses are below the minimum base of 5: no percentage, the count is shown
-    assert s24.satz() == ("Von 3 beratenen Betrieben, deren Gründung mindestens 24 Monate "
-                          "zurückliegt: zu wenige Betriebe für einen Anteil (mindestens 5).")
+    assert (s12.betriebe, s12.aktiv) == (6, 5)
+    assert (s24.betriebe, s24.aktiv) == (5, 3)
+    assert s12.satz() == ("Von 6 beratenen Betrieben, deren Gründung mindestens 12 Monate "
+                          "zurückliegt, waren 5 nach 12 Monaten noch aktiv (83 %).")
+    assert s24.satz() == ("Von 5 beratenen Betrieben, deren Gründung mindestens 24 Monate "
+                          "zurückliegt, waren 3 nach 24 Monaten noch aktiv (60 %).")
     mig = oek.stabilisierung(df, 24, oek.MIGRANT)
-    assert (mig.betriebe, mig.aktiv) == (1, 1)          # B1 (B3 not yet 24 months old)
-    # with enough businesses the sentence carries count and share: 6 of 8 = 75 %
-    voll = oek.Stabilisierung(24, oek.ALLE, 8, 6)
-    assert voll.satz() == ("Von 8 beratenen Betrieben, deren Gründung mindestens 24 Monate "
-                           "zurückliegt, waren 6 nach 24 Monaten noch aktiv (75 %).")
-
-
-def test_median_vacancy_duration_is_rounded_once_at_display(db_factory):
-    # issue 10.3: four vacant objects on the reference date 01.06.2018 (C sets the data stand)
-    #   C 0 days, A 30.12.2014 -> 1249 days = 41.035 months, B 28.12.2014 -> 1251 days =
-    #   41.101 months, D 01.01.2010 (longest).
-    # Median = (41.035 + 41.101) / 2 = 1250 / 30.4375 = 41.068 -> "41,1 Monate".
-    # Rounding each object first gave (41.0 + 41.1) / 2 = 41.05, shown as "41,0".
-    con = db_factory(leerstaende=[
-        dict(objekt_id="A", leer_seit=D(2014, 12, 30)),
-        dict(objekt_id="B", leer_seit=D(2014, 12, 28)),
-        dict(objekt_id="C", leer_seit=D(2018, 6, 1)),
-        dict(objekt_id="D", leer_seit=D(2010, 1, 1))])
-    w = oek.leerstand_kennzahlen(objekte(con))
-    assert w["median_monate"] == pytest.approx(1250 / 30.4375)
-    from biwaq import kennzahlen as kz
-    assert kz.fmt("median_leerstandsdauer", w["median_monate"]) == "41,1 Monate"
-    tab = oek.leerstand_tabelle(objekte(con)).set_index("Objekt")
-    assert tab.loc["A", "Monate leer (Stichtag)"] == 41.0       # each shown rounded once
-    assert tab.loc["B", "Monate leer (Stichtag)"] == 41.1
+    assert (mig.betriebe, mig.aktiv) == (2, 1)
+    assert mig.satz() == ("Von 2 beratenen Betrieben der Migrantenökonomie, deren Gründung "
+                          "mindestens 24 Monate zurückliegt: zu wenige Betriebe für einen "
+                          "Anteil (mindestens 5).")

@@ -71,7 +71,7 @@ else:
     saetze = [oek.stabilisierung(beraten, m, g) for m in (12, 24) for g in (oek.ALLE,)]
     saetze += [oek.stabilisierung(beraten, 24, oek.MIGRANT)]
     st.markdown("\n".join(f"- {x.satz()}" for x in saetze))
-    st.caption(kz.get("stabil_12").definition)
+    st.caption(oek.STABIL_HINWEIS)
     st.markdown(
         "Die Kurve darunter **schätzt** denselben Anteil mit **Kaplan–Meier** auch aus Betrieben, "
         "die erst kürzer beobachtet werden (**zensiert**: am Stichtag noch aktiv, Striche in der "
