@@ -137,7 +137,7 @@ KATALOG: tuple[Kennzahl, ...] = (
        "esf_indikatoren.wert / esf_indikatoren.basis", 1),
 
     # --- Participants: the cohort of the Vermittlung page ---------------------------------
-    _K("kohorte_erstkontakte", "Kohorte: Erstkontakte im Zeitraum", "Personen",
+    _K("kohorte_erstkontakte", "Erstkontakte (Kohorte)", "Personen",
        "Die **Kohorte** des Vermittlungstrichters: alle Personen mit **Erstkontakt im "
        "Zeitraum**.", "vermittlung_trichter.erstkontakt"),
     _K("kohorte_eingetreten", "davon eingetreten", "Personen",
@@ -148,7 +148,7 @@ KATALOG: tuple[Kennzahl, ...] = (
        "Personen der Kohorte mit einer Vermittlung (Arbeit oder Ausbildung, jede Art) bis zum "
        "Datenstand; jede Person einmal (anders als **Vermittelte Personen**: Beginn im "
        "Zeitraum).", "vermittlung_trichter.vermittelt"),
-    _K("kohorte_verbleib", "davon mit Verbleib nach 6 Monaten", "Personen",
+    _K("kohorte_verbleib", "davon Verbleib 6 Monate", "Personen",
        "Personen der Kohorte, von denen eine Vermittlung nach sechs Monaten noch bestand.",
        "vermittlung_trichter.verbleib"),
     _K("uebergangsquote", "Übergangsquote (%)", "%",
