@@ -354,6 +354,111 @@ KATALOG: tuple[Kennzahl, ...] = (
        "quality.pruefen"),
 )
 
+
+# --- ESF+ common participant indicators (page ESF+-Indikatoren) -----------------------------
+# In the funder's order: (figure id, key of the query esf_indikatoren or None when the contract
+# does not record it, area, label, definition). They are figures of the catalogue like all
+# others; analytics.ESF_INDIKATOREN is built from this list.
+ESF_BEI_EINTRITT = "Teilnehmende (bei Eintritt)"
+ESF_BEI_AUSTRITT = "Ergebnisse (bei Austritt)"
+ESF_NICHT_ERFASST = "Nicht ermittelbar: "
+ESF_INDIKATOREN: tuple[tuple[str, str | None, str, str, str], ...] = (
+    ('esf_teilnehmende_insgesamt', 'teilnehmende', ESF_BEI_EINTRITT,
+     'Teilnehmende insgesamt',
+     'Personen mit Eintritt im Zeitraum; jede Person zählt einmal (eine Teilnehmenden-Nr.).'),
+    ('esf_frauen', 'frauen', ESF_BEI_EINTRITT,
+     'Frauen',
+     'Eintritte im Zeitraum mit Geschlecht „w“.'),
+    ('esf_maenner', 'maenner', ESF_BEI_EINTRITT,
+     'Männer',
+     'Eintritte im Zeitraum mit Geschlecht „m“.'),
+    ('esf_nicht_binaer', 'nicht_binaer', ESF_BEI_EINTRITT,
+     'Nicht-binäre Personen',
+     'Eintritte im Zeitraum mit Geschlecht „d“.'),
+    ('esf_arbeitslose_einschliesslich_langzeitarbe', None, ESF_BEI_EINTRITT,
+     'Arbeitslose, einschließlich Langzeitarbeitsloser',
+     ESF_NICHT_ERFASST
+     + 'Der Datenvertrag erfasst nur „langzeitarbeitslos“ (mindestens 12 Monate arbeitslos bei '
+       'Eintritt), keinen allgemeinen Arbeitslosenstatus. Die Zahl der Langzeitarbeitslosen '
+       '(nächste Zeile) ist eine Untergrenze.'),
+    ('esf_langzeitarbeitslos', 'langzeitarbeitslos', ESF_BEI_EINTRITT,
+     'Langzeitarbeitslose',
+     'Eintritte im Zeitraum mit „langzeitarbeitslos“ = ja (mindestens 12 Monate arbeitslos bei '
+     'Eintritt).'),
+    ('esf_nichterwerbstaetige', None, ESF_BEI_EINTRITT,
+     'Nichterwerbstätige',
+     ESF_NICHT_ERFASST
+     + 'Der Erwerbsstatus bei Eintritt ist nicht Teil des Datenvertrags.'),
+    ('esf_erwerbstaetige_einschliesslich_selbststa', None, ESF_BEI_EINTRITT,
+     'Erwerbstätige, einschließlich Selbstständiger',
+     ESF_NICHT_ERFASST
+     + 'Der Erwerbsstatus bei Eintritt ist nicht Teil des Datenvertrags.'),
+    ('esf_alter_18_29', 'alter_18_29', ESF_BEI_EINTRITT,
+     '18 bis 29 Jahre',
+     'Eintritte im Zeitraum im Alter von 18 bis 29 Jahren bei Eintritt (Alter = Eintrittsjahr '
+     'minus Geburtsjahr, also auf ein Jahr genau).'),
+    ('esf_ab55', 'ab55', ESF_BEI_EINTRITT,
+     '55 Jahre und älter',
+     'Eintritte im Zeitraum im Alter von mindestens 55 Jahren bei Eintritt (Eintrittsjahr minus '
+     'Geburtsjahr).'),
+    ('esf_isced_0_2', 'isced_0_2', ESF_BEI_EINTRITT,
+     'Bildungsniveau ISCED 0–2',
+     'Eintritte im Zeitraum mit Bildungsniveau „ISCED 0-2“ (höchstens Sekundarstufe I).'),
+    ('esf_isced_3_4', 'isced_3_4', ESF_BEI_EINTRITT,
+     'Bildungsniveau ISCED 3–4',
+     'Eintritte im Zeitraum mit Bildungsniveau „ISCED 3-4“ (Sekundarstufe II, postsekundär).'),
+    ('esf_isced_5_8', 'isced_5_8', ESF_BEI_EINTRITT,
+     'Bildungsniveau ISCED 5–8',
+     'Eintritte im Zeitraum mit Bildungsniveau „ISCED 5-8“ (tertiär).'),
+    ('esf_isced_unbekannt', 'isced_unbekannt', ESF_BEI_EINTRITT,
+     'Bildungsniveau ohne Angabe',
+     'Eintritte im Zeitraum ohne Angabe zum Bildungsniveau (zur Kontrolle der drei Zeilen davor).'),
+    ('esf_migrationshintergrund', 'migrationshintergrund', ESF_BEI_EINTRITT,
+     'Mit Migrationshintergrund',
+     'Eintritte im Zeitraum mit „migrationshintergrund“ = ja (Geflüchtete eingeschlossen).'),
+    ('esf_drittstaatsangehoerige', None, ESF_BEI_EINTRITT,
+     'Drittstaatsangehörige',
+     ESF_NICHT_ERFASST
+     + 'Die Staatsangehörigkeit ist nicht Teil des Datenvertrags.'),
+    ('esf_obdachlose_oder_von_wohnungsausgrenzung', None, ESF_BEI_EINTRITT,
+     'Obdachlose oder von Wohnungsausgrenzung Betroffene',
+     ESF_NICHT_ERFASST
+     + 'Die Wohnsituation ist nicht Teil des Datenvertrags.'),
+    ('esf_austritte', 'austritte', ESF_BEI_AUSTRITT,
+     'Austritte insgesamt',
+     'Personen mit Austritt im Zeitraum; Bezugsgröße der folgenden Ergebnisse.'),
+    ('esf_beschaeftigt_bei_austritt', 'beschaeftigt_bei_austritt', ESF_BEI_AUSTRITT,
+     'In Beschäftigung (einschließlich Selbstständiger) bei Austritt',
+     'Austritte im Zeitraum mit einer Vermittlung außer Ausbildung (SV-pflichtig, geringfügig, '
+     'selbstständig), die zwischen Eintritt und 28 Tagen (4 Wochen) nach dem Austritt beginnt. '
+     'Eine während der Teilnahme begonnene Beschäftigung gilt als bei Austritt bestehend '
+     '(ihr Ende'
+     ' wird nicht erfasst).'),
+    ('esf_bildung_bei_austritt', 'bildung_bei_austritt', ESF_BEI_AUSTRITT,
+     'In schulischer/beruflicher Bildung bei Austritt',
+     'Austritte im Zeitraum mit einer Vermittlung in Ausbildung, die zwischen Eintritt und 28 '
+     'Tagen nach dem Austritt beginnt, oder mit Austrittsgrund „Ausbildung“ oder '
+     '„Weiterbildung“.'),
+    ('esf_qualifizierung_erlangt_bei_austritt', None, ESF_BEI_AUSTRITT,
+     'Qualifizierung erlangt bei Austritt',
+     ESF_NICHT_ERFASST
+     + 'Abschlüsse werden nicht erfasst (Teilqualifizierungen stehen nur als Aktivität ohne '
+       'Ergebnis in den Daten).'),
+    ('esf_arbeitsuchend_bei_austritt', None, ESF_BEI_AUSTRITT,
+     'Arbeitsuchend bei Austritt',
+     ESF_NICHT_ERFASST
+     + 'Der Status nach Austritt wird nur über Vermittlungen erfasst.'),
+    ('esf_beschaeftigt_6m', 'beschaeftigt_6m', ESF_BEI_AUSTRITT,
+     'In Beschäftigung sechs Monate nach Austritt',
+     'Bezugsgröße: Austritte im Zeitraum, die mindestens sechs Monate vor dem Datenstand liegen '
+     '(jüngere sind noch nicht beobachtbar). Gezählt: davon in Beschäftigung bei Austritt mit '
+     'einer solchen Beschäftigung, die sechs Monate nach ihrem Beginn noch bestand (Verbleib = '
+     'ja). Spätere Arbeitsaufnahmen erfasst der Datenvertrag nicht.'),
+)
+KATALOG += tuple(_K(kid, name, "Personen", definition, "esf_indikatoren.wert"
+                    + (f" (schluessel = '{schl}')" if schl else " (nicht erfasst)"))
+                 for kid, schl, _, name, definition in ESF_INDIKATOREN)
+
 _NACH_ID = {k.id: k for k in KATALOG}
 if len(_NACH_ID) != len(KATALOG):                      # pragma: no cover - import-time guard
     raise RuntimeError("doppelte Kennzahl-Id im Katalog")
