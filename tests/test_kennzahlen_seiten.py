@@ -258,3 +258,34 @@ def test_same_label_same_figure_events_versus_cohort(demo_env, roh):
     assert parse_int(ue["Vermittelte Personen"]) == 177
     assert parse_int(ve["Vermittlungen"]) == 184
     assert "Vermittlungen" not in ue
+
+
+def test_vermittlung_says_which_cohort_each_part_counts(demo_env, roh):
+    """Issue 10.8: the page called its cohort 'Erstkontakt im Zeitraum' where the incidence
+    table counts entries in the period. Each part now says its cohort, and the incidence
+    table's entries are the persons with Eintritt in the period (Träger Euratibor, 2016)."""
+    filt = KOMBINATIONEN["Euratibor 2016"]
+    at = seite(SEITEN["vermittlung"], **filt)
+    texte = " ".join(m.value for m in [*at.markdown, *at.info])
+    assert "Kohorte hier: Personen mit **Eintritt im Zeitraum**" in texte
+    assert "**Trichter** und **Zeit zwischen den Stufen**: Personen mit **Erstkontakt im " \
+           "Zeitraum**" in texte
+    tab = next(d.value for d in at.dataframe if "Beobachtet mindestens (Tage)" in d.value.columns)
+    tn = roh["teilnehmende"]
+    eintritte = tn[(tn["traeger"] == "Euratibor") & _im(tn["eintritt"], filt["von"], filt["bis"])]
+    erstkontakte = tn[(tn["traeger"] == "Euratibor")
+                      & _im(tn["erstkontakt"], filt["von"], filt["bis"])]
+    assert tab["Eintritte"].sum() == len(eintritte) != len(erstkontakte)
+    assert parse_int(metriken(at)["Erstkontakte (Kohorte)"]) == len(erstkontakte)
+
+
+def test_vacant_area_is_rounded_not_cut(demo_env, roh):
+    """Issue 10.3: the demo's vacant area at the end of 2018 is 76 074.5 m² (sum of the units
+    not re-let by 31.12.2018, from the raw file); shown as 76.075 m², not 76.074."""
+    le = roh["leerstaende"]
+    wieder = le["wiederbelegt_am"].where(le["status"] == "wiederbelegt")
+    leer = le[wieder.isna() | (wieder > pd.Timestamp(ENDE))]
+    flaeche = leer["flaeche_m2"].str.replace(".", "").str.replace(",", ".").astype(float).sum()
+    assert flaeche == 76074.5
+    at = seite("pages/oekonomie/leerstand.py")
+    assert metriken(at)["Leerstehende Fläche"] == "76.075 m²"
