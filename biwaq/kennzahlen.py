@@ -74,7 +74,7 @@ KATALOG: tuple[Kennzahl, ...] = (
        "wurde, zählt in beiden.", "uebersicht_trend.vermittlungen"),
     _K("eintritte_quartal", "Eintritte im Quartal", "Personen",
        "Personen mit formalem Eintritt im Quartal.", "uebersicht_trend.eintritte"),
-    _K("verbleib_personen", "Vermittelte Personen mit Verbleib nach 6 Monaten", "Personen",
+    _K("verbleib_personen", "Verbleib nach 6 Monaten", "Personen",
        "Von den vermittelten Personen die, deren Vermittlung im Zeitraum sechs Monate später "
        "noch bestand (Verbleib = ja); jüngere Vermittlungen sind noch offen.",
        "uebersicht_kennzahlen.wert"),

@@ -34,7 +34,7 @@ def test_overview_renders_and_follows_quartier_filter(demo_env):
     # issue 10.1: people placed are "Vermittelte Personen" (the Vermittlung page's
     # "Vermittlungen" counts every placement)
     assert labels == {"Erreichte Personen", "Eintritte", "Vermittelte Personen",
-                      "Vermittelte Personen mit Verbleib nach 6 Monaten", "Beratene Betriebe",
+                      "Verbleib nach 6 Monaten", "Beratene Betriebe",
                       "Wiederbelegte Leerstände"}
     alle = metric(at, "Erreichte Personen")
     assert alle == sql_reached(demo_env)
