@@ -107,3 +107,33 @@ def test_participants_under_the_filters_are_defined_once(db_factory, tmp_path):
         assert stand[1] == D(2015, 12, 31) and stand[2] == stand[0] == D(2016, 2, 1)
     finally:
         ro.close()
+
+
+def test_small_groups_show_their_count_in_the_charts():
+    """Issue 10.7: '66,7 %' on three people, in the migration chart, the access routes and the
+    exit reasons, shows its count."""
+    import pandas as pd
+
+    from biwaq import analytics as an
+    from biwaq import charts_teilnehmende as ct
+
+    # access routes / exit reasons: group "Alle" has 3 people, 2 Jobcenter, 1 KONTAKT-Laden
+    # -> 2/3 = 66.67 % -> "66,7 % (2 von 3)"; a group of 40 shows no count
+    df = pd.DataFrame({"Gruppe": ["Alle"] * 2 + ["Groß"] * 2, "gruppe": ["alle"] * 2 + ["x"] * 2,
+                       "zugangsweg": ["Jobcenter", "KONTAKT-Laden"] * 2,
+                       "personen": [2, 1, 30, 10]})
+    fig = ct.anteile_chart(df, "zugangsweg", "Zugangswege")
+    jobcenter = next(t for t in fig.data if t.name == "Jobcenter")
+    assert list(jobcenter.text) == ["66,7 % (2 von 3)", "75,0 %"]       # 30 of 40 = 75 %
+    kontakt = next(t for t in fig.data if t.name == "KONTAKT-Laden")
+    assert kontakt.customdata[0][1] == "33,3 % (1 von 3)"
+    # migration chart: a district with 3 participants, 2 with migration background
+    rep = an.repraesentation(pd.DataFrame({
+        "stadtteil": ["Herrenberg"], "quartier": ["Süd-Ost"], "teilnehmende": [3],
+        "mit_migration": [2], "bev_gewicht": [1.0], "bev_mig_summe": [9.0],
+        "jahr_von": [2016], "jahr_bis": [2016]}))
+    fig = ct.repraesentation_chart(rep)
+    teilnehmende = next(t for t in fig.data if t.name == "Teilnehmende")
+    assert list(teilnehmende.text) == ["66,7 % (2 von 3)", "66,7 % (2 von 3)"]  # district, total
+    bevoelkerung = next(t for t in fig.data if t.name == "Bevölkerung")
+    assert list(bevoelkerung.text)[0] == "9,0 %"                 # 9.0 / (1.0 * 100)

@@ -292,6 +292,9 @@ def test_betriebe_in_browser(demo_server, page):
     assert chart.count() == 1
     assert chart.locator("g.trace.scatter").count() >= 8
     assert "Migrantenökonomie" in chart.inner_text()
+    # survival in plain words above the curve (issue 12), with the count
+    satz = page.get_by_text("deren Gründung mindestens 24 Monate zurückliegt").first
+    assert satz.is_visible() and satz.inner_text().startswith("Von ")
     page.set_viewport_size({"width": 1400, "height": 5200})
     page.wait_for_timeout(1500)
     screenshot(page, "betriebe")
