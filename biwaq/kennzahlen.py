@@ -480,10 +480,12 @@ def get(id: str) -> Kennzahl:
 
 
 def alle() -> tuple[Kennzahl, ...]:
+    """Every figure of the catalogue, in catalogue order."""
     return KATALOG
 
 
 def label(id: str) -> str:
+    """The German label of a figure (KeyError for an unknown id)."""
     return get(id).label
 
 

@@ -289,3 +289,21 @@ def test_vacant_area_is_rounded_not_cut(demo_env, roh):
     assert flaeche == 76074.5
     at = seite("pages/oekonomie/leerstand.py")
     assert metriken(at)["Leerstehende Fläche"] == "76.075 m²"
+
+
+def test_time_between_stages_table_agrees_with_funnel_and_text(demo_env):
+    """Issue 10.2, unfiltered: 'aktiv begleitet → Praxiserfahrung' showed 316 people, median
+    111 days, against 323 / 108 by the caption; the 7 people with a practice before their
+    first coaching were left out (316 + 7 = 323). Now the table counts all 323 – the funnel's
+    transition – with the 7 shown, reversed order as 0 days: median 108."""
+    at = seite(SEITEN["vermittlung"])
+    zeiten = next(d.value for d in at.dataframe if "Median (Tage)" in d.value.columns)
+    zeile = zeiten[(zeiten["Gruppe"] == "Alle Teilnehmenden")
+                   & (zeiten["Schritt"] == "Aktiv begleitet → Praxiserfahrung")].iloc[0]
+    assert (zeile["Personen mit beiden Stufen"], zeile["davon in anderer Reihenfolge"],
+            zeile["Median (Tage)"]) == (323, 7, 108)
+    trichter = next(d.value for d in at.dataframe if "Übergangsquote (%)" in d.value.columns)
+    alle = trichter[trichter["Gruppe"] == "Alle Teilnehmenden"].set_index("Stufe")
+    # the funnel: 722 actively supported, of them 323 with practice = 44.7 %
+    assert alle.loc["Aktiv begleitet", "Personen"] == 722
+    assert alle.loc["Praxiserfahrung", "Übergangsquote (%)"] == kz.runde(100 * 323 / 722, 1)
