@@ -218,7 +218,7 @@ KATALOG: tuple[Kennzahl, ...] = (
        "Gründung noch aktiv ist; ein Betrieb zählt ab seiner ersten Beratung (verzögerter "
        "Eintritt), eine Schließung am Tag der ersten Beratung zählt mit.",
        "oek_betriebe_beraten → survival.kaplan_meier", 0, MINDESTBASIS_UEBERLEBEN, None,
-       "Betriebe"),
+       "Betriebe unter Beobachtung"),
     _K("stabil_12", "nach 12 Monaten noch aktiv", "%",
        "Von den beratenen Betrieben, die das Projekt **schon vor oder bei der Gründung** "
        "beraten hat und deren **Gründung am Stichtag mindestens 12 Monate zurückliegt**, der "

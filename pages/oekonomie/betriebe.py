@@ -43,8 +43,10 @@ else:
               hilfe=kz.get("aktiv_am_stichtag").definition
               + f" Stichtag: {oek.datum_text(stichtag)}.")
     basis_24 = int(alle["unter Beobachtung 24 Mon."])
-    ui.metric(k5, "aktiv_24_gruendung", alle["aktiv nach 24 Mon."], basis=basis_24)
-    k5.caption(f"Basis: {kz.zahl(basis_24)} Betriebe nach 24 Monaten noch unter Beobachtung")
+    zu_wenige = kz.unter_mindestbasis("aktiv_24_gruendung", basis_24)
+    ui.metric(k5, "aktiv_24_gruendung", None if zu_wenige else alle["aktiv nach 24 Mon."])
+    k5.caption(f"Basis: {kz.zahl(basis_24)} Betriebe nach 24 Monaten noch unter Beobachtung"
+               + (f" – {kz.grund('aktiv_24_gruendung', basis_24)}" if zu_wenige else ""))
 
     # --- Who is advised ------------------------------------------------------------------
     st.subheader("Beratene Betriebe")
