@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from biwaq import kennzahlen
 from biwaq.contract import (GESCHLECHT, GESCHLECHT_NAMEN, QUARTIERE, TRAEGER, TRAEGER_NAMEN,
                             ZIELGRUPPEN, ZIELGRUPPEN_NAMEN)
 
@@ -220,74 +221,15 @@ def repraesentation(df: pd.DataFrame) -> pd.DataFrame:
 
 # --- ESF+ indicator table --------------------------------------------------------------------
 
-BEI_EINTRITT = "Teilnehmende (bei Eintritt)"
-BEI_AUSTRITT = "Ergebnisse (bei Austritt)"
-NICHT_ERFASST = "Nicht ermittelbar: "
+BEI_EINTRITT = kennzahlen.ESF_BEI_EINTRITT
+BEI_AUSTRITT = kennzahlen.ESF_BEI_AUSTRITT
+NICHT_ERFASST = kennzahlen.ESF_NICHT_ERFASST
 
-# (key of esf_indikatoren or None when the contract does not record it, area, label, definition)
-ESF_INDIKATOREN: tuple[tuple[str | None, str, str, str], ...] = (
-    ("teilnehmende", BEI_EINTRITT, "Teilnehmende insgesamt",
-     "Personen mit Eintritt im Zeitraum; jede Person zählt einmal (eine Teilnehmenden-Nr.)."),
-    ("frauen", BEI_EINTRITT, "Frauen", "Eintritte im Zeitraum mit Geschlecht „w“."),
-    ("maenner", BEI_EINTRITT, "Männer", "Eintritte im Zeitraum mit Geschlecht „m“."),
-    ("nicht_binaer", BEI_EINTRITT, "Nicht-binäre Personen",
-     "Eintritte im Zeitraum mit Geschlecht „d“."),
-    (None, BEI_EINTRITT, "Arbeitslose, einschließlich Langzeitarbeitsloser",
-     NICHT_ERFASST + "Der Datenvertrag erfasst nur „langzeitarbeitslos“ (mindestens 12 Monate "
-     "arbeitslos bei Eintritt), keinen allgemeinen Arbeitslosenstatus. Die Zahl der "
-     "Langzeitarbeitslosen (nächste Zeile) ist eine Untergrenze."),
-    ("langzeitarbeitslos", BEI_EINTRITT, "Langzeitarbeitslose",
-     "Eintritte im Zeitraum mit „langzeitarbeitslos“ = ja (mindestens 12 Monate arbeitslos "
-     "bei Eintritt)."),
-    (None, BEI_EINTRITT, "Nichterwerbstätige",
-     NICHT_ERFASST + "Der Erwerbsstatus bei Eintritt ist nicht Teil des Datenvertrags."),
-    (None, BEI_EINTRITT, "Erwerbstätige, einschließlich Selbstständiger",
-     NICHT_ERFASST + "Der Erwerbsstatus bei Eintritt ist nicht Teil des Datenvertrags."),
-    ("alter_18_29", BEI_EINTRITT, "18 bis 29 Jahre",
-     "Eintritte im Zeitraum im Alter von 18 bis 29 Jahren bei Eintritt (Alter = Eintrittsjahr "
-     "minus Geburtsjahr, also auf ein Jahr genau)."),
-    ("ab55", BEI_EINTRITT, "55 Jahre und älter",
-     "Eintritte im Zeitraum im Alter von mindestens 55 Jahren bei Eintritt (Eintrittsjahr "
-     "minus Geburtsjahr)."),
-    ("isced_0_2", BEI_EINTRITT, "Bildungsniveau ISCED 0–2",
-     "Eintritte im Zeitraum mit Bildungsniveau „ISCED 0-2“ (höchstens Sekundarstufe I)."),
-    ("isced_3_4", BEI_EINTRITT, "Bildungsniveau ISCED 3–4",
-     "Eintritte im Zeitraum mit Bildungsniveau „ISCED 3-4“ (Sekundarstufe II, "
-     "postsekundär)."),
-    ("isced_5_8", BEI_EINTRITT, "Bildungsniveau ISCED 5–8",
-     "Eintritte im Zeitraum mit Bildungsniveau „ISCED 5-8“ (tertiär)."),
-    ("isced_unbekannt", BEI_EINTRITT, "Bildungsniveau ohne Angabe",
-     "Eintritte im Zeitraum ohne Angabe zum Bildungsniveau (zur Kontrolle der drei "
-     "Zeilen davor)."),
-    ("migrationshintergrund", BEI_EINTRITT, "Mit Migrationshintergrund",
-     "Eintritte im Zeitraum mit „migrationshintergrund“ = ja (Geflüchtete eingeschlossen)."),
-    (None, BEI_EINTRITT, "Drittstaatsangehörige",
-     NICHT_ERFASST + "Die Staatsangehörigkeit ist nicht Teil des Datenvertrags."),
-    (None, BEI_EINTRITT, "Obdachlose oder von Wohnungsausgrenzung Betroffene",
-     NICHT_ERFASST + "Die Wohnsituation ist nicht Teil des Datenvertrags."),
-    ("austritte", BEI_AUSTRITT, "Austritte insgesamt",
-     "Personen mit Austritt im Zeitraum; Bezugsgröße der folgenden Ergebnisse."),
-    ("beschaeftigt_bei_austritt", BEI_AUSTRITT,
-     "In Beschäftigung (einschließlich Selbstständiger) bei Austritt",
-     "Austritte im Zeitraum mit einer Vermittlung außer Ausbildung (SV-pflichtig, "
-     "geringfügig, selbstständig), die zwischen Eintritt und 28 Tagen (4 Wochen) nach dem "
-     "Austritt beginnt. Eine während der Teilnahme begonnene Beschäftigung gilt als bei "
-     "Austritt bestehend (ihr Ende wird nicht erfasst)."),
-    ("bildung_bei_austritt", BEI_AUSTRITT, "In schulischer/beruflicher Bildung bei Austritt",
-     "Austritte im Zeitraum mit einer Vermittlung in Ausbildung, die zwischen Eintritt und "
-     "28 Tagen nach dem Austritt beginnt, oder mit Austrittsgrund „Ausbildung“ oder "
-     "„Weiterbildung“."),
-    (None, BEI_AUSTRITT, "Qualifizierung erlangt bei Austritt",
-     NICHT_ERFASST + "Abschlüsse werden nicht erfasst (Teilqualifizierungen stehen nur als "
-     "Aktivität ohne Ergebnis in den Daten)."),
-    (None, BEI_AUSTRITT, "Arbeitsuchend bei Austritt",
-     NICHT_ERFASST + "Der Status nach Austritt wird nur über Vermittlungen erfasst."),
-    ("beschaeftigt_6m", BEI_AUSTRITT, "In Beschäftigung sechs Monate nach Austritt",
-     "Bezugsgröße: Austritte im Zeitraum, die mindestens sechs Monate vor dem Datenstand "
-     "liegen (jüngere sind noch nicht beobachtbar). Gezählt: davon in Beschäftigung bei "
-     "Austritt mit einer solchen Beschäftigung, die sechs Monate nach ihrem Beginn noch "
-     "bestand (Verbleib = ja). Spätere Arbeitsaufnahmen erfasst der Datenvertrag nicht."),
-)
+# (key of esf_indikatoren or None when the contract does not record it, area, label,
+# definition) – labels and definitions from the catalogue of figures (biwaq.kennzahlen)
+ESF_INDIKATOREN: tuple[tuple[str | None, str, str, str], ...] = tuple(
+    (schluessel, bereich, kennzahlen.get(kid).label, kennzahlen.get(kid).definition)
+    for kid, schluessel, bereich, _, _ in kennzahlen.ESF_INDIKATOREN)
 
 
 def esf_tabelle(df: pd.DataFrame) -> pd.DataFrame:
@@ -303,7 +245,8 @@ def esf_tabelle(df: pd.DataFrame) -> pd.DataFrame:
         quote = anteil(wert, basis)
         zeilen.append({"Bereich": bereich, "Indikator": name,
                        "Anzahl": wert, "Bezugsgröße": basis,
-                       "Anteil (%)": round(quote * 100, 1) if not math.isnan(quote) else None,
+                       "Anteil (%)": kennzahlen.runde(quote * 100, 1)
+                       if not math.isnan(quote) else None,
                        "Definition": definition})
     out = pd.DataFrame(zeilen)
     out["Anzahl"] = out["Anzahl"].astype("Int64")
@@ -350,10 +293,11 @@ def kombinationsmatrix(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def zahl_text(x, stellen: int = 0, einheit: str = "", leer: str = "–") -> str:
-    """German number text: '1.234', '12,5 %'; `leer` for missing values."""
-    if x is None or pd.isna(x):
+    """German number text: '1.234', '12,5 %' (rounded once, half away from zero, see
+    kennzahlen.zahl); `leer` for missing values."""
+    text = kennzahlen.zahl(x, stellen, leer=leer)
+    if text == leer:
         return leer
-    text = f"{float(x):,.{stellen}f}".replace(",", "X").replace(".", ",").replace("X", ".")
     return text + (f"\u00a0{einheit}" if einheit else "")       # no line break before the unit
 
 

@@ -50,13 +50,19 @@ def german_layout(fig: go.Figure, titel: str | None = None) -> go.Figure:
 
 
 def trend_chart(df: pd.DataFrame) -> go.Figure:
-    """Grouped bars per quarter: entries and placements (columns eintritte, vermittlungen)."""
+    """Grouped bars per quarter: entries and persons placed (columns eintritte, vermittlungen;
+    labels from the catalogue of figures)."""
+    from biwaq import kennzahlen
+
     fig = go.Figure()
-    for col, name in (("eintritte", "Eintritte"), ("vermittlungen", "Vermittlungen")):
-        fig.add_bar(x=df["quartal_label"], y=df[col], name=name, marker_color=farbe(name),
+    for col, kid, farb_name in (("eintritte", "eintritte_quartal", "Eintritte"),
+                                ("vermittlungen", "vermittelte_personen_quartal",
+                                 "Vermittlungen")):
+        name = kennzahlen.label(kid)
+        fig.add_bar(x=df["quartal_label"], y=df[col], name=name, marker_color=farbe(farb_name),
                     hovertemplate="%{x}: %{y} " + name + "<extra></extra>")
     fig.update_layout(barmode="group", xaxis_title="Quartal", yaxis_title="Personen")
-    return german_layout(fig, "Eintritte und Vermittlungen je Quartal")
+    return german_layout(fig, "Eintritte und vermittelte Personen je Quartal")
 
 
 # --- Participant analytics (issue 3): access routes, age bands, placement types, exit reasons.

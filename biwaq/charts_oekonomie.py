@@ -327,8 +327,12 @@ def beschaeftigte_chart(tab: pd.DataFrame) -> go.Figure:
     """Current headcount of active advised businesses by sector (migrant-run / other)."""
     fig = go.Figure()
     tab = tab.iloc[::-1]       # largest on top
+    from biwaq import kennzahlen as kz
+
+    spalte = {MIGRANT: kz.label("beschaeftigte_migrant"),
+              ANDERE: kz.label("beschaeftigte_andere")}
     for gruppe in (MIGRANT, ANDERE):
-        fig.add_bar(y=tab["Branche"], x=tab[f"davon {gruppe}"], name=gruppe, orientation="h",
+        fig.add_bar(y=tab["Branche"], x=tab[spalte[gruppe]], name=gruppe, orientation="h",
                     marker_color=farbe(gruppe),
                     hovertemplate="%{y}: %{x} Beschäftigte (" + gruppe + ")<extra></extra>")
     fig.update_layout(barmode="stack", xaxis_title="Beschäftigte (aktueller Stand)",

@@ -56,15 +56,23 @@ def reichweite_chart(df: pd.DataFrame, dim: str, mass: str = "erreicht") -> go.F
 def repraesentation_chart(df: pd.DataFrame) -> go.Figure:
     """Share with migration background: participants vs population, per district and in total.
     `df`: analytics.repraesentation()."""
+    from biwaq import kennzahlen as kz
+
     teil = df[df["bev_gewicht"].notna() | (df["stadtteil"] == "Insgesamt")]
     fig = go.Figure()
+    # the participants' share shows its count on small bases ("2 von 3", issue 10.7)
+    texte = {"anteil_teilnehmende": [
+                 kz.fmt("anteil_migration_tn", a, basis=n, zaehler=m) if pd.notna(a) else ""
+                 for a, n, m in zip(teil["anteil_teilnehmende"], teil["teilnehmende"],
+                                    teil["mit_migration"])],
+             "anteil_bevoelkerung": [kz.fmt("anteil_migration_bev", a) if pd.notna(a) else ""
+                                     for a in teil["anteil_bevoelkerung"]]}
     for spalte, name in (("anteil_teilnehmende", "Teilnehmende"),
                          ("anteil_bevoelkerung", "Bevölkerung")):
         werte = teil[spalte] * 100
         fig.add_bar(x=teil["stadtteil"], y=werte, name=name, marker_color=FARBEN[name],
-                    text=[f"{v:.1f} %".replace(".", ",") if pd.notna(v) else "" for v in werte],
-                    textposition="outside",
-                    hovertemplate="%{x}: %{y:.1f} %<extra>" + name + "</extra>")
+                    text=texte[spalte], textposition="outside", customdata=texte[spalte],
+                    hovertemplate="%{x}: %{customdata}<extra>" + name + "</extra>")
     fig.update_layout(barmode="group", yaxis_title="Anteil mit Migrationshintergrund",
                       yaxis_ticksuffix=" %")
     return german_layout(fig, "Migrationshintergrund: Teilnehmende und Bevölkerung")
@@ -74,8 +82,13 @@ def anteile_chart(df: pd.DataFrame, kategorie: str, titel: str,
                   reihenfolge: tuple[str, ...] = ()) -> go.Figure:
     """100 % stacked horizontal bars: for each group (row), the split over `kategorie`.
     `df` has Gruppe, gruppe, the category column and personen."""
+    from biwaq import kennzahlen as kz
+
     gesamt = df.groupby("Gruppe", sort=False)["personen"].transform("sum")
-    d = df.assign(anteil=df["personen"] / gesamt * 100)
+    d = df.assign(anteil=df["personen"] / gesamt * 100, basis=gesamt)
+    # issue 10.7: on a small group the share shows its count ("67 % (2 von 3)")
+    d["text"] = [kz.fmt("anteil_in_gruppe", None, basis=n, zaehler=p)
+                 for p, n in zip(d["personen"], d["basis"])]
     gruppen = list(dict.fromkeys(d["Gruppe"]))
     kategorien = [k for k in reihenfolge if k in set(d[kategorie])] + sorted(
         set(d[kategorie]) - set(reihenfolge))
@@ -84,11 +97,11 @@ def anteile_chart(df: pd.DataFrame, kategorie: str, titel: str,
         teil = d[d[kategorie] == k]
         fig.add_bar(y=teil["Gruppe"], x=teil["anteil"], name=k, orientation="h",
                     marker_color=FARBEN.get(k, SEQUENZ[i % len(SEQUENZ)]),
-                    customdata=teil["personen"],
-                    text=[f"{v:.0f} %" if v >= 6 else "" for v in teil["anteil"]],
+                    customdata=teil[["personen", "text"]].to_numpy(),
+                    text=[t if v >= 6 else "" for t, v in zip(teil["text"], teil["anteil"])],
                     textposition="inside", insidetextanchor="middle",
-                    hovertemplate="%{y}: %{customdata} Personen (%{x:.1f} %)<extra>" + k
-                                  + "</extra>")
+                    hovertemplate="%{y}: %{customdata[0]} Personen (%{customdata[1]})<extra>"
+                                  + k + "</extra>")
     fig.update_layout(barmode="stack", xaxis_title="Anteil der Personen", xaxis_ticksuffix=" %",
                       xaxis_range=[0, 100], height=max(300, 48 * len(gruppen) + 150),
                       legend_traceorder="normal")

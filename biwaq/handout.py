@@ -4,6 +4,7 @@ from __future__ import annotations
 from fpdf import FPDF, ViewerPreferences
 
 from biwaq import charts, foerderhinweis
+from biwaq import kennzahlen as kz
 from biwaq.contract import QUARTIERE
 from biwaq.public_view import kennzahlen, saetze
 from biwaq.published import INSGESAMT, STERN, Oeffentlich, datum, prozent, zahl
@@ -115,7 +116,8 @@ def _tabelle(p: _Pdf, x: float, y: float, breiten: list[float], zeilen: list[lis
 
 
 def _teilnehmende(p: _Pdf, d: Oeffentlich, y: float) -> float:
-    zeilen = [["Quartier", "Teilnehmende", "Arbeit/Ausbildung", "Anteil"]]
+    zeilen = [["Quartier", kz.label("oeffentlich_menschen"), kz.label("oeffentlich_arbeit"),
+               "Anteil"]]        # labels from the catalogue of figures; "Anteil" = prozent()
     for q in (*QUARTIERE, INSGESAMT):
         tn = d.wert("eintritte_vermittlungen", kennzahl="Eintritte", quartier=q, jahr=INSGESAMT)
         vm = d.wert("eintritte_vermittlungen", kennzahl="Vermittlungen", quartier=q,

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from biwaq import kennzahlen as kz
 from biwaq import survival
 from biwaq.contract import TRAEGER_NAMEN, ZIELGRUPPEN_NAMEN
 from biwaq.filters import Filter
@@ -117,6 +118,9 @@ def leerstand_tabelle(objekte: pd.DataFrame) -> pd.DataFrame:
     """The filtered objects with German column names (sortable table and download)."""
     out = objekte.copy()
     out["stadtteil"] = out["stadtteil"].fillna(OHNE_ANGABE)
+    # months are unrounded in the query (the median is taken first); round once for display
+    out["monate_leer"] = [kz.runde(m, kz.get("monate_leer").nachkommastellen)
+                          for m in out["monate_leer"]]
     out = out[list(LEERSTAND_SPALTEN)].rename(columns=LEERSTAND_SPALTEN)
     out.insert(7, "Status am Stichtag", objekte["status_stichtag"].to_numpy())
     return _leer_statt_none(out)
@@ -312,8 +316,11 @@ def ueberleben_eingaben(beraten: pd.DataFrame, ursprung: str) -> tuple[pd.DataFr
       consultation on (delayed entry) – the project never saw those that closed earlier.
     ursprung 'beratung': time since the first consultation, or since founding for businesses
       advised before they were founded (months before founding cannot be 'survived').
-    Returns the usable rows and counts of the excluded ones (closure date missing; no time
-    under observation, e.g. closed on the day of the first consultation).
+    A closure on the day of the first consultation (no time under observation) is an event at
+    the entry time and counts (see survival.kaplan_meier); only a business still active with
+    no time under observation (first consultation on the reference date) carries nothing.
+    Returns the usable rows and counts of the excluded ones (closure date missing; active
+    with no time under observation).
     """
     if ursprung not in URSPRUENGE:
         raise ValueError(ursprung)
@@ -329,7 +336,7 @@ def ueberleben_eingaben(beraten: pd.DataFrame, ursprung: str) -> tuple[pd.DataFr
     else:
         start = pd.concat([erste, gruendung], axis=1).max(axis=1)
         dauer, eintritt = _tage(ende, start), pd.Series(0.0, index=beraten.index)
-    gueltig = ~ohne_datum & (dauer > eintritt)
+    gueltig = ~ohne_datum & ((dauer > eintritt) | (zu & (dauer >= eintritt)))
     out = pd.DataFrame({
         "betrieb_id": beraten["betrieb_id"],
         "gruppe": np.where(beraten["migrantenoekonomie"].astype(bool), MIGRANT, ANDERE),
@@ -380,24 +387,32 @@ def ueberleben_kennzahlen(u: Ueberleben, monate: tuple[int, ...] = (12, 24)) -> 
 
 def ueberleben_anzeige(kennz: pd.DataFrame) -> pd.DataFrame:
     """The 12/24-month figures for the page, one row per origin, group and month:
-    '86 % (55–96 %)' and the number under observation."""
+    '86 % (55–96 %)' and the number under observation (the base of the estimate). Below the
+    catalogue's minimum base (kennzahlen 'km_aktiv_ki') the estimate shows '–' with the
+    reason (issue 10.5: '100 % (100–100 %)' on one business said nothing)."""
     zeilen = []
     for r in kennz.to_dict("records"):
         for m in (12, 24):
             s = r[f"aktiv nach {m} Mon."]
+            basis = r[f"unter Beobachtung {m} Mon."]
+            if pd.notna(s) and kz.unter_mindestbasis("km_aktiv_ki", basis):
+                text = f"{kz.STRICH} ({kz.grund('km_aktiv_ki', basis)})"
+            elif pd.isna(s):
+                text = kz.STRICH
+            else:
+                text = f"{kz.fmt('km_aktiv_ki', s)} ({r[f'95-%-KI {m} Mon.']})"
             zeilen.append({"Beginn": r["Beginn"], "Gruppe": r["Gruppe"],
-                           "Betriebe": r["Betriebe"], "Schließungen": r["Schließungen"],
-                           "nach Monaten": m,
-                           "aktiv (95-%-KI)": "–" if pd.isna(s)
-                           else f"{s * 100:.0f} % ({r[f'95-%-KI {m} Mon.']})",
-                           "unter Beobachtung": r[f"unter Beobachtung {m} Mon."]})
+                           kz.label("km_betriebe"): r["Betriebe"],
+                           kz.label("km_schliessungen"): r["Schließungen"],
+                           "nach Monaten": m, kz.label("km_aktiv_ki"): text,
+                           kz.label("unter_beobachtung"): basis})
     return pd.DataFrame(zeilen)
 
 
 def _ki_text(w: dict) -> str:
     if pd.isna(w["ci_unten"]):
-        return "–"
-    return f"{w['ci_unten'] * 100:.0f}–{w['ci_oben'] * 100:.0f} %"
+        return kz.STRICH
+    return (f"{kz.zahl(w['ci_unten'] * 100)}–{kz.zahl(w['ci_oben'] * 100)} %")
 
 
 def ueberleben_tabelle(u: Ueberleben) -> pd.DataFrame:
@@ -409,12 +424,70 @@ def ueberleben_tabelle(u: Ueberleben) -> pd.DataFrame:
         teil = u.eingaben[(ursprung, gruppe)]
         for m in STUETZSTELLEN:
             w = survival.wert_bei(km, m)
+            basis = survival.n_risiko_bei(teil["dauer"], teil["eintritt"], m)
+            if kz.unter_mindestbasis("km_anteil_aktiv", basis):    # too few for a rate
+                w = {k: np.nan for k in w}
             zeilen.append({"Beginn": URSPRUENGE[ursprung], "Gruppe": gruppe, "Monate": m,
-                           "Anteil aktiv": w["ueberleben"], "KI unten": w["ci_unten"],
-                           "KI oben": w["ci_oben"],
-                           "unter Beobachtung": survival.n_risiko_bei(teil["dauer"],
-                                                                      teil["eintritt"], m)})
+                           kz.label("km_anteil_aktiv"): w["ueberleben"],
+                           kz.label("km_ki_unten"): w["ci_unten"],
+                           kz.label("km_ki_oben"): w["ci_oben"],
+                           kz.label("unter_beobachtung"): basis})
     return pd.DataFrame(zeilen)
+
+
+@dataclass(frozen=True)
+class Stabilisierung:
+    """Plain count of businesses whose fate at `monate` after founding is known."""
+    monate: int
+    gruppe: str
+    betriebe: int          # observed from founding on, founded >= `monate` before stichtag
+    aktiv: int             # of them not closed within `monate` after founding
+
+    def satz(self) -> str:
+        """'Von 18 beratenen Betrieben, deren Gründung mindestens 24 Monate zurückliegt, waren
+        14 nach 24 Monaten noch aktiv (78 %).' – or 'zu wenige Betriebe' below the minimum."""
+        wer = ("beratenen Betrieben der Migrantenökonomie" if self.gruppe == MIGRANT
+               else "beratenen Betrieben")
+        kopf = (f"Von {kz.zahl(self.betriebe)} {wer}, deren Gründung mindestens "
+                f"{self.monate} Monate zurückliegt")
+        kid = f"stabil_{self.monate}"
+        if kz.unter_mindestbasis(kid, self.betriebe):
+            return (kopf + ": zu wenige Betriebe für einen Anteil (mindestens "
+                    f"{kz.get(kid).mindestbasis}).")
+        return (kopf + f", waren {kz.zahl(self.aktiv)} nach {self.monate} Monaten noch aktiv "
+                f"({kz.fmt(kid, self.aktiv / self.betriebe)}).")
+
+
+STABIL_HINWEIS = ("Gezählt sind nur Betriebe, die das Projekt schon vor oder bei der Gründung "
+                  "beraten hat – sie wurden die ganze Zeit beobachtet, daher braucht es keine "
+                  "Schätzung. Betriebe, die erst später dazukamen, fehlen hier: wer vor der "
+                  "ersten Beratung schloss, war nie zu sehen.")
+
+
+def stabilisierung(beraten: pd.DataFrame, monate: int, gruppe: str = ALLE) -> Stabilisierung:
+    """Businesses stabilised after `monate` months, counted without an estimator (issue 12).
+
+    Counts advised businesses (rows of oek_betriebe_beraten) observed for the whole span:
+    first consultation on or before the founding day (pre-founding advice), and founded at
+    least `monate` calendar months before the reference date (stichtag). Of them, those not
+    closed within `monate` months after founding (closure date after founding + monate, or
+    not closed) are active. A business closed without a closure date has an unknown fate and
+    does not count. Businesses first advised after founding are left out: counting them would
+    count only survivors (those closing earlier were never advised).
+    gruppe: ALLE or MIGRANT (migrant-run only). Definition: kennzahlen 'stabil_12'/'stabil_24'.
+    """
+    if monate not in (12, 24):
+        raise ValueError(monate)
+    df = beraten if gruppe == ALLE else beraten[beraten["migrantenoekonomie"].astype(bool)]
+    gruendung = pd.to_datetime(df["gruendung"])
+    grenze = gruendung + pd.DateOffset(months=monate)
+    zu = df["status"].eq("geschlossen")
+    von_anfang = pd.to_datetime(df["erste_beratung"]) <= gruendung
+    bekannt = (von_anfang & ~(zu & df["status_datum"].isna())
+               & (grenze <= pd.to_datetime(df["stichtag"])))
+    geschlossen = zu & (pd.to_datetime(df["status_datum"]) <= grenze)
+    return Stabilisierung(monate, gruppe, int(bekannt.sum()),
+                          int((bekannt & ~geschlossen).sum()))
 
 
 def beschaeftigte(beraten: pd.DataFrame) -> pd.DataFrame:
@@ -426,18 +499,20 @@ def beschaeftigte(beraten: pd.DataFrame) -> pd.DataFrame:
     aktiv = beraten[beraten["status"] == "aktiv"]
     df = aktiv.assign(gruppe=np.where(aktiv["migrantenoekonomie"].astype(bool), MIGRANT, ANDERE))
     bekannt = df[df["beschaeftigte"].notna()]
+    median = kz.label("beschaeftigte_median")
     tab = pd.DataFrame({
-        "aktive Betriebe": df.groupby("branche").size(),
-        "mit Angabe": bekannt.groupby("branche").size(),
-        "Beschäftigte": bekannt.groupby("branche")["beschaeftigte"].sum(),
-        f"davon {MIGRANT}": bekannt[bekannt["gruppe"] == MIGRANT]
+        kz.label("aktive_betriebe"): df.groupby("branche").size(),
+        kz.label("mit_angabe"): bekannt.groupby("branche").size(),
+        kz.label("beschaeftigte"): bekannt.groupby("branche")["beschaeftigte"].sum(),
+        kz.label("beschaeftigte_migrant"): bekannt[bekannt["gruppe"] == MIGRANT]
         .groupby("branche")["beschaeftigte"].sum(),
-        f"davon {ANDERE}": bekannt[bekannt["gruppe"] == ANDERE]
+        kz.label("beschaeftigte_andere"): bekannt[bekannt["gruppe"] == ANDERE]
         .groupby("branche")["beschaeftigte"].sum(),
-        "Median je Betrieb": bekannt.groupby("branche")["beschaeftigte"].median(),
+        median: bekannt.groupby("branche")["beschaeftigte"].median(),
     }).fillna(0)
-    tab = tab.astype({c: int for c in tab.columns if c != "Median je Betrieb"})
-    tab = tab.sort_values("Beschäftigte", ascending=False).reset_index(names="Branche")
+    tab = tab.astype({c: int for c in tab.columns if c != median})
+    tab = tab.sort_values(kz.label("beschaeftigte"), ascending=False).reset_index(
+        names="Branche")
     return tab
 
 
@@ -474,12 +549,12 @@ VERMITTLUNG_SPALTEN = {"name": "Betrieb", "branche": "Branche", "stadtteil": "St
                        "personen": "Personen", "sv_pflichtig": "davon SV-pflichtig",
                        "ausbildung": "davon Ausbildung",
                        "verbleib_6m_ja": "Verbleib nach 6 Monaten: ja",
-                       "migrantenoekonomie": "Migrantenökonomie",
+                       "migrantenoekonomie": "Betrieb der Migrantenökonomie",
                        "beraten": "vom Projekt beraten"}
 
 
 def vermittlungen_tabelle(df: pd.DataFrame) -> pd.DataFrame:
     out = df[list(VERMITTLUNG_SPALTEN)].rename(columns=VERMITTLUNG_SPALTEN)
-    for c in ("Migrantenökonomie", "vom Projekt beraten"):
+    for c in ("Betrieb der Migrantenökonomie", "vom Projekt beraten"):
         out[c] = np.where(out[c].astype(bool), "ja", "nein")
     return _leer_statt_none(out)

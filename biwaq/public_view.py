@@ -10,6 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from biwaq import charts
+from biwaq import kennzahlen as kz
 from biwaq.contract import QUARTIERE, STADTTEILE
 from biwaq.published import INSGESAMT, STERN, Oeffentlich, prozent, zahl
 
@@ -76,29 +77,26 @@ def kennzahlen(daten: Oeffentlich, auswahl: Auswahl = Auswahl()) -> list[Kennzah
     j = _jahr_arg(auswahl)
     le_j = INSGESAMT if auswahl.jahre is None else tuple(
         x for x in auswahl.jahre if x in daten.dim_werte("leerstaende_wiederbelegt", "jahr"))
+    def k(id: str, wert) -> Kennzahl:      # label and help from the catalogue of figures
+        return Kennzahl(kz.label(id), wert, kz.get(id).definition)
+
     return [
-        Kennzahl("Menschen im Projekt",
-                 summe(daten, "teilnehmende", quartier=q, zielgruppe=INSGESAMT, jahr=j),
-                 "Personen, die ins Projekt eingetreten sind."),
-        Kennzahl("Arbeit gefunden",
-                 summe(daten, "eintritte_vermittlungen", kennzahl="Vermittlungen",
-                       quartier=q, jahr=j),
-                 "Teilnehmende, die eine Arbeit oder Ausbildung begonnen haben – jede Person "
-                 "einmal."),
-        Kennzahl("Betriebe beraten", daten.wert("betriebe_beraten", quartier=q),
-                 "Jeder Betrieb einmal, gleich wie oft er beraten wurde (ganze Laufzeit)."),
-        Kennzahl("Leerstände wieder genutzt",
-                 summe(daten, "leerstaende_wiederbelegt",
-                       stadtteil=_stadtteile(daten, "leerstaende_wiederbelegt", auswahl.quartier),
-                       jahr=le_j),
-                 "Leere Läden, Büros und Flächen, die wieder genutzt werden."),
+        k("oeffentlich_menschen",
+          summe(daten, "teilnehmende", quartier=q, zielgruppe=INSGESAMT, jahr=j)),
+        k("oeffentlich_arbeit",
+          summe(daten, "eintritte_vermittlungen", kennzahl="Vermittlungen", quartier=q, jahr=j)),
+        k("oeffentlich_betriebe", daten.wert("betriebe_beraten", quartier=q)),
+        k("oeffentlich_leerstaende",
+          summe(daten, "leerstaende_wiederbelegt",
+                stadtteil=_stadtteile(daten, "leerstaende_wiederbelegt", auswahl.quartier),
+                jahr=le_j)),
     ]
 
 
 def saetze(daten: Oeffentlich, auswahl: Auswahl = Auswahl()) -> list[str]:
     """Short plain sentences about the key figures."""
     k = {x.name: x.wert for x in kennzahlen(daten, auswahl)}
-    tn, vm = k["Menschen im Projekt"], k["Arbeit gefunden"]
+    tn, vm = k[kz.label("oeffentlich_menschen")], k[kz.label("oeffentlich_arbeit")]
     beratungen = daten.wert("beratungen", quartier=auswahl.quartier or INSGESAMT,
                             format=INSGESAMT)
     out = []
@@ -108,12 +106,12 @@ def saetze(daten: Oeffentlich, auswahl: Auswahl = Auswahl()) -> list[str]:
         out.append(f"{zahl(vm)} von ihnen haben eine Arbeit oder eine Ausbildung gefunden.")
         if tn:
             out.append(f"Das sind {prozent(100 * vm / tn)}.")
-    if k["Betriebe beraten"] is not None and beratungen is not None:
-        out.append(f"Das Projekt hat {zahl(k['Betriebe beraten'])} Betriebe beraten, "
+    betriebe, leer = k[kz.label("oeffentlich_betriebe")], k[kz.label("oeffentlich_leerstaende")]
+    if betriebe is not None and beratungen is not None:
+        out.append(f"Das Projekt hat {zahl(betriebe)} Betriebe beraten, "
                    f"zusammen {zahl(beratungen)}-mal.")
-    if k["Leerstände wieder genutzt"] is not None:
-        out.append(f"{zahl(k['Leerstände wieder genutzt'])} leere Läden und Flächen werden "
-                   "wieder genutzt.")
+    if leer is not None:
+        out.append(f"{zahl(leer)} leere Läden und Flächen werden wieder genutzt.")
     return out
 
 

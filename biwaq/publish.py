@@ -15,15 +15,18 @@ from pathlib import Path
 import pandas as pd
 
 from biwaq import disclosure as dc
+from biwaq import kennzahlen as kz
 from biwaq.contract import (BERATUNGSFORMATE, LAUFZEIT_START, QUARTIERE, STADTTEILE,
                             VERMITTLUNGSARTEN, ZIELGRUPPEN, ZIELGRUPPEN_NAMEN)
 from biwaq.disclosure import INSGESAMT, Dim, Tabelle, Verbund
 
 from biwaq.published import MANIFEST, ORTE_DATEI
 QUOTEN = "quoten"
-ANTEILE = {"alleinerziehend": "Anteil Alleinerziehende", "55plus": "Anteil Ältere (55+)",
-           "migrationshintergrund": "Anteil mit Migrationshintergrund",
-           "schutzsuchend": "Anteil Geflüchtete", "langzeitarbeitslos": "Anteil Langzeitarbeitslose"}
+# labels of the published shares: from the catalogue of figures (biwaq.kennzahlen)
+ANTEILE = {g: kz.label(f"oeffentlich_anteil_{k}") for g, k in (
+    ("alleinerziehend", "alleinerziehend"), ("55plus", "55plus"),
+    ("migrationshintergrund", "migration"), ("schutzsuchend", "schutzsuchend"),
+    ("langzeitarbeitslos", "langzeitarbeitslos"))}
 OHNE_ANGABE = "ohne Angabe"
 HINWEIS = ("* bedeutet: Diese Zahl zeigen wir nicht. Sie ist kleiner als {s} oder ließe sich "
            "aus anderen Zahlen ausrechnen. So bleibt niemand erkennbar.")
@@ -292,7 +295,8 @@ def quoten(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
         for name, zaehler in paare:
             ok = zaehler is not None and nenner not in (None, 0)
             rows.append({"quartier": q, "kennzahl": name,
-                         "wert": round(100 * zaehler / nenner, 1) if ok else None,
+                         # unrounded: rounded once, at display (kennzahlen 'vermittlungsquote')
+                         "wert": 100 * zaehler / nenner if ok else None,
                          "gesperrt": not ok})
     return pd.DataFrame(rows)
 

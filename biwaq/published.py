@@ -129,9 +129,13 @@ def zahl(v) -> str:
 
 
 def prozent(v) -> str:
+    """A published rate (percent, unrounded) as German text, rounded once to the catalogue's
+    decimals, half away from zero (78 of 346 -> '22,5 %'); `*` for a suppressed value."""
+    from biwaq import kennzahlen as kz
+
     if v is None or pd.isna(v):
         return STERN
-    return f"{float(v):.0f} %"
+    return kz.fmt("vermittlungsquote", float(v) / 100)
 
 
 def datum(d: dt.date) -> str:

@@ -53,6 +53,18 @@ def _leerstand_im_stadtteil(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return falsch[ERGEBNIS_SPALTEN].reset_index(drop=True)
 
 
+# Q16 compares exactly these participant columns (queries/qualitaet_q16_doppelte_person.sql
+# partitions by them; a test holds the query, this list and the contract together): every
+# recorded personal attribute, not the process dates and the exit reason.
+Q16_MERKMALE = {
+    "quartier": "Quartier", "stadtteil": "Stadtteil", "traeger": "Träger",
+    "geschlecht": "Geschlecht", "geburtsjahr": "Geburtsjahr",
+    "alleinerziehend": "alleinerziehend", "migrationshintergrund": "Migrationshintergrund",
+    "schutzsuchend": "schutzsuchend", "langzeitarbeitslos": "langzeitarbeitslos",
+    "sgb2_bezug": "SGB-II-Bezug", "bildungsniveau": "Bildungsniveau",
+    "zugangsweg": "Zugangsweg",
+}
+
 REGELN: tuple[Regel, ...] = (
     Regel("Q01", "Teilnehmende", "Austritt liegt vor dem Eintritt", FEHLER,
           _q("Q01", "austritt_vor_eintritt")),
@@ -87,8 +99,10 @@ REGELN: tuple[Regel, ...] = (
           "am Datenstand noch keine 6 Monate zurückliegt", FEHLER, _q("Q14", "verbleib_zu_frueh")),
     Regel("Q15", "Vermittlungen", "Verbleib nach 6 Monaten fehlt, obwohl die Vermittlung mehr "
           "als 6 Monate zurückliegt", WARNUNG, _q("Q15", "verbleib_fehlt")),
-    Regel("Q16", "Teilnehmende", "Möglicherweise doppelt erfasste Person (alle Angaben gleich, "
-          "Erstkontakte höchstens 30 Tage auseinander)", WARNUNG, _q("Q16", "doppelte_person")),
+    Regel("Q16", "Teilnehmende", "Möglicherweise doppelt erfasste Person (gleiche Angaben zu "
+          + ", ".join(Q16_MERKMALE.values()) + "; Erstkontakte höchstens 30 Tage "
+          "auseinander; Ein- und Austritt werden nicht verglichen)", WARNUNG,
+          _q("Q16", "doppelte_person")),
     Regel("Q17", "Betriebe", "Betrieb vor seiner Gründung geschlossen", FEHLER,
           _q("Q17", "schliessung_vor_gruendung")),
     Regel("Q18", "Betriebe", "Status und Schließungsdatum widersprechen sich", WARNUNG,

@@ -23,8 +23,10 @@ ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB = ROOT / "data" / "biwaq.duckdb"
 DEMO_DIR = ROOT / "data" / "demo"
 SCHEMA_SQL = Path(__file__).with_name("sql") / "schema.sql"
+MAKROS_SQL = SCHEMA_SQL.with_name("makros.sql")     # shared blocks of queries/*.sql
 # Files record the schema they were written with; a different one is migrated on start.
-SCHEMA_VERSION = hashlib.sha256(SCHEMA_SQL.read_bytes()).hexdigest()[:16]
+SCHEMA_VERSION = hashlib.sha256(SCHEMA_SQL.read_bytes()
+                                + MAKROS_SQL.read_bytes()).hexdigest()[:16]
 DATA_SUFFIXES = (".csv", ".xlsx", ".xlsm")
 GEO_SUFFIXES = (".geojson", ".gpkg", ".shp")
 
@@ -94,6 +96,7 @@ def ident(table_name: str) -> str:
 
 def create_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(SCHEMA_SQL.read_text(encoding="utf-8"))
+    con.execute(MAKROS_SQL.read_text(encoding="utf-8"))
 
 
 def _for_duckdb(df: pd.DataFrame, table_name: str) -> pd.DataFrame:
@@ -387,6 +390,7 @@ def connect_readonly(db: Path | str | None = None) -> duckdb.DuckDBPyConnection:
         for (name,) in names:    # names from the file's own catalog, quoted as identifiers
             q = '"' + name.replace('"', '""') + '"'
             con.execute("create view " + q + " as select * from biwaq_datei.main." + q)
+        con.execute(MAKROS_SQL.read_text(encoding="utf-8"))     # the queries' shared blocks
     except Exception:
         con.close()
         raise

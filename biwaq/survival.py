@@ -15,9 +15,12 @@ def kaplan_meier(dauer, ereignis, eintritt=None, alpha: float = 0.05) -> pd.Data
     dauer:    time from the origin to the event or to the end of observation (censoring)
     ereignis: True = event observed at `dauer`, False = censored there
     eintritt: time from the origin at which a unit came under observation (default 0).
-              A unit only counts as at risk after it entered (left truncation): a business
+              A unit only counts as at risk from its entry on (left truncation): a business
               the project first met two years after founding cannot have closed before.
-    Risk set for time t: eintritt < t <= dauer. Events at t count before censorings at t.
+    Risk set for time t: eintritt <= t <= dauer. Events at t count before censorings at t.
+    An event at the entry time (dauer == eintritt, e.g. a business that closes on the day of
+    its first consultation) is in the risk set and counts – as in R's survfit and lifelines
+    (a unit entering at t is at risk at t); leaving it out would overstate survival.
     The confidence band is the exponential Greenwood ("log-log") interval, as in lifelines.
 
     Returns one row at time 0 (S = 1) and one per distinct time with an event or censoring.
@@ -27,12 +30,12 @@ def kaplan_meier(dauer, ereignis, eintritt=None, alpha: float = 0.05) -> pd.Data
     eintritt = np.zeros_like(dauer) if eintritt is None else np.asarray(eintritt, dtype=float)
     if not (dauer.shape == ereignis.shape == eintritt.shape):
         raise ValueError("dauer, ereignis und eintritt müssen gleich lang sein")
-    if np.any(eintritt < 0) or np.any(dauer <= eintritt):
-        raise ValueError("jede Dauer muss größer als ihr Eintritt (>= 0) sein")
+    if np.any(eintritt < 0) or np.any(dauer < eintritt):
+        raise ValueError("keine Dauer darf vor ihrem Eintritt (>= 0) enden")
     zeiten = np.unique(dauer)
     d_sort, e_sort = np.sort(dauer), np.sort(eintritt)
-    # at risk at t: entered before t (eintritt < t) minus already ended before t (dauer < t)
-    n = np.searchsorted(e_sort, zeiten, "left") - np.searchsorted(d_sort, zeiten, "left")
+    # at risk at t: entered by t (eintritt <= t) minus already ended before t (dauer < t)
+    n = np.searchsorted(e_sort, zeiten, "right") - np.searchsorted(d_sort, zeiten, "left")
     d = np.bincount(np.searchsorted(zeiten, dauer[ereignis]), minlength=zeiten.size)
     c = np.bincount(np.searchsorted(zeiten, dauer[~ereignis]), minlength=zeiten.size)
     s = np.cumprod(1.0 - d / n)
@@ -71,12 +74,10 @@ def wert_bei(km: pd.DataFrame, t: float) -> dict:
 
 
 def n_risiko_bei(dauer, eintritt, t: float) -> int:
-    """Units under observation at t (eintritt < t <= dauer; at t = 0: eintritt = 0)."""
+    """Units under observation at t (eintritt <= t <= dauer), the risk set of kaplan_meier."""
     dauer = np.asarray(dauer, dtype=float)
     eintritt = np.zeros_like(dauer) if eintritt is None else np.asarray(eintritt, dtype=float)
-    if t <= 0:
-        return int(np.sum(eintritt <= 0))
-    return int(np.sum((eintritt < t) & (dauer >= t)))
+    return int(np.sum((eintritt <= t) & (dauer >= t)))
 
 
 def tage_in_monate(tage) -> np.ndarray:

@@ -9,7 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from biwaq import export, queries, store
+from biwaq import export, kennzahlen, queries, store
 from biwaq.contract import (LAUFZEIT_ENDE, LAUFZEIT_START, QUARTIERE, TRAEGER, TRAEGER_NAMEN,
                             ZIELGRUPPEN, ZIELGRUPPEN_NAMEN)
 from biwaq.filters import Filter
@@ -180,16 +180,30 @@ def page_header(titel: str, einleitung: str | None = None) -> Filter:
 
 
 def fmt_int(n) -> str:
-    """German thousands separator."""
-    if n is None or pd.isna(n):
-        return "–"
-    return f"{int(n):,}".replace(",", ".")
+    """German thousands separator; rounded half away from zero (76074.5 -> '76.075'), never
+    cut."""
+    return kennzahlen.zahl(n, 0)
 
 
 def fmt_pct(x, stellen: int = 0) -> str:
-    if x is None or pd.isna(x):
-        return "–"
-    return f"{x * 100:.{stellen}f} %".replace(".", ",")
+    """A share 0..1 as German percent, rounded once, half away from zero."""
+    text = kennzahlen.zahl(None if x is None else x * 100, stellen)
+    return text if text == kennzahlen.STRICH else text + " %"
+
+
+def metric(ziel, id: str, wert, hilfe: str | None = None, basis=None, zaehler=None,
+           **kwargs) -> None:
+    """st.metric of a catalogue figure: its label, its value formatted once (kennzahlen.fmt)
+    and, unless `hilfe` is given, its definition as help text. `ziel` is st or a column."""
+    k = kennzahlen.get(id)
+    ziel.metric(k.label, kennzahlen.fmt(id, wert, basis=basis, zaehler=zaehler),
+                help=k.definition if hilfe is None else hilfe, **kwargs)
+
+
+def wie_gezaehlt(ids, zusatz=()) -> None:
+    """The expander "Wie wird gezählt?" rendered from the catalogue of figures."""
+    with st.expander("Wie wird gezählt?"):
+        st.markdown(kennzahlen.wie_gezaehlt(ids, zusatz))
 
 
 def empty_message() -> None:

@@ -12,11 +12,8 @@
 --   such a placement still in work after six months (verbleib_6m = 'ja').
 with tn as (
     select *
-    from mart_tn_verlauf
-    where ($quartier is null or quartier = $quartier)
-      and ($traeger is null or traeger = $traeger)
-      and ($zielgruppe is null or list_contains(zielgruppen, $zielgruppe))
-      and ($geschlecht is null or geschlecht = $geschlecht)
+    from tn_verlauf_gefiltert($quartier, $traeger, $zielgruppe)
+    where ($geschlecht is null or geschlecht = $geschlecht)
 ),
 eintritte as (
     select * from tn where eintritt between $von and $bis

@@ -6,9 +6,7 @@
 -- Grain: one row per business. stichtag = the earlier of $bis and the data stand (closures
 --   after it are not yet known for this view); erste_beratung = first consultation ever.
 with stichtag as (
-    select least(cast($bis as date),
-                 coalesce((select try_cast(wert as date) from _meta
-                           where schluessel = 'datenstand'), cast($bis as date))) as stichtag
+    select stichtag($bis) as stichtag        -- macro in biwaq/sql/makros.sql
 ),
 beratung as (
     select betrieb_id,

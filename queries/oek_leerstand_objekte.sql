@@ -40,7 +40,7 @@ final as (
            oeffentlich, lat, lon, stichtag,
            wieder_am is null or wieder_am > stichtag as leer_am_stichtag,
            case when wieder_am is null or wieder_am > stichtag
-                then round((stichtag - leer_seit) / 30.4375, 1) end as monate_leer,
+                then (stichtag - leer_seit) / 30.4375 end as monate_leer,   -- rounded at display
            coalesce(wieder_am between cast($von as date) and stichtag, false)
                as wiederbelegt_im_zeitraum
     from basis

@@ -6,10 +6,8 @@
 -- Grain: one row per business with at least one such placement; vermittlungen counts
 --   placements, personen distinct participants; beraten = the project also advised it.
 with tn as (
-    select tn_id
-    from mart_teilnehmende
-    where ($traeger is null or traeger = $traeger)
-      and ($zielgruppe is null or list_contains(zielgruppen, $zielgruppe))
+    select tn_id     -- Quartier applies to the firm's seat below, not to the person
+    from teilnehmende_gefiltert(null, $traeger, $zielgruppe)
 ),
 platz as (
     select v.*

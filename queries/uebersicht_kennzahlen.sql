@@ -6,10 +6,7 @@
 -- one for all groups. Targets are looked up for the chosen Quartier and Zielgruppe.
 with tn as (
     select *
-    from mart_teilnehmende
-    where ($quartier is null or quartier = $quartier)
-      and ($traeger is null or traeger = $traeger)
-      and ($zielgruppe is null or list_contains(zielgruppen, $zielgruppe))
+    from teilnehmende_gefiltert($quartier, $traeger, $zielgruppe)
 ),
 platz as (
     select v.*

@@ -5,10 +5,7 @@
 -- placements count persons by the start of their placement (a person once per quarter).
 with tn as (
     select *
-    from mart_teilnehmende
-    where ($quartier is null or quartier = $quartier)
-      and ($traeger is null or traeger = $traeger)
-      and ($zielgruppe is null or list_contains(zielgruppen, $zielgruppe))
+    from teilnehmende_gefiltert($quartier, $traeger, $zielgruppe)
 ),
 quartale as (
     select cast(q as date) as quartal

@@ -6,10 +6,7 @@
 --   personen counts persons.
 with tn as (
     select *
-    from mart_teilnehmende
-    where ($quartier is null or quartier = $quartier)
-      and ($traeger is null or traeger = $traeger)
-      and ($zielgruppe is null or list_contains(zielgruppen, $zielgruppe))
+    from teilnehmende_gefiltert($quartier, $traeger, $zielgruppe)
 ),
 final as (
     select v.art, coalesce(v.branche, 'ohne Angabe') as branche,

@@ -7,11 +7,8 @@
 --   period.
 with tn as (
     select *
-    from mart_teilnehmende
-    where ($quartier is null or quartier = $quartier)
-      and ($traeger is null or traeger = $traeger)
-      and ($zielgruppe is null or list_contains(zielgruppen, $zielgruppe))
-      and austritt between $von and $bis
+    from teilnehmende_gefiltert($quartier, $traeger, $zielgruppe)
+    where austritt between $von and $bis
 ),
 gruppen as (   -- the person's groups for the chosen breakdown (view mart_tn_gruppen)
     select g.tn_id, g.gruppe

@@ -3,17 +3,17 @@
 --   $dim: 'zielgruppe', 'quartier', 'traeger', 'geschlecht' or 'altersgruppe' (allow-list
 --   in Python).
 -- Grain: one row per gruppe ('alle' or a value of $dim) and schritt (1..5), over the persons
---   with Erstkontakt in the period who reached both stages of the step (the later one not
---   before the earlier one); personen = how many, median_tage = their median.
+--   with Erstkontakt in the period who reached both stages of the step, in any order – the
+--   same persons the funnel counts in <stage>_v (issue 10.2: one definition for table,
+--   funnel and text). personen = how many, umgekehrt = of them reached the later stage first
+--   (e.g. a practice before the first coaching; their time counts as 0 days),
+--   median_tage = median of the days, reversed ones as 0.
 --   1 Erstkontakt → Eintritt, 2 Eintritt → aktiv begleitet, 3 aktiv begleitet →
 --   Praxiserfahrung, 4 Praxiserfahrung → Vermittlung, 5 Eintritt → Vermittlung.
 with tn as (
     select *
-    from mart_tn_verlauf
-    where ($quartier is null or quartier = $quartier)
-      and ($traeger is null or traeger = $traeger)
-      and ($zielgruppe is null or list_contains(zielgruppen, $zielgruppe))
-      and erstkontakt between $von and $bis
+    from tn_verlauf_gefiltert($quartier, $traeger, $zielgruppe)
+    where erstkontakt between $von and $bis
 ),
 gruppen as (   -- the person's groups for the chosen breakdown (view mart_tn_gruppen)
     select g.tn_id, g.gruppe
@@ -33,10 +33,12 @@ schritte as (
     select tn_id, 5, vermittelt_am - eintritt from tn
 ),
 final as (
-    select g.gruppe, s.schritt, count(*) as personen, median(s.tage) as median_tage
+    select g.gruppe, s.schritt, count(*) as personen,
+           count(*) filter (where s.tage < 0) as umgekehrt,
+           median(greatest(s.tage, 0)) as median_tage
     from schritte s
     join gruppen g using (tn_id)
-    where s.tage >= 0
+    where s.tage is not null
     group by all
     order by all
 )

@@ -12,11 +12,8 @@
 --   the conversion rate, so a rate never exceeds 100 %).
 with tn as (
     select *
-    from mart_tn_verlauf
-    where ($quartier is null or quartier = $quartier)
-      and ($traeger is null or traeger = $traeger)
-      and ($zielgruppe is null or list_contains(zielgruppen, $zielgruppe))
-      and erstkontakt between $von and $bis
+    from tn_verlauf_gefiltert($quartier, $traeger, $zielgruppe)
+    where erstkontakt between $von and $bis
 ),
 gruppen as (   -- the person's groups for the chosen breakdown (view mart_tn_gruppen)
     select g.tn_id, g.gruppe

@@ -9,11 +9,8 @@
 --   letzter_eintritt = latest entry of the quarter (for "observed long enough"), datenstand.
 with tn as (
     select *
-    from mart_tn_verlauf
-    where ($quartier is null or quartier = $quartier)
-      and ($traeger is null or traeger = $traeger)
-      and ($zielgruppe is null or list_contains(zielgruppen, $zielgruppe))
-      and eintritt between $von and $bis
+    from tn_verlauf_gefiltert($quartier, $traeger, $zielgruppe)
+    where eintritt between $von and $bis
 ),
 ereignisse as (
     select

@@ -5,11 +5,8 @@
 --   Erstkontakt in the period.
 with tn as (
     select *
-    from mart_teilnehmende
-    where ($quartier is null or quartier = $quartier)
-      and ($traeger is null or traeger = $traeger)
-      and ($zielgruppe is null or list_contains(zielgruppen, $zielgruppe))
-      and erstkontakt between $von and $bis
+    from teilnehmende_gefiltert($quartier, $traeger, $zielgruppe)
+    where erstkontakt between $von and $bis
 ),
 g as (
     select tn_id, unnest(zielgruppen) as gruppe from tn

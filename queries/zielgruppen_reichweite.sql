@@ -8,10 +8,7 @@
 --   once in 'alle'. The Zielgruppe filter restricts the persons first.
 with tn as (
     select *
-    from mart_teilnehmende
-    where ($quartier is null or quartier = $quartier)
-      and ($traeger is null or traeger = $traeger)
-      and ($zielgruppe is null or list_contains(zielgruppen, $zielgruppe))
+    from teilnehmende_gefiltert($quartier, $traeger, $zielgruppe)
 ),
 ereignisse as (
     select tn_id, 'erreicht' as mass, erstkontakt as datum

@@ -9,11 +9,8 @@
 --   so share = bev_mig_summe / bev_gewicht. Persons: Erstkontakt in the period.
 with tn as (
     select *
-    from mart_teilnehmende
-    where ($quartier is null or quartier = $quartier)
-      and ($traeger is null or traeger = $traeger)
-      and ($zielgruppe is null or list_contains(zielgruppen, $zielgruppe))
-      and erstkontakt between $von and $bis
+    from teilnehmende_gefiltert($quartier, $traeger, $zielgruppe)
+    where erstkontakt between $von and $bis
 ),
 im_zeitraum as (
     select distinct jahr from stg_stadtteile where jahr between year($von) and year($bis)

@@ -290,7 +290,9 @@ def test_cli_import_and_check(importiert, tmp_path):
     assert "Import 3 gespeichert: 0 neu, 0 geändert" in r.stdout
     assert sql(db, "select wer from importprotokoll where import_nr = 3") == [(getpass.getuser(),)]
     r = run_cli("check", "--db", str(db))
-    assert r.returncode == 0 and "0 Verstöße gegen Fehler-Regeln, 2 Warnungen" in r.stdout
+    # the demo's look-alike pair TN-000336/TN-000347 differs in sgb2_bezug, which Q16 compares
+    # since issue 10.4: no warning left (this test expected 2)
+    assert r.returncode == 0 and "0 Verstöße gegen Fehler-Regeln, 0 Warnungen" in r.stdout
     # a Fehler-rule violation makes `check` fail: a vacancy re-let in the future
     text = (store.DEMO_DIR / "leerstaende.csv").read_text(encoding="utf-8-sig").splitlines()
     zeile = next(z for z in text[1:] if ";wiederbelegt;" in z).split(";")

@@ -53,10 +53,12 @@ def test_vacancy_objects_and_figures_at_the_reference_date(db_factory):
     # vacant on 01.06.2018: L1, L3 (interim use still counts as vacant), L5 (since that day)
     assert w["einheiten"] == 3
     assert w["flaeche_m2"] == 80 + 5000 + 300
-    # months vacant: L1 1461 days = 48.0, L3 516 days = 17.0, L5 0 days = 0.0 -> median 17.0
+    # months vacant: L1 1461 days = 48.0, L3 516 days = 16.95, L5 0 days = 0.0 -> median
+    # 16.95 (unrounded since issue 10.3: rounded once, at display, to 17,0)
     monate = df.set_index("objekt_id")["monate_leer"]
-    assert monate["L1"] == 48.0 and monate["L3"] == 17.0 and monate["L5"] == 0.0
-    assert w["median_monate"] == 17.0
+    assert monate["L1"] == 48.0 and monate["L3"] == pytest.approx(516 / 30.4375)
+    assert monate["L5"] == 0.0
+    assert w["median_monate"] == pytest.approx(516 / 30.4375)
     assert w["wiederbelegt"] == 1                                  # L2 in September 2017
     assert df.set_index("objekt_id")["stadtteil"].isna()["L5"]     # no outlines, no district
 
@@ -287,7 +289,11 @@ def test_survival_figures_by_hand(db_factory):
     anzeige = oek.ueberleben_anzeige(k.reset_index()).set_index(
         ["Beginn", "Gruppe", "nach Monaten"])
     zeile = anzeige.loc[("seit erster Beratung", oek.ALLE, 24)]
-    assert zeile["aktiv (95-%-KI)"].startswith("38 % (") and zeile["unter Beobachtung"] == 1
+    # issue 10.5: the estimate 37.5 % rests on 1 business under observation, below the
+    # catalogue's minimum base of 5: shown as "–" with the reason (earlier this test expected
+    # "38 % (…)")
+    assert zeile["aktiv (95-%-KI)"] == "– (zu wenige Betriebe unter Beobachtung: 1, mindestens 5)"
+    assert zeile["unter Beobachtung"] == 1
 
 
 def test_closed_without_date_is_left_out_and_counted(db_factory):
@@ -518,3 +524,77 @@ def test_raeume_finden_download_carries_the_search(db_factory):
     # L1 only: 80 m², leer since 01.06.2014, 48 months to the data stand 01.06.2018
     zeilen = [z for z in text.splitlines() if z.startswith("Salinenstraße 1;")]
     assert len(zeilen) == 1 and ";80,0;leer;01.06.2014;48,0;" in zeilen[0]
+
+
+FALL_11 = dict(
+    betriebe=[dict(betrieb_id="B-7401", quartier="Süd-Ost", gruendung=D(2015, 6, 1),
+                   migrantenoekonomie=True, status="geschlossen", status_datum=D(2016, 3, 1)),
+              dict(betrieb_id="B-7402", quartier="Süd-Ost", gruendung=D(2015, 6, 1),
+                   status="geschlossen", status_datum=D(2016, 9, 1)),
+              dict(betrieb_id="B-7403", quartier="Süd-Ost", gruendung=D(2015, 6, 1)),
+              dict(betrieb_id="B-7404", quartier="Süd-Ost", gruendung=D(2015, 6, 1),
+                   migrantenoekonomie=True)],
+    beratungen=[dict(betrieb_id=b, datum=D(2016, 3, 1))
+                for b in ("B-7401", "B-7402", "B-7403", "B-7404")]
+    + [dict(betrieb_id="B-7404", datum=D(2018, 12, 31))])
+
+
+def test_closure_on_the_day_of_the_first_consultation_counts_field_case_11(db_factory):
+    con = db_factory(**FALL_11)
+    u = oek.ueberleben(beraten(con))
+    k = oek.ueberleben_kennzahlen(u).set_index(["Beginn", "Gruppe"])
+    ber = k.loc[("seit erster Beratung", oek.ALLE)]
+    # all 4 enter at 0; B-7401 closes at 0: S(0) = 3/4; B-7402 closes at 6 months (3 at risk):
+    # S = 3/4 * 2/3 = 1/2 -> 12 months 50 % over 4 businesses (shown was 67 % over 3)
+    assert ber["Betriebe"] == 4 and ber["aktiv nach 12 Mon."] == pytest.approx(0.5)
+    # migrant-run: B-7401 closes at 0, B-7404 stays: 1/2
+    assert k.loc[("seit erster Beratung", oek.MIGRANT), "aktiv nach 12 Mon."] \
+        == pytest.approx(0.5)
+    # since founding, delayed entry at 9 months for all: 3/4 at 9, 1/2 at 15 -> 24 months 50 %
+    assert k.loc[("seit Gründung", oek.ALLE), "aktiv nach 24 Mon."] == pytest.approx(0.5)
+    assert u.ausgeschlossen["gruendung"] == {"ohne_schliessungsdatum": 0,
+                                             "ohne_beobachtungszeit": 0}
+
+
+def test_survival_in_plain_words_counts_only_known_fates(db_factory):
+    # Reference date 31.12.2018 (last consultation). S1–S6 were advised one month before
+    # founding (observed from founding on), S7 only two years after founding, S8 closed
+    # without a date. Migrant-run: S2, S5, S6.
+    #   S1 founded 01.01.2015, active           12: active   24: active
+    #   S2 founded 01.06.2015, closed 01.03.2016 (9 months)  12: closed   24: closed
+    #   S3 founded 01.06.2015, closed 01.09.2016 (15 months) 12: active   24: closed
+    #   S4 founded 01.01.2016, closed 01.06.2018 (29 months) 12: active   24: active
+    #   S5 founded 01.06.2016, active           12: active   24: active
+    #   S6 founded 01.06.2017, active           12: active (01.06.2018 <= stichtag); 24 unknown
+    #   S7 founded 01.01.2014, first advised 01.01.2016: not observed from founding -> left out
+    #   S8 founded 01.01.2015, closed without date: fate unknown -> left out
+    # 12 months: 6 known, 5 active -> 5/6 = 83.3 % -> "83 %"
+    # 24 months: 5 known (S1–S5), 3 active (S1, S4, S5) -> 60 %
+    # migrant-run, 24 months: S2, S5 known -> 2 businesses, below the minimum base of 5
+    gruendung = {"S1": D(2015, 1, 1), "S2": D(2015, 6, 1), "S3": D(2015, 6, 1),
+                 "S4": D(2016, 1, 1), "S5": D(2016, 6, 1), "S6": D(2017, 6, 1),
+                 "S7": D(2014, 1, 1), "S8": D(2015, 1, 1)}
+    zu = {"S2": D(2016, 3, 1), "S3": D(2016, 9, 1), "S4": D(2018, 6, 1)}
+    betriebe = [dict(betrieb_id=b, gruendung=g, migrantenoekonomie=b in ("S2", "S5", "S6"),
+                     status="geschlossen" if b in zu or b == "S8" else "aktiv",
+                     status_datum=zu.get(b)) for b, g in gruendung.items()]
+    beratungen = [dict(betrieb_id=b, datum=g - dt.timedelta(days=31), format="Vorgründungs"
+                       "beratung") for b, g in gruendung.items() if b != "S7"]
+    beratungen += [dict(betrieb_id=b, datum=D(2015, 11, 1)) for b in gruendung if b != "S7"]
+    beratungen += [dict(betrieb_id="S7", datum=D(2016, 1, 1)),
+                   dict(betrieb_id="S5", datum=D(2018, 12, 31))]
+    con = db_factory(betriebe=betriebe, beratungen=beratungen)
+    df = beraten(con)
+    assert set(df["betrieb_id"]) == set(gruendung)        # all advised in the period
+    s12, s24 = oek.stabilisierung(df, 12), oek.stabilisierung(df, 24)
+    assert (s12.betriebe, s12.aktiv) == (6, 5)
+    assert (s24.betriebe, s24.aktiv) == (5, 3)
+    assert s12.satz() == ("Von 6 beratenen Betrieben, deren Gründung mindestens 12 Monate "
+                          "zurückliegt, waren 5 nach 12 Monaten noch aktiv (83 %).")
+    assert s24.satz() == ("Von 5 beratenen Betrieben, deren Gründung mindestens 24 Monate "
+                          "zurückliegt, waren 3 nach 24 Monaten noch aktiv (60 %).")
+    mig = oek.stabilisierung(df, 24, oek.MIGRANT)
+    assert (mig.betriebe, mig.aktiv) == (2, 1)
+    assert mig.satz() == ("Von 2 beratenen Betrieben der Migrantenökonomie, deren Gründung "
+                          "mindestens 24 Monate zurückliegt: zu wenige Betriebe für einen "
+                          "Anteil (mindestens 5).")

@@ -497,6 +497,33 @@ def test_betriebe_in_browser(demo_server, page):
     assert chart.count() == 1
     assert chart.locator("g.trace.scatter").count() >= 8
     assert "Migrantenökonomie" in chart.inner_text()
+    # survival in plain words above the curve (issue 12), with the count
+    satz = page.get_by_text("deren Gründung mindestens 24 Monate zurückliegt").first
+    assert satz.is_visible() and satz.inner_text().startswith("Von ")
     page.set_viewport_size({"width": 1400, "height": 5200})
     page.wait_for_timeout(1500)
     screenshot(page, "betriebe")
+
+
+def test_survival_on_almost_nothing_shows_a_dash_and_its_base(demo_env):
+    """Issue 10.5: Süd-Ost, 01.04.–30.06.2017 showed '24 Monate nach Gründung aktiv 100 %'
+    and '100 % (100–100 %)' with 0 or 1 businesses still under observation."""
+    import datetime as dt
+
+    at = open_page("betriebe")
+    at.selectbox(key="filter_quartier").set_value("Süd-Ost")
+    at.date_input(key="filter_zeitraum").set_value((dt.date(2017, 4, 1), dt.date(2017, 6, 30)))
+    at.run()
+    assert not at.exception
+    wert = metric(at, "24 Monate nach Gründung aktiv")
+    basis = next(c.value for c in at.caption if c.value.startswith("Basis: "))
+    n = int(basis.split()[1])
+    assert n < 5 and wert == "–"
+    assert basis.endswith(f"– zu wenige Betriebe unter Beobachtung: {n}, mindestens 5")
+    tab = next(d.value for d in at.dataframe if "aktiv (95-%-KI)" in d.value.columns)
+    klein = tab[tab["unter Beobachtung"] < 5]
+    assert len(klein) and not klein["aktiv (95-%-KI)"].str.contains("100 %").any()
+    assert klein["aktiv (95-%-KI)"].str.startswith("–").all()
+    # the plain-words sentences always give the count
+    texte = " ".join(m.value for m in at.markdown)
+    assert "Von " in texte and "deren Gründung mindestens 24 Monate zurückliegt" in texte

@@ -69,8 +69,8 @@ def test_zielgruppen_page_follows_filters(demo_env):
     alle = metric(at, "Erreichte Personen")
     assert alle == sql_erreicht(demo_env)
     reich = at.dataframe[0].value.set_index("Gruppe")
-    assert reich.loc["Alle Teilnehmenden", "Erreicht"] == alle
-    assert reich.loc["Geflüchtete", "Erreicht"] == sql_erreicht(demo_env,
+    assert reich.loc["Alle Teilnehmenden", "Erreichte Personen"] == alle
+    assert reich.loc["Geflüchtete", "Erreichte Personen"] == sql_erreicht(demo_env,
                                                                 zielgruppe="schutzsuchend")
 
     at.selectbox(key="filter_quartier").set_value("Süd-Ost").run()
@@ -84,7 +84,7 @@ def test_zielgruppen_page_follows_filters(demo_env):
     tab = at.dataframe[0].value
     alle_tab = tab[tab["Gruppe"] == "Alle Teilnehmenden"]
     assert set(alle_tab["Geschlecht"]) == {"weiblich", "männlich", "divers"}
-    assert alle_tab["Erreicht"].sum() == sued_ost
+    assert alle_tab["Erreichte Personen"].sum() == sued_ost
 
 
 def test_zielgruppen_group_filter_explains_overlap_and_trager_hides_targets(demo_env):
@@ -102,11 +102,11 @@ def test_zielgruppen_group_filter_explains_overlap_and_trager_hides_targets(demo
 def test_vermittlung_page_follows_filters(demo_env):
     at = open_page(VERMITTLUNG)
     assert at.title[0].value == "Vermittlung"
-    alle = metric(at, "Vermittelt")
+    alle = metric(at, "davon vermittelt")
     assert alle == sql_vermittelt(demo_env)
     at.selectbox(key="filter_traeger").set_value("Euratibor").run()
     assert not at.exception
-    eura = metric(at, "Vermittelt")
+    eura = metric(at, "davon vermittelt")
     assert eura == sql_vermittelt(demo_env, "Euratibor") and 0 < eura < alle
     # groups by sex in the funnel table, the cohort table by quarter
     at.selectbox(key="funnel_dim").set_value("geschlecht").run()
@@ -267,7 +267,7 @@ def test_vermittlung_in_browser(demo_server, page):
     _open(page, demo_server, "vermittlung")
     assert page.locator(".js-plotly-plot").count() >= 4
     vermittelt = sql_vermittelt(demo_server.db)
-    assert parse_int(metric_value(page, "Vermittelt")) == vermittelt
+    assert parse_int(metric_value(page, "davon vermittelt")) == vermittelt
     daten = page.evaluate(PLOTS)
     alle = next(t for t in daten[0] if t["name"] == "Alle Teilnehmenden")
     erst = sql_erreicht(demo_server.db)

@@ -247,3 +247,20 @@ def test_no_address_in_a_district_whose_vacancy_count_is_suppressed():
     # D-Straße 4 was re-let, C-Straße 3 has no consent, B-Straße 2 lies where 2018 is hidden
     assert orte["adresse"].tolist() == ["A-Straße 1"]
     assert _orte(roh, dt.date(2018, 12, 31), None).empty        # no protected table: none
+
+
+def test_public_placement_rate_is_rounded_once(demo_pub):
+    """Issue 10.3: Süd-Ost 78 placed of 346 entrants = 22.54 % showed as '22 %' (published
+    22.5, then rounded again half to even). Published unrounded, shown once: '22,5 %'."""
+    from biwaq.published import laden, prozent
+
+    out, _ = demo_pub
+    d = laden(out)                                       # as written to the public folder
+    tn = d.wert("eintritte_vermittlungen", kennzahl="Eintritte", quartier="Süd-Ost", jahr=I)
+    vm = d.wert("eintritte_vermittlungen", kennzahl="Vermittlungen", quartier="Süd-Ost",
+                jahr=I)
+    assert (vm, tn) == (78, 346)                         # the demo's Süd-Ost figures
+    quote = d.wert("quoten", quartier="Süd-Ost", kennzahl="Vermittlungsquote")
+    assert float(quote) == pytest.approx(100 * 78 / 346)   # 22.543…, not 22.5
+    assert prozent(quote) == "22,5 %"
+    assert prozent(22.5) == "22,5 %" and prozent(22.45) == "22,5 %" and prozent(None) == "*"

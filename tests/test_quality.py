@@ -10,7 +10,7 @@ import pytest
 
 from biwaq import geo, quality, store
 from biwaq.demo import schematic_districts
-from biwaq.queries import QUERY_DIR
+from biwaq.queries import QUERY_DIR, run_query
 from conftest import frame
 
 D = dt.date
@@ -215,9 +215,11 @@ def test_demo_is_clean_under_every_error_rule(demo_db):
     con.close()
     fehler = regeln[regeln["schwere"] == quality.FEHLER]
     assert fehler["anzahl"].sum() == 0, fehler[fehler["anzahl"] > 0]
-    # the demo's only warning: two look-alike participants (worked out by hand in the data)
-    assert faelle[["regel", "id"]].values.tolist() == [["Q16", "TN-000336"],
-                                                       ["Q16", "TN-000347"]]
+    # The demo's two look-alike participants TN-000336 and TN-000347 (Ilversgehofen, KIK, m,
+    # 1996, ISCED 0-2, Aufsuchende Arbeit, first contacts 06.01. and 17.01.2017) differ in
+    # sgb2_bezug (nein / ja): not the same person, and Q16 compares sgb2_bezug (issue 10.4;
+    # earlier this test expected both as a warning). So the demo has no warning at all.
+    assert faelle.empty, faelle
 
 
 def test_request_area_rule_speaks_german(tmp_path):
@@ -228,3 +230,41 @@ def test_request_area_rule_speaks_german(tmp_path):
     df = quality.verstoesse(quality.REGEL["Q32"], con)
     assert df["details"].tolist() == ["Fläche von 200 m² bis 120,5 m²"]
     con.close()
+
+
+def test_q16_compares_what_its_description_says_and_every_personal_column():
+    sql = (QUERY_DIR / "qualitaet_q16_doppelte_person.sql").read_text()
+    teil = sql.split("partition by", 1)[1].split(")", 1)[0]
+    verglichen = [c.strip() for c in teil.split(",")]
+    assert verglichen == list(quality.Q16_MERKMALE)
+    # every recorded attribute of a person is compared; not compared are only the id, the
+    # process dates and the exit reason (they may differ between two records of one person)
+    from biwaq.contract import TABLES
+    nicht = {"tn_id", "erstkontakt", "eintritt", "austritt", "austrittsgrund"}
+    assert set(TABLES["teilnehmende"].column_names) - nicht == set(verglichen)
+    beschreibung = next(r.beschreibung for r in quality.REGELN if r.id == "Q16")
+    for name in quality.Q16_MERKMALE.values():
+        assert name in beschreibung
+    assert "alle Angaben gleich" not in beschreibung
+
+
+def test_q16_flags_only_records_equal_in_every_compared_column(db_factory):
+    gleich = dict(sgb2_bezug=False, bildungsniveau="ISCED 3-4")
+    con = db_factory(teilnehmende=[
+        dict(tn_id="A1", erstkontakt=D(2016, 1, 1), **gleich),
+        dict(tn_id="A2", erstkontakt=D(2016, 1, 31), **gleich),      # 30 days later: a pair
+        dict(tn_id="A3", erstkontakt=D(2016, 3, 2), **gleich),       # 31 days after A2: not
+        dict(tn_id="B1", erstkontakt=D(2016, 1, 5), **{**gleich, "sgb2_bezug": True}),
+        dict(tn_id="C1", erstkontakt=D(2016, 1, 5), traeger="Euratibor", **gleich),
+        # four identical records on one day: each names its neighbours and how many more
+        *[dict(tn_id=f"D{i}", geburtsjahr=1970, erstkontakt=D(2017, 5, 1), **gleich)
+          for i in range(1, 5)],
+    ])
+    df = run_query("qualitaet_q16_doppelte_person", con).set_index("id")
+    # B1 differs from A1/A2 only in sgb2_bezug, C1 only in the Träger: neither is flagged
+    assert list(df.index) == ["A1", "A2", "D1", "D2", "D3", "D4"]
+    assert df.loc["A1", "details"] == "gleiche Angaben wie A2"
+    assert df.loc["A2", "details"] == "gleiche Angaben wie A1"
+    # D2: earlier D1, later D3, and D4 as the one more look-alike (3 others in all)
+    assert df.loc["D2", "details"] == "gleiche Angaben wie D1, D3 und 1 weitere"
+    assert df.loc["D1", "details"] == "gleiche Angaben wie D2 und 2 weitere"

@@ -77,7 +77,41 @@ def test_all_closing_gives_zero_and_rejects_bad_input():
     assert km["ueberleben"].tolist() == pytest.approx([1, 0.5, 0.0])
     assert km["ci_unten"].iloc[-1] == 0.0
     with pytest.raises(ValueError):
-        kaplan_meier([2, 3], [True, False], [2, 0])      # no time under observation
+        kaplan_meier([2, 3], [True, False], [2.5, 0])    # ends before it entered
+
+
+def test_closure_at_entry_time_counts_field_case_11():
+    # Field case 11: 4 businesses, first consultation 01.03.2016 for all; B-7401 closes that
+    # day, B-7402 six months later, two stay active until the data stand (about 34 months).
+    # Since first consultation: t=0: 4 at risk, 1 closes -> S = 3/4;
+    # t=6: 3 at risk, 1 closes -> S = 3/4 * 2/3 = 1/2, so 12 months: 50 % (shown was 67 %).
+    km = kaplan_meier([0, 6, 34, 34], [True, True, False, False])
+    assert wert_bei(km, 0)["ueberleben"] == pytest.approx(0.75)
+    assert wert_bei(km, 12)["ueberleben"] == pytest.approx(0.5)
+    # Since founding with delayed entry: founded 9 months before the first consultation.
+    # t=9: all 4 entered (eintritt <= t), 1 closes -> 3/4; t=15: 3 at risk, 1 closes -> 1/2.
+    km = kaplan_meier([9, 15, 43, 43], [True, True, False, False], [9, 9, 9, 9])
+    assert km.set_index("zeit").loc[9, "n_risiko"].max() == 4
+    assert wert_bei(km, 24)["ueberleben"] == pytest.approx(0.5)
+    # A business entering on a day when another closes is at risk that day (whole days):
+    # A entry 0 closes 4; B enters 4, censored 10; C entry 0, censored 12.
+    # t=4: A, B, C at risk, 1 closes -> S = 2/3 (with B left out: 1/2).
+    km = kaplan_meier([4, 10, 12], [True, False, False], [0, 4, 0])
+    assert wert_bei(km, 4)["ueberleben"] == pytest.approx(2 / 3)
+    assert n_risiko_bei([4, 10, 12], [0, 4, 0], 4) == 3
+
+
+def test_closure_at_entry_agrees_with_lifelines_field_case_11():
+    lifelines = pytest.importorskip("lifelines")
+    for dauer, eintritt in (([0, 6, 34, 34], [0, 0, 0, 0]), ([9, 15, 43, 43], [9, 9, 9, 9])):
+        ereignis = [True, True, False, False]
+        ours = (kaplan_meier(dauer, ereignis, eintritt).drop_duplicates("zeit", keep="last")
+                .set_index("zeit")["ueberleben"])
+        theirs = lifelines.KaplanMeierFitter().fit(dauer, ereignis, entry=eintritt) \
+            .survival_function_["KM_estimate"]
+        common = ours.index.intersection(theirs.index)
+        assert len(common) == 3
+        np.testing.assert_allclose(ours[common], theirs[common], rtol=1e-12)
 
 
 def test_months_from_days():
@@ -88,7 +122,9 @@ def test_agrees_with_lifelines_on_random_data_with_entry():
     lifelines = pytest.importorskip("lifelines")
     rng = np.random.default_rng(7)
     n = 300
-    eintritt = np.where(rng.random(n) < 0.4, rng.uniform(0, 20, n), 0.0).round(1)
+    # late entries at x.x5, ends at x.x0: no entry falls on a later event time, where lifelines
+    # (entrants at t not yet at risk, except at its first time) and our whole-day rule differ
+    eintritt = np.where(rng.random(n) < 0.4, rng.uniform(0, 20, n).round(1) + 0.05, 0.0)
     dauer = (eintritt + rng.exponential(18, n) + 0.1).round(1)
     ereignis = rng.random(n) < 0.6
     ours = kaplan_meier(dauer, ereignis, eintritt).set_index("zeit")

@@ -608,3 +608,31 @@ def test_anteil_and_german_numbers():
     assert math.isnan(an.anteil(3, 0)) and an.anteil(1, 4) == 0.25
     assert an.zahl_text(1234.5, 1, "%") == "1.234,5\u00a0%"
     assert an.zahl_text(None) == "–"
+
+
+def test_time_between_stages_counts_everyone_the_funnel_counts(db_factory):
+    # issue 10.2: three people who reached practice and placement, two in another order.
+    #   R1: entry 10.01.2016, Praktikum 01.02., Coaching 01.03. (practice first), placed 01.04.
+    #   R2: entry 10.01.2016, Coaching 20.01., Praktikum 19.02., placed 31.01. (before practice)
+    #   R3: entry 10.01.2016, Coaching 15.01., Praktikum 15.03., placed 14.05.
+    akt = [("R1", D(2016, 2, 1), "Praktikum"), ("R1", D(2016, 3, 1), "Coaching"),
+           ("R2", D(2016, 1, 20), "Coaching"), ("R2", D(2016, 2, 19), "Praktikum"),
+           ("R3", D(2016, 1, 15), "Coaching"), ("R3", D(2016, 3, 15), "Praktikum")]
+    con = db_factory(
+        teilnehmende=[dict(tn_id=t, erstkontakt=D(2016, 1, 5), eintritt=D(2016, 1, 10))
+                      for t in ("R1", "R2", "R3")],
+        aktivitaeten=[dict(tn_id=t, datum=d, art=a) for t, d, a in akt],
+        vermittlungen=[dict(tn_id="R1", beginn=D(2016, 4, 1)),
+                       dict(tn_id="R2", beginn=D(2016, 1, 31)),
+                       dict(tn_id="R3", beginn=D(2016, 5, 14))])
+    df = q(con, "vermittlung_stufenzeiten", dim="zielgruppe")
+    alle = df[df.gruppe == "alle"].set_index("schritt")
+    # step 3 coaching -> practice: R1 01.03. -> 01.02. = -29 days (counts as 0), R2 30, R3 60
+    #   -> 3 persons, 1 reversed, median of 0, 30, 60 = 30 (before: 2 persons, median 45)
+    # step 4 practice -> placement: R1 01.02. -> 01.04. = 29 + 31 = 60, R2 19.02. -> 31.01. =
+    #   -19 (0), R3 15.03. -> 14.05. = 16 + 30 + 14 = 60 -> 3 persons, 1 reversed, median 60
+    assert alle.loc[3, ["personen", "umgekehrt", "median_tage"]].tolist() == [3, 1, 30]
+    assert alle.loc[4, ["personen", "umgekehrt", "median_tage"]].tolist() == [3, 1, 60]
+    # the funnel counts the same people at these transitions
+    trichter = q(con, "vermittlung_trichter", dim="zielgruppe").set_index("gruppe").loc["alle"]
+    assert (trichter["praxis_v"], trichter["vermittelt_v"]) == (3, 3)

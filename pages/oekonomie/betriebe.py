@@ -2,6 +2,7 @@
 import streamlit as st
 
 from biwaq import charts_oekonomie as ch
+from biwaq import kennzahlen as kz
 from biwaq import ui
 from biwaq import oekonomie as oek
 from biwaq.texte import anzahl
@@ -36,16 +37,17 @@ else:
     alle = kennz[(kennz["Gruppe"] == oek.ALLE) & (kennz["Beginn"] == "seit Gründung")].iloc[0]
     aktiv = oek.aktiv_am_stichtag(beraten)
     k1, k2, k3, k4, k5 = st.columns(5)
-    k1.metric("Beratene Betriebe", ui.fmt_int(len(beraten)),
-              help="Betriebe mit mindestens einer Beratung im Zeitraum.")
-    k2.metric("davon Migrantenökonomie", ui.fmt_int(beraten["migrantenoekonomie"].sum()))
-    k3.metric("Beratungen im Zeitraum", ui.fmt_int(beraten["beratungen_zeitraum"].sum()))
-    k4.metric("Am Stichtag aktiv", ui.fmt_int(aktiv),
-              help=f"Stichtag {oek.datum_text(stichtag)}: Ende des Zeitraums, höchstens "
-                   "Datenstand.")
-    k5.metric("24 Monate nach Gründung aktiv", ui.fmt_pct(alle["aktiv nach 24 Mon."]),
-              help="Kaplan–Meier-Schätzung über alle beratenen Betriebe (siehe "
-                   "„Stabilisierung“).")
+    ui.metric(k1, "beratene_betriebe", len(beraten))
+    ui.metric(k2, "beratene_migrantenoekonomie", beraten["migrantenoekonomie"].sum())
+    ui.metric(k3, "beratungen_zeitraum", beraten["beratungen_zeitraum"].sum())
+    ui.metric(k4, "aktiv_am_stichtag", aktiv,
+              hilfe=kz.get("aktiv_am_stichtag").definition
+              + f" Stichtag: {oek.datum_text(stichtag)}.")
+    basis_24 = int(alle["unter Beobachtung 24 Mon."])
+    zu_wenige = kz.unter_mindestbasis("aktiv_24_gruendung", basis_24)
+    ui.metric(k5, "aktiv_24_gruendung", None if zu_wenige else alle["aktiv nach 24 Mon."])
+    k5.caption(f"Basis: {kz.zahl(basis_24)} Betriebe nach 24 Monaten noch unter Beobachtung"
+               + (f" – {kz.grund('aktiv_24_gruendung', basis_24)}" if zu_wenige else ""))
 
     # --- Who is advised ------------------------------------------------------------------
     st.subheader("Beratene Betriebe")
@@ -68,23 +70,30 @@ else:
 
     # --- Stabilisation -------------------------------------------------------------------
     st.subheader("Stabilisierung")
+    # In plain words first (issue 12): simple counts of businesses whose fate is known.
+    saetze = [oek.stabilisierung(beraten, m, g) for m in (12, 24) for g in (oek.ALLE,)]
+    saetze += [oek.stabilisierung(beraten, 24, oek.MIGRANT)]
+    st.markdown("\n".join(f"- {x.satz()}" for x in saetze))
+    st.caption(oek.STABIL_HINWEIS)
     st.markdown(
-        "Anteil der beratenen Betriebe, die nach 12 und 24 Monaten noch aktiv sind – "
-        "geschätzt mit **Kaplan–Meier**, damit Betriebe zählen, die erst kürzer beobachtet "
-        "werden (**zensiert**: am Stichtag noch aktiv, Striche in der Kurve). "
+        "Die Kurve darunter **schätzt** denselben Anteil mit **Kaplan–Meier** auch aus Betrieben, "
+        "die erst kürzer beobachtet werden (**zensiert**: am Stichtag noch aktiv, Striche in der "
+        "Kurve) – für alle, die es genauer wissen wollen. "
         "**Seit Gründung** zählt ein Betrieb erst ab seiner ersten Beratung mit (verzögerter "
         "Eintritt): Betriebe, die vorher schlossen, hat das Projekt nie gesehen. **Seit erster "
-        "Beratung** beginnt bei Vorgründungsberatung mit der Gründung. Schattiert: 95-%-"
-        "Vertrauensbereich.")
+        "Beratung** beginnt bei Vorgründungsberatung mit der Gründung. Eine Schließung am Tag "
+        "der ersten Beratung zählt mit. Schattiert: 95-%-Vertrauensbereich.")
     ui.chart_block_de(ch.ueberleben_chart(u), oek.ueberleben_tabelle(u),
                    "Stabilisierung beratener Betriebe", key="betr_ueberleben", filt=geltung,
-                   prozent=("Anteil aktiv", "KI unten", "KI oben"))
+                   prozent=(kz.label("km_anteil_aktiv"), kz.label("km_ki_unten"),
+                            kz.label("km_ki_oben")))
     st.dataframe(oek.ueberleben_anzeige(kennz), hide_index=True,
                  key="betr_ueberleben_kennzahlen")
     aus = {k: sum(v.values()) for k, v in u.ausgeschlossen.items()}
     st.caption("KI: 95-%-Vertrauensbereich. „unter Beobachtung“: Betriebe, die zu diesem "
                "Zeitpunkt noch beobachtet werden (Grundlage der Schätzung; unter etwa 10 ist der "
-               "Wert unsicher). „–“: so lange ist noch kein Betrieb beobachtet."
+               f"Wert unsicher, unter {kz.get('km_aktiv_ki').mindestbasis} steht „–“). „–“ "
+               "ohne Grund: so lange ist noch kein Betrieb beobachtet."
                + (f" Nicht auswertbar: {aus['gruendung']} Betrieb(e) (geschlossen ohne "
                   "Schließungsdatum oder ohne Beobachtungszeit)." if aus["gruendung"] else ""))
 
@@ -98,11 +107,11 @@ else:
     if tab.empty:
         ui.empty_message()
     else:
-        ohne = int(tab["aktive Betriebe"].sum() - tab["mit Angabe"].sum())
+        ohne = int(tab[kz.label("aktive_betriebe")].sum() - tab[kz.label("mit_angabe")].sum())
         ui.chart_block_de(ch.beschaeftigte_chart(tab), tab, "Beschäftigte beratener Betriebe",
                        key="betr_beschaeftigte", filt=geltung)
-        st.caption(f"{ui.fmt_int(tab['Beschäftigte'].sum())} Beschäftigte in "
-                   f"{anzahl(tab['mit Angabe'].sum(), 'aktiven Betrieb', 'aktiven Betrieben')}"
+        st.caption(f"{ui.fmt_int(tab[kz.label('beschaeftigte')].sum())} Beschäftigte in "
+                   f"{anzahl(tab[kz.label('mit_angabe')].sum(), 'aktiven Betrieb', 'aktiven Betrieben')}"
                    " mit Angabe"
                    + (f"; bei {anzahl(ohne, 'aktiven Betrieb', 'aktiven Betrieben')} fehlt die "
                       "Zahl (nicht als 0 gezählt)." if ohne else "."))
@@ -118,9 +127,9 @@ if platz.empty:
     ui.empty_message()
 else:
     p1, p2, p3 = st.columns(3)
-    p1.metric("Vermittlungen in lokale Betriebe", ui.fmt_int(platz["vermittlungen"].sum()))
-    p2.metric("Einstellende Betriebe", ui.fmt_int(len(platz)))
-    p3.metric("davon vom Projekt beraten", ui.fmt_int(platz["beraten"].sum()))
+    ui.metric(p1, "vermittlungen_lokale_betriebe", platz["vermittlungen"].sum())
+    ui.metric(p2, "einstellende_betriebe", len(platz))
+    ui.metric(p3, "einstellende_beraten", platz["beraten"].sum())
     if filt.zielgruppe:
         platz = oek.vermittlungen_zusammenfassen(platz)
         st.caption("Mit gewählter Zielgruppe sind Betriebe mit 1 oder 2 Vermittlungen zu einer "

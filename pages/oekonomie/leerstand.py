@@ -7,6 +7,7 @@ import streamlit as st
 
 from biwaq import charts_oekonomie as ch
 from biwaq import auth, geo, importer, kartenserver, ui
+from biwaq import kennzahlen as kz
 from biwaq import oekonomie as oek
 from biwaq.contract import LEERSTAND_ARTEN, LEERSTAND_STATUS, QUARTIERE
 
@@ -78,10 +79,9 @@ hilfe = (f"Stichtag {stichtag_text}: das Ende des gewählten Zeitraums, höchste
          "Zwischennutzung).")
 k1, k2, k3, k4 = st.columns(4)
 k1.metric("Leerstehend am Stichtag", ui.fmt_int(werte["einheiten"]), help=hilfe)
-k2.metric("Leerstehende Fläche", f"{ui.fmt_int(werte['flaeche_m2'])} m²", help=hilfe)
-k3.metric("Median Leerstandsdauer",
-          "–" if pd.isna(werte["median_monate"])
-          else f"{werte['median_monate']:.1f} Monate".replace(".", ","),
+k2.metric("Leerstehende Fläche", kz.fmt("leerstehende_flaeche", werte["flaeche_m2"]),
+          help=hilfe)
+k3.metric("Median Leerstandsdauer", kz.fmt("median_leerstandsdauer", werte["median_monate"]),
           help="Halbe der am Stichtag leerstehenden Objekte steht kürzer, halbe länger leer "
                "(gezählt ab „leer seit“ bis zum Stichtag).")
 k4.metric("Wiederbelegt im Zeitraum", ui.fmt_int(werte["wiederbelegt"]),

@@ -30,8 +30,8 @@ werte = ui.query("esf_indikatoren", **filt.params(), geschlecht=None)
 tabelle = an.esf_tabelle(werte)
 zahl = werte.set_index("schluessel")["wert"] if len(werte) else {}
 c1, c2 = st.columns(2)
-c1.metric("Teilnehmende (Eintritte im Zeitraum)", ui.fmt_int(zahl.get("teilnehmende", 0)))
-c2.metric("Austritte im Zeitraum", ui.fmt_int(zahl.get("austritte", 0)))
+ui.metric(c1, "esf_teilnehmende", zahl.get("teilnehmende", 0))
+ui.metric(c2, "austritte", zahl.get("austritte", 0))
 
 if zahl.get("teilnehmende", 0) == 0 and zahl.get("austritte", 0) == 0:
     ui.empty_message()

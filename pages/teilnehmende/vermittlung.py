@@ -5,6 +5,7 @@ import streamlit as st
 
 from biwaq import analytics as an
 from biwaq import charts_teilnehmende as ct
+from biwaq import kennzahlen as kz
 from biwaq import ui
 from biwaq.contract import (AUSTRITTSGRUENDE, BEGLEITUNG, PRAXIS, VERMITTLUNGSARTEN,
                             ZIELGRUPPEN_NAMEN)
@@ -16,25 +17,27 @@ filt = ui.page_header(
     "Teilnehmenden und die Zielgruppen nebeneinander.")
 params = filt.params()
 
-with st.expander("Wie wird gezählt?"):
-    st.markdown(
-        "- **Kohorte**: alle Personen mit **Erstkontakt im gewählten Zeitraum**. Jede Stufe "
-        "zählt, wie viele von ihnen sie bis zum Datenstand erreicht haben – auch wenn das nach "
-        "dem Ende des Zeitraums war.\n"
-        "- **Stufen**: Erstkontakt → Eintritt (formale Aufnahme) → **aktiv begleitet** "
-        f"({' oder '.join(BEGLEITUNG)}) → **Praxiserfahrung** ({', '.join(PRAXIS[:-1])} oder "
-        f"{PRAXIS[-1]}) → **Vermittlung** (Arbeit oder Ausbildung, jede Art) → **Verbleib nach "
-        "6 Monaten** (eine Vermittlung bestand nach sechs Monaten noch).\n"
-        "- Wer eine Stufe überspringt (z. B. Vermittlung ohne Praxiserfahrung), zählt in den "
-        "späteren Stufen trotzdem. Die **Übergangsquote** ist der Anteil der Personen der "
-        "Vorstufe, die auch diese Stufe erreicht haben; wer die Vorstufe übersprungen hat, "
-        "zählt dort nicht mit (daher nie über 100 %).\n"
-        "- Vermittlungen der letzten sechs Monate vor dem Datenstand haben noch keinen Verbleib; "
-        "bei jungen Kohorten ist die letzte Stufe daher niedriger.\n"
-        "- **Zielgruppen überschneiden sich**: Eine Person zählt in jeder ihrer Gruppen und "
-        "einmal bei „Alle Teilnehmenden“.\n"
-        "- Quartier, Zeitraum, Träger und Zielgruppe aus der Seitenleiste gelten für alle "
-        "Zahlen dieser Seite.")
+st.info("Diese Seite zählt zwei **Kohorten**, nicht Ereignisse im Zeitraum wie die Übersicht: "
+        "**Trichter** und **Zeit zwischen den Stufen**: Personen mit **Erstkontakt im "
+        "Zeitraum**, verfolgt bis zum Datenstand. **Zeit bis zur Vermittlung**: Personen mit "
+        "**Eintritt im Zeitraum**. **Vermittlungen** unten zählt jede Vermittlung mit Beginn im "
+        "Zeitraum, nicht Personen.", icon=":material/info:")
+ui.wie_gezaehlt(
+    ["kohorte_erstkontakte", "kohorte_eingetreten", "kohorte_vermittelt", "kohorte_verbleib",
+     "uebergangsquote", "stufen_personen", "stufen_median_tage", "inzidenz_kumulativ",
+     "vermittlungen", "anteil_in_gruppe"],
+    ("**Stufen**: Erstkontakt → Eintritt (formale Aufnahme) → **aktiv begleitet** "
+     f"({' oder '.join(BEGLEITUNG)}) → **Praxiserfahrung** ({', '.join(PRAXIS[:-1])} oder "
+     f"{PRAXIS[-1]}) → **Vermittlung** (Arbeit oder Ausbildung, jede Art) → **Verbleib nach "
+     "6 Monaten** (eine Vermittlung bestand nach sechs Monaten noch). Wer eine Stufe "
+     "überspringt (z. B. Vermittlung ohne Praxiserfahrung), zählt in den späteren Stufen "
+     "trotzdem.",
+     "Vermittlungen der letzten sechs Monate vor dem Datenstand haben noch keinen Verbleib; "
+     "bei jungen Kohorten ist die letzte Stufe daher niedriger.",
+     "**Zielgruppen überschneiden sich**: Eine Person zählt in jeder ihrer Gruppen und "
+     "einmal bei „Alle Teilnehmenden“.",
+     "Quartier, Zeitraum, Träger und Zielgruppe aus der Seitenleiste gelten für alle Zahlen "
+     "dieser Seite."))
 
 if filt.zielgruppe:
     st.info(f"Zielgruppenfilter aktiv: Es zählen nur **{ZIELGRUPPEN_NAMEN[filt.zielgruppe]}**; "
@@ -57,25 +60,27 @@ else:
     lang = an.sortiert(an.trichter_lang(trichter), dim)
     alle = lang[lang["gruppe"] == "alle"].set_index("stufe")["personen"]
     cols = st.columns(4)
-    for col, stufe, titel in zip(cols, ("Erstkontakt", "Eintritt", "Vermittlung",
-                                        "Verbleib nach 6 Monaten"),
-                                 ("Erstkontakte", "Eingetreten", "Vermittelt",
-                                  "Verbleib nach 6 Monaten")):
-        col.metric(titel, ui.fmt_int(alle[stufe]),
-                   help=None if stufe == "Erstkontakt" else
-                   f"{ui.fmt_pct(an.anteil(alle[stufe], alle['Erstkontakt']))} der Erstkontakte")
+    for col, stufe, kid in zip(cols, ("Erstkontakt", "Eintritt", "Vermittlung",
+                                      "Verbleib nach 6 Monaten"),
+                               ("kohorte_erstkontakte", "kohorte_eingetreten",
+                                "kohorte_vermittelt", "kohorte_verbleib")):
+        ui.metric(col, kid, alle[stufe],
+                  hilfe=kz.get(kid).definition + ("" if stufe == "Erstkontakt" else
+                  " " + kz.fmt("anteil_erstkontakte", None, basis=alle["Erstkontakt"],
+                               zaehler=alle[stufe]) + " der Erstkontakte."))
     tabelle = pd.DataFrame({
-        "Gruppe": lang["Gruppe"], "Stufe": lang["stufe"], "Personen": lang["personen"],
-        "Übergangsquote (%)": (lang["quote_vorstufe"] * 100).round(1),
-        "Anteil der Erstkontakte (%)": (lang["quote_erstkontakt"] * 100).round(1)})
+        "Gruppe": lang["Gruppe"], "Stufe": lang["stufe"], kz.label("personen"): lang["personen"],
+        kz.label("uebergangsquote"): [kz.runde(x * 100, 1) for x in lang["quote_vorstufe"]],
+        kz.label("anteil_erstkontakte"): [kz.runde(x * 100, 1)
+                                          for x in lang["quote_erstkontakt"]]})
     ui.chart_block(ct.trichter_chart(lang, ansicht), tabelle, "Vermittlungstrichter",
                    key="funnel_trichter", filt=filt)
 
 # --- Time between stages ---------------------------------------------------------------------
 st.subheader("Zeit zwischen den Stufen")
-st.caption("Median der Tage zwischen zwei Stufen, nur über Personen der Kohorte, die beide "
-           "Stufen erreicht haben. Wer die spätere Stufe noch nicht erreicht hat, fehlt – die "
-           "Werte beschreiben die bisher erfolgreichen Wege, nicht die Wartezeit aller.")
+st.caption(kz.get("stufen_median_tage").definition + " " + kz.get("stufen_personen").definition
+           + " Wer die spätere Stufe noch nicht erreicht hat, fehlt – die Werte beschreiben die "
+           "bisher erfolgreichen Wege, nicht die Wartezeit aller.")
 zeiten = ui.query("vermittlung_stufenzeiten", **params, dim=dim)
 if zeiten.empty:
     ui.empty_message()
@@ -84,14 +89,17 @@ else:
     zeiten["Schritt"] = zeiten["schritt"].map(an.SCHRITTE)
     zeiten = zeiten.sort_values(["schritt"], kind="stable")
     tabelle = pd.DataFrame({"Gruppe": zeiten["Gruppe"], "Schritt": zeiten["Schritt"],
-                            "Personen": zeiten["personen"],
-                            "Median (Tage)": zeiten["median_tage"].round(1)})
+                            kz.label("stufen_personen"): zeiten["personen"],
+                            kz.label("stufen_umgekehrt"): zeiten["umgekehrt"],
+                            kz.label("stufen_median_tage"): [kz.runde(x, 1) for x in
+                                                             zeiten["median_tage"]]})
     ui.chart_block(ct.stufenzeiten_chart(zeiten), tabelle, "Zeit zwischen den Stufen",
                    key="funnel_zeiten", filt=filt)
 
 # --- Time to placement per entry cohort ------------------------------------------------------
 st.subheader("Zeit bis zur Vermittlung je Eintrittskohorte")
 st.markdown(
+    "Kohorte hier: Personen mit **Eintritt im Zeitraum**, nach Eintrittsquartal oder -jahr. "
     "Jüngere Kohorten hatten weniger Zeit. Die Kurven sind deshalb **kumulative Inzidenzen "
     "(Aalen–Johansen-Schätzer)**: Wer am Datenstand noch im Projekt ist, zählt nur so lange "
     "mit, wie er beobachtet wurde (zensiert); ein **Austritt ohne Vermittlung** ist ein "
@@ -108,21 +116,25 @@ else:
     koh = an.kohorten(verweil, einheit)
     kurve_tab = pd.DataFrame({"Kohorte (Eintritt)": koh.kurven["kohorte"],
                               "Tage seit Eintritt": koh.kurven["tage"].astype(int),
-                              "Vermittelt kumulativ (%)": (koh.kurven["inzidenz"] * 100).round(1),
-                              "Noch unter Beobachtung": koh.kurven["unter_risiko"].astype(int)})
+                              kz.label("inzidenz_kumulativ"): [kz.runde(x * 100, 1) for x in
+                                                               koh.kurven["inzidenz"]],
+                              kz.label("noch_unter_beobachtung"):
+                                  koh.kurven["unter_risiko"].astype(int)})
     ui.chart_block(ct.inzidenz_chart(koh.kurven), kurve_tab,
                    "Zeit bis zur Vermittlung je Eintrittskohorte", key="funnel_kurven",
                    filt=filt)
     st.markdown("**Vermittelt innerhalb von … Tagen nach Eintritt (nur vollständig beobachtete "
                 "Kohorten)**")
     vergleich = pd.DataFrame({"Kohorte (Eintritt)": koh.tabelle["kohorte"],
-                              "Eintritte": koh.tabelle["eintritte"],
-                              "Beobachtet mindestens (Tage)": koh.tabelle["beobachtet_tage"]})
+                              kz.label("eintritte"): koh.tabelle["eintritte"],
+                              kz.label("beobachtet_mindestens"): koh.tabelle["beobachtet_tage"]})
     for h in an.HORIZONTE:
-        vergleich[f"{h} Tage (%)"] = (koh.tabelle[f"inzidenz_{h}"] * 100).round(1)
+        vergleich[kz.label(f"inzidenz_{h}")] = [kz.runde(x * 100, 1)
+                                                for x in koh.tabelle[f"inzidenz_{h}"]]
     anzeige = vergleich.copy()
     for h in an.HORIZONTE:
-        anzeige[f"{h} Tage (%)"] = [an.zahl_text(v, 1) for v in vergleich[f"{h} Tage (%)"]]
+        anzeige[kz.label(f"inzidenz_{h}")] = [kz.zahl(v, 1) for v in
+                                              vergleich[kz.label(f"inzidenz_{h}")]]
     st.dataframe(anzeige, hide_index=True, key="funnel_kohorten_table")
     ui.download_buttons(vergleich, "Vermittelt nach Tagen je Kohorte", "funnel_kohorten", filt)
 
@@ -139,15 +151,15 @@ else:
     lokal = int(arten.loc[arten["lokal"], "vermittlungen"].sum())
     logistik = int(arten.loc[arten["branche"] == "Logistik", "vermittlungen"].sum())
     m1, m2, m3 = st.columns(3)
-    m1.metric("Vermittlungen", ui.fmt_int(summe))
-    m2.metric("bei lokalen Betrieben", ui.fmt_int(lokal),
-              help=f"{ui.fmt_pct(an.anteil(lokal, summe))} aller Vermittlungen")
-    m3.metric("in der Logistik", ui.fmt_int(logistik),
-              help=f"{ui.fmt_pct(an.anteil(logistik, summe))} aller Vermittlungen")
+    ui.metric(m1, "vermittlungen", summe)
+    ui.metric(m2, "vermittlungen_lokal", lokal,
+              hilfe=f"{ui.fmt_pct(an.anteil(lokal, summe))} aller Vermittlungen")
+    ui.metric(m3, "vermittlungen_logistik", logistik,
+              hilfe=f"{ui.fmt_pct(an.anteil(logistik, summe))} aller Vermittlungen")
     tabelle = pd.DataFrame({"Art": arten["art"], "Branche": arten["branche"],
                             "Lokaler Betrieb": arten["lokal"].map({True: "ja", False: "nein"}),
-                            "Vermittlungen": arten["vermittlungen"],
-                            "Personen": arten["personen"]})
+                            kz.label("vermittlungen"): arten["vermittlungen"],
+                            kz.label("personen"): arten["personen"]})
     ui.chart_block(ct.arten_chart(arten, VERMITTLUNGSARTEN), tabelle,
                    "Vermittlungen nach Branche und Art", key="funnel_arten", filt=filt)
 
@@ -161,8 +173,11 @@ else:
     aus = an.sortiert(aus, dim)
     summe = aus.groupby("Gruppe", sort=False)["personen"].transform("sum")
     tabelle = pd.DataFrame({"Gruppe": aus["Gruppe"], "Austrittsgrund": aus["austrittsgrund"],
-                            "Personen": aus["personen"],
-                            "Anteil in der Gruppe (%)": (aus["personen"] / summe * 100).round(1)})
+                            kz.label("personen"): aus["personen"],
+                            kz.label("anteil_in_gruppe"): [
+                                kz.prozentwert("anteil_in_gruppe", p, n)
+                                for p, n in zip(aus["personen"], summe)],
+                            kz.label("personen_gruppe"): summe})
     ui.chart_block(ct.anteile_chart(aus, "austrittsgrund", "Austritte nach Grund",
                                     (*AUSTRITTSGRUENDE, an.OHNE_ANGABE)),
                    tabelle, "Austritte nach Grund", key="funnel_austritte", filt=filt)

@@ -5,6 +5,7 @@ import streamlit as st
 
 from biwaq import analytics as an
 from biwaq import charts_teilnehmende as ct
+from biwaq import kennzahlen as kz
 from biwaq import ui
 from biwaq import zielstand_ui as zui
 from biwaq.contract import ZIELGRUPPEN_NAMEN, ZUGANGSWEGE
@@ -16,18 +17,16 @@ filt = ui.page_header(
     "der Bevölkerung der Stadtteile und nach Zugangsweg.")
 params = filt.params()
 
-with st.expander("Wie wird gezählt?"):
-    st.markdown(
-        "- **Erreicht**: Erstkontakt im gewählten Zeitraum. **Eingetreten**: formaler Eintritt "
-        "ins Projekt im Zeitraum (der Erstkontakt kann davor liegen).\n"
-        "- **Zielgruppen überschneiden sich**: Eine Person zählt einmal in jeder Gruppe, zu der "
-        "sie gehört (z. B. alleinerziehend *und* langzeitarbeitslos), und einmal in jeder "
-        "Gesamtzahl. Die Gruppen addieren sich deshalb nicht zur Gesamtzahl.\n"
-        "- **Ältere (55+)** und die **Altersgruppen**: Alter bei Eintritt (ohne Eintritt: bei "
-        "Erstkontakt), berechnet als Jahr minus Geburtsjahr – also auf ein Jahr genau, weil "
-        "das Geburtsdatum aus Datenschutzgründen nicht erfasst wird.\n"
-        "- Quartier, Zeitraum und Träger aus der Seitenleiste gelten für alle Zahlen dieser "
-        "Seite. Der **Zielgruppenfilter** beschränkt die gezählten Personen auf diese Gruppe.")
+ui.wie_gezaehlt(
+    ["erreichte_personen", "eintritte", "summe_gruppen", "anteil_in_gruppe"],
+    ("**Zielgruppen überschneiden sich**: Eine Person zählt einmal in jeder Gruppe, zu der "
+     "sie gehört (z. B. alleinerziehend *und* langzeitarbeitslos), und einmal in jeder "
+     "Gesamtzahl. Die Gruppen addieren sich deshalb nicht zur Gesamtzahl.",
+     "**Ältere (55+)** und die **Altersgruppen**: Alter bei Eintritt (ohne Eintritt: bei "
+     "Erstkontakt), berechnet als Jahr minus Geburtsjahr – also auf ein Jahr genau, weil "
+     "das Geburtsdatum aus Datenschutzgründen nicht erfasst wird.",
+     "Quartier, Zeitraum und Träger aus der Seitenleiste gelten für alle Zahlen dieser "
+     "Seite. Der **Zielgruppenfilter** beschränkt die gezählten Personen auf diese Gruppe."))
 
 if filt.zielgruppe:
     name = ZIELGRUPPEN_NAMEN[filt.zielgruppe]
@@ -51,21 +50,20 @@ roh = ui.query("zielgruppen_reichweite", **params,
 reich = an.reichweite_tabelle(roh, dim, filt.von, filt.bis)
 gesamt = reich[reich["gruppe"] == "alle"]
 m1, m2, m3 = st.columns(3)
-m1.metric("Erreichte Personen", ui.fmt_int(gesamt["erreicht"].sum()))
-m2.metric("Eintritte", ui.fmt_int(gesamt["eingetreten"].sum()))
+ui.metric(m1, "erreichte_personen", gesamt["erreicht"].sum())
+ui.metric(m2, "eintritte", gesamt["eingetreten"].sum())
 if not gesamt.empty and gesamt["erreicht"].sum() > 0:
     je_gruppe = reich[reich["gruppe"] != "alle"].groupby("gruppe")["erreicht"].sum()
-    m3.metric("Summe der fünf Gruppen",
-              ui.fmt_int(je_gruppe.sum()),
-              help="Summe über die fünf Gruppen: größer als die Zahl der Personen, weil "
-                   "viele zu mehreren Gruppen gehören.")
+    ui.metric(m3, "summe_gruppen", je_gruppe.sum())
 if reich.empty or (reich["erreicht"].sum() == 0 and reich["eingetreten"].sum() == 0):
     ui.empty_message()
 else:
     spalte = an.REICHWEITE_DIMENSIONEN[dim] if dim != "gesamt" else None
     tabelle = reich.rename(columns={"Auspraegung": spalte or "Auspraegung",
-                                    "erreicht": "Erreicht", "eingetreten": "Eingetreten"})
-    spalten = ["Gruppe", *([spalte] if spalte else []), "Erreicht", "Eingetreten"]
+                                    "erreicht": kz.label("erreichte_personen"),
+                                    "eingetreten": kz.label("eintritte")})
+    spalten = ["Gruppe", *([spalte] if spalte else []), kz.label("erreichte_personen"),
+               kz.label("eintritte")]
     ui.chart_block(ct.reichweite_chart(reich, dim, mass), tabelle[spalten],
                    "Erreichte und eingetretene Personen je Zielgruppe", key="reach_gruppen",
                    filt=filt)
@@ -90,10 +88,12 @@ else:
         "ist die Gruppe unterdurchschnittlich erreicht.")
     tabelle = pd.DataFrame({
         "Stadtteil": rep["stadtteil"], "Quartier": rep["quartier"],
-        "Erreichte Personen": rep["teilnehmende"],
-        "davon mit Migrationshintergrund": rep["mit_migration"],
-        "Anteil Teilnehmende (%)": (rep["anteil_teilnehmende"] * 100).round(1),
-        "Anteil Bevölkerung (%)": (rep["anteil_bevoelkerung"] * 100).round(1)})
+        kz.label("erreichte_personen"): rep["teilnehmende"],
+        kz.label("mit_migration"): rep["mit_migration"],
+        kz.label("anteil_migration_tn"): [kz.runde(x * 100, 1)
+                                          for x in rep["anteil_teilnehmende"]],
+        kz.label("anteil_migration_bev"): [kz.runde(x * 100, 1)
+                                           for x in rep["anteil_bevoelkerung"]]})
     ui.chart_block(ct.repraesentation_chart(rep), tabelle,
                    "Migrationshintergrund Teilnehmende und Bevölkerung", key="reach_rep",
                    filt=filt)
@@ -119,8 +119,11 @@ else:
     zug = an.sortiert(zug, zdim)
     summe = zug.groupby("Gruppe", sort=False)["personen"].transform("sum")
     tabelle = pd.DataFrame({"Gruppe": zug["Gruppe"], "Zugangsweg": zug["zugangsweg"],
-                            "Personen": zug["personen"],
-                            "Anteil in der Gruppe (%)": (zug["personen"] / summe * 100).round(1)})
+                            kz.label("personen"): zug["personen"],
+                            kz.label("anteil_in_gruppe"): [
+                                kz.prozentwert("anteil_in_gruppe", p, n)
+                                for p, n in zip(zug["personen"], summe)],
+                            kz.label("personen_gruppe"): summe})
     ui.chart_block(ct.anteile_chart(zug, "zugangsweg", "Zugangswege je Gruppe", ZUGANGSWEGE),
                    tabelle, "Zugangswege je Gruppe", key="reach_zugang", filt=filt)
 
@@ -134,9 +137,9 @@ if komb.empty:
 else:
     matrix = an.kombinationsmatrix(komb)
     lang = matrix.stack().rename("Personen").reset_index()
-    lang.columns = ["Gruppe", "und Gruppe", "Personen"]
+    lang.columns = ["Gruppe", "und Gruppe", kz.label("personen")]
     groesse = lang["Gruppe"].map({n: matrix.loc[n, n] for n in matrix.index})
-    lang["Anteil an der Gruppe (%)"] = [round(p / g * 100, 1) if g else None
-                                        for p, g in zip(lang["Personen"], groesse)]
+    lang[kz.label("anteil_an_gruppe")] = [kz.prozentwert("anteil_an_gruppe", p, g)
+                                          for p, g in zip(lang[kz.label("personen")], groesse)]
     ui.chart_block(ct.kombinationen_chart(matrix), lang, "Kombinationen der Zielgruppen",
                    key="reach_kombi", filt=filt)

@@ -3,11 +3,16 @@ import streamlit as st
 
 from biwaq import charts, ui
 from biwaq import bericht_ui
+from biwaq import kennzahlen as kz
 from biwaq import kommentare_ui as kui
 from biwaq import zielstand_ui as zui
-from biwaq.contract import KENNZAHLEN_NAMEN
 
 NUR_QUARTIER = ("betriebe_beraten", "leerstaende_wiederbelegt")
+# key of uebersicht_kennzahlen (and of the targets) -> figure in the catalogue
+KATALOG_ID = {"teilnehmende": "erreichte_personen", "eintritte": "eintritte",
+              "vermittlungen": "vermittelte_personen", "verbleib_6m": "verbleib_personen",
+              "betriebe_beraten": "beratene_betriebe",
+              "leerstaende_wiederbelegt": "wiederbelegte_leerstaende"}
 
 filt = ui.page_header(
     "Übersicht",
@@ -21,10 +26,11 @@ stand = zui.zielstand(filt)          # on-track rule (biwaq/zielstand.py)
 cols = st.columns(3)
 for i, row in enumerate(kennzahlen.itertuples()):
     with cols[i % 3].container(border=True):
-        st.metric(KENNZAHLEN_NAMEN[row.kennzahl], ui.fmt_int(row.wert),
-                  help="Zählt nur Quartier und Zeitraum (keine Angabe zu Träger oder "
-                       "Zielgruppe bei Betrieben und Leerständen)."
-                  if row.kennzahl in NUR_QUARTIER else None)
+        kid = KATALOG_ID[row.kennzahl]
+        ui.metric(st, kid, row.wert,
+                  hilfe=kz.get(kid).definition
+                  + (" Zählt nur Quartier und Zeitraum (keine Angabe zu Träger oder Zielgruppe "
+                     "bei Betrieben und Leerständen)." if row.kennzahl in NUR_QUARTIER else ""))
         # --- on track (steuerung) ---
         ziel = zui.kopf_zeile(stand, row.kennzahl, filt)
         if ziel is not None:
@@ -32,7 +38,7 @@ for i, row in enumerate(kennzahlen.itertuples()):
             st.caption(zui.karten_text(ziel))
         elif stand is not None:
             st.caption("Kein Ziel für diese Auswahl vereinbart.")
-        kui.beim_wert(f"uebersicht.{row.kennzahl}", KENNZAHLEN_NAMEN[row.kennzahl], filt,
+        kui.beim_wert(f"uebersicht.{row.kennzahl}", kz.label(kid), filt,
                       key=f"uebersicht_komm_{row.kennzahl}")
         if row.kennzahl in NUR_QUARTIER and (filt.traeger or filt.zielgruppe):
             st.caption("Träger- und Zielgruppenfilter gelten hier nicht.")
@@ -43,26 +49,25 @@ else:
     st.caption("Die große Zahl zählt im gewählten Zeitraum; der Vergleich mit dem Ziel darunter "
                "zählt ab Laufzeitbeginn bis zum Stichtag (siehe „Stand gegenüber den Zielen“).")
 
-with st.expander("Wie wird gezählt?"):
-    st.markdown(
-        "- **Erreichte Personen**: Erstkontakt im Zeitraum. **Eintritte**: formaler "
-        "Eintritt ins Projekt im Zeitraum.\n"
-        "- **Vermittlungen**: Personen mit Beginn einer Arbeit oder Ausbildung im Zeitraum, "
-        "jede Person einmal. **Verbleib nach 6 Monaten**: davon sechs Monate später noch "
-        "in Arbeit (ja); jüngere Vermittlungen sind noch offen.\n"
-        "- **Beratene Betriebe**: Betriebe mit mindestens einer Beratung im Zeitraum. "
-        "**Wiederbelegte Leerstände**: Wiederbelegung im Zeitraum.\n"
-        "- Zielgruppen überschneiden sich; eine Person zählt in jeder ihrer Gruppen.")
+st.caption("Alle Zahlen dieser Seite zählen **Ereignisse im Zeitraum** (Erstkontakt, "
+           "Eintritt, Beginn der Vermittlung im Zeitraum) und **Personen**, jede einmal. Die "
+           "Seite **Vermittlung** zählt dagegen eine Kohorte (Erstkontakt im Zeitraum) bis zum "
+           "Datenstand und dort unter **Vermittlungen** jede Vermittlung.")
+ui.wie_gezaehlt(list(KATALOG_ID.values()),
+                ("Zielgruppen überschneiden sich; eine Person zählt in jeder ihrer Gruppen.",))
 
 st.subheader("Entwicklung je Quartal")
 trend = ui.query("uebersicht_trend", **filt.params())
 if trend.empty or (trend["eintritte"].sum() == 0 and trend["vermittlungen"].sum() == 0):
     ui.empty_message()
 else:
-    tabelle = trend.rename(columns={"quartal_label": "Quartal", "eintritte": "Eintritte",
-                                    "vermittlungen": "Vermittlungen"})
-    ui.chart_block(charts.trend_chart(trend), tabelle[["Quartal", "Eintritte", "Vermittlungen"]],
-                   "Eintritte und Vermittlungen je Quartal", key="uebersicht_trend", filt=filt)
+    spalten = {"quartal_label": "Quartal",
+               "eintritte": kz.label("eintritte_quartal"),
+               "vermittlungen": kz.label("vermittelte_personen_quartal")}
+    tabelle = trend.rename(columns=spalten)[list(spalten.values())]
+    ui.chart_block(charts.trend_chart(trend), tabelle,
+                   "Eintritte und vermittelte Personen je Quartal", key="uebersicht_trend",
+                   filt=filt)
 
 # --- On track against every target (steuerung) ----------------------------------------------
 zui.abschnitt(filt, key="uebersicht_ziele")
