@@ -11,8 +11,9 @@ ROOT = Path(__file__).resolve().parent
 st.set_page_config(page_title="BIWAQ Erfurt – Dashboard", page_icon=":material/insights:",
                    layout="wide")
 
+# Sign-in first: broken or incomplete sign-in settings stop here with a German error page.
+nutzer = auth.aktueller_nutzer()   # one local user as `steuerung` when no sign-in is configured
 ui.ensure_database()
-nutzer = auth.aktueller_nutzer()   # one local user as `steuerung` until sign-in is configured
 nav = auth.navigation(nutzer, ROOT)
 
 with st.sidebar:

@@ -27,14 +27,15 @@ EMAIL = {"steuerung": "leitung@kik-erfurt.de", "wirtschaft": "wifoe@erfurt.de",
 
 def test_role_from_email_group_or_default():
     k = ROLLEN_SECRETS
-    assert auth.rolle_fuer({"email": "LEITUNG@kik-erfurt.de "}, k) == "steuerung"
+    assert auth.rolle_fuer({"email": "LEITUNG@kik-erfurt.de ", "email_verified": True},
+                           k) == "steuerung"
     # Groups: the most privileged role wins.
     assert auth.rolle_fuer({"email": "x@y.de", "groups": ["wifoe", "biwaq-steuerung"]},
                            k) == "steuerung"
     assert auth.rolle_fuer({"email": "x@y.de", "groups": "wifoe"}, k) == "wirtschaft"
     # A personal entry wins over groups (it may also grant less).
-    assert auth.rolle_fuer({"email": "konferenz@suedost.de", "groups": ["wifoe"]},
-                           k) == "oeffentlich"
+    assert auth.rolle_fuer({"email": "konferenz@suedost.de", "email_verified": True,
+                            "groups": ["wifoe"]}, k) == "oeffentlich"
     # An unverified e-mail address is not trusted; nothing matches -> no role.
     assert auth.rolle_fuer({"email": "leitung@kik-erfurt.de", "email_verified": False},
                            k) is None
@@ -43,6 +44,141 @@ def test_role_from_email_group_or_default():
                            {**k, "standard": "oeffentlich"}) == "oeffentlich"
     assert auth.rolle_fuer({"roles": ["wifoe"]}, {**k, "gruppen_claim": "roles"}) == "wirtschaft"
     assert auth.rolle_fuer({"email": "x@y.de"}, {"standard": "admin"}) is None   # not a role
+
+
+def test_missing_email_verified_claim_is_not_verified():
+    """Issue 13.4: without `email_verified` (or with a truthy non-True value) the e-mail
+    address maps to nothing; a stable subject id (`sub`) can be mapped instead."""
+    k = {**ROLLEN_SECRETS, "subjekte": {"00u1abcd": "wirtschaft"}}
+    assert auth.rolle_fuer({"email": "leitung@kik-erfurt.de"}, k) is None
+    assert auth.rolle_fuer({"email": "leitung@kik-erfurt.de", "email_verified": "true"},
+                           k) is None
+    assert auth.rolle_fuer({"email": "leitung@kik-erfurt.de", "email_verified": True},
+                           k) == "steuerung"
+    # The subject id wins over everything else, also over an unverified address.
+    assert auth.rolle_fuer({"sub": "00u1abcd", "email": "leitung@kik-erfurt.de"},
+                           k) == "wirtschaft"
+    assert auth.rolle_fuer({"sub": "anderer"}, k) is None
+
+
+# --- Sign-in fails closed ------------------------------------------------------------------
+
+def _auth_ohne(*namen):
+    return {k: v for k, v in AUTH.items() if k not in namen}
+
+
+@pytest.mark.parametrize("geheim, erwartet", [
+    ({"auth": {}}, "[auth] für die Anmeldung ist leer"),
+    ({"auth": _auth_ohne("cookie_secret"), "rollen": ROLLEN_SECRETS}, "„cookie_secret“"),
+    ({"auth": _auth_ohne("client_id", "redirect_uri")}, "„client_id“"),
+    ({"auth": {**AUTH, "server_metadata_url": "  "}}, "„server_metadata_url“"),
+    ({"auth": _auth_ohne("client_id", "client_secret", "server_metadata_url"),
+      "rollen": {**ROLLEN_SECRETS, "anbieter": "microsoft"}}, "[auth.microsoft]"),
+    ({"rollen": ROLLEN_SECRETS}, "keinen Abschnitt [auth]"),
+])
+def test_incomplete_sign_in_settings_stop_the_app(geheim, erwartet, demo_env, nav_spy):
+    """Issue 13.1/13.3: an empty or incomplete [auth] never gives local mode or a role; the
+    problem is named in German at the first run, before any „Anmelden“ button."""
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=90)
+    at.secrets = geheim
+    at.user = {"is_logged_in": False}
+    at.run()
+    assert not at.exception
+    fehler = " ".join(e.value for e in at.error) + " ".join(m.value for m in at.markdown)
+    assert "Die Anmeldung ist falsch eingerichtet" in fehler
+    assert erwartet in fehler
+    assert not nav_spy                        # no navigation: no page of any role runs
+    assert not at.button and not at.sidebar.selectbox
+    assert not at.metric and not at.dataframe
+    assert not any("Lokale Nutzung" in c.value for c in at.sidebar.caption)
+
+
+def test_complete_settings_with_named_provider_pass():
+    k = auth.konfig_pruefen({"auth": {"redirect_uri": "https://x/oauth2callback",
+                                      "cookie_secret": "k", "microsoft": {
+                                          "client_id": "a", "client_secret": "b",
+                                          "server_metadata_url": "https://m"}},
+                             "rollen": {"anbieter": "microsoft"}})
+    assert k.probleme == () and not k.lokal
+    assert auth.konfig_pruefen({}).lokal
+    assert auth.konfig_pruefen({"auth": AUTH}).probleme == ()
+
+
+BROKEN_TOML = '[auth]\nclient_id = "biwaq\ncookie_secret = "keks"\n'
+
+
+@pytest.fixture
+def broken_secrets_file(tmp_path, monkeypatch):
+    """A secrets.toml with an unterminated string, as the only secrets file Streamlit reads."""
+    import streamlit as st
+    from streamlit import config
+    from streamlit.runtime.secrets import Secrets
+
+    pfad = tmp_path / "secrets.toml"
+    pfad.write_text(BROKEN_TOML, encoding="utf-8")
+    alt = config.get_option("secrets.files")
+    config.set_option("secrets.files", [str(pfad)])
+    monkeypatch.setattr(st, "secrets", Secrets())
+    yield pfad
+    config.set_option("secrets.files", alt)
+
+
+def test_unreadable_secrets_file_stops_the_app(broken_secrets_file, demo_env, nav_spy):
+    """Issue 13.1: today a TOML syntax error gave every visitor the role `steuerung`."""
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=90).run()
+    assert not at.exception
+    fehler = " ".join(e.value for e in at.error) + " ".join(m.value for m in at.markdown)
+    assert "Die Anmeldung ist falsch eingerichtet" in fehler
+    assert "secrets.toml" in fehler and "lässt sich nicht lesen" in fehler
+    assert "Zeile 2, Spalte 19" in fehler and "line" not in fehler
+    assert not nav_spy
+    assert not at.sidebar.selectbox and not at.metric and not at.dataframe
+    assert not any("Lokale Nutzung" in c.value for c in at.sidebar.caption)
+
+
+@pytest.mark.browser
+def test_broken_secrets_file_on_a_real_server_shows_only_the_error(demo_db, tmp_path,
+                                                                    browser, page):
+    """A real `streamlit run` with a broken .streamlit/secrets.toml in its working directory:
+    a signed-out browser sees the German error page, no page content, on every address."""
+    from browser import StreamlitServer, screenshot, wait_for_app
+
+    import shutil as _sh
+    (tmp_path / ".streamlit").mkdir()
+    (tmp_path / ".streamlit" / "secrets.toml").write_text(BROKEN_TOML, encoding="utf-8")
+    db = tmp_path / "biwaq.duckdb"
+    _sh.copy(demo_db, db)
+    server = StreamlitServer("dashboard.py", env={"BIWAQ_DB": str(db)}, cwd=tmp_path)
+    try:
+        for adresse in ("/uebersicht", "/daten", ""):
+            page.goto(server.url + adresse)
+            wait_for_app(page, timeout=120_000)
+            text = page.locator('[data-testid="stMain"]').inner_text()
+            assert "Die Anmeldung ist falsch eingerichtet" in text
+            assert "secrets.toml" in text
+            assert "Traceback" not in text
+            assert page.locator('[data-testid="stMetric"]').count() == 0
+            assert page.locator('[data-testid="stDataFrame"]').count() == 0
+            assert page.locator('[data-testid="stSidebarNav"]').count() == 0
+            assert page.get_by_text("Lokale Nutzung").count() == 0
+        screenshot(page, "anmeldung_fehlerseite")
+    finally:
+        server.stop()
+
+
+def test_shipped_config_binds_local_mode_to_this_machine():
+    """Issue 13.2: the shipped server configuration listens on 127.0.0.1 only."""
+    import tomllib
+    konfig = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert konfig["server"]["address"] == "127.0.0.1"
+
+
+def test_local_mode_warns_on_stderr(demo_env, capsys, monkeypatch):
+    monkeypatch.setattr(auth, "_gewarnt", False)
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=90).run()
+    assert not at.exception
+    assert "ohne Anmeldung" in capsys.readouterr().err
+    assert any("nur auf dem eigenen Rechner" in c.value for c in at.sidebar.caption)
 
 
 # --- AppTest per role ------------------------------------------------------------------------
@@ -72,7 +208,8 @@ def app(rolle: str | None, logged_in: bool = True) -> AppTest:
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=90)
     at.secrets = {"auth": AUTH, "rollen": ROLLEN_SECRETS}
     at.user = ({"is_logged_in": True, "email": EMAIL.get(rolle, "fremd@example.org"),
-                "name": f"Test {rolle}"} if logged_in else {"is_logged_in": False})
+                "email_verified": True, "name": f"Test {rolle}"}
+               if logged_in else {"is_logged_in": False})
     return at
 
 
