@@ -19,7 +19,7 @@ from biwaq.contract import (BERATUNGSFORMATE, LAUFZEIT_START, QUARTIERE, STADTTE
                             VERMITTLUNGSARTEN, ZIELGRUPPEN, ZIELGRUPPEN_NAMEN)
 from biwaq.disclosure import INSGESAMT, Dim, Tabelle, Verbund
 
-from biwaq.published import MANIFEST, ORTE_DATEI
+from biwaq.published import MANIFEST, ORTE_DATEI, text_schuetzen
 QUOTEN = "quoten"
 ANTEILE = {"alleinerziehend": "Anteil Alleinerziehende", "55plus": "Anteil Ältere (55+)",
            "migrationshintergrund": "Anteil mit Migrationshintergrund",
@@ -211,8 +211,8 @@ def verbund_bauen(roh: Rohdaten) -> tuple[Verbund, dict]:
     st_dim = Dim("stadtteil", tuple(bekannt + andere
                                     + ([OHNE_ANGABE] if OHNE_ANGABE in set(le["stadtteil"])
                                        else [])), titel="Stadtteil")
-    ls = pd.to_datetime(le["leer_seit"]).dt.date
-    wb = pd.to_datetime(le["wiederbelegt_am"]).dt.date
+    ls = pd.to_datetime(le["leer_seit"]).dt.date.astype(object)
+    wb = pd.to_datetime(le["wiederbelegt_am"]).dt.date.astype(object)   # all empty: still dates
     bestand, neu, wieder, vorher = defaultdict(int), defaultdict(int), defaultdict(int), {}
     for s in st_dim.werte:
         m = le["stadtteil"] == s
@@ -327,8 +327,8 @@ def _keine_kleinen_werte(frames: dict[str, pd.DataFrame], schwelle: int) -> None
 def _orte(roh: Rohdaten, stand: dt.date) -> pd.DataFrame:
     """Exact positions only of units whose owner agreed, and only while still vacant."""
     le = roh.leerstaende
-    ls = pd.to_datetime(le["leer_seit"]).dt.date
-    wb = pd.to_datetime(le["wiederbelegt_am"]).dt.date
+    ls = pd.to_datetime(le["leer_seit"]).dt.date.astype(object)
+    wb = pd.to_datetime(le["wiederbelegt_am"]).dt.date.astype(object)   # all empty: still dates
     m = le["oeffentlich"].fillna(False).astype(bool) & (wb.isna() | (wb > stand)) & (ls <= stand)
     out = le.loc[m, ["stadtteil", "art", "lat", "lon"]].copy()
     out["lat"] = out["lat"].round(5)
@@ -415,9 +415,14 @@ def schreiben(v: Veroeffentlichung, out: Path | str) -> Path:
 
 
 def _csv(df: pd.DataFrame, path: Path) -> None:
+    """Tidy CSV; text cells that a spreadsheet would run as formulas are written as text
+    (`published.text_schuetzen`, read back exactly by `published.laden`)."""
     out = df.copy()
     if "gesperrt" in out:
         out["gesperrt"] = out["gesperrt"].map({True: "true", False: "false"})
+    for c in out.columns:
+        if out[c].dtype == object or pd.api.types.is_string_dtype(out[c]):
+            out[c] = out[c].map(text_schuetzen, na_action="ignore")
     out.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
 
 

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from biwaq.export import FORMEL_ZEICHEN
+
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DIR = ROOT / "data" / "oeffentlich"
 ENV_DIR = "BIWAQ_OEFFENTLICH_DIR"
@@ -82,11 +84,22 @@ class Oeffentlich:
         return None if r["gesperrt"] or pd.isna(r["wert"]) else r["wert"]
 
 
+def text_schuetzen(v):
+    """For a published CSV cell: text a spreadsheet would run as a formula (= + - @ tab CR,
+    OWASP „CSV Injection“) — and text already starting with an apostrophe, so that reading
+    back is exact — gets an apostrophe in front. `text_zurueck` undoes it."""
+    return "'" + v if isinstance(v, str) and v.startswith((*FORMEL_ZEICHEN, "'")) else v
+
+
+def text_zurueck(v):
+    return v[1:] if isinstance(v, str) and v.startswith("'") else v
+
+
 def _normalisieren(df: pd.DataFrame) -> pd.DataFrame:
     out = df.copy()
     for c in out.columns:
         if c not in ("wert", "gesperrt"):
-            out[c] = out[c].astype(str)
+            out[c] = out[c].astype(str).map(text_zurueck)
     g = out["gesperrt"]
     out["gesperrt"] = g if g.dtype == bool else g.astype(str).str.lower().eq("true")
     out["wert"] = pd.to_numeric(out["wert"], errors="coerce")
@@ -103,6 +116,8 @@ def laden(pfad: Path | str | None = None) -> Oeffentlich:
                                            na_values={"wert": [""]})
                     for t in manifest["tabellen"]}
         orte = pd.read_csv(pfad / manifest["orte"]["datei"], dtype={"stadtteil": str, "art": str})
+        for c in ("stadtteil", "art"):
+            orte[c] = orte[c].map(text_zurueck)
     except (FileNotFoundError, KeyError, json.JSONDecodeError) as e:
         raise NichtVeroeffentlicht(
             f"Im Verzeichnis {pfad} liegen keine (vollständigen) öffentlichen Zahlen. "
