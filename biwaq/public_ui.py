@@ -36,7 +36,8 @@ def _md(text: str) -> str:
 def stand_zeile(daten: Oeffentlich, vorschau: bool = False) -> str:
     wann = ("berechnet aus der aktuellen Datenbank" if vorschau else
             f"veröffentlicht am {published.datum(daten.veroeffentlicht_am.date())}")
-    return f"Stand der Daten: {published.datum(daten.datenstand)} · {wann}"
+    return (f"Stand der Daten: {daten.datenstand_text} · {wann}"
+            + ("" if vorschau else f" · Veröffentlichung Nr. {daten.revision}"))
 
 
 def zeigen(daten: Oeffentlich, auswahl: Auswahl = Auswahl(), key: str = "oeff",
@@ -144,7 +145,7 @@ def _block(fig: go.Figure, tabelle: pd.DataFrame, titel: str, key: str, filter_t
         st.plotly_chart(fig, key=f"{key}_chart", config={"displaylogo": False})
     with tab_table:
         st.dataframe(tabelle, hide_index=True, key=f"{key}_table")
-    stand = published.datum(daten.datenstand)
+    stand = daten.datenstand_text
     text = filter_text + " · " + daten.hinweis
     c1, c2, _ = st.columns([1, 1, 3])
     c1.download_button("CSV (Excel)", lambda: export.to_excel_csv(tabelle, titel, text, stand),

@@ -19,7 +19,7 @@ from biwaq.contract import (BERATUNGSFORMATE, LAUFZEIT_START, QUARTIERE, STADTTE
                             VERMITTLUNGSARTEN, ZIELGRUPPEN, ZIELGRUPPEN_NAMEN)
 from biwaq.disclosure import INSGESAMT, Dim, Tabelle, Verbund
 
-from biwaq.published import MANIFEST, ORTE_DATEI, text_schuetzen
+from biwaq.published import MANIFEST, ORTE_DATEI, monat, text_schuetzen
 QUOTEN = "quoten"
 ANTEILE = {"alleinerziehend": "Anteil Alleinerziehende", "55plus": "Anteil Ältere (55+)",
            "migrationshintergrund": "Anteil mit Migrationshintergrund",
@@ -233,8 +233,8 @@ def verbund_bauen(roh: Rohdaten) -> tuple[Verbund, dict]:
     t6 = _aus_feinsten("leerstaende_bestand", "Leerstände am Jahresende nach Stadtteil",
                        (st_dim, lj_bestand), bestand, untergrenzen=unten)
     t6.hinweis = ("Leerstehende Einheiten und Brachflächen, die das Projekt erfasst hat, am "
-                  f"31.12. des Jahres (im Jahr {l_jahre[-1]}: am Datenstand "
-                  f"{stand.strftime('%d.%m.%Y')}). Zwischennutzungen zählen als Leerstand.")
+                  f"31.12. des Jahres (im Jahr {l_jahre[-1]}: zum Datenstand "
+                  f"{monat(stand)}). Zwischennutzungen zählen als Leerstand.")
     t7 = _aus_feinsten("leerstaende_wiederbelegt", "Wiederbelegte Leerstände nach Stadtteil "
                        "und Jahr", (st_dim, lj_summe), wieder)
     t7.hinweis = "Einheiten, die im Jahr wieder genutzt wurden."
@@ -360,7 +360,7 @@ def _manifest(verbund: Verbund, ergebnis: dc.Ergebnis, pruefung: list[dc.Pruefun
     breiten = [p.breite for p in pruefung]
     return {
         "titel": "BIWAQ Erfurt – öffentliche Zahlen",
-        "datenstand": stand.isoformat(),
+        "datenstand": stand.strftime("%Y-%m"),      # month only: exact dates can identify
         "veroeffentlicht_am": jetzt.isoformat(timespec="seconds"),
         "datenquelle": roh.meta.get("datenquelle", "import"),
         "schwelle": schwelle,

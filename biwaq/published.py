@@ -46,7 +46,20 @@ class Oeffentlich:
     # --- manifest facts ---
     @property
     def datenstand(self) -> dt.date:
-        return dt.date.fromisoformat(self.manifest["datenstand"])
+        """The month of the data as-of date, as its first day (public outputs name only the
+        month: an exact latest event date can identify a person, issue 13.9)."""
+        jahr, monat = (int(x) for x in self.manifest["datenstand"].split("-")[:2])
+        return dt.date(jahr, monat, 1)
+
+    @property
+    def datenstand_text(self) -> str:
+        """„März 2019“."""
+        return monat(self.datenstand)
+
+    @property
+    def revision(self) -> int:
+        """Number of this publication (1, 2, …); earlier ones stay in `revisionen/`."""
+        return int(self.manifest.get("revision", 1))
 
     @property
     def veroeffentlicht_am(self) -> dt.datetime:
@@ -151,3 +164,12 @@ def prozent(v) -> str:
 
 def datum(d: dt.date) -> str:
     return d.strftime("%d.%m.%Y")
+
+
+MONATE = ("Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September",
+          "Oktober", "November", "Dezember")
+
+
+def monat(d: dt.date) -> str:
+    """German month and year: „März 2019“."""
+    return f"{MONATE[d.month - 1]} {d.year}"
