@@ -3,6 +3,7 @@ and an atomic write of one tidy CSV per table plus manifest.json into a director
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import math
 import os
@@ -15,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from biwaq import disclosure as dc
+from biwaq import revisionen
 from biwaq.contract import (BERATUNGSFORMATE, LAUFZEIT_START, QUARTIERE, STADTTEILE,
                             VERMITTLUNGSARTEN, ZIELGRUPPEN, ZIELGRUPPEN_NAMEN)
 from biwaq.disclosure import INSGESAMT, Dim, Tabelle, Verbund
@@ -54,6 +56,7 @@ class Veroeffentlichung:
     orte: pd.DataFrame
     ergebnis: dc.Ergebnis | None = field(default=None, repr=False)
     verbund: Verbund | None = field(default=None, repr=False)
+    intern: dict | None = field(default=None, repr=False)   # true values: never published
 
 
 # --- Reading the store ---------------------------------------------------------------------
@@ -297,23 +300,64 @@ def quoten(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def fingerabdruck(roh: Rohdaten) -> str:
+    """SHA-256 over the aggregates publishing reads: equal when a new publication would
+    show the same figures (kept internal, used to tell whether a publication is current)."""
+    h = hashlib.sha256()
+    for df in (roh.teilnehmende, roh.vermittlungen, roh.beratungen, roh.leerstaende):
+        h.update(df.to_csv(index=False).encode("utf-8"))
+    h.update(str(roh.meta.get("datenstand")).encode("utf-8"))
+    return h.hexdigest()
+
+
 def erstellen(roh: Rohdaten, schwelle: int = dc.SCHWELLE, jetzt: dt.datetime | None = None,
-              sperren=None) -> Veroeffentlichung:
-    """Build, protect and audit the public figures (nothing is written)."""
+              sperren=None, vorher: revisionen.Stand | None = None,
+              historie: list[dict] | None = None) -> Veroeffentlichung:
+    """Build, protect and audit the public figures (nothing is written).
+
+    With `vorher` (the previous revision's internal values) the new figures are audited
+    together with it (biwaq.revisionen): cells whose change could be worked out while
+    smaller than the threshold are suppressed as well; if no safe pattern is found,
+    PublishFehler. `historie`: the previous manifest's list of revisions."""
     verbund, info = verbund_bauen(roh)
-    ergebnis = dc.schuetzen(verbund, schwelle) if sperren is None else sperren(verbund, schwelle)
-    pruefung = dc.pruefen(verbund, ergebnis.gesperrt, ergebnis.anforderungen, schwelle)
-    schwach = [p for p in pruefung if not p.ok]
-    if schwach:
-        raise PublishFehler(str(dc.PruefungFehlgeschlagen(schwach)))
+    zusaetzlich: dict = {}
+    for runde in range(revisionen.MAX_RUNDEN):
+        ergebnis = (dc.schuetzen(verbund, schwelle, zusaetzlich=zusaetzlich)
+                    if sperren is None else sperren(verbund, schwelle))
+        pruefung = dc.pruefen(verbund, ergebnis.gesperrt, ergebnis.anforderungen, schwelle)
+        schwach = [p for p in pruefung if not p.ok]
+        if schwach:
+            raise PublishFehler(str(dc.PruefungFehlgeschlagen(schwach)))
+        if vorher is None:
+            break
+        fehler, _ = revisionen.gemeinsam_pruefen(verbund, ergebnis, vorher, schwelle)
+        if not fehler:
+            break
+        if sperren is not None or not revisionen.reparatur(fehler, verbund, ergebnis,
+                                                           zusaetzlich, schwelle):
+            raise PublishFehler(
+                "Zusammen mit der Veröffentlichung Nr. " f"{vorher.revision} ließen sich "
+                "Änderungen unter der Schwelle ausrechnen – " + "; ".join(
+                    p.text() for p in fehler[:5]))
+    else:
+        raise PublishFehler(f"Zusammen mit der Veröffentlichung Nr. {vorher.revision} fand "
+                            "sich kein sicheres Sperrmuster; nichts veröffentlicht.")
     frames = {t.name: tabelle_frame(t, ergebnis.gesperrt)
               for t in verbund.tabellen.values() if t.oeffentlich}
     _keine_kleinen_werte(frames, schwelle)
     frames[QUOTEN] = quoten(frames)
     orte = _orte(roh, info["stand"])
-    manifest = _manifest(verbund, ergebnis, pruefung, roh, info["stand"], schwelle,
-                         jetzt or dt.datetime.now())
-    return Veroeffentlichung(manifest, frames, orte, ergebnis, verbund)
+    jetzt = jetzt or dt.datetime.now()
+    manifest = _manifest(verbund, ergebnis, pruefung, roh, info["stand"], schwelle, jetzt)
+    nummer = (vorher.revision if vorher else 0) + 1
+    manifest["revision"] = nummer
+    manifest["revisionen"] = [*(historie or []), {
+        "revision": nummer, "veroeffentlicht_am": manifest["veroeffentlicht_am"],
+        "datenstand": manifest["datenstand"],
+        "gemeinsam_geprueft_mit": vorher.revision if vorher else None}]
+    manifest["pruefung"]["gemeinsam_geprueft_mit"] = vorher.revision if vorher else None
+    intern = revisionen.als_json(nummer, verbund, ergebnis, fingerabdruck(roh))
+    return Veroeffentlichung(manifest, frames, orte, ergebnis, verbund, intern)
 
 
 def _keine_kleinen_werte(frames: dict[str, pd.DataFrame], schwelle: int) -> None:
@@ -388,7 +432,8 @@ def _manifest(verbund: Verbund, ergebnis: dc.Ergebnis, pruefung: list[dc.Pruefun
 
 def schreiben(v: Veroeffentlichung, out: Path | str) -> Path:
     """Write into a fresh sibling directory, then swap it in; an existing publication is
-    replaced, any other non-empty directory is left alone."""
+    replaced, any other non-empty directory is left alone. Earlier revisions are kept in
+    `revisionen/NNNN/` (each with its manifest); this one is added there too."""
     out = Path(out)
     if out.exists() and (not out.is_dir() or
                          (any(out.iterdir()) and not (out / MANIFEST).exists())):
@@ -399,11 +444,16 @@ def schreiben(v: Veroeffentlichung, out: Path | str) -> Path:
     alt = out.with_name(f".{out.name}.{uuid.uuid4().hex}.alt")
     try:
         tmp.mkdir()
-        for name, df in v.tabellen.items():
-            _csv(df, tmp / f"{name}.csv")
-        _csv(v.orte, tmp / ORTE_DATEI)
-        (tmp / MANIFEST).write_text(json.dumps(v.manifest, ensure_ascii=False, indent=2),
-                                    encoding="utf-8")
+        if (out / revisionen.REVISIONEN).is_dir():
+            shutil.copytree(out / revisionen.REVISIONEN, tmp / revisionen.REVISIONEN)
+        nummer = int(v.manifest.get("revision", 1))
+        for ziel in (tmp, tmp / revisionen.REVISIONEN / f"{nummer:04d}"):
+            ziel.mkdir(parents=True, exist_ok=True)
+            for name, df in v.tabellen.items():
+                _csv(df, ziel / f"{name}.csv")
+            _csv(v.orte, ziel / ORTE_DATEI)
+            (ziel / MANIFEST).write_text(json.dumps(v.manifest, ensure_ascii=False, indent=2),
+                                         encoding="utf-8")
         if out.exists():
             os.replace(out, alt)
         os.replace(tmp, out)
@@ -412,6 +462,27 @@ def schreiben(v: Veroeffentlichung, out: Path | str) -> Path:
             if p.exists():
                 shutil.rmtree(p)
     return out
+
+
+def vorige(out: Path | str, intern: Path | str | None = None
+           ) -> tuple[revisionen.Stand | None, list[dict]]:
+    """The previous revision in `out` (internal values from `intern`, default
+    `<out>.intern`) and the list of revisions so far. A publication without internal values
+    (written by an older version, or the internal folder lost) stops publishing: it could
+    not be audited together with the new one."""
+    out = Path(out)
+    intern = Path(intern) if intern else revisionen.intern_verzeichnis(out)
+    if not (out / MANIFEST).exists():
+        return None, []
+    manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    nummer = int(manifest.get("revision", 0))
+    stand = revisionen.laden(intern, nummer) if nummer else None
+    if stand is None:
+        raise PublishFehler(
+            f"Zur bisherigen Veröffentlichung in {out} fehlen die internen Prüfwerte "
+            f"({intern}). Ohne sie lässt sich die neue nicht zusammen mit ihr prüfen. Wer "
+            "bewusst neu beginnen will, verschiebt das Verzeichnis vorher.")
+    return stand, list(manifest.get("revisionen", []))
 
 
 def _csv(df: pd.DataFrame, path: Path) -> None:
@@ -426,10 +497,23 @@ def _csv(df: pd.DataFrame, path: Path) -> None:
     out.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
 
 
-def publish(db: Path | str | None, out: Path | str, schwelle: int = dc.SCHWELLE) -> Veroeffentlichung:
-    """Read, protect, audit and write. Raises PublishFehler (nothing written) on failure."""
+def publish(db: Path | str | None, out: Path | str, schwelle: int = dc.SCHWELLE,
+            intern: Path | str | None = None, fortschritt=None) -> Veroeffentlichung:
+    """Read, protect, audit (together with the previous revision in `out`) and write a new
+    revision. Raises PublishFehler (nothing written) on failure. `fortschritt(text)` is
+    called before each step (for a progress note)."""
+    melden = fortschritt or (lambda text: None)
     if schwelle < 2:
         raise PublishFehler("Die Schwelle muss mindestens 2 sein.")
-    v = erstellen(lesen(db), schwelle)
+    melden("Frühere Veröffentlichung lesen …")
+    vorher, historie = vorige(out, intern)
+    melden("Zahlen aus der Datenbank lesen …")
+    roh = lesen(db)
+    melden("Sperren und prüfen" + (f" (zusammen mit Nr. {vorher.revision})" if vorher else "")
+           + " …")
+    v = erstellen(roh, schwelle, vorher=vorher, historie=historie)
+    melden("Schreiben …")
+    revisionen.speichern(Path(intern) if intern else revisionen.intern_verzeichnis(out),
+                         v.intern)
     schreiben(v, out)
     return v
