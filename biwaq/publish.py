@@ -311,14 +311,16 @@ def fingerabdruck(roh: Rohdaten) -> str:
 
 
 def erstellen(roh: Rohdaten, schwelle: int = dc.SCHWELLE, jetzt: dt.datetime | None = None,
-              sperren=None, vorher: revisionen.Stand | None = None,
+              sperren=None, vorher: list[revisionen.Stand] | revisionen.Stand | None = None,
               historie: list[dict] | None = None) -> Veroeffentlichung:
     """Build, protect and audit the public figures (nothing is written).
 
-    With `vorher` (the previous revision's internal values) the new figures are audited
-    together with it (biwaq.revisionen): cells whose change could be worked out while
-    smaller than the threshold are suppressed as well; if no safe pattern is found,
-    PublishFehler. `historie`: the previous manifest's list of revisions."""
+    With `vorher` (the internal values of the earlier revisions) the new figures are
+    audited together with each of them (biwaq.revisionen): cells whose change could be
+    worked out while smaller than the threshold are suppressed as well; if no safe pattern
+    is found, PublishFehler. `historie`: the previous manifest's list of revisions."""
+    fruehere = ([] if vorher is None else [vorher] if isinstance(vorher, revisionen.Stand)
+                else list(vorher))
     verbund, info = verbund_bauen(roh)
     zusaetzlich: dict = {}
     for runde in range(revisionen.MAX_RUNDEN):
@@ -328,20 +330,23 @@ def erstellen(roh: Rohdaten, schwelle: int = dc.SCHWELLE, jetzt: dt.datetime | N
         schwach = [p for p in pruefung if not p.ok]
         if schwach:
             raise PublishFehler(str(dc.PruefungFehlgeschlagen(schwach)))
-        if vorher is None:
-            break
-        fehler, _ = revisionen.gemeinsam_pruefen(verbund, ergebnis, vorher, schwelle)
+        fehler, mit = [], None
+        for stand in fruehere:
+            fehler, _ = revisionen.gemeinsam_pruefen(verbund, ergebnis, stand, schwelle)
+            if fehler:
+                mit = stand.revision
+                break
         if not fehler:
             break
         if sperren is not None or not revisionen.reparatur(fehler, verbund, ergebnis,
                                                            zusaetzlich, schwelle):
             raise PublishFehler(
-                "Zusammen mit der Veröffentlichung Nr. " f"{vorher.revision} ließen sich "
-                "Änderungen unter der Schwelle ausrechnen – " + "; ".join(
+                f"Zusammen mit der Veröffentlichung Nr. {mit} ließen sich Änderungen unter der "
+                "Schwelle ausrechnen; nichts veröffentlicht. " + "; ".join(
                     p.text() for p in fehler[:5]))
     else:
-        raise PublishFehler(f"Zusammen mit der Veröffentlichung Nr. {vorher.revision} fand "
-                            "sich kein sicheres Sperrmuster; nichts veröffentlicht.")
+        raise PublishFehler("Zusammen mit den früheren Veröffentlichungen fand sich kein "
+                            "sicheres Sperrmuster; nichts veröffentlicht.")
     frames = {t.name: tabelle_frame(t, ergebnis.gesperrt)
               for t in verbund.tabellen.values() if t.oeffentlich}
     _keine_kleinen_werte(frames, schwelle)
@@ -349,13 +354,13 @@ def erstellen(roh: Rohdaten, schwelle: int = dc.SCHWELLE, jetzt: dt.datetime | N
     orte = _orte(roh, info["stand"])
     jetzt = jetzt or dt.datetime.now()
     manifest = _manifest(verbund, ergebnis, pruefung, roh, info["stand"], schwelle, jetzt)
-    nummer = (vorher.revision if vorher else 0) + 1
+    nummer = max((f.revision for f in fruehere), default=0) + 1
+    geprueft = sorted(f.revision for f in fruehere)
     manifest["revision"] = nummer
     manifest["revisionen"] = [*(historie or []), {
         "revision": nummer, "veroeffentlicht_am": manifest["veroeffentlicht_am"],
-        "datenstand": manifest["datenstand"],
-        "gemeinsam_geprueft_mit": vorher.revision if vorher else None}]
-    manifest["pruefung"]["gemeinsam_geprueft_mit"] = vorher.revision if vorher else None
+        "datenstand": manifest["datenstand"], "gemeinsam_geprueft_mit": geprueft}]
+    manifest["pruefung"]["gemeinsam_geprueft_mit"] = geprueft
     intern = revisionen.als_json(nummer, verbund, ergebnis, fingerabdruck(roh))
     return Veroeffentlichung(manifest, frames, orte, ergebnis, verbund, intern)
 
@@ -465,24 +470,24 @@ def schreiben(v: Veroeffentlichung, out: Path | str) -> Path:
 
 
 def vorige(out: Path | str, intern: Path | str | None = None
-           ) -> tuple[revisionen.Stand | None, list[dict]]:
-    """The previous revision in `out` (internal values from `intern`, default
+           ) -> tuple[list[revisionen.Stand], list[dict]]:
+    """Every earlier revision in `out` (internal values from `intern`, default
     `<out>.intern`) and the list of revisions so far. A publication without internal values
     (written by an older version, or the internal folder lost) stops publishing: it could
     not be audited together with the new one."""
     out = Path(out)
     intern = Path(intern) if intern else revisionen.intern_verzeichnis(out)
     if not (out / MANIFEST).exists():
-        return None, []
+        return [], []
     manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
     nummer = int(manifest.get("revision", 0))
-    stand = revisionen.laden(intern, nummer) if nummer else None
-    if stand is None:
+    staende = [revisionen.laden(intern, n) for n in range(1, nummer + 1)]
+    if not nummer or any(s is None for s in staende):
         raise PublishFehler(
-            f"Zur bisherigen Veröffentlichung in {out} fehlen die internen Prüfwerte "
-            f"({intern}). Ohne sie lässt sich die neue nicht zusammen mit ihr prüfen. Wer "
+            f"Zu den bisherigen Veröffentlichungen in {out} fehlen die internen Prüfwerte "
+            f"({intern}). Ohne sie lässt sich die neue nicht zusammen mit ihnen prüfen. Wer "
             "bewusst neu beginnen will, verschiebt das Verzeichnis vorher.")
-    return stand, list(manifest.get("revisionen", []))
+    return staende, list(manifest.get("revisionen", []))
 
 
 def _csv(df: pd.DataFrame, path: Path) -> None:
@@ -509,8 +514,8 @@ def publish(db: Path | str | None, out: Path | str, schwelle: int = dc.SCHWELLE,
     vorher, historie = vorige(out, intern)
     melden("Zahlen aus der Datenbank lesen …")
     roh = lesen(db)
-    melden("Sperren und prüfen" + (f" (zusammen mit Nr. {vorher.revision})" if vorher else "")
-           + " …")
+    melden("Sperren und prüfen" + (f" (zusammen mit {len(vorher)} früheren "
+                                   "Veröffentlichungen)" if vorher else "") + " …")
     v = erstellen(roh, schwelle, vorher=vorher, historie=historie)
     melden("Schreiben …")
     revisionen.speichern(Path(intern) if intern else revisionen.intern_verzeichnis(out),

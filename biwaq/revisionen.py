@@ -1,12 +1,12 @@
 """Publications that cannot be subtracted: numbered revisions, each audited together with the
-one before it (issue 13.8).
+earlier ones (issue 13.8).
 
 Every publication is kept as a numbered revision (`revisionen/NNNN/` inside the published
 directory, with its manifest). Beside the published directory, in `<dir>.intern/` (internal,
 never given to the public service), the true values of every cell of each revision — hidden
 ones included — its suppression pattern and its protection requirements are stored.
 
-A new revision N is audited *together with* the previous one P, as one linear system (the
+A new revision N is audited *together with* each earlier one P, as one linear system (the
 LP audit of biwaq.disclosure): the cells of N, the cells of P (published ones fixed, as the
 public has them), and for every cell both have a change cell D = N − P (hidden, any sign).
 The changes form a table of their own: a change of 1 to threshold−1 (either sign) must not

@@ -94,7 +94,7 @@ def test_revisions_are_numbered_kept_and_shown(zwei_staende):
     m = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert m["revision"] == 2
     assert [r["revision"] for r in m["revisionen"]] == [1, 2]
-    assert m["revisionen"][1]["gemeinsam_geprueft_mit"] == 1
+    assert m["revisionen"][1]["gemeinsam_geprueft_mit"] == [1]
     assert (out / "revisionen" / "0001" / "manifest.json").read_bytes() == \
         (stand1 / "manifest.json").read_bytes()
     assert json.loads((out / "revisionen" / "0002" / "manifest.json").read_text())[
@@ -103,6 +103,23 @@ def test_revisions_are_numbered_kept_and_shown(zwei_staende):
     assert not list(out.rglob("*.intern")) and not list(out.rglob("0001.json"))
     assert (revisionen.intern_verzeichnis(out) / "0002.json").exists()
     assert published.laden(out).revision == 2
+
+
+def test_a_third_revision_is_audited_against_the_first_too(zwei_staende, tmp_path):
+    """Publishing again without new data must not drop the extra suppression of revision 2:
+    revision 3 compared with revision 1 would show the late participant again."""
+    stand1, out, v1, v2 = zwei_staende
+    kopie = tmp_path / "oeffentlich"
+    shutil.copytree(out, kopie)
+    shutil.copytree(revisionen.intern_verzeichnis(out), revisionen.intern_verzeichnis(kopie))
+    db = out.parent / "db.duckdb"
+    v3 = publish.publish(db, kopie)
+    assert v3.manifest["revision"] == 3
+    assert v3.manifest["pruefung"]["gemeinsam_geprueft_mit"] == [1, 2]
+    a, c = _zellen(stand1), _zellen(kopie)
+    klein = {k: (a[k], c[k]) for k in a if k in c and a[k] is not None and c[k] is not None
+             and k[0] != publish.QUOTEN and 1 <= abs(int(c[k]) - int(a[k])) < 3}
+    assert klein == {}, klein
 
 
 def test_publication_without_internal_values_is_not_continued(zwei_staende, tmp_path,
