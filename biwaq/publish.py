@@ -3,6 +3,7 @@ and an atomic write of one tidy CSV per table plus manifest.json into a director
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import hashlib
 import json
 import math
@@ -503,22 +504,28 @@ def _csv(df: pd.DataFrame, path: Path) -> None:
 
 
 def publish(db: Path | str | None, out: Path | str, schwelle: int = dc.SCHWELLE,
-            intern: Path | str | None = None, fortschritt=None) -> Veroeffentlichung:
-    """Read, protect, audit (together with the previous revision in `out`) and write a new
+            intern: Path | str | None = None, fortschritt=None, con=None
+            ) -> Veroeffentlichung:
+    """Read, protect, audit (together with every earlier revision in `out`) and write a new
     revision. Raises PublishFehler (nothing written) on failure. `fortschritt(text)` is
-    called before each step (for a progress note)."""
+    called before each step (for a progress note); `con`: an open read-only connection
+    instead of `db`. One publication at a time per directory (a lock file in the internal
+    folder); a second one waits."""
     melden = fortschritt or (lambda text: None)
     if schwelle < 2:
         raise PublishFehler("Die Schwelle muss mindestens 2 sein.")
-    melden("Frühere Veröffentlichung lesen …")
-    vorher, historie = vorige(out, intern)
-    melden("Zahlen aus der Datenbank lesen …")
-    roh = lesen(db)
-    melden("Sperren und prüfen" + (f" (zusammen mit {len(vorher)} früheren "
-                                   "Veröffentlichungen)" if vorher else "") + " …")
-    v = erstellen(roh, schwelle, vorher=vorher, historie=historie)
-    melden("Schreiben …")
-    revisionen.speichern(Path(intern) if intern else revisionen.intern_verzeichnis(out),
-                         v.intern)
-    schreiben(v, out)
+    intern = Path(intern) if intern else revisionen.intern_verzeichnis(out)
+    intern.mkdir(parents=True, exist_ok=True)
+    with open(intern / ".sperre", "w") as sperre:
+        fcntl.flock(sperre, fcntl.LOCK_EX)
+        melden("Frühere Veröffentlichungen lesen …")
+        vorher, historie = vorige(out, intern)
+        melden("Zahlen aus der Datenbank lesen …")
+        roh = lesen(db, con=con)
+        melden("Sperren und prüfen" + (f" (zusammen mit {len(vorher)} früheren "
+                                       "Veröffentlichungen)" if vorher else "") + " …")
+        v = erstellen(roh, schwelle, vorher=vorher, historie=historie)
+        melden("Schreiben …")
+        revisionen.speichern(intern, v.intern)
+        schreiben(v, out)
     return v

@@ -295,7 +295,8 @@ def test_internal_public_figures_page_follows_the_quartier_filter(demo_env, monk
     I = published.INSGESAMT
     assert werte["Menschen im Projekt"] == published.zahl(
         d.wert("teilnehmende", quartier=I, zielgruppe=I, jahr=I))
-    assert any("denselben Datenstand" in c.value for c in at.caption)
+    assert any("Veröffentlichung Nr. 1" in c.value for c in at.caption)
+    assert not [b for b in at.button if b.label == "Veröffentlichen"]   # steuerung only
 
     at.selectbox(key="filter_quartier").set_value("Süd-Ost").run()
     assert not at.exception
