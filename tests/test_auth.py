@@ -323,12 +323,16 @@ def test_internal_public_figures_page_follows_the_quartier_filter(demo_env, monk
 
 @pytest.mark.browser
 def test_internal_public_figures_page_in_browser(demo_server, page):
+    """Local mode (role steuerung): the page shows the last publication; „Veröffentlichen“
+    writes a new revision with a progress note, and the page then shows it."""
     from browser import metric_value, screenshot, wait_for_app
 
     from biwaq import publish
 
-    v = publish.erstellen(publish.lesen(demo_server.db))
-    d = published.Oeffentlich(v.manifest, v.tabellen, v.orte)
+    out = demo_server.oeffentlich
+    if not (out / "manifest.json").exists():
+        publish.publish(demo_server.db, out)
+    d = published.laden(out)
     I = published.INSGESAMT
     page.goto(demo_server.url + "/oeffentliche-zahlen")
     wait_for_app(page, timeout=120_000)
@@ -337,6 +341,13 @@ def test_internal_public_figures_page_in_browser(demo_server, page):
     assert page.locator("h1").first.inner_text().strip() == "Öffentliche Zahlen"
     assert metric_value(page, "Arbeit gefunden") == published.zahl(
         d.wert("eintritte_vermittlungen", kennzahl="Vermittlungen", quartier=I, jahr=I))
+    assert page.get_by_text(f"Veröffentlichung Nr. {d.revision}").count() >= 1
     # Listed in the navigation under its section.
     assert page.locator('[data-testid="stSidebarNav"]').get_by_text("Öffentliche Zahlen").count()
     screenshot(page, "oeffentliche_zahlen_intern")
+
+    page.get_by_role("button", name="Veröffentlichen").click()
+    page.get_by_text(f"Veröffentlichung Nr. {d.revision + 1} ist erschienen").first.wait_for(
+        timeout=300_000)
+    assert published.laden(out).revision == d.revision + 1
+    screenshot(page, "oeffentliche_zahlen_veroeffentlicht")
