@@ -204,6 +204,20 @@ def nav_spy(monkeypatch):
     return calls
 
 
+def als_rolle(rolle: str, seite: str | None = None, timeout: float = 300) -> AppTest:
+    """The dashboard run as a signed-in user of this role (verified e-mail), then `seite`
+    (a page file) opened, if given."""
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=timeout)
+    at.secrets = {"auth": AUTH, "rollen": ROLLEN_SECRETS}
+    at.user = {"is_logged_in": True, "email": EMAIL[rolle], "email_verified": True,
+               "name": f"Test {rolle}"}
+    at.run()
+    if seite:
+        at.switch_page(seite).run()
+    assert not at.exception, at.exception
+    return at
+
+
 def app(rolle: str | None, logged_in: bool = True) -> AppTest:
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=90)
     at.secrets = {"auth": AUTH, "rollen": ROLLEN_SECRETS}

@@ -10,7 +10,6 @@ import zipfile
 
 import openpyxl
 import pandas as pd
-import pytest
 from streamlit.testing.v1 import AppTest
 
 from biwaq import export

@@ -12,23 +12,16 @@ from streamlit.testing.v1 import AppTest
 
 from biwaq import disclosure as dc
 from biwaq import publish, published, store
-from conftest import ROOT, frame
-from test_auth import AUTH, EMAIL, ROLLEN_SECRETS
+from conftest import frame
+from test_auth import EMAIL, als_rolle
 
 I = published.INSGESAMT
 SEITE = "pages/oeffentlich/zahlen.py"
 
 
 def _app(rolle: str) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=300)
-    at.secrets = {"auth": AUTH, "rollen": ROLLEN_SECRETS}
-    at.user = {"is_logged_in": True, "email": EMAIL[rolle], "email_verified": True,
-               "name": f"Test {rolle}"}
-    at.run()
-    if rolle != "oeffentlich":               # the only page of `oeffentlich` is its start page
-        at.switch_page(SEITE).run()
-    assert not at.exception, at.exception
-    return at
+    # the only page of `oeffentlich` is its start page
+    return als_rolle(rolle, None if rolle == "oeffentlich" else SEITE)
 
 
 def _nachtragen(db, n: int = 5) -> None:

@@ -10,8 +10,8 @@ from streamlit.testing.v1 import AppTest
 
 from biwaq import disclosure as dc
 from biwaq import rollenschutz as rs
-from conftest import ROOT, demo_con
-from test_auth import AUTH, EMAIL, ROLLEN_SECRETS
+from conftest import demo_con
+from test_auth import als_rolle
 
 I = dc.INSGESAMT
 
@@ -41,14 +41,7 @@ def test_small_counts_and_what_reveals_them_are_suppressed():
 
 
 def _app(rolle: str) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
-    at.secrets = {"auth": AUTH, "rollen": ROLLEN_SECRETS}
-    at.user = {"is_logged_in": True, "email": EMAIL[rolle], "email_verified": True,
-               "name": f"Test {rolle}"}
-    at.run()
-    at.switch_page("pages/oekonomie/betriebe.py").run()
-    assert not at.exception, at.exception
-    return at
+    return als_rolle(rolle, "pages/oekonomie/betriebe.py")
 
 
 def _vermittlungen(at: AppTest):
