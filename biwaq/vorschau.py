@@ -44,5 +44,5 @@ def veroeffentlichen(fortschritt=None) -> publish.Veroeffentlichung:
     Raises publish.PublishFehler; then nothing is written."""
     v = publish.publish(None, published.verzeichnis(), con=ui.connection(),
                         fortschritt=fortschritt)
-    st.cache_data.clear()
+    _laden.clear()          # the manifest's time stamp changes too; this is only quicker
     return v
