@@ -202,12 +202,30 @@ def lokal_warnung() -> None:
 _gewarnt = False
 
 
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+def netz_adresse() -> str | None:
+    """The configured `server.address` if it is set and not this machine only, else None.
+    (Unset means Streamlit's default: all interfaces — then only the start warning.)"""
+    from streamlit import config
+    adresse = str(config.get_option("server.address") or "").strip()
+    return adresse if adresse and adresse not in LOOPBACK else None
+
+
 def aktueller_nutzer() -> Nutzer:
-    """The current user. Stops the script with `fehlerseite` if sign-in is misconfigured."""
+    """The current user. Stops the script with `fehlerseite` if sign-in is misconfigured, or
+    if local mode (no sign-in) is explicitly opened to a network (`server.address`)."""
     konfig = konfig_pruefen()
     if konfig.probleme:
         fehlerseite(konfig)
     if konfig.lokal:
+        adresse = netz_adresse()
+        if adresse:
+            fehlerseite(Konfig(konfig.geheim, (
+                f"Der Server ist für ein Netz geöffnet (server.address = {adresse}), aber es "
+                "ist keine Anmeldung eingerichtet. Ohne Anmeldung läuft das Dashboard nur auf "
+                "diesem Rechner (server.address = 127.0.0.1).",)))
         lokal_warnung()
         return LOKAL
     if not st.user.is_logged_in:

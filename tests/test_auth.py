@@ -173,6 +173,22 @@ def test_shipped_config_binds_local_mode_to_this_machine():
     assert konfig["server"]["address"] == "127.0.0.1"
 
 
+@pytest.mark.parametrize("adresse", ["0.0.0.0", "192.168.1.20"])
+def test_local_mode_opened_to_a_network_stops(adresse, demo_env, nav_spy):
+    """Fail closed: without sign-in, an explicit network address shows only an error."""
+    from streamlit import config
+    alt = config.get_option("server.address")
+    config.set_option("server.address", adresse)
+    try:
+        at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=90).run()
+    finally:
+        config.set_option("server.address", alt)
+    assert not at.exception
+    text = " ".join(m.value for m in at.markdown)
+    assert f"server.address = {adresse}" in text and "keine Anmeldung" in text
+    assert not nav_spy and not at.metric and not at.sidebar.selectbox
+
+
 def test_local_mode_warns_on_stderr(demo_env, capsys, monkeypatch):
     monkeypatch.setattr(auth, "_gewarnt", False)
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=90).run()
