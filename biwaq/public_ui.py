@@ -3,6 +3,8 @@ internal page „Öffentliche Zahlen“. Reads only a published directory or fig
 never imports the internal store (tests/test_public_app.py checks this)."""
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
@@ -131,7 +133,22 @@ def zeigen(daten: Oeffentlich, auswahl: Auswahl = Auswahl(), key: str = "oeff",
             "- Bei Betrieben: Eine Zahl, die fast nur von einem Betrieb stammt, zeigen wir "
             "auch nicht.\n"
             "- Vor jeder Veröffentlichung prüft ein Rechenverfahren jede gesperrte Zahl.\n"
-            f"\nVerfahren: {daten.manifest['methode']}")
+            "- Jede neue Veröffentlichung wird zusammen mit allen früheren geprüft: Auch wer "
+            "alte und neue Zahlen vergleicht, erkennt niemanden.\n"
+            + revisionen_text(daten)
+            + f"\nVerfahren: {daten.manifest['methode']}")
+
+
+def revisionen_text(daten: Oeffentlich) -> str:
+    """„Dies ist Veröffentlichung Nr. 2. Frühere: Nr. 1 vom … (Datenstand …).“"""
+    frueher = [r for r in daten.manifest.get("revisionen", [])
+               if int(r["revision"]) != daten.revision]
+    teile = [f"Nr. {r['revision']} vom "
+             f"{published.datum(dt.datetime.fromisoformat(r['veroeffentlicht_am']))} "
+             f"(Datenstand {published.monat(dt.date.fromisoformat(r['datenstand'] + '-01'))})"
+             for r in frueher]
+    return (f"\nDies ist Veröffentlichung Nr. {daten.revision}."
+            + (f" Frühere: {'; '.join(teile)}.\n" if teile else "\n"))
 
 
 def _block(fig: go.Figure, tabelle: pd.DataFrame, titel: str, key: str, filter_text: str,

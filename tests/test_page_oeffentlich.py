@@ -101,6 +101,9 @@ def test_publish_button_writes_a_new_audited_revision(demo_env, pub):
         d.wert("teilnehmende", quartier=I, zielgruppe=I, jahr=I))
     assert any("Nr. 2" in m.value and "entspricht dem aktuellen" in m.value
                for m in at.markdown)
+    # The public view names the revision and the earlier ones (month-only data date).
+    assert any("Dies ist Veröffentlichung Nr. 2. Frühere: Nr. 1 vom" in m.value
+               and "(Datenstand Dezember 2018)" in m.value for m in at.markdown)
 
 
 def test_a_failed_publication_changes_nothing_and_says_why(demo_env, pub, monkeypatch):
