@@ -179,17 +179,13 @@ def reparatur(fehler: list[dc.Pruefung], neu: Verbund, ergebnis: dc.Ergebnis,
         name = t.split(":", 1)[1] if ":" in t else t
         if name not in neu.tabellen or k not in neu.tabellen[name].werte:
             continue
-        ziel = [(name, k)]
-        if not neu.tabellen[name].oeffentlich:
-            # a hidden cell: protect the published cells it is tied to
-            ziel = [(tt, kk) for row in neu.beziehungen if (name, k) in [(a, b) for a, b, _ in row]
-                    for tt, kk, _ in row if neu.tabellen[tt].oeffentlich]
-        for z in ziel:
-            alt = zusaetzlich.get(z) or ergebnis.anforderungen.get(z)
-            if z in ergebnis.gesperrt:
-                breite = (alt.breite if alt else schwelle) + 1
-            else:
-                breite = alt.breite if alt else schwelle
-            if z not in zusaetzlich or zusaetzlich[z].breite < breite:
-                zusaetzlich[z] = Anforderung("differenz", breite)
+        # The cell of N itself gets (a wider) protection interval; for a hidden cell the
+        # MILP then chooses the cheapest published cells to suppress around it.
+        z = (name, k)
+        alt = zusaetzlich.get(z) or ergebnis.anforderungen.get(z)
+        geschuetzt = z in ergebnis.gesperrt or (alt is not None
+                                                and not neu.tabellen[name].oeffentlich)
+        breite = (alt.breite if alt else schwelle) + (1 if geschuetzt else 0)
+        if z not in zusaetzlich or zusaetzlich[z].breite < breite:
+            zusaetzlich[z] = Anforderung("differenz", breite)
     return zusaetzlich != vorher

@@ -132,3 +132,31 @@ def test_publication_without_internal_values_is_not_continued(zwei_staende, tmp_
         publish.publish(demo_db, kopie)
     assert {p.relative_to(kopie): p.read_bytes() for p in kopie.rglob("*")
             if p.is_file()} == vorher
+
+
+def test_joint_audit_by_hand_on_one_small_table():
+    """P: a=5, b=4, total 9; N: a=6, b=4, total 10 (one person added to a). Both published in
+    full, the change table is a=+1, b=0, total=+1: the change of a is known exactly (width
+    0 < 3), so the pair fails. With a and the total suppressed in N, the change of a is
+    no longer pinned (N's a and total are only known to differ by b = 4): the pair passes."""
+    from biwaq import disclosure as dc
+    from biwaq.disclosure import Dim, Tabelle, Verbund
+
+    dim = Dim("x", ("a", "b"))
+
+    def verbund(a, b):
+        return Verbund({"t": Tabelle("t", "T", (dim,), {("a",): a, ("b",): b,
+                                                        (dc.INSGESAMT,): a + b})})
+
+    p = revisionen.Stand(1, verbund(5, 4), set(), {})
+    n = verbund(6, 4)
+    offen = dc.Ergebnis(set(), {}, [])
+    fehler, gem = revisionen.gemeinsam_pruefen(n, offen, p, 3)
+    aenderung = gem.tabellen[revisionen.AENDERUNG + "t"].werte
+    assert aenderung == {("a",): 1, ("b",): 0, (dc.INSGESAMT,): 1}
+    assert {f.zelle for f in fehler} == {(revisionen.AENDERUNG + "t", ("a",)),
+                                         (revisionen.AENDERUNG + "t", (dc.INSGESAMT,))}
+    assert all(f.breite == 0 for f in fehler)
+    gesperrt = dc.Ergebnis({("t", ("a",)), ("t", (dc.INSGESAMT,))}, {}, [])
+    fehler, _ = revisionen.gemeinsam_pruefen(n, gesperrt, p, 3)
+    assert fehler == []
