@@ -105,6 +105,7 @@ def text_schuetzen(v):
 
 
 def text_zurueck(v):
+    """Undo `text_schuetzen` (one leading apostrophe) when reading a published CSV."""
     return v[1:] if isinstance(v, str) and v.startswith("'") else v
 
 

@@ -79,6 +79,7 @@ def als_json(revision: int, verbund: Verbund, ergebnis: dc.Ergebnis,
 
 
 def aus_json(d: dict) -> Stand:
+    """The inverse of `als_json`: a revision's system, pattern and requirements."""
     tabellen = {}
     for t in d["tabellen"]:
         n = len(t["dims"])
@@ -105,6 +106,7 @@ def speichern(intern: Path, stand_json: dict) -> Path:
 
 
 def laden(intern: Path, revision: int) -> Stand | None:
+    """Revision `revision` from `<intern>/NNNN.json`; None when the file is missing."""
     pfad = intern / f"{revision:04d}.json"
     if not pfad.exists():
         return None
