@@ -50,9 +50,12 @@ def test_csv_prefixes_each_formula_character_and_keeps_numbers():
 
 
 def xlsx_zellen(daten: bytes):
-    xml = zipfile.ZipFile(io.BytesIO(daten)).read("xl/worksheets/sheet1.xml").decode()
+    """The XML of every worksheet (joined) and the first sheet (the data table)."""
+    z = zipfile.ZipFile(io.BytesIO(daten))
+    xml = "".join(z.read(n).decode() for n in z.namelist()
+                  if n.startswith("xl/worksheets/sheet"))
     wb = openpyxl.load_workbook(io.BytesIO(daten))
-    return xml, wb.active
+    return xml, wb.worksheets[0]
 
 
 def test_xlsx_writes_text_as_text_never_a_formula():
