@@ -12,8 +12,9 @@ st.set_page_config(page_title="BIWAQ Erfurt – Dashboard", page_icon="📊",
                    layout="wide")   # an emoji favicon is drawn in the browser, nothing is fetched
 barrierefrei.einrichten()   # lang="de", caption contrast, German file uploader
 
+# Sign-in first: broken or incomplete sign-in settings stop here with a German error page.
+nutzer = auth.aktueller_nutzer()   # one local user as `steuerung` when no sign-in is configured
 ui.ensure_database()
-nutzer = auth.aktueller_nutzer()   # one local user as `steuerung` until sign-in is configured
 nav = auth.navigation(nutzer, ROOT)
 st.session_state["seite_titel"] = nav.title   # page part of download file names
 

@@ -1,14 +1,26 @@
 """Who may see what: sign-in with Streamlit's OIDC (`st.login`) and roles from secrets.
 
-Without an `[auth]` section in the secrets the dashboard runs for one local user with the
-role `steuerung` and says so. With it, users sign in; `[rollen]` maps e-mail addresses
-(`[rollen.personen]`) or groups from a claim of the identity token (`[rollen.gruppen]`,
-claim name `gruppen_claim`, default "groups") to roles (see README, „Anmeldung und Rollen“).
+Without a secrets file (or one with neither `[auth]` nor `[rollen]`) the dashboard runs for
+one local user with the role `steuerung` and says so; the shipped `.streamlit/config.toml`
+binds the server to 127.0.0.1 for that. With `[auth]`, users sign in; `[rollen]` maps stable
+subject ids (`[rollen.subjekte]`, claim `sub`), verified e-mail addresses
+(`[rollen.personen]`, only with `email_verified = true`) or groups from a claim of the
+identity token (`[rollen.gruppen]`, claim name `gruppen_claim`, default "groups") to roles
+(see README, „Anmeldung und Rollen“).
+
+Fail closed: a secrets file that cannot be read, or an `[auth]` section that is empty or
+lacks a setting Streamlit's sign-in needs, stops the app with a German error page
+(`konfig_pruefen`) — never local mode, never a role.
+
 Navigation lists only the pages of the user's role (biwaq.registry); every other page is
 registered hidden under its own address with a body that only shows a refusal.
 """
 from __future__ import annotations
 
+import logging
+import re
+import sys
+import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,10 +46,19 @@ LOKAL = Nutzer("steuerung", "Lokale Nutzung", True, True)
 
 
 def rolle_fuer(user: Mapping, konfig: Mapping) -> str | None:
-    """The role of a signed-in user. An entry for the (verified) e-mail address wins;
-    otherwise the most privileged role of the user's groups; otherwise `standard`."""
+    """The role of a signed-in user (claims of the ID token as a mapping).
+
+    Order: an entry for the stable subject id `sub` (`konfig["subjekte"]`); an entry for the
+    e-mail address (`konfig["personen"]`), only if the provider states
+    `email_verified is True` — a missing claim is *not* verified (multi-tenant providers let
+    anyone set any address, see OpenID Connect Core 1.0 §5.7); otherwise the most
+    privileged role of the user's groups; otherwise `standard`; else None (no access)."""
+    sub = str(user.get("sub") or "").strip()
+    subjekte = {str(k).strip(): v for k, v in (konfig.get("subjekte") or {}).items()}
+    if sub and subjekte.get(sub) in ROLLEN:
+        return subjekte[sub]
     email = str(user.get("email") or "").strip().lower()
-    if email and user.get("email_verified", True) is not False:
+    if email and user.get("email_verified") is True:
         personen = {str(k).strip().lower(): v for k, v in (konfig.get("personen") or {}).items()}
         if personen.get(email) in ROLLEN:
             return personen[email]
@@ -61,26 +82,157 @@ def _plain(x):
     return x
 
 
+# --- Configuration, checked before anything is shown -----------------------------------------
+
+AUTH_PFLICHT = ("redirect_uri", "cookie_secret")
+ANBIETER_PFLICHT = ("client_id", "client_secret", "server_metadata_url")
+_log = logging.getLogger("biwaq.auth")
+
+
+@dataclass(frozen=True)
+class Konfig:
+    """The secrets as plain dicts, and what is wrong with them (German, for the error page).
+    `lokal` is True only when no sign-in is configured at all."""
+    geheim: dict
+    probleme: tuple[str, ...]
+
+    @property
+    def lokal(self) -> bool:
+        return not self.probleme and not self.geheim.get("auth") and "rollen" not in self.geheim
+
+
+def _secret_dateien() -> list[Path]:
+    from streamlit import config
+    return [Path(p) for p in (config.get_option("secrets.files") or [])]
+
+
+def _lesefehler() -> list[str]:
+    """Secrets files that exist but cannot be parsed as TOML (with line and column)."""
+    probleme = []
+    for pfad in _secret_dateien():
+        if pfad.is_file():
+            try:
+                tomllib.loads(pfad.read_text(encoding="utf-8"))
+            except tomllib.TOMLDecodeError as e:
+                wo = re.search(r"line (\d+), column (\d+)", str(e))
+                stelle = f" (Zeile {wo[1]}, Spalte {wo[2]})" if wo else ""
+                probleme.append(f"Die Datei mit den Zugangsdaten ({pfad.name}) lässt sich nicht "
+                                f"lesen: Schreibfehler{stelle}, z. B. ein nicht geschlossenes "
+                                "Anführungszeichen.")
+            except (UnicodeDecodeError, OSError):
+                probleme.append(f"Die Datei mit den Zugangsdaten ({pfad.name}) lässt sich nicht "
+                                "lesen (keine UTF-8-Textdatei oder keine Leserechte).")
+    return probleme
+
+
+def _fehlende(abschnitt: Mapping, namen: tuple[str, ...], wo: str) -> list[str]:
+    return [f"Im Abschnitt [{wo}] fehlt „{n}“ (oder ist leer)." for n in namen
+            if not str(abschnitt.get(n) or "").strip()]
+
+
+def konfig_pruefen(geheim: Mapping | None = None) -> Konfig:
+    """Read the secrets and check the sign-in settings.
+
+    Problems (each a German sentence): an existing secrets file that is not valid TOML; an
+    `[auth]` section that is not a table, is empty, or lacks `redirect_uri`, `cookie_secret`
+    or — at its top level or, with `[rollen] anbieter = NAME`, in `[auth.NAME]` —
+    `client_id`, `client_secret`, `server_metadata_url`; a `[rollen]` section without
+    `[auth]`. Source of the required keys: Streamlit's `st.login` documentation."""
+    if geheim is None:
+        try:
+            geheim = _plain(st.secrets)
+        except Exception:   # no file at all, or one Streamlit cannot parse
+            geheim = {}
+            fehler = _lesefehler()
+            if fehler:
+                return Konfig({}, tuple(fehler))
+    geheim = dict(geheim)
+    probleme: list[str] = []
+    if "auth" in geheim:
+        auth = geheim["auth"]
+        if not isinstance(auth, Mapping) or not auth:
+            probleme.append("Der Abschnitt [auth] für die Anmeldung ist leer.")
+        else:
+            probleme += _fehlende(auth, AUTH_PFLICHT, "auth")
+            rollen = geheim.get("rollen") if isinstance(geheim.get("rollen"), Mapping) else {}
+            anbieter = str(rollen.get("anbieter") or "").strip()
+            if anbieter:
+                teil = auth.get(anbieter)
+                probleme += _fehlende(teil if isinstance(teil, Mapping) else {},
+                                      ANBIETER_PFLICHT, f"auth.{anbieter}")
+            else:
+                probleme += _fehlende(auth, ANBIETER_PFLICHT, "auth")
+    elif "rollen" in geheim:
+        probleme.append("Es gibt Rollen ([rollen]), aber keinen Abschnitt [auth] für die "
+                        "Anmeldung.")
+    return Konfig(geheim, tuple(probleme))
+
+
 def _secrets() -> dict:
-    try:
-        return _plain(st.secrets)
-    except Exception:        # no secrets.toml at all (StreamlitSecretNotFoundError)
-        return {}
+    return konfig_pruefen().geheim
 
 
 def anmeldung_konfiguriert() -> bool:
-    return bool(_secrets().get("auth"))
+    return not konfig_pruefen().lokal
+
+
+def fehlerseite(konfig: Konfig) -> None:
+    """Stop the app with a German error page naming the problems (no data, no navigation)."""
+    _log.error("Anmeldung falsch eingerichtet, das Dashboard zeigt nichts: %s",
+               " ".join(konfig.probleme))
+    st.title("BIWAQ Erfurt – Dashboard")
+    st.error("Die Anmeldung ist falsch eingerichtet. Deshalb zeigt das Dashboard keine Daten, "
+             "bis das behoben ist.", icon=":material/lock:")
+    st.markdown("\n".join(f"- {p}" for p in konfig.probleme))
+    st.caption("Bitte wenden Sie sich an die Stelle, die das Dashboard betreibt.")
+    st.stop()
+
+
+def lokal_warnung() -> None:
+    """Once per process: a warning on stderr that nobody is asked to sign in."""
+    global _gewarnt
+    if not _gewarnt:
+        _gewarnt = True
+        print("WARNUNG: BIWAQ-Dashboard ohne Anmeldung (lokale Nutzung, Rolle "
+              "Steuerungsrunde). Nur auf dem eigenen Rechner betreiben (server.address = "
+              "127.0.0.1); für ein Netz erst die Anmeldung einrichten (README, „Anmeldung und "
+              "Rollen“).", file=sys.stderr)
+
+
+_gewarnt = False
+
+
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+def netz_adresse() -> str | None:
+    """The configured `server.address` if it is set and not this machine only, else None.
+    (Unset means Streamlit's default: all interfaces — then only the start warning.)"""
+    from streamlit import config
+    adresse = str(config.get_option("server.address") or "").strip()
+    return adresse if adresse and adresse not in LOOPBACK else None
 
 
 def aktueller_nutzer() -> Nutzer:
-    geheim = _secrets()
-    if not geheim.get("auth"):
+    """The current user. Stops the script with `fehlerseite` if sign-in is misconfigured, or
+    if local mode (no sign-in) is explicitly opened to a network (`server.address`)."""
+    konfig = konfig_pruefen()
+    if konfig.probleme:
+        fehlerseite(konfig)
+    if konfig.lokal:
+        adresse = netz_adresse()
+        if adresse:
+            fehlerseite(Konfig(konfig.geheim, (
+                f"Der Server ist für ein Netz geöffnet (server.address = {adresse}), aber es "
+                "ist keine Anmeldung eingerichtet. Ohne Anmeldung läuft das Dashboard nur auf "
+                "diesem Rechner (server.address = 127.0.0.1).",)))
+        lokal_warnung()
         return LOKAL
     if not st.user.is_logged_in:
         return Nutzer(None, "", False, False)
     user = _plain(st.user.to_dict())
     name = str(user.get("name") or user.get("email") or "angemeldet")
-    return Nutzer(rolle_fuer(user, geheim.get("rollen") or {}), name, True, False)
+    return Nutzer(rolle_fuer(user, konfig.geheim.get("rollen") or {}), name, True, False)
 
 
 # --- Navigation ------------------------------------------------------------------------------
@@ -159,8 +311,8 @@ def seitenleiste(nutzer: Nutzer) -> None:
     """Who is signed in, with which role; sign-out; or the note on local use."""
     with st.sidebar:
         if nutzer.lokal:
-            st.caption("Lokale Nutzung ohne Anmeldung: Sie sehen alles (Rolle "
-                       "„Steuerungsrunde“). Anmeldung und Rollen einrichten: siehe README.")
+            st.caption("Lokale Nutzung ohne Anmeldung: Sie sehen alle Daten – nur auf dem "
+                       "eigenen Rechner, andere Geräte erreichen dieses Dashboard nicht.")
         elif nutzer.angemeldet:
             st.caption(f"Angemeldet: {nutzer.name} · Rolle: "
                        f"{ROLLEN_NAMEN.get(nutzer.rolle, 'keine')}")

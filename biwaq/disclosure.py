@@ -324,9 +324,15 @@ def kosten(verbund: Verbund, z: Zelle) -> float:
 def schuetzen(verbund: Verbund, schwelle: int = SCHWELLE,
               dominanz_anteil: float = DOMINANZ_ANTEIL,
               dominanz_schutz: float = DOMINANZ_SCHUTZ,
-              zeitlimit: float = 120.0, max_runden: int = 25) -> Ergebnis:
-    """Primary and secondary suppression; returns a pattern that passes the audit."""
+              zeitlimit: float = 120.0, max_runden: int = 25,
+              zusaetzlich: Mapping[Zelle, Anforderung] | None = None) -> Ergebnis:
+    """Primary and secondary suppression; returns a pattern that passes the audit.
+    `zusaetzlich`: further cells to protect (e.g. because they changed by less than the
+    threshold since the previous publication, biwaq.publish); the wider requirement wins."""
     anf = primaer(verbund, schwelle, dominanz_anteil, dominanz_schutz)
+    for z, a in (zusaetzlich or {}).items():
+        if z not in anf or anf[z].breite < a.breite:
+            anf[z] = a
     gesperrt: set[Zelle] = {z for z in anf if verbund.oeffentlich[verbund.index[z]]}
     for runde in range(1, max_runden + 1):
         gesperrt = _optimieren(verbund, anf, schwelle, zeitlimit)

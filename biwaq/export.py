@@ -20,6 +20,28 @@ MAX_SHEET_NAME = 31
 BLATT_DATEN = "Daten"
 BLATT_FILTER = "Filter"
 MAX_DATEINAME = 150          # characters; longer filter parts are cut and get a hash
+# Cells starting with one of these become formulas in spreadsheet programs (OWASP, "CSV
+# Injection": = + - @, tab, carriage return).
+FORMEL_ZEICHEN = ("=", "+", "-", "@", "\t", "\r")
+XLSX_OPTIONEN = {"strings_to_formulas": False, "strings_to_urls": False}
+
+
+def text_als_text(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy in which every text cell that a spreadsheet would read as a formula starts with
+    an apostrophe (OWASP CSV Injection: "prepend each cell field with a single quote").
+    Only text (str) cells change; numbers, dates and missing values stay as they are, and
+    column names are treated like cells. Shape and dtypes of `df` are kept."""
+    out = df.copy()
+    for c in out.columns:
+        if out[c].dtype == object or pd.api.types.is_string_dtype(out[c]):
+            out[c] = out[c].map(als_text, na_action="ignore")
+    out.columns = [als_text(c) for c in out.columns]
+    return out
+
+
+def als_text(v):
+    """One cell: text starting with a formula character gets an apostrophe in front."""
+    return "'" + v if isinstance(v, str) and v.startswith(FORMEL_ZEICHEN) else v
 
 
 def _kopf(titel: str, filter_text: str, datenstand: str | None) -> list[str]:
@@ -31,23 +53,27 @@ def _kopf(titel: str, filter_text: str, datenstand: str | None) -> list[str]:
 
 def to_excel_csv(df: pd.DataFrame, titel: str, filter_text: str,
                  datenstand: str | None = None) -> bytes:
-    """';'-separated, UTF-8 with BOM; title and filters in the first lines, then the table
-    with German formats (see `deutsch_formatiert`)."""
+    """';'-separated, UTF-8 with BOM, CRLF; title and filters in the first lines, then the
+    table with German formats (see `deutsch_formatiert`). Text that a spreadsheet would run as
+    a formula gets an apostrophe (`text_als_text`)."""
     buf = io.StringIO()
     for zeile in _kopf(titel, filter_text, datenstand):
-        buf.write(zeile.replace(";", ",") + "\n")
-    buf.write("\n")
-    deutsch_formatiert(df).to_csv(buf, sep=";", decimal=",", index=False,
-                                  lineterminator="\n")
+        buf.write(als_text(zeile.replace(";", ",")) + "\r\n")
+    buf.write("\r\n")
+    # CRLF (RFC 4180, Excel): then a carriage return inside a cell is quoted, not a row break.
+    deutsch_formatiert(text_als_text(df)).to_csv(buf, sep=";", decimal=",", index=False,
+                                                 lineterminator="\r\n")
     return buf.getvalue().encode("utf-8-sig")
 
 
 def to_xlsx(df: pd.DataFrame, titel: str, filter_text: str,
             datenstand: str | None = None) -> bytes:
     """Sheet "Daten": the table from cell A1 (header row 1), dates as real Excel dates.
-    Sheet "Filter": title, filters and data date, one per row."""
+    Sheet "Filter": title, filters and data date, one per row. Text is always written as
+    text, never as a formula or link (XlsxWriter `strings_to_formulas`/`strings_to_urls`
+    off); numbers stay numbers."""
     buf = io.BytesIO()
-    with pd.ExcelWriter(buf, engine="xlsxwriter",
+    with pd.ExcelWriter(buf, engine="xlsxwriter", engine_kwargs={"options": XLSX_OPTIONEN},
                         datetime_format="dd.mm.yyyy", date_format="dd.mm.yyyy") as xw:
         df.to_excel(xw, sheet_name=BLATT_DATEN, index=False)
         ws = xw.sheets[BLATT_DATEN]

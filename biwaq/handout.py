@@ -62,7 +62,7 @@ def _kopf(p: _Pdf, d: Oeffentlich, y: float) -> float:
     p.set_text_color(0, 0, 0)
     p.text_at(RAND, y, BREITE, 9, "BIWAQ Erfurt – Zahlen für die Stadtteile", 18, "B")
     p.text_at(RAND, y + 9, BREITE, 5,
-              f"Magdeburger Allee und Süd-Ost · Stand der Daten: {datum(d.datenstand)} · "
+              f"Magdeburger Allee und Süd-Ost · Stand der Daten: {d.datenstand_text} · "
               f"veröffentlicht am {datum(d.veroeffentlicht_am.date())}", 9.5)
     y += 16
     if d.ist_demo:

@@ -3,6 +3,8 @@ internal page „Öffentliche Zahlen“. Reads only a published directory or fig
 never imports the internal store (tests/test_public_app.py checks this)."""
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
@@ -38,7 +40,8 @@ def _md(text: str) -> str:
 def stand_zeile(daten: Oeffentlich, vorschau: bool = False) -> str:
     wann = ("berechnet aus der aktuellen Datenbank" if vorschau else
             f"veröffentlicht am {published.datum(daten.veroeffentlicht_am.date())}")
-    return f"Stand der Daten: {published.datum(daten.datenstand)} · {wann}"
+    return (f"Stand der Daten: {daten.datenstand_text} · {wann}"
+            + ("" if vorschau else f" · Veröffentlichung Nr. {daten.revision}"))
 
 
 def zeigen(daten: Oeffentlich, auswahl: Auswahl = Auswahl(), key: str = "oeff",
@@ -144,7 +147,22 @@ def zeigen(daten: Oeffentlich, auswahl: Auswahl = Auswahl(), key: str = "oeff",
             "- Bei Betrieben: Eine Zahl, die fast nur von einem Betrieb stammt, zeigen wir "
             "auch nicht.\n"
             "- Vor jeder Veröffentlichung prüft ein Rechenverfahren jede gesperrte Zahl.\n"
-            f"\nVerfahren: {daten.manifest['methode']}")
+            "- Jede neue Veröffentlichung wird zusammen mit allen früheren geprüft: Auch wer "
+            "alte und neue Zahlen vergleicht, erkennt niemanden.\n"
+            + revisionen_text(daten)
+            + f"\nVerfahren: {daten.manifest['methode']}")
+
+
+def revisionen_text(daten: Oeffentlich) -> str:
+    """„Dies ist Veröffentlichung Nr. 2. Frühere: Nr. 1 vom … (Datenstand …).“"""
+    frueher = [r for r in daten.manifest.get("revisionen", [])
+               if int(r["revision"]) != daten.revision]
+    teile = [f"Nr. {r['revision']} vom "
+             f"{published.datum(dt.datetime.fromisoformat(r['veroeffentlicht_am']))} "
+             f"(Datenstand {published.monat(dt.date.fromisoformat(r['datenstand'] + '-01'))})"
+             for r in frueher]
+    return (f"\nDies ist Veröffentlichung Nr. {daten.revision}."
+            + (f" Frühere: {'; '.join(teile)}.\n" if teile else "\n"))
 
 
 def _block(fig: go.Figure, tabelle: pd.DataFrame, titel: str, key: str, filter_text: str,
@@ -158,7 +176,7 @@ def _block(fig: go.Figure, tabelle: pd.DataFrame, titel: str, key: str, filter_t
         st.plotly_chart(fig, key=f"{key}_chart", config={"displaylogo": False})
     with tab_table:
         st.dataframe(tabelle, hide_index=True, key=f"{key}_table")
-    stand = published.datum(daten.datenstand)
+    stand = daten.datenstand_text
     text = filter_text + " · " + daten.hinweis
     c1, c2, _ = st.columns([1, 1, 3])
     c1.download_button("CSV (Excel)", lambda: export.to_excel_csv(tabelle, titel, text, stand),

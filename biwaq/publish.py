@@ -3,6 +3,8 @@ and an atomic write of one tidy CSV per table plus manifest.json into a director
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
+import hashlib
 import json
 import math
 import os
@@ -16,11 +18,12 @@ import pandas as pd
 
 from biwaq import disclosure as dc
 from biwaq import kennzahlen as kz
+from biwaq import revisionen
 from biwaq.contract import (BERATUNGSFORMATE, LAUFZEIT_START, QUARTIERE, STADTTEILE,
                             VERMITTLUNGSARTEN, ZIELGRUPPEN, ZIELGRUPPEN_NAMEN)
 from biwaq.disclosure import INSGESAMT, Dim, Tabelle, Verbund
 
-from biwaq.published import MANIFEST, ORTE_DATEI
+from biwaq.published import MANIFEST, ORTE_DATEI, monat, text_schuetzen
 QUOTEN = "quoten"
 # labels of the published shares: from the catalogue of figures (biwaq.kennzahlen)
 ANTEILE = {g: kz.label(f"oeffentlich_anteil_{k}") for g, k in (
@@ -57,6 +60,7 @@ class Veroeffentlichung:
     orte: pd.DataFrame
     ergebnis: dc.Ergebnis | None = field(default=None, repr=False)
     verbund: Verbund | None = field(default=None, repr=False)
+    intern: dict | None = field(default=None, repr=False)   # true values: never published
 
 
 # --- Reading the store ---------------------------------------------------------------------
@@ -214,8 +218,8 @@ def verbund_bauen(roh: Rohdaten) -> tuple[Verbund, dict]:
     st_dim = Dim("stadtteil", tuple(bekannt + andere
                                     + ([OHNE_ANGABE] if OHNE_ANGABE in set(le["stadtteil"])
                                        else [])), titel="Stadtteil")
-    ls = pd.to_datetime(le["leer_seit"]).dt.date
-    wb = pd.to_datetime(le["wiederbelegt_am"]).dt.date
+    ls = pd.to_datetime(le["leer_seit"]).dt.date.astype(object)
+    wb = pd.to_datetime(le["wiederbelegt_am"]).dt.date.astype(object)   # all empty: still dates
     bestand, neu, wieder, vorher = defaultdict(int), defaultdict(int), defaultdict(int), {}
     for s in st_dim.werte:
         m = le["stadtteil"] == s
@@ -236,8 +240,8 @@ def verbund_bauen(roh: Rohdaten) -> tuple[Verbund, dict]:
     t6 = _aus_feinsten("leerstaende_bestand", "Leerstände am Jahresende nach Stadtteil",
                        (st_dim, lj_bestand), bestand, untergrenzen=unten)
     t6.hinweis = ("Leerstehende Einheiten und Brachflächen, die das Projekt erfasst hat, am "
-                  f"31.12. des Jahres (im Jahr {l_jahre[-1]}: am Datenstand "
-                  f"{stand.strftime('%d.%m.%Y')}). Zwischennutzungen zählen als Leerstand.")
+                  f"31.12. des Jahres (im Jahr {l_jahre[-1]}: zum Datenstand "
+                  f"{monat(stand)}). Zwischennutzungen zählen als Leerstand.")
     t7 = _aus_feinsten("leerstaende_wiederbelegt", "Wiederbelegte Leerstände nach Stadtteil "
                        "und Jahr", (st_dim, lj_summe), wieder)
     t7.hinweis = "Einheiten, die im Jahr wieder genutzt wurden."
@@ -301,23 +305,69 @@ def quoten(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def fingerabdruck(roh: Rohdaten) -> str:
+    """SHA-256 over the aggregates publishing reads: equal when a new publication would
+    show the same figures (kept internal, used to tell whether a publication is current)."""
+    h = hashlib.sha256()
+    for df in (roh.teilnehmende, roh.vermittlungen, roh.beratungen, roh.leerstaende):
+        h.update(df.to_csv(index=False).encode("utf-8"))
+    h.update(str(roh.meta.get("datenstand")).encode("utf-8"))
+    return h.hexdigest()
+
+
 def erstellen(roh: Rohdaten, schwelle: int = dc.SCHWELLE, jetzt: dt.datetime | None = None,
-              sperren=None) -> Veroeffentlichung:
-    """Build, protect and audit the public figures (nothing is written)."""
+              sperren=None, vorher: list[revisionen.Stand] | revisionen.Stand | None = None,
+              historie: list[dict] | None = None) -> Veroeffentlichung:
+    """Build, protect and audit the public figures (nothing is written).
+
+    With `vorher` (the internal values of the earlier revisions) the new figures are
+    audited together with each of them (biwaq.revisionen): cells whose change could be
+    worked out while smaller than the threshold are suppressed as well; if no safe pattern
+    is found, PublishFehler. `historie`: the previous manifest's list of revisions."""
+    fruehere = ([] if vorher is None else [vorher] if isinstance(vorher, revisionen.Stand)
+                else list(vorher))
     verbund, info = verbund_bauen(roh)
-    ergebnis = dc.schuetzen(verbund, schwelle) if sperren is None else sperren(verbund, schwelle)
-    pruefung = dc.pruefen(verbund, ergebnis.gesperrt, ergebnis.anforderungen, schwelle)
-    schwach = [p for p in pruefung if not p.ok]
-    if schwach:
-        raise PublishFehler(str(dc.PruefungFehlgeschlagen(schwach)))
+    zusaetzlich: dict = {}
+    for runde in range(revisionen.MAX_RUNDEN):
+        ergebnis = (dc.schuetzen(verbund, schwelle, zusaetzlich=zusaetzlich)
+                    if sperren is None else sperren(verbund, schwelle))
+        pruefung = dc.pruefen(verbund, ergebnis.gesperrt, ergebnis.anforderungen, schwelle)
+        schwach = [p for p in pruefung if not p.ok]
+        if schwach:
+            raise PublishFehler(str(dc.PruefungFehlgeschlagen(schwach)))
+        fehler, mit = [], None
+        for stand in fruehere:
+            fehler, _ = revisionen.gemeinsam_pruefen(verbund, ergebnis, stand, schwelle)
+            if fehler:
+                mit = stand.revision
+                break
+        if not fehler:
+            break
+        if sperren is not None or not revisionen.reparatur(fehler, verbund, ergebnis,
+                                                           zusaetzlich, schwelle):
+            raise PublishFehler(
+                f"Zusammen mit der Veröffentlichung Nr. {mit} ließen sich Änderungen unter der "
+                "Schwelle ausrechnen; nichts veröffentlicht. " + "; ".join(
+                    p.text() for p in fehler[:5]))
+    else:
+        raise PublishFehler("Zusammen mit den früheren Veröffentlichungen fand sich kein "
+                            "sicheres Sperrmuster; nichts veröffentlicht.")
     frames = {t.name: tabelle_frame(t, ergebnis.gesperrt)
               for t in verbund.tabellen.values() if t.oeffentlich}
     _keine_kleinen_werte(frames, schwelle)
     frames[QUOTEN] = quoten(frames)
     orte = _orte(roh, info["stand"], frames.get("leerstaende_bestand"))
-    manifest = _manifest(verbund, ergebnis, pruefung, roh, info["stand"], schwelle,
-                         jetzt or dt.datetime.now())
-    return Veroeffentlichung(manifest, frames, orte, ergebnis, verbund)
+    jetzt = jetzt or dt.datetime.now()
+    manifest = _manifest(verbund, ergebnis, pruefung, roh, info["stand"], schwelle, jetzt)
+    nummer = max((f.revision for f in fruehere), default=0) + 1
+    geprueft = sorted(f.revision for f in fruehere)
+    manifest["revision"] = nummer
+    manifest["revisionen"] = [*(historie or []), {
+        "revision": nummer, "veroeffentlicht_am": manifest["veroeffentlicht_am"],
+        "datenstand": manifest["datenstand"], "gemeinsam_geprueft_mit": geprueft}]
+    manifest["pruefung"]["gemeinsam_geprueft_mit"] = geprueft
+    intern = revisionen.als_json(nummer, verbund, ergebnis, fingerabdruck(roh))
+    return Veroeffentlichung(manifest, frames, orte, ergebnis, verbund, intern)
 
 
 def _keine_kleinen_werte(frames: dict[str, pd.DataFrame], schwelle: int) -> None:
@@ -337,8 +387,8 @@ def _orte(roh: Rohdaten, stand: dt.date, bestand: pd.DataFrame | None = None) ->
     protected table leerstaende_bestand) is suppressed – the listed units would give a lower
     bound of the hidden count. Without that table no unit is listed."""
     le = roh.leerstaende
-    ls = pd.to_datetime(le["leer_seit"]).dt.date
-    wb = pd.to_datetime(le["wiederbelegt_am"]).dt.date
+    ls = pd.to_datetime(le["leer_seit"]).dt.date.astype(object)
+    wb = pd.to_datetime(le["wiederbelegt_am"]).dt.date.astype(object)   # all empty: still dates
     m = le["oeffentlich"].fillna(False).astype(bool) & (wb.isna() | (wb > stand)) & (ls <= stand)
     if bestand is None or bestand.empty:
         return pd.DataFrame(columns=["stadtteil", "adresse", "art", "flaeche_m2", "lat", "lon"])
@@ -377,7 +427,7 @@ def _manifest(verbund: Verbund, ergebnis: dc.Ergebnis, pruefung: list[dc.Pruefun
     breiten = [p.breite for p in pruefung]
     return {
         "titel": "BIWAQ Erfurt – öffentliche Zahlen",
-        "datenstand": stand.isoformat(),
+        "datenstand": stand.strftime("%Y-%m"),      # month only: exact dates can identify
         "veroeffentlicht_am": jetzt.isoformat(timespec="seconds"),
         "datenquelle": roh.meta.get("datenquelle", "import"),
         "schwelle": schwelle,
@@ -405,7 +455,8 @@ def _manifest(verbund: Verbund, ergebnis: dc.Ergebnis, pruefung: list[dc.Pruefun
 
 def schreiben(v: Veroeffentlichung, out: Path | str) -> Path:
     """Write into a fresh sibling directory, then swap it in; an existing publication is
-    replaced, any other non-empty directory is left alone."""
+    replaced, any other non-empty directory is left alone. Earlier revisions are kept in
+    `revisionen/NNNN/` (each with its manifest); this one is added there too."""
     out = Path(out)
     if out.exists() and (not out.is_dir() or
                          (any(out.iterdir()) and not (out / MANIFEST).exists())):
@@ -416,11 +467,16 @@ def schreiben(v: Veroeffentlichung, out: Path | str) -> Path:
     alt = out.with_name(f".{out.name}.{uuid.uuid4().hex}.alt")
     try:
         tmp.mkdir()
-        for name, df in v.tabellen.items():
-            _csv(df, tmp / f"{name}.csv")
-        _csv(v.orte, tmp / ORTE_DATEI)
-        (tmp / MANIFEST).write_text(json.dumps(v.manifest, ensure_ascii=False, indent=2),
-                                    encoding="utf-8")
+        if (out / revisionen.REVISIONEN).is_dir():
+            shutil.copytree(out / revisionen.REVISIONEN, tmp / revisionen.REVISIONEN)
+        nummer = int(v.manifest.get("revision", 1))
+        for ziel in (tmp, tmp / revisionen.REVISIONEN / f"{nummer:04d}"):
+            ziel.mkdir(parents=True, exist_ok=True)
+            for name, df in v.tabellen.items():
+                _csv(df, ziel / f"{name}.csv")
+            _csv(v.orte, ziel / ORTE_DATEI)
+            (ziel / MANIFEST).write_text(json.dumps(v.manifest, ensure_ascii=False, indent=2),
+                                         encoding="utf-8")
         if out.exists():
             os.replace(out, alt)
         os.replace(tmp, out)
@@ -431,17 +487,62 @@ def schreiben(v: Veroeffentlichung, out: Path | str) -> Path:
     return out
 
 
+def vorige(out: Path | str, intern: Path | str | None = None
+           ) -> tuple[list[revisionen.Stand], list[dict]]:
+    """Every earlier revision in `out` (internal values from `intern`, default
+    `<out>.intern`) and the list of revisions so far. A publication without internal values
+    (written by an older version, or the internal folder lost) stops publishing: it could
+    not be audited together with the new one."""
+    out = Path(out)
+    intern = Path(intern) if intern else revisionen.intern_verzeichnis(out)
+    if not (out / MANIFEST).exists():
+        return [], []
+    manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    nummer = int(manifest.get("revision", 0))
+    staende = [revisionen.laden(intern, n) for n in range(1, nummer + 1)]
+    if not nummer or any(s is None for s in staende):
+        raise PublishFehler(
+            f"Zu den bisherigen Veröffentlichungen in {out} fehlen die internen Prüfwerte "
+            f"({intern}). Ohne sie lässt sich die neue nicht zusammen mit ihnen prüfen. Wer "
+            "bewusst neu beginnen will, verschiebt das Verzeichnis vorher.")
+    return staende, list(manifest.get("revisionen", []))
+
+
 def _csv(df: pd.DataFrame, path: Path) -> None:
+    """Tidy CSV; text cells that a spreadsheet would run as formulas are written as text
+    (`published.text_schuetzen`, read back exactly by `published.laden`)."""
     out = df.copy()
     if "gesperrt" in out:
         out["gesperrt"] = out["gesperrt"].map({True: "true", False: "false"})
+    for c in out.columns:
+        if out[c].dtype == object or pd.api.types.is_string_dtype(out[c]):
+            out[c] = out[c].map(text_schuetzen, na_action="ignore")
     out.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
 
 
-def publish(db: Path | str | None, out: Path | str, schwelle: int = dc.SCHWELLE) -> Veroeffentlichung:
-    """Read, protect, audit and write. Raises PublishFehler (nothing written) on failure."""
+def publish(db: Path | str | None, out: Path | str, schwelle: int = dc.SCHWELLE,
+            intern: Path | str | None = None, fortschritt=None, con=None
+            ) -> Veroeffentlichung:
+    """Read, protect, audit (together with every earlier revision in `out`) and write a new
+    revision. Raises PublishFehler (nothing written) on failure. `fortschritt(text)` is
+    called before each step (for a progress note); `con`: an open read-only connection
+    instead of `db`. One publication at a time per directory (a lock file in the internal
+    folder); a second one waits."""
+    melden = fortschritt or (lambda text: None)
     if schwelle < 2:
         raise PublishFehler("Die Schwelle muss mindestens 2 sein.")
-    v = erstellen(lesen(db), schwelle)
-    schreiben(v, out)
+    intern = Path(intern) if intern else revisionen.intern_verzeichnis(out)
+    intern.mkdir(parents=True, exist_ok=True)
+    with open(intern / ".sperre", "w") as sperre:
+        fcntl.flock(sperre, fcntl.LOCK_EX)
+        melden("Frühere Veröffentlichungen lesen …")
+        vorher, historie = vorige(out, intern)
+        melden("Zahlen aus der Datenbank lesen …")
+        roh = lesen(db, con=con)
+        melden("Sperren und prüfen" + (f" (zusammen mit {len(vorher)} früheren "
+                                       "Veröffentlichungen)" if vorher else "") + " …")
+        v = erstellen(roh, schwelle, vorher=vorher, historie=historie)
+        melden("Schreiben …")
+        revisionen.speichern(intern, v.intern)
+        schreiben(v, out)
     return v

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from biwaq.export import FORMEL_ZEICHEN
+
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DIR = ROOT / "data" / "oeffentlich"
 ENV_DIR = "BIWAQ_OEFFENTLICH_DIR"
@@ -44,7 +46,20 @@ class Oeffentlich:
     # --- manifest facts ---
     @property
     def datenstand(self) -> dt.date:
-        return dt.date.fromisoformat(self.manifest["datenstand"])
+        """The month of the data as-of date, as its first day (public outputs name only the
+        month: an exact latest event date can identify a person, issue 13.9)."""
+        jahr, monat = (int(x) for x in self.manifest["datenstand"].split("-")[:2])
+        return dt.date(jahr, monat, 1)
+
+    @property
+    def datenstand_text(self) -> str:
+        """„März 2019“."""
+        return monat(self.datenstand)
+
+    @property
+    def revision(self) -> int:
+        """Number of this publication (1, 2, …); earlier ones stay in `revisionen/`."""
+        return int(self.manifest.get("revision", 1))
 
     @property
     def veroeffentlicht_am(self) -> dt.datetime:
@@ -82,11 +97,23 @@ class Oeffentlich:
         return None if r["gesperrt"] or pd.isna(r["wert"]) else r["wert"]
 
 
+def text_schuetzen(v):
+    """For a published CSV cell: text a spreadsheet would run as a formula (= + - @ tab CR,
+    OWASP „CSV Injection“) — and text already starting with an apostrophe, so that reading
+    back is exact — gets an apostrophe in front. `text_zurueck` undoes it."""
+    return "'" + v if isinstance(v, str) and v.startswith((*FORMEL_ZEICHEN, "'")) else v
+
+
+def text_zurueck(v):
+    """Undo `text_schuetzen` (one leading apostrophe) when reading a published CSV."""
+    return v[1:] if isinstance(v, str) and v.startswith("'") else v
+
+
 def _normalisieren(df: pd.DataFrame) -> pd.DataFrame:
     out = df.copy()
     for c in out.columns:
         if c not in ("wert", "gesperrt"):
-            out[c] = out[c].astype(str)
+            out[c] = out[c].astype(str).map(text_zurueck)
     g = out["gesperrt"]
     out["gesperrt"] = g if g.dtype == bool else g.astype(str).str.lower().eq("true")
     out["wert"] = pd.to_numeric(out["wert"], errors="coerce")
@@ -103,6 +130,8 @@ def laden(pfad: Path | str | None = None) -> Oeffentlich:
                                            na_values={"wert": [""]})
                     for t in manifest["tabellen"]}
         orte = pd.read_csv(pfad / manifest["orte"]["datei"], dtype={"stadtteil": str, "art": str})
+        for c in ("stadtteil", "art"):
+            orte[c] = orte[c].map(text_zurueck)
     except (FileNotFoundError, KeyError, json.JSONDecodeError) as e:
         raise NichtVeroeffentlicht(
             f"Im Verzeichnis {pfad} liegen keine (vollständigen) öffentlichen Zahlen. "
@@ -140,3 +169,12 @@ def prozent(v) -> str:
 
 def datum(d: dt.date) -> str:
     return d.strftime("%d.%m.%Y")
+
+
+MONATE = ("Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September",
+          "Oktober", "November", "Dezember")
+
+
+def monat(d: dt.date) -> str:
+    """German month and year: „März 2019“."""
+    return f"{MONATE[d.month - 1]} {d.year}"

@@ -1,29 +1,48 @@
-"""The public figures as the current database would publish them, for the internal page
-„Öffentliche Zahlen“: same code as `python -m biwaq publish` (tables, suppression, audit),
-cached per database version."""
+"""The internal page „Öffentliche Zahlen“: the last publication (the published directory —
+never figures recomputed from the live database, and a visit never waits for the
+suppression MILP), whether it is current, and publishing from the page for `steuerung`
+(same code and checks as `python -m biwaq publish`)."""
 from __future__ import annotations
 
 import streamlit as st
 
-from biwaq import publish, published, ui
+from biwaq import publish, published, revisionen, ui
 from biwaq.published import Oeffentlich
-
-
-@st.cache_data(show_spinner="Die öffentlichen Zahlen werden berechnet und geprüft …",
-               max_entries=4)
-def _erstellen(stamp: tuple) -> Oeffentlich:
-    v = publish.erstellen(publish.lesen(con=ui._connection(*stamp)))
-    return Oeffentlich(v.manifest, v.tabellen, v.orte)
-
-
-def oeffentliche_zahlen() -> Oeffentlich:
-    """Raises publish.PublishFehler if the audit fails (then nothing is shown)."""
-    return _erstellen(ui.db_stamp())
 
 
 def veroeffentlicht() -> Oeffentlich | None:
     """The publication residents currently see (the published directory), if any."""
     try:
-        return published.laden()
+        return _laden(published.stempel())
     except published.NichtVeroeffentlicht:
         return None
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _laden(stempel: tuple) -> Oeffentlich:
+    return published.laden(stempel[0])
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _fingerabdruck(stamp: tuple) -> str:
+    """Fingerprint of what a publication of this database version would read (SQL only)."""
+    return publish.fingerabdruck(publish.lesen(con=ui._connection(*stamp)))
+
+
+def ist_aktuell(daten: Oeffentlich) -> bool | None:
+    """True when the database still holds exactly the figures of this publication, False
+    when they changed, None when unknown (internal values missing)."""
+    stand = revisionen.laden(revisionen.intern_verzeichnis(published.verzeichnis()),
+                             daten.revision)
+    if stand is None or not stand.fingerabdruck:
+        return None
+    return stand.fingerabdruck == _fingerabdruck(ui.db_stamp())
+
+
+def veroeffentlichen(fortschritt=None) -> publish.Veroeffentlichung:
+    """Publish the current database into the published directory (a new revision).
+    Raises publish.PublishFehler; then nothing is written."""
+    v = publish.publish(None, published.verzeichnis(), con=ui.connection(),
+                        fortschritt=fortschritt)
+    _laden.clear()          # the manifest's time stamp changes too; this is only quicker
+    return v

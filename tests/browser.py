@@ -35,7 +35,7 @@ class StreamlitServer:
     """`streamlit run <script>` in a subprocess with its own environment."""
 
     def __init__(self, script: str = "dashboard.py", env: dict | None = None,
-                 args: list[str] | None = None):
+                 args: list[str] | None = None, cwd: Path | None = None):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / script),
@@ -44,7 +44,7 @@ class StreamlitServer:
                "--server.fileWatcherType", "none", *(["--"] + args if args else [])]
         self.log = open(ROOT / ".pytest_cache" / f"streamlit_{self.port}.log", "w") \
             if (ROOT / ".pytest_cache").exists() else subprocess.DEVNULL
-        self.proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, **(env or {})},
+        self.proc = subprocess.Popen(cmd, cwd=cwd or ROOT, env={**os.environ, **(env or {})},
                                      stdout=self.log, stderr=subprocess.STDOUT)
         self._wait_healthy()
 

@@ -125,8 +125,11 @@ def demo_server(demo_db, tmp_path_factory, browser):
 
     copy = tmp_path_factory.mktemp("server") / "biwaq.duckdb"
     shutil.copy(demo_db, copy)
-    server = StreamlitServer("dashboard.py", env={"BIWAQ_DB": str(copy)})
+    oeffentlich = copy.parent / "oeffentlich"     # its own published folder (empty at first)
+    server = StreamlitServer("dashboard.py", env={"BIWAQ_DB": str(copy),
+                                                  "BIWAQ_OEFFENTLICH_DIR": str(oeffentlich)})
     server.db = copy
+    server.oeffentlich = oeffentlich
     warm_up(browser, server.url)
     yield server
     server.stop()

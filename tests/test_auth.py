@@ -27,14 +27,15 @@ EMAIL = {"steuerung": "leitung@kik-erfurt.de", "wirtschaft": "wifoe@erfurt.de",
 
 def test_role_from_email_group_or_default():
     k = ROLLEN_SECRETS
-    assert auth.rolle_fuer({"email": "LEITUNG@kik-erfurt.de "}, k) == "steuerung"
+    assert auth.rolle_fuer({"email": "LEITUNG@kik-erfurt.de ", "email_verified": True},
+                           k) == "steuerung"
     # Groups: the most privileged role wins.
     assert auth.rolle_fuer({"email": "x@y.de", "groups": ["wifoe", "biwaq-steuerung"]},
                            k) == "steuerung"
     assert auth.rolle_fuer({"email": "x@y.de", "groups": "wifoe"}, k) == "wirtschaft"
     # A personal entry wins over groups (it may also grant less).
-    assert auth.rolle_fuer({"email": "konferenz@suedost.de", "groups": ["wifoe"]},
-                           k) == "oeffentlich"
+    assert auth.rolle_fuer({"email": "konferenz@suedost.de", "email_verified": True,
+                            "groups": ["wifoe"]}, k) == "oeffentlich"
     # An unverified e-mail address is not trusted; nothing matches -> no role.
     assert auth.rolle_fuer({"email": "leitung@kik-erfurt.de", "email_verified": False},
                            k) is None
@@ -43,6 +44,157 @@ def test_role_from_email_group_or_default():
                            {**k, "standard": "oeffentlich"}) == "oeffentlich"
     assert auth.rolle_fuer({"roles": ["wifoe"]}, {**k, "gruppen_claim": "roles"}) == "wirtschaft"
     assert auth.rolle_fuer({"email": "x@y.de"}, {"standard": "admin"}) is None   # not a role
+
+
+def test_missing_email_verified_claim_is_not_verified():
+    """Issue 13.4: without `email_verified` (or with a truthy non-True value) the e-mail
+    address maps to nothing; a stable subject id (`sub`) can be mapped instead."""
+    k = {**ROLLEN_SECRETS, "subjekte": {"00u1abcd": "wirtschaft"}}
+    assert auth.rolle_fuer({"email": "leitung@kik-erfurt.de"}, k) is None
+    assert auth.rolle_fuer({"email": "leitung@kik-erfurt.de", "email_verified": "true"},
+                           k) is None
+    assert auth.rolle_fuer({"email": "leitung@kik-erfurt.de", "email_verified": True},
+                           k) == "steuerung"
+    # The subject id wins over everything else, also over an unverified address.
+    assert auth.rolle_fuer({"sub": "00u1abcd", "email": "leitung@kik-erfurt.de"},
+                           k) == "wirtschaft"
+    assert auth.rolle_fuer({"sub": "anderer"}, k) is None
+
+
+# --- Sign-in fails closed ------------------------------------------------------------------
+
+def _auth_ohne(*namen):
+    return {k: v for k, v in AUTH.items() if k not in namen}
+
+
+@pytest.mark.parametrize("geheim, erwartet", [
+    ({"auth": {}}, "[auth] für die Anmeldung ist leer"),
+    ({"auth": _auth_ohne("cookie_secret"), "rollen": ROLLEN_SECRETS}, "„cookie_secret“"),
+    ({"auth": _auth_ohne("client_id", "redirect_uri")}, "„client_id“"),
+    ({"auth": {**AUTH, "server_metadata_url": "  "}}, "„server_metadata_url“"),
+    ({"auth": _auth_ohne("client_id", "client_secret", "server_metadata_url"),
+      "rollen": {**ROLLEN_SECRETS, "anbieter": "microsoft"}}, "[auth.microsoft]"),
+    ({"rollen": ROLLEN_SECRETS}, "keinen Abschnitt [auth]"),
+])
+def test_incomplete_sign_in_settings_stop_the_app(geheim, erwartet, demo_env, nav_spy):
+    """Issue 13.1/13.3: an empty or incomplete [auth] never gives local mode or a role; the
+    problem is named in German at the first run, before any „Anmelden“ button."""
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=90)
+    at.secrets = geheim
+    at.user = {"is_logged_in": False}
+    at.run()
+    assert not at.exception
+    fehler = " ".join(e.value for e in at.error) + " ".join(m.value for m in at.markdown)
+    assert "Die Anmeldung ist falsch eingerichtet" in fehler
+    assert erwartet in fehler
+    assert not nav_spy                        # no navigation: no page of any role runs
+    assert not at.button and not at.sidebar.selectbox
+    assert not at.metric and not at.dataframe
+    assert not any("Lokale Nutzung" in c.value for c in at.sidebar.caption)
+
+
+def test_complete_settings_with_named_provider_pass():
+    k = auth.konfig_pruefen({"auth": {"redirect_uri": "https://x/oauth2callback",
+                                      "cookie_secret": "k", "microsoft": {
+                                          "client_id": "a", "client_secret": "b",
+                                          "server_metadata_url": "https://m"}},
+                             "rollen": {"anbieter": "microsoft"}})
+    assert k.probleme == () and not k.lokal
+    assert auth.konfig_pruefen({}).lokal
+    assert auth.konfig_pruefen({"auth": AUTH}).probleme == ()
+
+
+BROKEN_TOML = '[auth]\nclient_id = "biwaq\ncookie_secret = "keks"\n'
+
+
+@pytest.fixture
+def broken_secrets_file(tmp_path, monkeypatch):
+    """A secrets.toml with an unterminated string, as the only secrets file Streamlit reads."""
+    import streamlit as st
+    from streamlit import config
+    from streamlit.runtime.secrets import Secrets
+
+    pfad = tmp_path / "secrets.toml"
+    pfad.write_text(BROKEN_TOML, encoding="utf-8")
+    alt = config.get_option("secrets.files")
+    config.set_option("secrets.files", [str(pfad)])
+    monkeypatch.setattr(st, "secrets", Secrets())
+    yield pfad
+    config.set_option("secrets.files", alt)
+
+
+def test_unreadable_secrets_file_stops_the_app(broken_secrets_file, demo_env, nav_spy):
+    """Issue 13.1: today a TOML syntax error gave every visitor the role `steuerung`."""
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=90).run()
+    assert not at.exception
+    fehler = " ".join(e.value for e in at.error) + " ".join(m.value for m in at.markdown)
+    assert "Die Anmeldung ist falsch eingerichtet" in fehler
+    assert "secrets.toml" in fehler and "lässt sich nicht lesen" in fehler
+    assert "Zeile 2, Spalte 19" in fehler and "line" not in fehler
+    assert not nav_spy
+    assert not at.sidebar.selectbox and not at.metric and not at.dataframe
+    assert not any("Lokale Nutzung" in c.value for c in at.sidebar.caption)
+
+
+@pytest.mark.browser
+def test_broken_secrets_file_on_a_real_server_shows_only_the_error(demo_db, tmp_path,
+                                                                    browser, page):
+    """A real `streamlit run` with a broken .streamlit/secrets.toml in its working directory:
+    a signed-out browser sees the German error page, no page content, on every address."""
+    from browser import StreamlitServer, screenshot, wait_for_app
+
+    import shutil as _sh
+    (tmp_path / ".streamlit").mkdir()
+    (tmp_path / ".streamlit" / "secrets.toml").write_text(BROKEN_TOML, encoding="utf-8")
+    db = tmp_path / "biwaq.duckdb"
+    _sh.copy(demo_db, db)
+    server = StreamlitServer("dashboard.py", env={"BIWAQ_DB": str(db)}, cwd=tmp_path)
+    try:
+        for adresse in ("/uebersicht", "/daten", ""):
+            page.goto(server.url + adresse)
+            wait_for_app(page, timeout=120_000)
+            text = page.locator('[data-testid="stMain"]').inner_text()
+            assert "Die Anmeldung ist falsch eingerichtet" in text
+            assert "secrets.toml" in text
+            assert "Traceback" not in text
+            assert page.locator('[data-testid="stMetric"]').count() == 0
+            assert page.locator('[data-testid="stDataFrame"]').count() == 0
+            assert page.locator('[data-testid="stSidebarNav"]').count() == 0
+            assert page.get_by_text("Lokale Nutzung").count() == 0
+        screenshot(page, "anmeldung_fehlerseite")
+    finally:
+        server.stop()
+
+
+def test_shipped_config_binds_local_mode_to_this_machine():
+    """Issue 13.2: the shipped server configuration listens on 127.0.0.1 only."""
+    import tomllib
+    konfig = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert konfig["server"]["address"] == "127.0.0.1"
+
+
+@pytest.mark.parametrize("adresse", ["0.0.0.0", "192.168.1.20"])
+def test_local_mode_opened_to_a_network_stops(adresse, demo_env, nav_spy):
+    """Fail closed: without sign-in, an explicit network address shows only an error."""
+    from streamlit import config
+    alt = config.get_option("server.address")
+    config.set_option("server.address", adresse)
+    try:
+        at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=90).run()
+    finally:
+        config.set_option("server.address", alt)
+    assert not at.exception
+    text = " ".join(m.value for m in at.markdown)
+    assert f"server.address = {adresse}" in text and "keine Anmeldung" in text
+    assert not nav_spy and not at.metric and not at.sidebar.selectbox
+
+
+def test_local_mode_warns_on_stderr(demo_env, capsys, monkeypatch):
+    monkeypatch.setattr(auth, "_gewarnt", False)
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=90).run()
+    assert not at.exception
+    assert "ohne Anmeldung" in capsys.readouterr().err
+    assert any("nur auf dem eigenen Rechner" in c.value for c in at.sidebar.caption)
 
 
 # --- AppTest per role ------------------------------------------------------------------------
@@ -68,11 +220,26 @@ def nav_spy(monkeypatch):
     return calls
 
 
+def als_rolle(rolle: str, seite: str | None = None, timeout: float = 300) -> AppTest:
+    """The dashboard run as a signed-in user of this role (verified e-mail), then `seite`
+    (a page file) opened, if given."""
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=timeout)
+    at.secrets = {"auth": AUTH, "rollen": ROLLEN_SECRETS}
+    at.user = {"is_logged_in": True, "email": EMAIL[rolle], "email_verified": True,
+               "name": f"Test {rolle}"}
+    at.run()
+    if seite:
+        at.switch_page(seite).run()
+    assert not at.exception, at.exception
+    return at
+
+
 def app(rolle: str | None, logged_in: bool = True) -> AppTest:
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=90)
     at.secrets = {"auth": AUTH, "rollen": ROLLEN_SECRETS}
     at.user = ({"is_logged_in": True, "email": EMAIL.get(rolle, "fremd@example.org"),
-                "name": f"Test {rolle}"} if logged_in else {"is_logged_in": False})
+                "email_verified": True, "name": f"Test {rolle}"}
+               if logged_in else {"is_logged_in": False})
     return at
 
 
@@ -158,7 +325,8 @@ def test_internal_public_figures_page_follows_the_quartier_filter(demo_env, monk
     I = published.INSGESAMT
     assert werte["Menschen im Projekt"] == published.zahl(
         d.wert("teilnehmende", quartier=I, zielgruppe=I, jahr=I))
-    assert any("denselben Datenstand" in c.value for c in at.caption)
+    assert any("Veröffentlichung Nr. 1" in c.value for c in at.caption)
+    assert not [b for b in at.button if b.label == "Veröffentlichen"]   # steuerung only
 
     at.selectbox(key="filter_quartier").set_value("Süd-Ost").run()
     assert not at.exception
@@ -185,12 +353,16 @@ def test_internal_public_figures_page_follows_the_quartier_filter(demo_env, monk
 
 @pytest.mark.browser
 def test_internal_public_figures_page_in_browser(demo_server, page):
+    """Local mode (role steuerung): the page shows the last publication; „Veröffentlichen“
+    writes a new revision with a progress note, and the page then shows it."""
     from browser import metric_value, screenshot, wait_for_app
 
     from biwaq import publish
 
-    v = publish.erstellen(publish.lesen(demo_server.db))
-    d = published.Oeffentlich(v.manifest, v.tabellen, v.orte)
+    out = demo_server.oeffentlich
+    if not (out / "manifest.json").exists():
+        publish.publish(demo_server.db, out)
+    d = published.laden(out)
     I = published.INSGESAMT
     page.goto(demo_server.url + "/oeffentliche-zahlen")
     wait_for_app(page, timeout=120_000)
@@ -199,6 +371,13 @@ def test_internal_public_figures_page_in_browser(demo_server, page):
     assert page.locator("h1").first.inner_text().strip() == "Öffentliche Zahlen"
     assert metric_value(page, "Arbeit gefunden") == published.zahl(
         d.wert("eintritte_vermittlungen", kennzahl="Vermittlungen", quartier=I, jahr=I))
+    assert page.get_by_text(f"Veröffentlichung Nr. {d.revision}").count() >= 1
     # Listed in the navigation under its section.
     assert page.locator('[data-testid="stSidebarNav"]').get_by_text("Öffentliche Zahlen").count()
     screenshot(page, "oeffentliche_zahlen_intern")
+
+    page.get_by_role("button", name="Veröffentlichen").click()
+    page.get_by_text(f"Veröffentlichung Nr. {d.revision + 1} ist erschienen").first.wait_for(
+        timeout=300_000)
+    assert published.laden(out).revision == d.revision + 1
+    screenshot(page, "oeffentliche_zahlen_veroeffentlicht")

@@ -120,6 +120,12 @@ def test_public_page_shows_published_figures_and_the_star_note(public_env):
     # Short sentences with the same numbers.
     text = " ".join(m.value for m in at.markdown)
     assert f"{werte['Menschen im Projekt']} Menschen haben beim Projekt mitgemacht." in text
+    # Issue 13.9 and 13.8: month only, and which publication this is.
+    captions = " ".join(c.value for c in at.caption)
+    assert "Stand der Daten: Dezember 2018" in captions
+    assert "Veröffentlichung Nr. 1" in captions
+    seite = " ".join(str(e.value) for e in at.main if hasattr(e, "value"))
+    assert "31.12.2018" not in seite and "2018-12-31" not in seite
 
 
 def test_public_page_without_publication_says_so(monkeypatch, tmp_path):
@@ -146,7 +152,9 @@ def test_handout_is_one_a4_page_with_the_key_figures(pub_dir):
                  d.wert("betriebe_beraten", quartier=I),
                  d.wert("leerstaende_wiederbelegt", stadtteil=I, jahr=I)):
         assert wert is not None and published.zahl(wert) in text
-    assert "Stand der Daten: 31.12.2018" in text
+    # Issue 13.9: the data as-of date only as a month, never the exact latest event date.
+    assert "Stand der Daten: Dezember 2018" in text
+    assert "31.12.2018" not in text
     assert "* bedeutet" in text
     assert "DEMODATEN" in text
     assert foerderhinweis.EMBLEM_TEXT in text and "BIWAQ - Bildung, Wirtschaft, Arbeit" in text

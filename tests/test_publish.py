@@ -38,10 +38,13 @@ def test_publish_writes_every_table_and_a_complete_manifest(demo_pub):
                           "leerstaende_wiederbelegt", "quoten"}
     files = {p.name for p in out.iterdir()}
     assert files == {t["datei"] for t in m["tabellen"]} | {"manifest.json",
-                                                           m["orte"]["datei"]}
+                                                           m["orte"]["datei"], "revisionen"}
+    # The first revision, kept also under revisionen/0001 with the same files.
+    assert m["revision"] == 1 and [r["revision"] for r in m["revisionen"]] == [1]
+    assert {p.name for p in (out / "revisionen" / "0001").iterdir()} == files - {"revisionen"}
     assert m["schwelle"] == 3
     assert "MILP" in m["methode"] and "linprog" in m["methode"]
-    assert m["datenstand"] == "2018-12-31"
+    assert m["datenstand"] == "2018-12"          # month only (issue 13.9)
     assert m["veroeffentlicht_am"][:4].isdigit()
     assert m["datenquelle"] == "demo"
     assert m["pruefung"]["bestanden"] is True
@@ -188,12 +191,12 @@ def test_failed_audit_writes_nothing_and_names_the_cell(demo_db, demo_pub, tmp_p
     out = tmp_path / "neu"
     old = tmp_path / "alt"
     publish.schreiben(v, old)
-    before = {p.name: p.read_bytes() for p in old.iterdir()}
+    before = {p.relative_to(old): p.read_bytes() for p in old.rglob("*") if p.is_file()}
     for ziel in (out, old):
         with pytest.raises(publish.PublishFehler):
             publish.schreiben(publish.erstellen(roh, sperren=schwach), ziel)
     assert not out.exists()
-    assert {p.name: p.read_bytes() for p in old.iterdir()} == before
+    assert {p.relative_to(old): p.read_bytes() for p in old.rglob("*") if p.is_file()} == before
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
 
 

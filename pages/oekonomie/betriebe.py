@@ -1,9 +1,9 @@
 """Betriebe: young businesses advised, consultations, stabilisation (survival), placements."""
 import streamlit as st
 
+from biwaq import auth, published, rollenschutz, ui
 from biwaq import charts_oekonomie as ch
 from biwaq import kennzahlen as kz
-from biwaq import ui
 from biwaq import oekonomie as oek
 from biwaq.texte import anzahl
 
@@ -14,8 +14,10 @@ filt = ui.page_header(
     "welche Betriebe Teilnehmende einstellen.")
 st.caption("Für Betriebe und Beratungen gelten **Quartier** (Sitz des Betriebs) und "
            "**Zeitraum** (mindestens eine Beratung im Zeitraum). "
-           + oek.nicht_anwendbar_text(filt) + " – außer bei „Vermittlungen in lokale "
-           "Betriebe“ unten, wo Träger und Zielgruppe für die vermittelten Teilnehmenden gelten.")
+           + oek.nicht_anwendbar_text(filt)
+           + (" – außer bei „Vermittlungen in lokale Betriebe“ unten, wo Träger und Zielgruppe "
+              "für die vermittelten Teilnehmenden gelten."
+              if rollenschutz.voll_sichtbar(auth.aktueller_nutzer().rolle) else "."))
 
 branchen_alle = list(ui.query("oek_betriebe_optionen")["branche"])
 branchen = st.multiselect("Branche", branchen_alle, key="betr_branche",
@@ -119,23 +121,46 @@ else:
 # --- Placements into local firms ----------------------------------------------------------
 
 st.subheader("Vermittlungen in lokale Betriebe")
-st.caption("Hier gelten **alle Filter**: Träger und Zielgruppe für die vermittelten "
-           "Teilnehmenden, Quartier für den Sitz des Betriebs, Zeitraum für den Beginn der "
-           "Vermittlung.")
-platz = ui.query("oek_vermittlungen_betriebe", **filt.params(), **seite)
-if platz.empty:
-    ui.empty_message()
+if rollenschutz.voll_sichtbar(auth.aktueller_nutzer().rolle):
+    st.caption("Hier gelten **alle Filter**: Träger und Zielgruppe für die vermittelten "
+               "Teilnehmenden, Quartier für den Sitz des Betriebs, Zeitraum für den Beginn der "
+               "Vermittlung.")
+    platz = ui.query("oek_vermittlungen_betriebe", **filt.params(), **seite)
+    if platz.empty:
+        ui.empty_message()
+    else:
+        p1, p2, p3 = st.columns(3)
+        ui.metric(p1, "vermittlungen_lokale_betriebe", platz["vermittlungen"].sum())
+        ui.metric(p2, "einstellende_betriebe", len(platz))
+        ui.metric(p3, "einstellende_beraten", platz["beraten"].sum())
+        if filt.zielgruppe:
+            platz = oek.vermittlungen_zusammenfassen(platz)
+            st.caption("Mit gewählter Zielgruppe sind Betriebe mit 1 oder 2 Vermittlungen zu "
+                       "einer Zeile zusammengefasst: sonst wäre erkennbar, wer im Betrieb zur "
+                       "Zielgruppe gehört.")
+        ui.chart_block_de(ch.vermittlungen_chart(platz), oek.vermittlungen_tabelle(platz),
+                          "Vermittlungen in lokale Betriebe", key="betr_vermittlungen",
+                          filt=oek.Geltung(filt, traeger_zielgruppe=True,
+                                           seitenfilter=seitenfilter,
+                                           quartier_text="Quartier (Sitz des Betriebs)"))
 else:
-    p1, p2, p3 = st.columns(3)
-    ui.metric(p1, "vermittlungen_lokale_betriebe", platz["vermittlungen"].sum())
-    ui.metric(p2, "einstellende_betriebe", len(platz))
-    ui.metric(p3, "einstellende_beraten", platz["beraten"].sum())
-    if filt.zielgruppe:
-        platz = oek.vermittlungen_zusammenfassen(platz)
-        st.caption("Mit gewählter Zielgruppe sind Betriebe mit 1 oder 2 Vermittlungen zu einer "
-                   "Zeile zusammengefasst: sonst wäre erkennbar, wer im Betrieb zur Zielgruppe "
-                   "gehört.")
-    ui.chart_block_de(ch.vermittlungen_chart(platz), oek.vermittlungen_tabelle(platz),
-                   "Vermittlungen in lokale Betriebe", key="betr_vermittlungen",
-                   filt=oek.Geltung(filt, traeger_zielgruppe=True, seitenfilter=seitenfilter,
-                                    quartier_text="Quartier (Sitz des Betriebs)"))
+    # Other roles: no participant filters, counts per Quartier and per business with at
+    # least 3 placements, small counts suppressed like the public figures (rollenschutz).
+    st.caption("Zum Schutz der Teilnehmenden gilt hier nur der **Zeitraum** (Beginn der "
+               "Vermittlung): Träger, Zielgruppe und Branche gelten nicht. Betriebe mit weniger "
+               "als 3 Vermittlungen sind nicht einzeln genannt; Zahlen unter 3 und Zahlen, aus "
+               "denen sie sich ausrechnen ließen, stehen als `*`.")
+    platz = ui.query("oek_vermittlungen_betriebe", quartier=None, traeger=None,
+                     zielgruppe=None, von=filt.von, bis=filt.bis, branchen=None)
+    tab = rollenschutz.vermittlungen_geschuetzt(platz)
+    gewaehlt = filt.quartier or rollenschutz.INSGESAMT
+    st.metric(kz.label("vermittlungen_lokale_betriebe"),
+              published.zahl(rollenschutz.wert(tab, gewaehlt)))
+    zeigen = tab if not filt.quartier else tab[tab["Quartier"] == filt.quartier]
+    zeigen = zeigen.assign(Vermittlungen=zeigen["Vermittlungen"].map(published.zahl)
+                           ).drop(columns="gesperrt")
+    geltung = oek.Geltung(filt, quartier_text="Quartier (Sitz des Betriebs)")
+    st.caption("Filter: " + geltung.beschreibung())
+    st.dataframe(zeigen, hide_index=True, key="betr_vermittlungen_geschuetzt")
+    ui.download_buttons(zeigen, "Vermittlungen in lokale Betriebe", "betr_vermittlungen",
+                        geltung)
