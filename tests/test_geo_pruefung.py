@@ -322,7 +322,7 @@ def test_leerstand_page_hides_the_upload_from_wirtschaft(demo_env):
     def seite(rolle):
         at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=90)
         at.secrets = {"auth": AUTH, "rollen": ROLLEN_SECRETS}
-        at.user = {"is_logged_in": True, "email": EMAIL[rolle], "name": f"Test {rolle}"}
+        at.user = {"is_logged_in": True, "email": EMAIL[rolle], "email_verified": True, "name": f"Test {rolle}"}
         at.run()
         at.switch_page("pages/oekonomie/leerstand.py").run()
         assert not at.exception
