@@ -223,11 +223,15 @@ def ms(s: float | None) -> str:
     return f"{s * 1000:,.0f} ms".replace(",", ".") if s < 10 else f"{s:,.1f} s".replace(".", ",")
 
 
+def mb_text(mb: float) -> str:
+    return f"{mb:,.0f} MB".replace(",", ".")
+
+
 def zahl(n: int) -> str:
     return f"{n:,}".replace(",", ".")
 
 
-def skala(k: int, runs: int, seiten: list, tmp: Path) -> None:
+def skala(k: int, runs: int, seiten: list, tmp: Path, mit_import: bool = True) -> None:
     demo_dir, db = tmp / f"demo_{k}", tmp / f"build_{k}.duckdb"
     env = {"BIWAQ_MAX_MB": "100000"}
     print(f"\n### Faktor {k}\n", flush=True)
@@ -235,18 +239,19 @@ def skala(k: int, runs: int, seiten: list, tmp: Path) -> None:
     print("|---|---:|---:|---:|")
     t, mb = befehl(["demo", "--scale", str(k), "--out", str(demo_dir)])
     groesse = sum(p.stat().st_size for p in demo_dir.iterdir()) / 1024 / 1024
-    print(f"| `demo --scale {k}` ({groesse:,.0f} MB Dateien) | {ms(t)} | {mb:,.0f} MB | {load()} |",
+    print(f"| `demo --scale {k}` ({groesse:,.0f} MB Dateien) | {ms(t)} | {mb_text(mb)} | {load()} |",
           flush=True)
     t, mb = befehl(["build", "--db", str(db), "--from", str(demo_dir)], env)
-    print(f"| `build` | {ms(t)} | {mb:,.0f} MB | {load()} |", flush=True)
-    imp = tmp / f"import_{k}.duckdb"
-    shutil.copy(db, imp)
-    dateien = sorted(str(p) for p in demo_dir.iterdir() if p.suffix in (".csv", ".geojson"))
-    t, mb = befehl(["import", "--db", str(imp), "--demo-entfernen", *dateien], env)
-    print(f"| `import` derselben Dateien (Demo entfernt) | {ms(t)} | {mb:,.0f} MB | {load()} |",
-          flush=True)
-    imp.unlink()
-    shutil.rmtree(tmp / "backup", ignore_errors=True)
+    print(f"| `build` | {ms(t)} | {mb_text(mb)} | {load()} |", flush=True)
+    if mit_import:
+        imp = tmp / f"import_{k}.duckdb"
+        shutil.copy(db, imp)
+        dateien = sorted(str(p) for p in demo_dir.iterdir() if p.suffix in (".csv", ".geojson"))
+        t, mb = befehl(["import", "--db", str(imp), "--demo-entfernen", *dateien], env)
+        print(f"| `import` derselben Dateien (Demo entfernt) | {ms(t)} | {mb_text(mb)} "
+              f"| {load()} |", flush=True)
+        imp.unlink()
+        shutil.rmtree(tmp / "backup", ignore_errors=True)
 
     print("\n| Seite | erster Aufruf | Rerun | Filterwechsel | Boden (Rerun) | Rerun/Boden "
           "| Zeilen aus Abfragen (größte) | Last |")
@@ -274,6 +279,7 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=5, help="Wiederholungen je Seitenmessung")
     ap.add_argument("--seiten", default=None,
                     help="nur diese Seiten (Adressen aus der Registry, z. B. uebersicht,leerstand)")
+    ap.add_argument("--ohne-import", action="store_true", help="den Import nicht messen")
     a = ap.parse_args()
     from streamlit import logger
     logger.set_log_level("error")   # AppTest without a server warns on every run
@@ -283,7 +289,7 @@ def main() -> None:
           f"(1 min), Python {sys.version.split()[0]}")
     with tempfile.TemporaryDirectory() as d:
         for k in (int(x) for x in a.skalen.split(",")):
-            skala(k, a.runs, seiten, Path(d))
+            skala(k, a.runs, seiten, Path(d), not a.ohne_import)
 
 
 if __name__ == "__main__":
