@@ -43,6 +43,15 @@ ELEMENTE = ("plotly_chart", "dataframe", "table", "metric", "markdown", "caption
 QUARTIERE = ["Süd-Ost", "Magdeburger Allee"]
 
 
+AUSGABE = sys.stdout
+
+
+def zeige(*args, **kwargs) -> None:
+    """Print to the benchmark's own output (solvers write to file descriptor 1 as well)."""
+    kwargs.pop("flush", None)
+    print(*args, **kwargs, file=AUSGABE, flush=True)
+
+
 def load() -> str:
     return f"{os.getloadavg()[0]:.1f}"
 
@@ -234,40 +243,40 @@ def zahl(n: int) -> str:
 def skala(k: int, runs: int, seiten: list, tmp: Path, mit_import: bool = True) -> None:
     demo_dir, db = tmp / f"demo_{k}", tmp / f"build_{k}.duckdb"
     env = {"BIWAQ_MAX_MB": "100000"}
-    print(f"\n### Faktor {k}\n", flush=True)
-    print("| Schritt | Zeit | Spitzenspeicher | Last (1 min) |")
-    print("|---|---:|---:|---:|")
+    zeige(f"\n### Faktor {k}\n", flush=True)
+    zeige("| Schritt | Zeit | Spitzenspeicher | Last (1 min) |")
+    zeige("|---|---:|---:|---:|")
     t, mb = befehl(["demo", "--scale", str(k), "--out", str(demo_dir)])
     groesse = sum(p.stat().st_size for p in demo_dir.iterdir()) / 1024 / 1024
-    print(f"| `demo --scale {k}` ({groesse:,.0f} MB Dateien) | {ms(t)} | {mb_text(mb)} | {load()} |",
+    zeige(f"| `demo --scale {k}` ({groesse:,.0f} MB Dateien) | {ms(t)} | {mb_text(mb)} | {load()} |",
           flush=True)
     t, mb = befehl(["build", "--db", str(db), "--from", str(demo_dir)], env)
-    print(f"| `build` | {ms(t)} | {mb_text(mb)} | {load()} |", flush=True)
+    zeige(f"| `build` | {ms(t)} | {mb_text(mb)} | {load()} |", flush=True)
     if mit_import:
         imp = tmp / f"import_{k}.duckdb"
         shutil.copy(db, imp)
         dateien = sorted(str(p) for p in demo_dir.iterdir() if p.suffix in (".csv", ".geojson"))
         t, mb = befehl(["import", "--db", str(imp), "--demo-entfernen", *dateien], env)
-        print(f"| `import` derselben Dateien (Demo entfernt) | {ms(t)} | {mb_text(mb)} "
+        zeige(f"| `import` derselben Dateien (Demo entfernt) | {ms(t)} | {mb_text(mb)} "
               f"| {load()} |", flush=True)
         imp.unlink()
         shutil.rmtree(tmp / "backup", ignore_errors=True)
 
-    print("\n| Seite | erster Aufruf | Rerun | Filterwechsel | Boden (Rerun) | Rerun/Boden "
+    zeige("\n| Seite | erster Aufruf | Rerun | Filterwechsel | Boden (Rerun) | Rerun/Boden "
           "| Zeilen aus Abfragen (größte) | Last |")
-    print("|---|---:|---:|---:|---:|---:|---|---:|")
+    zeige("|---|---:|---:|---:|---:|---:|---|---:|")
     details = []
     for spec in seiten:
         r = seite_messen(db, spec, runs, tmp)
         gross = max(r["zeilen"].items(), key=lambda kv: kv[1], default=("–", 0))
-        print(f"| {spec.title} | {ms(r['erste'])} | {ms(r['rerun'])} | {ms(r['filter'])} "
+        zeige(f"| {spec.title} | {ms(r['erste'])} | {ms(r['rerun'])} | {ms(r['filter'])} "
               f"| {ms(r['boden'])} | {r['rerun'] / r['boden']:.2f}× "
               f"| {zahl(sum(r['zeilen'].values()))} ({gross[0]}: {zahl(gross[1])}) "
               f"| {r['last']} |", flush=True)
         details.append((spec.title, r["zeilen"]))
-    print("\nZeilen je benannter Abfrage (erster Aufruf, Standardfilter):")
+    zeige("\nZeilen je benannter Abfrage (erster Aufruf, Standardfilter):")
     for titel, zeilen in details:
-        print(f"- {titel}: " + (", ".join(f"{n} {zahl(z)}" for n, z in sorted(zeilen.items()))
+        zeige(f"- {titel}: " + (", ".join(f"{n} {zahl(z)}" for n, z in sorted(zeilen.items()))
                                 or "keine"))
     shutil.rmtree(demo_dir)
     db.unlink()
@@ -281,11 +290,15 @@ def main() -> None:
                     help="nur diese Seiten (Adressen aus der Registry, z. B. uebersicht,leerstand)")
     ap.add_argument("--ohne-import", action="store_true", help="den Import nicht messen")
     a = ap.parse_args()
+    global AUSGABE
+    AUSGABE = os.fdopen(os.dup(1), "w")        # the table; the MILP's log goes to /dev/null
+    os.dup2(os.open(os.devnull, os.O_WRONLY), 1)
+    sys.stdout = open(os.devnull, "w")
     from streamlit import logger
     logger.set_log_level("error")   # AppTest without a server warns on every run
     seiten = [p for p in registry.PAGES
               if not a.seiten or p.url in a.seiten.split(",")]
-    print(f"Rechner: {os.cpu_count()} Kerne, Last beim Start {load()} "
+    zeige(f"Rechner: {os.cpu_count()} Kerne, Last beim Start {load()} "
           f"(1 min), Python {sys.version.split()[0]}")
     with tempfile.TemporaryDirectory() as d:
         for k in (int(x) for x in a.skalen.split(",")):
