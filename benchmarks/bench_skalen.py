@@ -53,7 +53,7 @@ def zeige(*args, **kwargs) -> None:
 
 
 def load() -> str:
-    return f"{os.getloadavg()[0]:.1f}"
+    return f"{os.getloadavg()[0]:.1f}".replace(".", ",")
 
 
 def befehl(args: list[str], env: dict | None = None) -> tuple[float, float]:
@@ -268,9 +268,10 @@ def skala(k: int, runs: int, seiten: list, tmp: Path, mit_import: bool = True) -
     details = []
     for spec in seiten:
         r = seite_messen(db, spec, runs, tmp)
+        verhaeltnis = f"{r['rerun'] / r['boden']:.2f}×".replace(".", ",")
         gross = max(r["zeilen"].items(), key=lambda kv: kv[1], default=("–", 0))
         zeige(f"| {spec.title} | {ms(r['erste'])} | {ms(r['rerun'])} | {ms(r['filter'])} "
-              f"| {ms(r['boden'])} | {r['rerun'] / r['boden']:.2f}× "
+              f"| {ms(r['boden'])} | {verhaeltnis} "
               f"| {zahl(sum(r['zeilen'].values()))} ({gross[0]}: {zahl(gross[1])}) "
               f"| {r['last']} |", flush=True)
         details.append((spec.title, r["zeilen"]))
