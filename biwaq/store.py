@@ -255,6 +255,7 @@ def replace_atomically(db: Path | str, fresh: bool = False, backup_dir: Path | N
                 create_schema(con)
                 con.execute("begin transaction")
                 yield con
+                materialisiere_marts(con)
                 set_meta(con, schema_version=SCHEMA_VERSION)
                 con.execute("commit")
                 con.execute("checkpoint")
@@ -277,6 +278,25 @@ def replace_atomically(db: Path | str, fresh: bool = False, backup_dir: Path | N
                 quelle.close()
             for leftover in _reste(tmp.parent, tmp.name):
                 _entfernen(leftover)
+
+
+# Marts every page needs, computed once per database version (issue 14): at the end of every
+# write (replace_atomically) each view is copied into the table <name>__fest, and
+# connect_readonly serves that table under the view's name. A file without them (written by
+# hand, older versions) is read through the views as before.
+MARTS = ("mart_teilnehmende", "mart_tn_verlauf", "mart_tn_gruppen", "mart_leerstaende")
+FEST = "__fest"
+
+
+def _q(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def materialisiere_marts(con: duckdb.DuckDBPyConnection) -> None:
+    """Copy every view of MARTS into its table <name>__fest (same columns and rows), inside
+    the writer's transaction, so they always match the data of the same file version."""
+    for m in MARTS:
+        con.execute("create or replace table " + _q(m + FEST) + " as select * from " + _q(m))
 
 
 def _lock_pfad(db: Path) -> Path:
@@ -383,9 +403,13 @@ def connect_readonly(db: Path | str | None = None) -> duckdb.DuckDBPyConnection:
         names = con.execute(
             "select table_name from information_schema.tables "
             "where table_catalog = 'biwaq_datei' and table_schema = 'main'").fetchall()
+        vorhanden = {n for (n,) in names}
         for (name,) in names:    # names from the file's own catalog, quoted as identifiers
-            q = '"' + name.replace('"', '""') + '"'
-            con.execute("create view " + q + " as select * from biwaq_datei.main." + q)
+            if name.endswith(FEST) and name[:-len(FEST)] in MARTS:
+                continue
+            quelle = name + FEST if name in MARTS and name + FEST in vorhanden else name
+            con.execute("create view " + _q(name) + " as select * from biwaq_datei.main."
+                        + _q(quelle))
     except Exception:
         con.close()
         raise
