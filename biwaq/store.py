@@ -292,11 +292,18 @@ def _q(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+def _schema_hash() -> str:
+    return hashlib.sha256(SCHEMA_SQL.read_bytes()).hexdigest()
+
+
 def materialisiere_marts(con: duckdb.DuckDBPyConnection) -> None:
     """Copy every view of MARTS into its table <name>__fest (same columns and rows), inside
-    the writer's transaction, so they always match the data of the same file version."""
+    the writer's transaction, so they always match the data of the same file version. The
+    hash of schema.sql is noted (_meta 'marts_schema'): after a change of a view definition,
+    readers use the views again until the next write (never a stale copy)."""
     for m in MARTS:
         con.execute("create or replace table " + _q(m + FEST) + " as select * from " + _q(m))
+    set_meta(con, marts_schema=_schema_hash())
 
 
 def _lock_pfad(db: Path) -> Path:
@@ -404,6 +411,10 @@ def connect_readonly(db: Path | str | None = None) -> duckdb.DuckDBPyConnection:
             "select table_name from information_schema.tables "
             "where table_catalog = 'biwaq_datei' and table_schema = 'main'").fetchall()
         vorhanden = {n for (n,) in names}
+        if "_meta" in vorhanden and not con.execute(
+                "select count(*) from biwaq_datei.main._meta where schluessel = 'marts_schema' "
+                "and wert = $h", {"h": _schema_hash()}).fetchone()[0]:
+            vorhanden -= {m + FEST for m in MARTS}     # copies of other definitions: not used
         for (name,) in names:    # names from the file's own catalog, quoted as identifiers
             if name.endswith(FEST) and name[:-len(FEST)] in MARTS:
                 continue

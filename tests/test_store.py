@@ -171,6 +171,17 @@ def test_marts_are_materialised_per_version_and_follow_every_import(tmp_path):
     finally:
         con.close()
 
+    # another definition of the views (schema.sql changed since the write): views answer
+    raw = duckdb.connect(str(db))
+    raw.execute("update _meta set wert = 'anders' where schluessel = 'marts_schema'")
+    raw.close()
+    con = store.connect_readonly(db)
+    try:
+        assert "__fest" not in _quelle_der_sicht(con, "mart_tn_verlauf")
+        assert con.execute("select count(*) from mart_teilnehmende").fetchone() == (881,)
+    finally:
+        con.close()
+
     # a file written without replace_atomically has no copies: the views answer
     hand = make_db(tmp_path / "hand.duckdb", teilnehmende=[dict(tn_id="P1")])
     con = store.connect_readonly(hand)
