@@ -233,6 +233,25 @@ def cmd_check(args) -> int:
     return 0
 
 
+MAX_MB_HILFE = ("größte Datei in MB, die dieser Befehl liest (Standard: $BIWAQ_MAX_MB oder 2048; "
+                "im Browser gelten 50 MB je hochgeladener Datei)")
+
+
+def _mit_grenze(befehl):
+    """Run a file-reading command with the command line's own per-file limit (--max-mb)."""
+    def laufen(args) -> int:
+        from biwaq import fileio
+
+        try:
+            mb = fileio.kommandozeilen_mb(args.max_mb)
+        except ValueError as e:
+            print(str(e), file=sys.stderr)
+            return 2
+        with fileio.kommandozeilen_grenze(mb):
+            return befehl(args)
+    return laufen
+
+
 def parser() -> argparse.ArgumentParser:
     from biwaq import store
 
@@ -258,7 +277,8 @@ def parser() -> argparse.ArgumentParser:
                    help="Stadtteilgrenzen (GeoJSON, GeoPackage oder Shapefile mit Attribut "
                         "„stadtteil“, beliebiges Koordinatensystem); Standard: die erste "
                         "Geodaten-Datei im Verzeichnis")
-    b.set_defaults(func=cmd_build)
+    b.add_argument("--max-mb", default=None, metavar="MB", help=MAX_MB_HILFE)
+    b.set_defaults(func=_mit_grenze(cmd_build))
 
     pu = sub.add_parser("publish", help="Öffentliche Zahlen mit Geheimhaltung (Sperrung und "
                                         "Prüfung) in ein Verzeichnis schreiben")
@@ -291,7 +311,8 @@ def parser() -> argparse.ArgumentParser:
                    help="nur zeigen, was der Import ändern würde (neue, geänderte und "
                         "unveränderte Datensätze, jedes geänderte Feld, alle Hinweise); "
                         "die Datenbank bleibt unangetastet")
-    i.set_defaults(func=cmd_import)
+    i.add_argument("--max-mb", default=None, metavar="MB", help=MAX_MB_HILFE)
+    i.set_defaults(func=_mit_grenze(cmd_import))
 
     c = sub.add_parser("check", help="Datenqualitätsregeln prüfen (Exit-Code 1 bei Fehlern)")
     c.add_argument("--db", default=None,

@@ -16,7 +16,7 @@ from biwaq.contract import (AKTIVITAETEN, AUSTRITTSGRUENDE, BERATUNGSFORMATE, BI
                             LAUFZEIT_ENDE, LAUFZEIT_START, LEERSTAND_ARTEN, LEERSTAND_STATUS,
                             QUARTIERE, TABLES, TRAEGER, VERBLEIB, VERMITTLUNGSARTEN,
                             ZUGANGSWEGE)
-from biwaq.fileio import write_contract_csv
+from biwaq.fileio import CSV_SEP, format_for_csv, write_contract_csv
 
 DEFAULT_SEED = 2015
 REST = "Übriges Stadtgebiet"
@@ -147,9 +147,11 @@ def _nullable_int(values, known) -> pd.Series:
     return pd.Series(values, dtype="Int64").mask(~np.asarray(known))
 
 
-def _ids(prefix: str, n: int, width: int) -> np.ndarray:
-    w = max(width, len(str(n)))
-    return (prefix + pd.Series(np.arange(1, n + 1)).astype(str).str.zfill(w)).to_numpy(object)
+def _ids(prefix: str, n: int, width: int, start: int = 1) -> np.ndarray:
+    """prefix + zero-padded numbers start .. start+n-1 (padded to `width`, or wider if needed)."""
+    w = max(width, len(str(start + n - 1)))
+    return (prefix + pd.Series(np.arange(start, start + n)).astype(str).str.zfill(w)
+            ).to_numpy(object)
 
 
 def _pick(options, idx, missing=None) -> np.ndarray:
@@ -1122,25 +1124,64 @@ def _ziele(tables: dict[str, pd.DataFrame], scale: int) -> pd.DataFrame:
     return out[TABLES["ziele"].column_names]
 
 
+# --- people in blocks ------------------------------------------------------------------------
+
+BLOCK_FAKTOR = 50       # people are drawn in blocks of at most this many scale units
+PERSONEN_TABELLEN = ("teilnehmende", "aktivitaeten", "vermittlungen")
+
+
+def _personen_bloecke(r: dict[str, Generator], b: dict, scale: int):
+    """Yield {teilnehmende, aktivitaeten, vermittlungen} frames per block of at most
+    BLOCK_FAKTOR scale units (ids continue across blocks), so memory stays bounded at any
+    scale. Up to BLOCK_FAKTOR the single block draws exactly what the unblocked generator did
+    (same seed → same files)."""
+    naechste = 1
+    for start in range(0, scale, BLOCK_FAKTOR):
+        teil = min(BLOCK_FAKTOR, scale - start)
+        p = _person_frame(r["teilnehmende"], teil)
+        _exits(r["teilnehmende"], p)
+        v = _placements(r["vermittlungen"], p)
+        acts = _activities(r["aktivitaeten"], p, b)
+        _link_placements(r["vermittlungen"], p, v, acts, b)
+        tn_ids = _ids("TN-", p["ek"].size, 6, start=naechste)
+        naechste += p["ek"].size
+        yield {"teilnehmende": _teilnehmende_table(p, tn_ids),
+               "aktivitaeten": _aktivitaeten_table(acts, tn_ids, b),
+               "vermittlungen": _vermittlungen_table(v, tn_ids, b)}
+
+
+def _schreibe(df: pd.DataFrame, name: str, path: Path, anhaengen: bool,
+              zeilen: int = 250_000) -> None:
+    """Append a table's rows to its contract CSV in slices of `zeilen` rows (the header and
+    BOM only when the file is started), byte for byte what write_contract_csv writes."""
+    df = df[TABLES[name].column_names]
+    if not anhaengen:                       # header and BOM; also an empty table
+        write_contract_csv(df.iloc[:zeilen], name, path)
+    for i in range(0 if anhaengen else zeilen, len(df), zeilen):
+        format_for_csv(df.iloc[i:i + zeilen], TABLES[name]).to_csv(
+            path, sep=CSV_SEP, index=False, header=False, mode="a", encoding="utf-8",
+            lineterminator="\n")
+
+
 # --- public interface ------------------------------------------------------------------------
 
 
-def generate(seed: int = DEFAULT_SEED, scale: int = 1) -> dict[str, pd.DataFrame]:
-    """All contract tables (the optional raumgesuche included), typed, in contract order."""
+def _erzeuge(seed: int, scale: int):
+    """Yield (table, frame, anhaengen) in generation order: the people's tables block by block
+    (anhaengen = a later block of the same table), then the others. One generator for
+    generate() and write_demo(), so both give the same data."""
     if scale < 1:
         raise ValueError("scale muss mindestens 1 sein")
     r = _rngs(seed)
     b = _business_frame(r["betriebe"], scale)
-    p = _person_frame(r["teilnehmende"], scale)
-    _exits(r["teilnehmende"], p)
-    v = _placements(r["vermittlungen"], p)
-    acts = _activities(r["aktivitaeten"], p, b)
-    _link_placements(r["vermittlungen"], p, v, acts, b)
-    tn_ids = _ids("TN-", p["ek"].size, 6)
-    tables = {
-        "teilnehmende": _teilnehmende_table(p, tn_ids),
-        "aktivitaeten": _aktivitaeten_table(acts, tn_ids, b),
-        "vermittlungen": _vermittlungen_table(v, tn_ids, b),
+    teile: dict[str, list[pd.DataFrame]] = {"teilnehmende": [], "vermittlungen": []}
+    for i, blk in enumerate(_personen_bloecke(r, b, scale)):
+        for t in PERSONEN_TABELLEN:
+            yield t, blk[t], i > 0
+        for t in teile:                       # kept for the targets (ziele)
+            teile[t].append(blk[t])
+    tables = {t: pd.concat(f, ignore_index=True) for t, f in teile.items()}
+    tables |= {
         "betriebe": _betriebe_table(b),
         "beratungen": _beratungen(r["beratungen"], b),
         "leerstaende": _leerstaende(r["leerstaende"], scale),
@@ -1149,7 +1190,19 @@ def generate(seed: int = DEFAULT_SEED, scale: int = 1) -> dict[str, pd.DataFrame
     tables["ziele"] = _ziele(tables, scale)
     tables["raumgesuche"] = _raumgesuche(_raumgesuch_rng(seed), tables["leerstaende"],
                                          tables["betriebe"], scale)
-    return {name: tables[name][TABLES[name].column_names] for name in TABLES}
+    for name, df in tables.items():
+        if name not in PERSONEN_TABELLEN:
+            yield name, df, False
+
+
+def generate(seed: int = DEFAULT_SEED, scale: int = 1) -> dict[str, pd.DataFrame]:
+    """All contract tables (the optional raumgesuche included), typed, columns in contract order (whole frames in memory;
+    write_demo streams instead)."""
+    teile: dict[str, list[pd.DataFrame]] = {}
+    for name, df, _ in _erzeuge(seed, scale):
+        teile.setdefault(name, []).append(df)
+    return {name: pd.concat(teile[name], ignore_index=True)[TABLES[name].column_names]
+            for name in TABLES}
 
 
 DEMO_MARKER = "DEMODATEN.txt"   # its presence marks a folder as demo data for `build`
@@ -1159,11 +1212,12 @@ def write_demo(out_dir, seed: int = DEFAULT_SEED, scale: int = 1) -> list[Path]:
     """Write `<table>.csv` for every contract table plus `stadtteile.geojson` (schematic shapes)."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for name, df in generate(seed, scale).items():
-        path = out / f"{name}.csv"
-        write_contract_csv(df, name, path)
-        paths.append(path)
+    # Written as generated: people block by block, appended, so memory stays bounded at any
+    # scale (issue 14); byte for byte the files write_contract_csv(generate(...)) gives.
+    for name, df, anhaengen in _erzeuge(seed, scale):
+        _schreibe(df, name, out / f"{name}.csv", anhaengen)
+        del df
+    paths = [out / f"{name}.csv" for name in TABLES]
     geo = out / "stadtteile.geojson"
     geo.write_text(_geojson_text(schematic_districts()), encoding="utf-8")
     paths.append(geo)

@@ -1,10 +1,12 @@
 """Reading and writing contract files (CSV/XLSX) with the variants real exports have."""
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import io
 import itertools
+import os
 import re
 import unicodedata
 import zipfile
@@ -29,6 +31,12 @@ HINWEIS = "Hinweis"   # art of a note: a value was repaired or interpreted (does
 # .streamlit/config.toml (server.maxUploadSize); the importer enforces it for the CLI too.
 MAX_DATEI_MB = 50
 MAX_DATEI_BYTES = MAX_DATEI_MB * 1024 * 1024
+# The command line (`build`, `import`) reads files from disk without the web server in
+# between, so it has a limit of its own: `--max-mb N` or the environment variable
+# BIWAQ_MAX_MB, default 2048 MB. Uploaded bytes keep MAX_DATEI_MB.
+KOMMANDOZEILE_MB_STANDARD = 2048
+KOMMANDOZEILE_ENV = "BIWAQ_MAX_MB"
+_pfad_grenze_mb: int | None = None      # set by kommandozeilen_grenze(); None = MAX_DATEI_MB
 MAX_XLSX_ENTPACKT = 10 * MAX_DATEI_BYTES   # an .xlsx is a zip: refuse "zip bombs"
 # Bounds of one sheet read (issue 13.11: a 5 KB file declaring A1:XFD1048576 must not take the
 # server down). The contract's tables have at most 17 columns; the project has a few thousand
@@ -224,6 +232,51 @@ class Gelesen:
         return 0 if self.frame is None else len(self.frame)
 
 
+def kommandozeilen_mb(wert: int | str | None = None) -> int:
+    """The command line's per-file limit in MB: `wert` (from `--max-mb`), else the environment
+    variable BIWAQ_MAX_MB, else KOMMANDOZEILE_MB_STANDARD. Raises ValueError (German) if the
+    value is not a whole number ≥ 1."""
+    roh = wert if wert is not None else os.environ.get(KOMMANDOZEILE_ENV)
+    if roh is None or str(roh).strip() == "":
+        return KOMMANDOZEILE_MB_STANDARD
+    try:
+        mb = int(str(roh).strip())
+    except ValueError:
+        mb = 0
+    if mb < 1:
+        raise ValueError(f"Grenze je Datei „{roh}“ ist keine ganze Zahl ab 1 (MB) – "
+                         f"bitte --max-mb oder {KOMMANDOZEILE_ENV} prüfen")
+    return mb
+
+
+@contextlib.contextmanager
+def kommandozeilen_grenze(mb: int):
+    """Within the block, files read from a path (not uploaded bytes) may be up to `mb` MB.
+    Used by `python -m biwaq build/import`; library calls and the web page keep MAX_DATEI_MB."""
+    global _pfad_grenze_mb
+    vorher, _pfad_grenze_mb = _pfad_grenze_mb, mb
+    try:
+        yield
+    finally:
+        _pfad_grenze_mb = vorher
+
+
+def groesse_fehler(groesse: int, hochgeladen: bool) -> str | None:
+    """The German refusal for a file of `groesse` bytes, or None if it is within the limit:
+    MAX_DATEI_MB for uploads and library calls; inside kommandozeilen_grenze() the command
+    line's own limit for files read from disk (its message says how to raise it)."""
+    if hochgeladen or _pfad_grenze_mb is None:
+        if groesse <= MAX_DATEI_BYTES:
+            return None
+        return (f"Datei ist {groesse_text(groesse)} groß; erlaubt sind höchstens {MAX_DATEI_MB} "
+                "MB je Datei – bitte in mehrere Dateien teilen (z. B. nach Jahr oder Träger)")
+    if groesse <= _pfad_grenze_mb * 1024 * 1024:
+        return None
+    return (f"Datei ist {groesse_text(groesse)} groß; erlaubt sind auf der Kommandozeile "
+            f"höchstens {_pfad_grenze_mb} MB je Datei – Grenze mit --max-mb oder "
+            f"{KOMMANDOZEILE_ENV} erhöhen oder die Datei teilen")
+
+
 def groesse_text(n: int) -> str:
     return f"{n / 1024 / 1024:,.1f} MB".replace(",", "X").replace(".", ",").replace("X", ".")
 
@@ -239,10 +292,9 @@ def lies_datei(name: str, data: bytes | None = None, path: Path | str | None = N
     suffix = Path(name).suffix.lower()
     table = table_for_filename(datei)
     groesse = len(data) if data is not None else Path(path).stat().st_size
-    if groesse > MAX_DATEI_BYTES:
-        return [_fehlschlag(datei, table, f"Datei ist {groesse_text(groesse)} groß; erlaubt "
-                            f"sind höchstens {MAX_DATEI_MB} MB je Datei – bitte in mehrere "
-                            "Dateien teilen (z. B. nach Jahr oder Träger)")]
+    zu_gross = groesse_fehler(groesse, hochgeladen=data is not None)
+    if zu_gross:
+        return [_fehlschlag(datei, table, zu_gross)]
     if suffix not in CSV_SUFFIXES + XLSX_SUFFIXES:
         hinweis = (" – alte Excel-Dateien bitte als .xlsx oder CSV speichern"
                    if suffix == ".xls" else "")

@@ -14,7 +14,7 @@ import pandas as pd
 
 from biwaq import store
 from biwaq.contract import LOAD_ORDER, TABLES
-from biwaq.fileio import MAX_DATEI_BYTES, MAX_DATEI_MB, Fehler, Gelesen, groesse_text, lies_datei
+from biwaq.fileio import Fehler, Gelesen, groesse_fehler, lies_datei
 from biwaq.validate import validate_batch
 
 MAX_BACKUPS = store.MAX_BACKUPS       # backups kept in data/backup/ (oldest are deleted)
@@ -257,10 +257,11 @@ def _lies_geo(e: Eingabe, anzeige: str, fehler: list[Fehler], warnungen: list[Fe
     warnings, its problems errors (named by `anzeige`)."""
     from biwaq import geo
 
-    if e.groesse() > MAX_DATEI_BYTES:
-        fehler.append(Fehler(anzeige, None, None, None,
-                             f"Datei ist {groesse_text(e.groesse())} groß; erlaubt sind "
-                             f"höchstens {MAX_DATEI_MB} MB je Datei"))
+    zu_gross = groesse_fehler(e.groesse(), hochgeladen=e.data is not None)
+    if zu_gross:
+        fehler.append(Fehler(anzeige, None, None, None, zu_gross.split(" – ")[0]
+                             if e.data is not None or "Kommandozeile" not in zu_gross
+                             else zu_gross))
         return None
     try:
         if e.data is None and Path(e.name).suffix.lower() != ".zip":

@@ -259,6 +259,7 @@ def replace_atomically(db: Path | str, fresh: bool = False, backup_dir: Path | N
                 create_schema(con)
                 con.execute("begin transaction")
                 yield con
+                materialisiere_marts(con)
                 set_meta(con, schema_version=SCHEMA_VERSION)
                 con.execute("commit")
                 con.execute("checkpoint")
@@ -281,6 +282,32 @@ def replace_atomically(db: Path | str, fresh: bool = False, backup_dir: Path | N
                 quelle.close()
             for leftover in _reste(tmp.parent, tmp.name):
                 _entfernen(leftover)
+
+
+# Marts every page needs, computed once per database version (issue 14): at the end of every
+# write (replace_atomically) each view is copied into the table <name>__fest, and
+# connect_readonly serves that table under the view's name. A file without them (written by
+# hand, older versions) is read through the views as before.
+MARTS = ("mart_teilnehmende", "mart_tn_verlauf", "mart_tn_gruppen", "mart_leerstaende")
+FEST = "__fest"
+
+
+def _q(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _schema_hash() -> str:
+    return hashlib.sha256(SCHEMA_SQL.read_bytes()).hexdigest()
+
+
+def materialisiere_marts(con: duckdb.DuckDBPyConnection) -> None:
+    """Copy every view of MARTS into its table <name>__fest (same columns and rows), inside
+    the writer's transaction, so they always match the data of the same file version. The
+    hash of schema.sql is noted (_meta 'marts_schema'): after a change of a view definition,
+    readers use the views again until the next write (never a stale copy)."""
+    for m in MARTS:
+        con.execute("create or replace table " + _q(m + FEST) + " as select * from " + _q(m))
+    set_meta(con, marts_schema=_schema_hash())
 
 
 def _lock_pfad(db: Path) -> Path:
@@ -387,9 +414,17 @@ def connect_readonly(db: Path | str | None = None) -> duckdb.DuckDBPyConnection:
         names = con.execute(
             "select table_name from information_schema.tables "
             "where table_catalog = 'biwaq_datei' and table_schema = 'main'").fetchall()
+        vorhanden = {n for (n,) in names}
+        if "_meta" in vorhanden and not con.execute(
+                "select count(*) from biwaq_datei.main._meta where schluessel = 'marts_schema' "
+                "and wert = $h", {"h": _schema_hash()}).fetchone()[0]:
+            vorhanden -= {m + FEST for m in MARTS}     # copies of other definitions: not used
         for (name,) in names:    # names from the file's own catalog, quoted as identifiers
-            q = '"' + name.replace('"', '""') + '"'
-            con.execute("create view " + q + " as select * from biwaq_datei.main." + q)
+            if name.endswith(FEST) and name[:-len(FEST)] in MARTS:
+                continue
+            quelle = name + FEST if name in MARTS and name + FEST in vorhanden else name
+            con.execute("create view " + _q(name) + " as select * from biwaq_datei.main."
+                        + _q(quelle))
         con.execute(MAKROS_SQL.read_text(encoding="utf-8"))     # the queries' shared blocks
     except Exception:
         con.close()

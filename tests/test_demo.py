@@ -429,3 +429,39 @@ def test_scale_multiplies_people_not_districts():
     assert (three["ziele"]["zielwert"] % 3 == 0).all()
     ratio = three["ziele"]["zielwert"].sum() / one["ziele"]["zielwert"].sum()
     assert 2.6 <= ratio <= 3.4
+
+
+def test_committed_demo_hashes_equal_a_fresh_chunked_demo_run(tmp_path):
+    """Issue 14: `demo` now writes block by block, appending; at scale 1 the files are the
+    committed ones byte for byte (SHA-256 of every file of data/demo)."""
+    import hashlib
+    import subprocess
+    import sys
+
+    r = subprocess.run([sys.executable, "-m", "biwaq", "demo", "--out", str(tmp_path / "d")],
+                       cwd=COMMITTED.parents[1], capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    sha = lambda p: hashlib.sha256(p.read_bytes()).hexdigest()   # noqa: E731
+    assert {p.name: sha(p) for p in COMMITTED.iterdir()} == {
+        p.name: sha(p) for p in (tmp_path / "d").iterdir()}
+
+
+def test_blocks_of_people_append_to_the_same_files_as_whole_frames(tmp_path, monkeypatch):
+    """With blocks of one scale unit, scale 3 is three blocks: the appended files equal the
+    whole frames of generate() written at once; ids run on across blocks."""
+    import biwaq.demo as demo
+    from biwaq.fileio import write_contract_csv
+
+    monkeypatch.setattr(demo, "BLOCK_FAKTOR", 1)
+    frames = demo.generate(scale=3)
+    write_demo(tmp_path / "blocks", scale=3)
+    for name, df in frames.items():
+        write_contract_csv(df, name, tmp_path / f"{name}.csv")
+        assert ((tmp_path / "blocks" / f"{name}.csv").read_bytes()
+                == (tmp_path / f"{name}.csv").read_bytes()), name
+    tn = frames["teilnehmende"]["tn_id"]
+    assert tn.tolist() == [f"TN-{i:06d}" for i in range(1, len(tn) + 1)]
+    for name in ("aktivitaeten", "vermittlungen"):
+        assert frames[name]["tn_id"].isin(set(tn)).all()
+    # three blocks of about 850 people each
+    assert 2.6 <= len(tn) / len(demo.generate(scale=1)["teilnehmende"]) <= 3.4

@@ -343,3 +343,23 @@ def test_imported_vacancy_without_district_gets_it_from_its_position(importiert,
                    "from mart_leerstaende where objekt_id like 'L-NEU%' order by objekt_id")
     assert rows[0] == ("L-NEU1", "Ilversgehofen", "Lage", None)
     assert rows[1][1] is None and rows[1][3] is not None    # outside: reported, not dropped
+
+
+def test_duplicate_keys_name_the_first_row_of_each_repeated_key():
+    """Issue 14 sped up the duplicate-key check (only repeated keys are looked up); the
+    messages stay: every later row of a key names the key's first row (Excel numbers)."""
+    import pandas as pd
+
+    from biwaq.contract import TABLES
+    from biwaq.validate import _duplicate_keys
+
+    df = pd.DataFrame({c: None for c in TABLES["betriebe"].column_names},
+                      index=[2, 3, 4, 5, 6, 7])
+    df["betrieb_id"] = ["A", "B", "A", "C", "A", "B"]
+    fehler = _duplicate_keys(df, TABLES["betriebe"], "betriebe.csv")
+    assert [(f.zeile, f.wert, f.erwartet) for f in fehler] == [
+        (4, "A", "Schlüssel doppelt (schon in Zeile 2)"),
+        (6, "A", "Schlüssel doppelt (schon in Zeile 2)"),
+        (7, "B", "Schlüssel doppelt (schon in Zeile 3)")]
+    df["betrieb_id"] = ["A", "B", "C", "D", "E", "F"]
+    assert _duplicate_keys(df, TABLES["betriebe"], "betriebe.csv") == []

@@ -171,6 +171,72 @@ def test_qualitaet_page_shows_an_error_after_a_bad_correction(demo_env):
     assert adresse not in " ".join(str(v) for v in regeln.values.ravel())   # ids only
 
 
+@pytest.fixture
+def viele_verstoesse(tmp_path, monkeypatch):
+    """1,234 participants with an exit date but no exit reason (rule Q06), 1,000 of them in
+    Süd-Ost; nothing else in the database."""
+    import streamlit as st
+
+    from conftest import make_db
+
+    rows = [dict(tn_id=f"P{i:04d}", eintritt=dt.date(2016, 2, 1), austritt=dt.date(2017, 1, 2),
+                 quartier="Süd-Ost" if i < 1000 else "Magdeburger Allee",
+                 stadtteil="Herrenberg" if i < 1000 else "Ilversgehofen")
+            for i in range(1234)]
+    db = make_db(tmp_path / "viele.duckdb", teilnehmende=rows)
+    monkeypatch.setenv("BIWAQ_DB", str(db))
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield db
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+def test_qualitaet_page_bounds_ids_and_rows_and_builds_downloads_only_on_request(
+        viele_verstoesse, monkeypatch):
+    """Issue 14: a rerun does not write the XLSX/CSV of the chosen rule's violations; the page
+    names at most 30 ids per rule and shows at most 1,000 violations, with the counts."""
+    from biwaq import export, ui
+
+    gebaut, verschoben = [], []
+    for name in ("to_excel_csv", "to_xlsx"):
+        original = getattr(export, name)
+        monkeypatch.setattr(export, name, lambda *a, _f=original, _n=name, **k: (
+            gebaut.append(_n), _f(*a, **k))[1])
+    original_lazy = ui._lazy
+    monkeypatch.setattr(ui, "_lazy", lambda fn, *a: verschoben.append(
+        original_lazy(fn, *a)) or verschoben[-1])
+
+    at = qualitaet_page()
+    for _ in range(3):
+        at.run()
+    assert not at.exception
+    assert gebaut == []                                  # nothing written on the visits
+    regeln = tabelle(at, "Betroffene Nummern").set_index("Regel")
+    assert regeln.loc["Q06", "Verstöße"] == 1234
+    # by hand: ids sorted, the first 30 are P0000..P0029, 1,234 − 30 = 1,204 more
+    assert regeln.loc["Q06", "Betroffene Nummern"] == (
+        ", ".join(f"P{i:04d}" for i in range(30)) + " … und 1.204 weitere")
+    assert at.selectbox(key="qualitaet_regel").value == "Q06"
+    faelle = tabelle(at, "Angaben")
+    assert len(faelle) == 1000 and faelle["Nummer"].iloc[-1] == "P0999"
+    assert any("ersten 1.000 von 1.234 Verstößen" in c.value for c in at.caption)
+
+    # the buttons hold deferred writers; pressed, the CSV holds every violation
+    csv = verschoben[-2]().decode("utf-8-sig")
+    assert gebaut == ["to_excel_csv"]
+    assert sum(line.startswith("P") for line in csv.splitlines()) == 1234
+
+    # with the Quartier filter: 234 in Magdeburger Allee, P1000..P1029 named first
+    at.selectbox(key="filter_quartier").set_value("Magdeburger Allee").run()
+    regeln = tabelle(at, "Betroffene Nummern").set_index("Regel")
+    assert regeln.loc["Q06", "Verstöße"] == 234
+    assert regeln.loc["Q06", "Betroffene Nummern"].endswith("P1029 … und 204 weitere")
+    assert len(tabelle(at, "Angaben")) == 234
+    assert not any("ersten 1.000" in c.value for c in at.caption)
+    assert gebaut == ["to_excel_csv"]
+
+
 # --- Browser ---------------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")

@@ -132,3 +132,61 @@ def test_a_database_from_an_older_version_is_migrated_and_keeps_its_records(demo
                            ).fetchone() == (80, 80)
     finally:
         con.close()
+
+
+def _quelle_der_sicht(con, name: str) -> str:
+    return con.execute("select sql from duckdb_views() where view_name = $n "
+                       "and database_name <> 'biwaq_datei'", {"n": name}
+                       ).fetchone()[0]
+
+
+def test_marts_are_materialised_per_version_and_follow_every_import(tmp_path):
+    """Issue 14: every write stores each mart as <name>__fest; readers get that table under
+    the mart's name, with exactly the rows the view gives – also after an import."""
+    from biwaq import importer
+    from conftest import make_db
+
+    db = store.build(tmp_path / "biwaq.duckdb", store.DEMO_DIR, quelle="import")
+    con = store.connect_readonly(db)
+    try:
+        for m in store.MARTS:
+            assert f"{m}__fest" in _quelle_der_sicht(con, m)
+            assert con.execute(f"select count(*) from (select * from biwaq_datei.main.{m} "
+                               f"except all select * from {m})").fetchone() == (0,)
+        assert con.execute("select count(*) from mart_teilnehmende").fetchone() == (880,)
+    finally:
+        con.close()
+
+    kopf, erste = (store.DEMO_DIR / "teilnehmende.csv").read_text(
+        encoding="utf-8-sig").splitlines()[:2]
+    neu = "TN-NEU01" + erste[erste.index(";"):]
+    erg = importer.importiere([importer.Eingabe("teilnehmende.csv",
+                                                (kopf + "\n" + neu + "\n").encode())], db)
+    assert erg.ok, erg.fehler
+    con = store.connect_readonly(db)
+    try:
+        assert con.execute("select count(*) from mart_teilnehmende").fetchone() == (881,)
+        assert con.execute("select count(*) from mart_tn_verlauf where tn_id = 'TN-NEU01'"
+                           ).fetchone() == (1,)
+    finally:
+        con.close()
+
+    # another definition of the views (schema.sql changed since the write): views answer
+    raw = duckdb.connect(str(db))
+    raw.execute("update _meta set wert = 'anders' where schluessel = 'marts_schema'")
+    raw.close()
+    con = store.connect_readonly(db)
+    try:
+        assert "__fest" not in _quelle_der_sicht(con, "mart_tn_verlauf")
+        assert con.execute("select count(*) from mart_teilnehmende").fetchone() == (881,)
+    finally:
+        con.close()
+
+    # a file written without replace_atomically has no copies: the views answer
+    hand = make_db(tmp_path / "hand.duckdb", teilnehmende=[dict(tn_id="P1")])
+    con = store.connect_readonly(hand)
+    try:
+        assert "__fest" not in _quelle_der_sicht(con, "mart_teilnehmende")
+        assert con.execute("select tn_id from mart_teilnehmende").fetchall() == [("P1",)]
+    finally:
+        con.close()

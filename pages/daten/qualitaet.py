@@ -2,10 +2,11 @@
 import pandas as pd
 import streamlit as st
 
-from biwaq import export, quality, ui
+from biwaq import quality, ui
 from biwaq.contract import TRAEGER_NAMEN
 
-MAX_IDS = 30
+MAX_IDS = 30          # ids named per rule in the overview table
+MAX_ZEILEN = 1000     # violations of the chosen rule shown on the page (downloads: all)
 
 filt = ui.page_header(
     "Datenqualität",
@@ -18,27 +19,45 @@ st.caption("Es gelten die Filter **Quartier** und **Träger** (Träger nur für 
            "**Zielgruppe** gelten hier nicht: geprüft wird immer der ganze Bestand.")
 
 
-@st.cache_data(show_spinner="Regeln werden geprüft …", max_entries=20)
+@st.cache_resource(show_spinner="Regeln werden geprüft …", max_entries=3)
 def _pruefen(stamp: tuple) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """All rules over one database version. Shared by every session and never changed in
+    place (cache_resource hands out the object itself: no copy of every violation per rerun)."""
     return quality.pruefen(ui.connection())
 
 
-regeln, faelle = _pruefen(ui.db_stamp())
-if filt.quartier:
-    faelle = faelle[faelle["quartier"] == filt.quartier]
-if filt.traeger:
-    faelle = faelle[faelle["traeger"].isna() | (faelle["traeger"] == filt.traeger)]
+@st.cache_data(show_spinner=False, max_entries=50)
+def _je_regel(stamp: tuple, quartier: str | None, traeger: str | None) -> pd.DataFrame:
+    """Per rule under the filters: anzahl (violations), n_ids (distinct ids) and the first
+    MAX_IDS distinct ids in the rule's order – a bounded table whatever the data size."""
+    regeln, faelle = _pruefen(stamp)
+    faelle = _gefiltert(faelle, quartier, traeger)
+    anzahl = faelle.groupby("regel").size()
+    eindeutig = faelle[["regel", "id"]].drop_duplicates()
+    n_ids = eindeutig.groupby("regel").size()
+    ids = eindeutig.groupby("regel", sort=False).head(MAX_IDS).groupby("regel")["id"].agg(list)
+    out = regeln.drop(columns=["anzahl", "ids"]).copy()
+    out["anzahl"] = out["id"].map(anzahl).fillna(0).astype(int)
+    out["n_ids"] = out["id"].map(n_ids).fillna(0).astype(int)
+    out["ids"] = [v if isinstance(v, list) else [] for v in out["id"].map(ids)]
+    return out
+
+
+def _gefiltert(faelle: pd.DataFrame, quartier: str | None, traeger: str | None) -> pd.DataFrame:
+    if quartier:
+        faelle = faelle[faelle["quartier"] == quartier]
+    if traeger:
+        faelle = faelle[faelle["traeger"].isna() | (faelle["traeger"] == traeger)]
+    return faelle
+
+
+stamp = ui.db_stamp()
+regeln = _je_regel(stamp, filt.quartier, filt.traeger)
 
 c1, c2 = st.columns(2)
 schwere = c1.segmented_control("Schweregrad", ["Alle", quality.FEHLER, quality.WARNUNG],
                                default="Alle", key="qualitaet_schwere") or "Alle"
 nur_verstoesse = c2.toggle("Nur Regeln mit Verstößen", key="qualitaet_nur_verstoesse")
-
-je_regel = faelle.groupby("regel")["id"].agg(["size", lambda s: list(dict.fromkeys(s))])
-je_regel.columns = ["anzahl", "ids"]
-regeln = regeln.drop(columns=["anzahl", "ids"]).join(je_regel, on="id")
-regeln["anzahl"] = regeln["anzahl"].fillna(0).astype(int)
-regeln["ids"] = regeln["ids"].apply(lambda v: v if isinstance(v, list) else [])
 
 n_fehler = int(regeln.loc[regeln["schwere"] == quality.FEHLER, "anzahl"].sum())
 n_warn = int(regeln.loc[regeln["schwere"] == quality.WARNUNG, "anzahl"].sum())
@@ -61,9 +80,20 @@ if nur_verstoesse:
     sicht = sicht[sicht["anzahl"] > 0]
 
 
-def ids_text(ids: list[str]) -> str:
-    mehr = f" … und {len(ids) - MAX_IDS} weitere" if len(ids) > MAX_IDS else ""
+def ids_text(ids: list[str], n: int) -> str:
+    """The first MAX_IDS ids and how many more there are (n = distinct ids in all)."""
+    mehr = f" … und {ui.fmt_int(n - len(ids[:MAX_IDS]))} weitere" if n > MAX_IDS else ""
     return ", ".join(ids[:MAX_IDS]) + mehr
+
+
+class _Geltung:
+    """What the downloads write as their filter line (this page's own wording)."""
+
+    def __init__(self, text: str):
+        self.text = text
+
+    def beschreibung(self) -> str:
+        return self.text
 
 
 filter_text = ("Quartier: " + (filt.quartier or "beide") + " · Träger: "
@@ -76,7 +106,7 @@ if sicht.empty:
 else:
     tabelle = pd.DataFrame({
         "Regel": sicht["id"], "Schweregrad": sicht["schwere"], "Verstöße": sicht["anzahl"],
-        "Beschreibung": sicht["beschreibung"], "Betroffene Nummern": sicht["ids"].map(ids_text),
+        "Beschreibung": sicht["beschreibung"], "Betroffene Nummern": [ids_text(i, n) for i, n in zip(sicht["ids"], sicht["n_ids"])],
         "Tabelle": sicht["tabelle"], "Hinweis": sicht["hinweis"]})
     st.dataframe(tabelle, hide_index=True, key="qualitaet_regeln", height="content",
                  column_config={"Regel": st.column_config.TextColumn(width="small"),
@@ -89,23 +119,17 @@ else:
         st.subheader("Verstöße im Einzelnen")
         wahl = st.selectbox("Regel", mit["id"].tolist(), key="qualitaet_regel",
                             format_func=lambda r: f"{r} – {quality.REGEL[r].beschreibung}")
-        einzeln = faelle[faelle["regel"] == wahl]
+        _, faelle = _pruefen(stamp)
+        einzeln = _gefiltert(faelle[faelle["regel"] == wahl], filt.quartier, filt.traeger)
         df = pd.DataFrame({"Nummer": einzeln["id"], "Angaben": einzeln["details"],
                            "Quartier": einzeln["quartier"],
                            "Träger": einzeln["traeger"].fillna("–")})
-        st.dataframe(df, hide_index=True, key="qualitaet_faelle")
-        titel = f"Datenqualität {wahl}"
-        d1, d2, _ = st.columns([1, 1, 3])
-        d1.download_button("CSV (Excel)", export.to_excel_csv(df, titel, filter_text),
-                           file_name=export.dateiname(titel, "csv", "Datenqualität",
-                                                      filter_text),
-                           mime="text/csv", key="qualitaet_csv", on_click="ignore",
-                           icon=":material/download:")
-        d2.download_button(
-            "XLSX", export.to_xlsx(df, titel, filter_text),
-            file_name=export.dateiname(titel, "xlsx", "Datenqualität", filter_text),
-            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            key="qualitaet_xlsx", on_click="ignore", icon=":material/download:")
+        if len(df) > MAX_ZEILEN:
+            st.caption(f"Gezeigt werden die ersten {ui.fmt_int(MAX_ZEILEN)} von "
+                       f"{ui.fmt_int(len(df))} Verstößen; alle stehen in den Downloads.")
+        st.dataframe(df.head(MAX_ZEILEN), hide_index=True, key="qualitaet_faelle")
+        # built only when a button is pressed (as ui.chart_block does)
+        ui.download_buttons(df, f"Datenqualität {wahl}", "qualitaet", _Geltung(filter_text))
 
 st.caption("Auf der Kommandozeile: `python -m biwaq check` (Exit-Code 1 bei Verstößen gegen "
            "Fehler-Regeln).")
