@@ -15,6 +15,7 @@ from pypdf import PdfReader
 from streamlit.testing.v1 import AppTest
 
 from biwaq import bericht, kommentare
+from biwaq import kennzahlen as kz
 from biwaq.filters import Filter
 from conftest import ROOT
 
@@ -69,13 +70,13 @@ def test_every_figure_in_the_pdf_is_the_pages_figure(seiten, demo_env, tmp_path)
     # headline cards of Übersicht: the on-track line for Vermittlungen
     assert "hinter Plan" in text
 
-    # 3 funnel: the Vermittlung page's metrics
+    # 3 funnel: the Vermittlung page's metrics, by the catalogue's labels – in the table row
+    # of the stage and under the same label in the report's line of cohort figures
     at.switch_page("pages/teilnehmende/vermittlung.py").run()
-    for stufe, label in (("Erstkontakt", "Erstkontakte"), ("Eintritt", "Eingetreten"),
-                         ("Vermittlung", "Vermittelt"),
-                         ("Verbleib nach 6 Monaten", "Verbleib nach 6 Monaten")):
-        assert re.search(re.escape(stufe) + r" " + re.escape(metrik(at, label)) + r" ", text), \
-            stufe
+    for stufe, kid in bericht.TRICHTER_KENNZAHLEN.items():
+        wert = metrik(at, kz.label(kid))
+        assert re.search(re.escape(stufe) + r" " + re.escape(wert) + r" ", text), stufe
+        assert f"{kz.label(kid)}: {wert}" in text, kid
 
     # 4 ESF+: the page's main table (count column) and the split by sex for Süd-Ost
     at.switch_page("pages/teilnehmende/esf_indikatoren.py").run()
