@@ -146,6 +146,11 @@ def _betriebe(con, filt: Filter, datenstand) -> tuple[list[str], pd.DataFrame]:
     alle = kennz[(kennz["Gruppe"] == oek.ALLE) & (kennz["Beginn"] == "seit Gründung")].iloc[0]
     n, mig = len(beraten), int(beraten["migrantenoekonomie"].sum())
     aktiv = oek.aktiv_am_stichtag(beraten)
+
+    def km(monate: int) -> str:
+        # as the page's table (oekonomie.ueberleben_anzeige): '–' below the minimum base
+        return kz.fmt("km_aktiv_ki", alle[f"aktiv nach {monate} Mon."],
+                      basis=alle[f"unter Beobachtung {monate} Mon."])
     saetze = [
         f"Im Zeitraum wurden {kz.fmt('beratene_betriebe', n)} Betriebe beraten, davon "
         f"{kz.fmt('beratene_migrantenoekonomie', mig)} aus der Migrantenökonomie, in "
@@ -153,8 +158,7 @@ def _betriebe(con, filt: Filter, datenstand) -> tuple[list[str], pd.DataFrame]:
         "Beratungen.",
         f"Am Stichtag {datum(stichtag)} waren {kz.fmt('aktiv_am_stichtag', aktiv)} von ihnen noch aktiv.",
         f"Von den beratenen Betrieben sind nach der Kaplan–Meier-Schätzung 12 Monate nach "
-        f"Gründung {kz.fmt('km_anteil_aktiv', alle['aktiv nach 12 Mon.'])} und 24 Monate "
-        f"nach Gründung {kz.fmt('km_anteil_aktiv', alle['aktiv nach 24 Mon.'])} noch "
+        f"Gründung {km(12)} und 24 Monate nach Gründung {km(24)} noch "
         "aktiv (Betriebe, die noch aktiv sind, zählen bis zum Stichtag mit; ein Betrieb zählt "
         "erst ab seiner ersten Beratung).",
         "Träger und Zielgruppe gelten für Betriebe nicht."]

@@ -272,6 +272,15 @@ KATALOG: tuple[Kennzahl, ...] = (
     _K("vermittlungen_lokale_betriebe", "Vermittlungen in lokale Betriebe", "Vermittlungen",
        "Vermittlungen mit Beginn im Zeitraum zu Betrieben der Programmgebiete (alle Filter "
        "gelten); jede Vermittlung zählt.", "oek_vermittlungen_betriebe.vermittlungen"),
+    _K("vermittlungen_lokale_betriebe_geschuetzt", "Vermittlungen in lokale Betriebe "
+       "(geschützt)", "Vermittlungen",
+       "Für Rollen außer der Steuerungsrunde (Betriebe, Wirtschaftsförderung): Vermittlungen "
+       "mit Beginn im Zeitraum zu Betrieben der Programmgebiete, jede Vermittlung zählt; "
+       "**Träger, Zielgruppe und Branche gelten nicht**, Betriebe mit weniger als 3 "
+       "Vermittlungen stehen zusammengefasst als „weitere Betriebe“, Zahlen unter 3 und Zahlen, "
+       "aus denen sie sich ausrechnen ließen, stehen als `*` (primäre und sekundäre Sperrung "
+       "wie bei den öffentlichen Zahlen).",
+       "oek_vermittlungen_betriebe.vermittlungen → rollenschutz.vermittlungen_geschuetzt"),
     _K("einstellende_betriebe", "Einstellende Betriebe", "Betriebe",
        "Betriebe mit mindestens einer solchen Vermittlung.",
        "oek_vermittlungen_betriebe.betrieb_id"),

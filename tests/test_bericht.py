@@ -168,3 +168,28 @@ def test_cli_refuses_a_wrong_date_in_german(tmp_path):
                        cwd=ROOT, capture_output=True, text=True)
     assert r.returncode == 2
     assert "kein Datum im Format TT.MM.JJJJ" in r.stderr
+
+
+def test_every_column_of_the_report_is_a_catalogue_figure_or_an_attribute(demo_env):
+    """One label, one definition (issue 10): every column header of every report table (PDF
+    and XLSX) is a figure of the catalogue or a named attribute – for the filters of the
+    report and with a Träger (no on-track tables then)."""
+    from biwaq import analytics as an
+    from biwaq import store
+    from biwaq.contract import QUARTIERE, TRAEGER_NAMEN
+
+    labels = {k.label for k in kz.alle()}
+    kategorien = {*QUARTIERE, *TRAEGER_NAMEN.values(), an.INSGESAMT,
+                  *an.ESF_GESCHLECHTER.values()}
+    con = store.connect_readonly(demo_env)
+    try:
+        fehlt = {}
+        for filt in (FILT, Filter(traeger="Euratibor", von=D(2016, 1, 1), bis=D(2016, 12, 31))):
+            d = bericht.daten(con, filt, kommentare.KommentarStore())
+            for name, tab in d.tabellen.items():
+                rest = {str(c) for c in tab.columns} - labels - kz.MERKMALE - kategorien
+                if rest:
+                    fehlt[name] = sorted(rest)
+    finally:
+        con.close()
+    assert not fehlt, fehlt
