@@ -335,6 +335,9 @@ KATALOG: tuple[Kennzahl, ...] = (
     _K("passende_objekte", "passende Objekte", "Objekte",
        "Verfügbare Objekte (leer oder in Vermarktung, Stand: Datenstand), die zu diesem "
        "offenen Gesuch passen.", "oek_raumgesuche_paare.objekt_id"),
+    _K("raeume_treffer", "Treffer aus „Räume finden“", "Objekte",
+       "Objekte, die zur Suche in „Räume finden“ passen (Status, Art, Fläche, Programmgebiet, "
+       "Stadtteil), am Datenstand nicht wiederbelegt.", "oek_leerstand_raeume.objekt_id"),
     _K("passende_gesuche", "passende Gesuche", "Gesuche",
        "Offene Gesuche, zu denen dieses verfügbare Objekt passt.",
        "oek_raumgesuche_paare.gesuch_id"),

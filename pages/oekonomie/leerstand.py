@@ -140,7 +140,8 @@ else:
         st.info("Kein Objekt passt zu dieser Suche. Bitte die Flächenspanne weiter fassen "
                 "oder weitere Arten oder Status wählen.", icon=":material/search_off:")
     else:
-        st.markdown(f"**{ui.fmt_int(len(raeume))} passende Objekte** · {suche}")
+        st.markdown(f"**{kz.label('raeume_treffer')}: {kz.fmt('raeume_treffer', len(raeume))}**"
+                    f" · {suche}")
         tabelle = oek.raeume_tabelle(raeume)
         st.dataframe(tabelle, hide_index=True, key="leer_raeume_tabelle",
                      column_config=ui.deutsche_spalten(tabelle))
@@ -183,8 +184,8 @@ with karte_platz:
                           key="leer_karte_block", filt=geltung, roh=("Breite", "Länge"))
         st.caption("Farbe und Muster: Status am Stichtag (siehe Legende) · Punktgröße: "
                    "Fläche, logarithmisch (35 m² klein … 25.000 m² groß)"
-                   + (f" · schwarzer Ring: {ui.fmt_int(len(raeume))} Treffer aus „Räume "
-                      "finden“" if gesucht else "")
+                   + (f" · schwarzer Ring: {kz.label('raeume_treffer')} "
+                      f"({kz.fmt('raeume_treffer', len(raeume))})" if gesucht else "")
                    + " · Punkt anfahren oder antippen zeigt Adresse, "
                    "Art, Fläche, Status, „frei seit“, Eigentümer und Nachnutzung."
                    + (" Kartenhintergrund © OpenStreetMap-Mitwirkende."
