@@ -156,7 +156,8 @@ def _betriebe(con, filt: Filter, datenstand) -> tuple[list[str], pd.DataFrame]:
         f"{kz.fmt('beratene_migrantenoekonomie', mig)} aus der Migrantenökonomie, in "
         f"{kz.fmt('beratungen_zeitraum', beraten['beratungen_zeitraum'].sum())} "
         "Beratungen.",
-        f"Am Stichtag {datum(stichtag)} waren {kz.fmt('aktiv_am_stichtag', aktiv)} von ihnen noch aktiv.",
+        f"Am Stichtag {datum(stichtag)} waren {kz.fmt('aktiv_am_stichtag', aktiv)} von ihnen "
+        "noch aktiv.",
         f"Von den beratenen Betrieben sind nach der Kaplan–Meier-Schätzung 12 Monate nach "
         f"Gründung {km(12)} und 24 Monate nach Gründung {km(24)} noch "
         "aktiv (Betriebe, die noch aktiv sind, zählen bis zum Stichtag mit; ein Betrieb zählt "
@@ -173,8 +174,8 @@ def _leerstand(con, filt: Filter, datenstand) -> tuple[list[str], pd.DataFrame, 
     stichtag = oek.stichtag(filt.bis, datenstand)
     median = werte["median_monate"]
     saetze = [
-        f"Am Stichtag {datum(stichtag)} standen {kz.fmt('leerstehend_stichtag', werte['einheiten'])}"
-        f" Objekte mit zusammen {kz.fmt('leerstehende_flaeche', werte['flaeche_m2'])} leer "
+        f"Am Stichtag {datum(stichtag)} standen "
+        f"{kz.fmt('leerstehend_stichtag', werte['einheiten'])} Objekte mit zusammen {kz.fmt('leerstehende_flaeche', werte['flaeche_m2'])} leer "
         f"(Median der Leerstandsdauer {kz.fmt('median_leerstandsdauer', median)}).",
         f"Im Zeitraum wurden {kz.fmt('wiederbelegt_zeitraum', werte['wiederbelegt'])} Objekte "
         "wiederbelegt.",
@@ -252,7 +253,8 @@ def daten(con: duckdb.DuckDBPyConnection, filt: Filter,
     n_w = int(q.loc[q["Schweregrad"] == quality.WARNUNG, "Verstöße"].sum())
     d.texte["qualitaet"] = [
         f"{kz.fmt('regeln_geprueft', len(q))} Regeln geprüft: {kz.fmt('verstoesse_fehler', n_f)}"
-        f" Verstöße gegen Fehler-Regeln, {kz.fmt('warnungen', n_w)} Warnungen (Quartier und Träger gelten, Zeitraum "
+        f" Verstöße gegen Fehler-Regeln, {kz.fmt('warnungen', n_w)} Warnungen (Quartier und "
+        "Träger gelten, Zeitraum "
         "und Zielgruppe nicht)."
         + (" Die betroffenen Zahlen sind unzuverlässig." if n_f else "")]
     d.tabellen["Kommentare"] = _kommentare(ks, filt)
