@@ -19,8 +19,10 @@ small and in this project's style. Each figure has
 - ``basis_zeigen_unter``: rates on a base below this also show their count ("2 von 3").
 
 Public API: ``get(id)``, ``alle()``, ``label(id)``, ``runde(x, stellen)``, ``zahl(x, stellen)``,
-``fmt(id, wert, basis=None, zaehler=None)``, ``quote_text(id, zaehler, basis)``,
-``wie_gezaehlt(ids)``, ``MERKMALE`` (column headers that are attributes, not figures).
+``fmt(id, wert, basis=None, zaehler=None, schwellen=())``, ``prozent_dezimal(anteil, stellen,
+schwellen)`` (the on-track rule: never rounded up onto a threshold), ``quote_text(id, zaehler,
+basis)``, ``wie_gezaehlt(ids)``, ``MERKMALE`` (column headers that are attributes or values of a
+dimension, not figures: Träger, the sex columns of the ESF+ split, a status).
 """
 from __future__ import annotations
 
