@@ -21,6 +21,7 @@ import duckdb
 import pandas as pd
 
 from biwaq import analytics as an
+from biwaq import kennzahlen as kz
 from biwaq import kommentare as km
 from biwaq import oekonomie as oek
 from biwaq import quality
@@ -44,6 +45,12 @@ ABSCHNITTE = {
     "qualitaet": "7 Datenqualität",
     "kommentare": "8 Kommentare der Steuerungsrunde",
 }
+# Status columns of the target-group table (attributes, kennzahlen.MERKMALE)
+STATUS_SPALTE = {"teilnehmende": "Status Erreichte", "eintritte": "Status Eintritte"}
+# The Vermittlung page's headline figures of the funnel, by stage (same catalogue labels)
+TRICHTER_KENNZAHLEN = {"Erstkontakt": "kohorte_erstkontakte", "Eintritt": "kohorte_eingetreten",
+                       "Vermittlung": "kohorte_vermittelt",
+                       "Verbleib nach 6 Monaten": "kohorte_verbleib"}
 STUFEN_BERICHT = ("Erstkontakt", "Eintritt", "Aktiv begleitet", "Praxiserfahrung",
                   "Vermittlung", "Verbleib nach 6 Monaten")
 
@@ -81,31 +88,30 @@ def _reichweite(con, filt: Filter, stand: zs.Zielstand | None) -> pd.DataFrame:
             t = ziele[(ziele["kennzahl"] == k) & (ziele["zielgruppe"].fillna("") == (gruppe or ""))
                       & (ziele["quartier"].fillna("") == (filt.quartier or ""))]
             z[k] = next(t.itertuples()) if len(t) else None
-        zeilen.append({
-            "Gruppe": r.Gruppe, "Erreicht im Zeitraum": int(r.erreicht),
-            "Eingetreten im Zeitraum": int(r.eingetreten),
-            "Erreicht seit Beginn": z["teilnehmende"].wert if z["teilnehmende"] else None,
-            "Ziel Erreichte": z["teilnehmende"].zielwert if z["teilnehmende"] else None,
-            "Status Erreichte": z["teilnehmende"].status if z["teilnehmende"] else "kein Ziel",
-            "Eingetreten seit Beginn": z["eintritte"].wert if z["eintritte"] else None,
-            "Ziel Eintritte": z["eintritte"].zielwert if z["eintritte"] else None,
-            "Status Eintritte": z["eintritte"].status if z["eintritte"] else "kein Ziel"})
+        zeile = {"Gruppe": r.Gruppe, kz.label("erreichte_personen"): int(r.erreicht),
+                 kz.label("eintritte"): int(r.eingetreten)}
+        for k in ("teilnehmende", "eintritte"):
+            zeile[kz.label(f"ziel_{k}")] = z[k].wert if z[k] else None
+            zeile[kz.label(f"ziel_zielwert_{k}")] = z[k].zielwert if z[k] else None
+            zeile[STATUS_SPALTE[k]] = z[k].status if z[k] else "kein Ziel"
+        zeilen.append(zeile)
     out = pd.DataFrame(zeilen)
-    for c in ("Erreicht seit Beginn", "Ziel Erreichte", "Eingetreten seit Beginn",
-              "Ziel Eintritte"):
-        out[c] = out[c].astype("Int64")
+    for k in ("teilnehmende", "eintritte"):
+        for c in (kz.label(f"ziel_{k}"), kz.label(f"ziel_zielwert_{k}")):
+            out[c] = out[c].astype("Int64")
     return out
 
 
 def _bevoelkerung(con, filt: Filter) -> pd.DataFrame:
     rep = an.repraesentation(run_query("zielgruppen_repraesentation", con, **filt.params()))
     return pd.DataFrame({
-        "Stadtteil": rep["stadtteil"], "Erreichte Personen": rep["teilnehmende"].astype(int),
-        "davon mit Migrationshintergrund": rep["mit_migration"].astype(int),
-        "Anteil Teilnehmende": [zs.prozent_text(x, schwellen=()) for x in
-                                rep["anteil_teilnehmende"]],
-        "Anteil Bevölkerung": [zs.prozent_text(x, schwellen=()) for x in
-                               rep["anteil_bevoelkerung"]]})
+        "Stadtteil": rep["stadtteil"],
+        kz.label("erreichte_personen"): rep["teilnehmende"].astype(int),
+        kz.label("mit_migration"): rep["mit_migration"].astype(int),
+        kz.label("anteil_migration_tn"): [kz.fmt("anteil_migration_tn", x, einheit=False)
+                                          for x in rep["anteil_teilnehmende"]],
+        kz.label("anteil_migration_bev"): [kz.fmt("anteil_migration_bev", x, einheit=False)
+                                           for x in rep["anteil_bevoelkerung"]]})
 
 
 def _trichter(con, filt: Filter) -> pd.DataFrame:
@@ -113,10 +119,11 @@ def _trichter(con, filt: Filter) -> pd.DataFrame:
     lang = an.trichter_lang(wide)
     alle = lang[lang["gruppe"] == "alle"]
     return pd.DataFrame({
-        "Stufe": alle["stufe"], "Personen": alle["personen"].astype(int),
-        "Übergangsquote": [zs.prozent_text(x, schwellen=()) for x in alle["quote_vorstufe"]],
-        "Anteil der Erstkontakte": [zs.prozent_text(x, schwellen=())
-                                    for x in alle["quote_erstkontakt"]]})
+        "Stufe": alle["stufe"], kz.label("personen"): alle["personen"].astype(int),
+        kz.label("uebergangsquote"): [kz.fmt("uebergangsquote", x, einheit=False)
+                                      for x in alle["quote_vorstufe"]],
+        kz.label("anteil_erstkontakte"): [kz.fmt("anteil_erstkontakte", x, einheit=False)
+                                          for x in alle["quote_erstkontakt"]]})
 
 
 def _esf(con, filt: Filter) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -139,14 +146,20 @@ def _betriebe(con, filt: Filter, datenstand) -> tuple[list[str], pd.DataFrame]:
     alle = kennz[(kennz["Gruppe"] == oek.ALLE) & (kennz["Beginn"] == "seit Gründung")].iloc[0]
     n, mig = len(beraten), int(beraten["migrantenoekonomie"].sum())
     aktiv = oek.aktiv_am_stichtag(beraten)
+
+    def km(monate: int) -> str:
+        # as the page's table (oekonomie.ueberleben_anzeige): '–' below the minimum base
+        return kz.fmt("km_aktiv_ki", alle[f"aktiv nach {monate} Mon."],
+                      basis=alle[f"unter Beobachtung {monate} Mon."])
     saetze = [
-        f"Im Zeitraum wurden {zs.zahl_text(n)} Betriebe beraten, davon {zs.zahl_text(mig)} "
-        f"aus der Migrantenökonomie, in {zs.zahl_text(beraten['beratungen_zeitraum'].sum())} "
+        f"Im Zeitraum wurden {kz.fmt('beratene_betriebe', n)} Betriebe beraten, davon "
+        f"{kz.fmt('beratene_migrantenoekonomie', mig)} aus der Migrantenökonomie, in "
+        f"{kz.fmt('beratungen_zeitraum', beraten['beratungen_zeitraum'].sum())} "
         "Beratungen.",
-        f"Am Stichtag {datum(stichtag)} waren {zs.zahl_text(aktiv)} von ihnen noch aktiv.",
+        f"Am Stichtag {datum(stichtag)} waren {kz.fmt('aktiv_am_stichtag', aktiv)} von ihnen "
+        "noch aktiv.",
         f"Von den beratenen Betrieben sind nach der Kaplan–Meier-Schätzung 12 Monate nach "
-        f"Gründung {zs.prozent_text(alle['aktiv nach 12 Mon.'], schwellen=())} und 24 Monate "
-        f"nach Gründung {zs.prozent_text(alle['aktiv nach 24 Mon.'], schwellen=())} noch "
+        f"Gründung {km(12)} und 24 Monate nach Gründung {km(24)} noch "
         "aktiv (Betriebe, die noch aktiv sind, zählen bis zum Stichtag mit; ein Betrieb zählt "
         "erst ab seiner ersten Beratung).",
         "Träger und Zielgruppe gelten für Betriebe nicht."]
@@ -161,18 +174,20 @@ def _leerstand(con, filt: Filter, datenstand) -> tuple[list[str], pd.DataFrame, 
     stichtag = oek.stichtag(filt.bis, datenstand)
     median = werte["median_monate"]
     saetze = [
-        f"Am Stichtag {datum(stichtag)} standen {zs.zahl_text(werte['einheiten'])} Objekte "
-        f"mit zusammen {zs.zahl_text(werte['flaeche_m2'])} m² leer (Median der Leerstandsdauer "
-        + ("–" if pd.isna(median) else an.zahl_text(median, 1)) + " Monate).",
-        f"Im Zeitraum wurden {zs.zahl_text(werte['wiederbelegt'])} Objekte wiederbelegt.",
+        f"Am Stichtag {datum(stichtag)} standen "
+        f"{kz.fmt('leerstehend_stichtag', werte['einheiten'])} Objekte mit zusammen {kz.fmt('leerstehende_flaeche', werte['flaeche_m2'])} leer "
+        f"(Median der Leerstandsdauer {kz.fmt('median_leerstandsdauer', median)}).",
+        f"Im Zeitraum wurden {kz.fmt('wiederbelegt_zeitraum', werte['wiederbelegt'])} Objekte "
+        "wiederbelegt.",
         "Träger und Zielgruppe gelten für Leerstände nicht."]
     leer = objekte[objekte["leer_am_stichtag"].astype(bool)].copy()
     leer["stadtteil"] = leer["stadtteil"].fillna(an.OHNE_ANGABE)
     je = (leer.groupby(["quartier", "stadtteil"], dropna=False)
               .agg(objekte=("objekt_id", "count"), flaeche=("flaeche_m2", "sum")).reset_index())
     tab = pd.DataFrame({"Quartier": je["quartier"], "Stadtteil": je["stadtteil"],
-                        "Leer am Stichtag": je["objekte"].astype(int),
-                        "Fläche (m²)": [zs.zahl_text(f) for f in je["flaeche"]]})
+                        kz.label("leerstehend_stichtag"): je["objekte"].astype(int),
+                        kz.label("leerstehende_flaeche"): [kz.fmt("leerstehende_flaeche", f)
+                                                           for f in je["flaeche"]]})
     umrisse = run_query("oek_stadtteil_umrisse", con)
     if filt.quartier:
         umrisse = umrisse[umrisse["quartier"] == filt.quartier]
@@ -188,7 +203,7 @@ def _qualitaet(con, filt: Filter) -> pd.DataFrame:
         faelle = faelle[faelle["traeger"].isna() | (faelle["traeger"] == filt.traeger)]
     anzahl = faelle.groupby("regel").size() if len(faelle) else pd.Series(dtype=int)
     return pd.DataFrame({
-        "Regel": regeln["id"], "Schwere": regeln["schwere"],
+        "Regel": regeln["id"], "Schweregrad": regeln["schwere"],
         "Beschreibung": regeln["beschreibung"],
         "Verstöße": [int(anzahl.get(r, 0)) for r in regeln["id"]],
         "Hinweis": regeln["hinweis"].fillna("")})
@@ -222,7 +237,10 @@ def daten(con: duckdb.DuckDBPyConnection, filt: Filter,
         d.tabellen["Zielverlauf je Quartal"] = _verlauf_tabelle(stand)
     d.tabellen["Zielgruppen"] = _reichweite(con, filt, stand)
     d.tabellen["Bevölkerungsvergleich"] = _bevoelkerung(con, filt)
-    d.tabellen["Trichter und Verbleib"] = _trichter(con, filt)
+    t = d.tabellen["Trichter und Verbleib"] = _trichter(con, filt)
+    personen = dict(zip(t["Stufe"], t[kz.label("personen")]))
+    d.texte["trichter"] = [" · ".join(f"{kz.label(kid)}: {kz.fmt(kid, personen.get(stufe))}"
+                                      for stufe, kid in TRICHTER_KENNZAHLEN.items())]
     haupt, glied = _esf(con, filt)
     d.tabellen["ESF+-Indikatoren"] = an.esf_anzeige(haupt)
     d.tabellen["ESF+ nach Geschlecht"] = glied
@@ -231,11 +249,12 @@ def daten(con: duckdb.DuckDBPyConnection, filt: Filter,
     d.texte["leerstand"], d.tabellen["Leerstand je Stadtteil"], d.karte = _leerstand(
         con, filt, stand_text)
     q = d.tabellen["Datenqualität"] = _qualitaet(con, filt)
-    n_f = int(q.loc[q["Schwere"] == quality.FEHLER, "Verstöße"].sum())
-    n_w = int(q.loc[q["Schwere"] == quality.WARNUNG, "Verstöße"].sum())
+    n_f = int(q.loc[q["Schweregrad"] == quality.FEHLER, "Verstöße"].sum())
+    n_w = int(q.loc[q["Schweregrad"] == quality.WARNUNG, "Verstöße"].sum())
     d.texte["qualitaet"] = [
-        f"{zs.zahl_text(len(q))} Regeln geprüft: {zs.zahl_text(n_f)} Verstöße gegen "
-        f"Fehler-Regeln, {zs.zahl_text(n_w)} Warnungen (Quartier und Träger gelten, Zeitraum "
+        f"{kz.fmt('regeln_geprueft', len(q))} Regeln geprüft: {kz.fmt('verstoesse_fehler', n_f)}"
+        f" Verstöße gegen Fehler-Regeln, {kz.fmt('warnungen', n_w)} Warnungen (Quartier und "
+        "Träger gelten, Zeitraum "
         "und Zielgruppe nicht)."
         + (" Die betroffenen Zahlen sind unzuverlässig." if n_f else "")]
     d.tabellen["Kommentare"] = _kommentare(ks, filt)
@@ -247,8 +266,8 @@ def _verlauf_tabelle(stand: zs.Zielstand) -> pd.DataFrame:
     v = stand.verlauf
     return pd.DataFrame({"Ziel": v["ziel_id"].map(namen), "Quartal": v["quartal"],
                          "Bis": [datum(x) for x in v["datum"]],
-                         "Erreicht (kumuliert)": v["kumuliert"].astype(int),
-                         "Ziellinie": [int(zs.runden(e)) for e in v["erwartet"]]})
+                         kz.label("ziel_kumuliert"): v["kumuliert"].astype(int),
+                         kz.label("ziel_linie"): [int(zs.runden(e)) for e in v["erwartet"]]})
 
 
 # --- Names -----------------------------------------------------------------------------------

@@ -17,8 +17,10 @@ from fpdf.fonts import FontFace
 
 from biwaq import analytics as an
 from biwaq import charts_bericht as cb
+from biwaq import kennzahlen as kz
 from biwaq import zielstand as zs
-from biwaq.bericht import ABSCHNITTE, PROJEKT, TITEL, BerichtDaten, datum, filter_zeilen
+from biwaq.bericht import (ABSCHNITTE, PROJEKT, STATUS_SPALTE, TITEL, BerichtDaten, datum,
+                           filter_zeilen)
 from biwaq.charts import OKABE_ITO
 from biwaq.contract import TRAEGER_NAMEN
 
@@ -184,8 +186,9 @@ def _ziele(p: _Pdf, d: BerichtDaten) -> None:
     p.add_page()
     p.ueberschrift(ABSCHNITTE["ziele"])
     p.absatz(zs.REGEL_TEXT_PLAIN)
-    for z, text in zs.DEFINITIONEN.items():
-        p.absatz(f"{zs.TITEL[z]}: {text}", 7.5)
+    for z in zs.DEFINITIONEN:
+        k = kz.get(f"ziel_{z}")
+        p.absatz(f"{k.label}: {k.definition}", 7.5)
     if d.zielstand is None:
         p.absatz("Die Ziele sind nicht nach Träger vereinbart: mit einem Trägerfilter gibt es "
                  "keinen Zielvergleich.")
@@ -198,13 +201,11 @@ def _ziele(p: _Pdf, d: BerichtDaten) -> None:
                        for s in (zs.IM_PLAN, zs.KNAPP, zs.HINTER))
     p.unter(f"Stichtag {datum(tab['stichtag'].max())} · {zaehl} (von {len(tab)} Zielen)")
     a = d.tabellen["Stand gegenüber den Zielen"]
-    p.tabelle(a[["Ziel", "Erreicht", "Erwartet zum Stichtag", "Ziel (Wert)",
-                 "Erreicht in % des Erwarteten", "Erreicht in % des Ziels", "Status",
-                 "Hochrechnung zum Zieldatum"]],
+    zahlen = [kz.label(i) for i in ("ziel_erreicht", "ziel_erwartet", "ziel_zielwert",
+                                    "ziel_quote", "ziel_fortschritt")]
+    p.tabelle(a[["Ziel", *zahlen, "Status", kz.label("ziel_hochrechnung")]],
               breiten=(52, 14, 16, 13, 19, 17, 16, 20), size=6.5,
-              rechts=("Erreicht", "Erwartet zum Stichtag", "Ziel (Wert)",
-                      "Erreicht in % des Erwarteten", "Erreicht in % des Ziels",
-                      "Hochrechnung zum Zieldatum"))
+              rechts=(*zahlen, kz.label("ziel_hochrechnung")))
     p.bild(cb.status_png(tab))
     kopf = tab[[(k in zs.NUR_QUARTIER and not isinstance(g, str))
                 or (k not in zs.NUR_QUARTIER and g == d.filt.zielgruppe)
@@ -223,8 +224,8 @@ def _reichweite(p: _Pdf, d: BerichtDaten) -> None:
              "sich; eine Person zählt in jeder ihrer Gruppen.")
     t = d.tabellen["Zielgruppen"]
     p.tabelle(t, breiten=(34, 18, 18, 18, 15, 19, 18, 15, 19), size=6.5,
-              rechts=tuple(c for c in t.columns if c not in ("Gruppe", "Status Erreichte",
-                                                               "Status Eintritte")))
+              rechts=tuple(c for c in t.columns
+                           if c != "Gruppe" and c not in STATUS_SPALTE.values()))
     p.unter("Vergleich mit der Bevölkerung (Migrationshintergrund)")
     p.absatz("Die Stadtteilstatistik enthält nur den Migrationsanteil; für die übrigen Gruppen "
              "ist kein Vergleich möglich, und es werden keine Zahlen geschätzt.", 7.5)
@@ -237,13 +238,17 @@ def _trichter(p: _Pdf, d: BerichtDaten) -> None:
     t = d.tabellen["Trichter und Verbleib"]
     p.absatz("Kohorte: Personen mit Erstkontakt im Zeitraum. Übergangsquote = Anteil der "
              "Personen der Vorstufe, die auch diese Stufe erreicht haben.")
+    for s in d.texte["trichter"]:
+        p.absatz(s)
+    personen, quote = kz.label("personen"), kz.label("uebergangsquote")
     werte = t.set_index("Stufe")
-    if werte.loc["Vermittlung", "Personen"]:
-        p.absatz(f"Von {zs.zahl_text(werte.loc['Vermittlung', 'Personen'])} vermittelten "
-                 f"Personen waren {zs.zahl_text(werte.loc['Verbleib nach 6 Monaten', 'Personen'])}"
+    if werte.loc["Vermittlung", personen]:
+        p.absatz(f"Von {kz.fmt('kohorte_vermittelt', werte.loc['Vermittlung', personen])} "
+                 f"vermittelten Personen waren "
+                 f"{kz.fmt('kohorte_verbleib', werte.loc['Verbleib nach 6 Monaten', personen])}"
                  f" sechs Monate nach Beginn der Arbeit noch dort "
-                 f"({werte.loc['Verbleib nach 6 Monaten', 'Übergangsquote']}).")
-    p.tabelle(t, rechts=("Personen", "Übergangsquote", "Anteil der Erstkontakte"))
+                 f"({werte.loc['Verbleib nach 6 Monaten', quote]} %).")
+    p.tabelle(t, rechts=(personen, quote, kz.label("anteil_erstkontakte")))
     p.bild(cb.trichter_png(t), BREITE * 0.9)
 
 
@@ -286,7 +291,7 @@ def _leerstand(p: _Pdf, d: BerichtDaten) -> None:
     for s in d.texte["leerstand"]:
         p.absatz(s)
     t = d.tabellen["Leerstand je Stadtteil"]
-    p.tabelle(t, rechts=("Leer am Stichtag", "Fläche (m²)"))
+    p.tabelle(t, rechts=(kz.label("leerstehend_stichtag"), kz.label("leerstehende_flaeche")))
     objekte = d.karte["objekte"]
     if p.get_y() > 150:
         p.add_page()
@@ -301,8 +306,9 @@ def _qualitaet(p: _Pdf, d: BerichtDaten) -> None:
     p.ueberschrift(ABSCHNITTE["qualitaet"])
     for s in d.texte["qualitaet"]:
         p.absatz(s)
-    t = d.tabellen["Datenqualität"][["Regel", "Schwere", "Beschreibung", "Verstöße"]]
-    p.tabelle(t, breiten=(12, 16, 135, 17), size=6.3, rechts=("Verstöße",))
+    t = d.tabellen["Datenqualität"][["Regel", "Schweregrad", "Beschreibung",
+                                       kz.label("verstoesse")]]
+    p.tabelle(t, breiten=(12, 16, 135, 17), size=6.3, rechts=(kz.label("verstoesse"),))
 
 
 def _kommentare(p: _Pdf, d: BerichtDaten) -> None:

@@ -14,6 +14,7 @@ import pandas as pd  # noqa: E402
 from matplotlib.ticker import FuncFormatter  # noqa: E402
 
 from biwaq import charts_zielstand as cz  # noqa: E402
+from biwaq import kennzahlen as kz  # noqa: E402
 from biwaq import zielstand as zs  # noqa: E402
 from biwaq.charts import FARBEN, O  # noqa: E402
 
@@ -86,8 +87,9 @@ def verlauf_png(stand: zs.Zielstand, ziel_ids: list[str]) -> bytes:
 def trichter_png(tab: pd.DataFrame) -> bytes:
     """Persons per funnel stage (all participants), bars in the overview's blue."""
     fig, ax = plt.subplots(figsize=(7.2, 2.2))
-    ax.barh(tab["Stufe"][::-1], tab["Personen"][::-1], color=FARBEN["Eintritte"])
-    for y, w in enumerate(tab["Personen"][::-1]):
+    personen = tab[kz.label("personen")]
+    ax.barh(tab["Stufe"][::-1], personen[::-1], color=FARBEN["Eintritte"])
+    for y, w in enumerate(personen[::-1]):
         ax.text(w, y, " " + zs.zahl_text(w), va="center", fontsize=7)
     ax.set_xlabel("Personen (Kohorte: Erstkontakt im Zeitraum)")
     ax.xaxis.set_major_formatter(TAUSEND)

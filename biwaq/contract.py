@@ -53,14 +53,8 @@ ZIELGRUPPEN_NAMEN = {
     "schutzsuchend": "Geflüchtete",
     "langzeitarbeitslos": "Langzeitarbeitslose",
 }
-KENNZAHLEN_NAMEN = {
-    "teilnehmende": "Erreichte Personen",
-    "eintritte": "Eintritte",
-    "vermittlungen": "Vermittlungen",
-    "verbleib_6m": "Verbleib nach 6 Monaten",
-    "betriebe_beraten": "Beratene Betriebe",
-    "leerstaende_wiederbelegt": "Wiederbelegte Leerstände",
-}
+# The names of the contract's key figures are the catalogue's labels (biwaq.kennzahlen via
+# zielstand.TITEL): „vermittlungen“ counts persons and is named „Vermittelte Personen“.
 # Plausible dates. Project events (contact, entry, activity, placement, consultation) cannot
 # be older than the BIWAQ programme (first funding round 2008); foundings and vacancies may be
 # much older than the project. Placeholders for "unknown" (01.01.1900, 31.12.9999) are refused

@@ -19,14 +19,17 @@ small and in this project's style. Each figure has
 - ``basis_zeigen_unter``: rates on a base below this also show their count ("2 von 3").
 
 Public API: ``get(id)``, ``alle()``, ``label(id)``, ``runde(x, stellen)``, ``zahl(x, stellen)``,
-``fmt(id, wert, basis=None, zaehler=None)``, ``quote_text(id, zaehler, basis)``,
-``wie_gezaehlt(ids)``, ``MERKMALE`` (column headers that are attributes, not figures).
+``fmt(id, wert, basis=None, zaehler=None, schwellen=())``, ``prozent_dezimal(anteil, stellen,
+schwellen)`` (the on-track rule: never rounded up onto a threshold), ``quote_text(id, zaehler,
+basis)``, ``wie_gezaehlt(ids)``, ``MERKMALE`` (column headers that are attributes or values of a
+dimension, not figures: Träger, the sex columns of the ESF+ split, a status).
 """
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+from fractions import Fraction
 
 STRICH = "–"
 ZU_WENIGE = "zu wenige"
@@ -271,6 +274,15 @@ KATALOG: tuple[Kennzahl, ...] = (
     _K("vermittlungen_lokale_betriebe", "Vermittlungen in lokale Betriebe", "Vermittlungen",
        "Vermittlungen mit Beginn im Zeitraum zu Betrieben der Programmgebiete (alle Filter "
        "gelten); jede Vermittlung zählt.", "oek_vermittlungen_betriebe.vermittlungen"),
+    _K("vermittlungen_lokale_betriebe_geschuetzt", "Vermittlungen in lokale Betriebe "
+       "(geschützt)", "Vermittlungen",
+       "Für Rollen außer der Steuerungsrunde (Betriebe, Wirtschaftsförderung): Vermittlungen "
+       "mit Beginn im Zeitraum zu Betrieben der Programmgebiete, jede Vermittlung zählt; "
+       "**Träger, Zielgruppe und Branche gelten nicht**, Betriebe mit weniger als 3 "
+       "Vermittlungen stehen zusammengefasst als „weitere Betriebe“, Zahlen unter 3 und Zahlen, "
+       "aus denen sie sich ausrechnen ließen, stehen als `*` (primäre und sekundäre Sperrung "
+       "wie bei den öffentlichen Zahlen).",
+       "oek_vermittlungen_betriebe.vermittlungen → rollenschutz.vermittlungen_geschuetzt"),
     _K("einstellende_betriebe", "Einstellende Betriebe", "Betriebe",
        "Betriebe mit mindestens einer solchen Vermittlung.",
        "oek_vermittlungen_betriebe.betrieb_id"),
@@ -307,6 +319,89 @@ KATALOG: tuple[Kennzahl, ...] = (
     _K("monate_leer", "Monate leer (Stichtag)", "Monate",
        "Monate von „leer seit“ bis zum Stichtag (30,4375 Tage je Monat).",
        "oek_leerstand_objekte.monate_leer", 1),
+
+    _K("monate_leer_datenstand", "Monate leer (Datenstand)", "Monate",
+       "Monate von „leer seit“ bis zum Datenstand (30,4375 Tage je Monat): in „Räume finden“, "
+       "wo der heutige Bestand gilt.", "oek_leerstand_raeume.monate_leer", 1),
+
+    # --- Premises requests meet offers (Leerstand, „Gesuche und Angebote“; issue 12) -------
+    _K("gesuche_offen", "Offene Gesuche", "Gesuche",
+       "Raumgesuche mit Status „offen“ am Datenstand.", "oek_raumgesuche.status"),
+    _K("gesuche_mit_passendem", "davon mit passendem Objekt", "Gesuche",
+       "Offene Gesuche, zu denen mindestens ein verfügbares Objekt (leer oder in Vermarktung) "
+       "passt: gleiche Art, Fläche in der gesuchten Spanne, im gesuchten Quartier.",
+       "oek_raumgesuche_paare → oekonomie.mit_passenden"),
+    _K("gesuche_vermittelt", "Vermittelt im Zeitraum", "Gesuche",
+       "Gesuche mit Status „vermittelt“, erledigt zwischen Zeitraumbeginn und Stichtag.",
+       "oek_raumgesuche.erledigt_am"),
+    _K("passende_objekte", "passende Objekte", "Objekte",
+       "Verfügbare Objekte (leer oder in Vermarktung, Stand: Datenstand), die zu diesem "
+       "offenen Gesuch passen.", "oek_raumgesuche_paare.objekt_id"),
+    _K("raeume_treffer", "Treffer aus „Räume finden“", "Objekte",
+       "Objekte, die zur Suche in „Räume finden“ passen (Status, Art, Fläche, Programmgebiet, "
+       "Stadtteil), am Datenstand nicht wiederbelegt.", "oek_leerstand_raeume.objekt_id"),
+    _K("passende_gesuche", "passende Gesuche", "Gesuche",
+       "Offene Gesuche, zu denen dieses verfügbare Objekt passt.",
+       "oek_raumgesuche_paare.gesuch_id"),
+
+    # --- On track against the targets (Übersicht, Zielgruppen, report; biwaq.zielstand) ----
+    # The six contract figures of table `ziele`, counted from the project start to the
+    # Stichtag (not in the period): one entry each, the definitions zielstand prints.
+    *[_K(f"ziel_{k}", f"{name} seit Laufzeitbeginn", einheit, definition,
+         "zielstand_verlauf.neu (kennzahl = '" + k + "') → zielstand.zielstand")
+      for k, name, einheit, definition in (
+          ("teilnehmende", "Erreichte Personen", "Personen",
+           "Personen mit Erstkontakt ab Laufzeitbeginn bis zum Stichtag."),
+          ("eintritte", "Eintritte", "Personen",
+           "Personen mit formalem Eintritt ab Laufzeitbeginn bis zum Stichtag."),
+          ("vermittlungen", "Vermittelte Personen", "Personen",
+           "Personen mit einer ersten Vermittlung (Beginn einer Arbeit oder Ausbildung) ab "
+           "Laufzeitbeginn bis zum Stichtag; jede Person einmal, gezählt am Beginn ihrer "
+           "ersten Vermittlung."),
+          ("verbleib_6m", "Verbleib nach 6 Monaten", "Personen",
+           "Vermittelte Personen, die sechs Monate nach Beginn einer Vermittlung noch in "
+           "Arbeit waren (Verbleib = ja); jede Person einmal, gezählt am Beginn dieser "
+           "Vermittlung."),
+          ("betriebe_beraten", "Beratene Betriebe", "Betriebe",
+           "Betriebe mit mindestens einer Beratung ab Laufzeitbeginn bis zum Stichtag; jeder "
+           "Betrieb einmal, gezählt bei seiner ersten Beratung."),
+          ("leerstaende_wiederbelegt", "Wiederbelegte Leerstände", "Objekte",
+           "Leerstände, die ab Laufzeitbeginn bis zum Stichtag wiederbelegt wurden (Datum der "
+           "Wiederbelegung)."))],
+    *[_K(f"ziel_zielwert_{k}", f"Ziel: {name}", "Personen",
+         f"Mit dem Fördermittelgeber vereinbarter Zielwert für **{name} seit "
+         "Laufzeitbeginn** (Tabelle „ziele“, Quartier und Zielgruppe der Zeile).",
+         f"ziele.zielwert (kennzahl = '{k}')")
+      for k, name in (("teilnehmende", "Erreichte Personen"), ("eintritte", "Eintritte"))],
+    _K("ziel_erreicht", "Erreicht", "Personen",
+       "Wert des Ziels am Stichtag: die Kennzahl des Ziels ab Laufzeitbeginn bis zum Stichtag "
+       "(Personen, Betriebe oder Objekte; Definition je Kennzahl „… seit Laufzeitbeginn“).",
+       "zielstand.zielstand → tabelle.wert"),
+    _K("ziel_erwartet", "Erwartet zum Stichtag", "Personen",
+       "Zielwert × verstrichener Anteil der Zielperiode (Laufzeitbeginn bis Zieldatum, "
+       "gleichmäßig); erst die Anzeige rundet.", "zielstand.zielstand → tabelle.erwartet"),
+    _K("ziel_zielwert", "Ziel (Wert)", "Personen",
+       "Mit dem Fördermittelgeber vereinbarter Zielwert dieses Ziels (Tabelle „ziele“; die "
+       "Spalte „Ziel“ nennt Kennzahl, Zielgruppe und Gebiet).", "ziele.zielwert"),
+    _K("ziel_quote", "Erreicht in % des Erwarteten", "%",
+       "Erreicht geteilt durch Erwartet zum Stichtag; entscheidet den Status (ab 100 % im "
+       "Plan, ab 90 % knapp). Nie auf eine Schwelle aufgerundet, die der Wert nicht erreicht "
+       "(99,96 % zeigt 99,9 %).", "tabelle.wert / tabelle.erwartet", 1),
+    _K("ziel_fortschritt", "Erreicht in % des Ziels", "%",
+       "Erreicht geteilt durch den Zielwert; nie auf 100 % aufgerundet, solange das Ziel "
+       "nicht erreicht ist.", "tabelle.wert / tabelle.zielwert", 1),
+    _K("ziel_hochrechnung", "Hochrechnung zum Zieldatum", "Personen",
+       "Schätzung: Erreicht plus das Tempo der letzten vier Quartale bis zum Zieldatum "
+       "fortgeschrieben – kein Messwert.", "zielstand.zielstand → tabelle.hochrechnung"),
+    _K("ziel_hochrechnung_anteil", "Hochrechnung in % des Ziels", "%",
+       "Hochrechnung zum Zieldatum geteilt durch den Zielwert.",
+       "tabelle.hochrechnung / tabelle.zielwert", 1),
+    _K("ziel_kumuliert", "Erreicht (kumuliert)", "Personen",
+       "Die Kennzahl des Ziels ab Laufzeitbeginn bis zum Quartalsende (zuletzt bis zum "
+       "Stichtag).", "zielstand.zielstand → verlauf.kumuliert"),
+    _K("ziel_linie", "Ziellinie", "Personen",
+       "Erwartet zum Quartalsende: Zielwert × verstrichener Anteil der Zielperiode.",
+       "zielstand.zielstand → verlauf.erwartet"),
 
     # --- Public figures (published, disclosure-controlled) ---------------------------------
     _K("oeffentlich_menschen", "Menschen im Projekt", "Personen",
@@ -468,6 +563,15 @@ MERKMALE = frozenset({
     "Eigentümer", "Breite", "Länge", "Zwischennutzung", "Gründungsjahr", "Tabelle", "Regel",
     "Schweregrad", "Beschreibung", "Betroffene Nummern", "Hinweis", "Zielgruppe",
     "Art der Vermittlung", "Format", "Insgesamt", "Wer", "Zeitspanne", "Gründung", "Stand",
+    # on-track course (Bis = quarter end), requests meet offers (issue 12)
+    "Bis", "Gesuch", "Gesuche", "seit", "Fläche gesucht", "Quartier gesucht", "Objekte",
+    "frei seit", "Status (aktuell erfasst)", "Status am Stichtag",
+    # ESF+ split by sex × Quartier × Träger: Träger is a dimension like Quartier; the sex
+    # columns are values of the dimension Geschlecht (cells: the row's indicator by sex)
+    "Träger", "Nicht-binär",
+    # committee report: status of a target (biwaq.bericht), comments (biwaq.kommentare)
+    "Status Erreichte", "Status Eintritte", "Zahl / Diagramm", "Filter", "Verfasst von",
+    "Zeit (UTC)", "Geändert (UTC)", "Datenstand", "Kommentar",
 })
 
 
@@ -515,14 +619,43 @@ def runde(x: float, stellen: int = 0) -> float:
     return float(Decimal(repr(float(x))).quantize(q, rounding=ROUND_HALF_UP))
 
 
-def zahl(x, stellen: int = 0, leer: str = STRICH) -> str:
-    """German number text rounded once (half away from zero): 76074.5 -> '76.075',
-    0.5 with stellen=1 -> '0,5'; `leer` for a missing value."""
-    if _fehlt(x):
-        return leer
-    r = Decimal(repr(float(x))).quantize(Decimal(1).scaleb(-stellen), rounding=ROUND_HALF_UP)
+def _dezimal(x) -> Decimal:
+    """Exact for a Fraction or Decimal (to 28 digits), the shortest repr for a float."""
+    if isinstance(x, Decimal):
+        return x
+    if isinstance(x, Fraction):
+        return Decimal(x.numerator) / Decimal(x.denominator)
+    return Decimal(repr(float(x)))
+
+
+def _deutsch(r: Decimal, stellen: int) -> str:
     text = f"{r:,.{stellen}f}"
     return text.replace(",", "X").replace(".", ",").replace("X", ".")
+
+
+def zahl(x, stellen: int = 0, leer: str = STRICH) -> str:
+    """German number text rounded once (half away from zero): 76074.5 -> '76.075',
+    0.5 with stellen=1 -> '0,5'; `leer` for a missing value. Floats, Fractions, Decimals."""
+    if _fehlt(x):
+        return leer
+    r = _dezimal(x).quantize(Decimal(1).scaleb(-stellen), rounding=ROUND_HALF_UP)
+    return _deutsch(r, stellen)
+
+
+def prozent_dezimal(anteil, stellen: int = 1, schwellen=()) -> Decimal:
+    """A share (0.996, or an exact Fraction) in percent, rounded once for display
+    (Decimal('99.6')): half away from zero on the decimal value, except that a value below
+    one of `schwellen` (shares, e.g. (1, Fraction(9, 10))) is cut, never rounded up onto it:
+    0.99996 → 99.9, not 100.0 – so a shown percentage never contradicts a status decided on
+    the exact value (rule of biwaq.zielstand, issue 11)."""
+    p = _dezimal(anteil) * 100
+    q = Decimal(1).scaleb(-stellen)
+    r = p.quantize(q, rounding=ROUND_HALF_UP)
+    for s in schwellen:
+        grenze = _dezimal(Fraction(s) if isinstance(s, int) else s) * 100
+        if p < grenze <= r:
+            r = p.quantize(q, rounding=ROUND_DOWN)
+    return r
 
 
 def _einheit_text(k: Kennzahl) -> str:
@@ -544,14 +677,16 @@ def grund(id: str, basis) -> str:
     return f"{ZU_WENIGE} {was}: {n}, mindestens {k.mindestbasis}"
 
 
-def fmt(id: str, wert, basis=None, zaehler=None, einheit: bool = True) -> str:
+def fmt(id: str, wert, basis=None, zaehler=None, einheit: bool = True,
+        schwellen=()) -> str:
     """Display text of a figure's value, rounded once to the catalogue's decimals, German.
 
     Counts: '1.234'. Rates (einheit '%'): `wert` is a share 0..1 (or None: then
     zaehler / basis); below the minimum base '– (zu wenige Betriebe: 3, mindestens 5)';
     on a base below `basis_zeigen_unter` the count follows: '66,7 % (2 von 3)'.
     Other units carry their unit ('41,1 Monate', '76.075 m²') unless einheit=False.
-    A missing value is '–'.
+    A missing value is '–'. `schwellen` (shares) for rates: never rounded up onto a threshold
+    the value does not reach (`prozent_dezimal`); `wert` may be an exact Fraction.
     """
     k = get(id)
     if k.ist_quote:
@@ -561,8 +696,8 @@ def fmt(id: str, wert, basis=None, zaehler=None, einheit: bool = True) -> str:
             return f"{STRICH} ({grund(id, basis)})"
         if _fehlt(wert):
             return STRICH
-        text = zahl(float(wert) * 100, k.nachkommastellen) + (_einheit_text(k) if einheit
-                                                              else "")
+        text = _deutsch(prozent_dezimal(wert, k.nachkommastellen, schwellen),
+                        k.nachkommastellen) + (_einheit_text(k) if einheit else "")
         if (basis is not None and zaehler is not None and k.basis_zeigen_unter is not None
                 and basis < k.basis_zeigen_unter):
             text += f" ({zahl(zaehler)} von {zahl(basis)})"

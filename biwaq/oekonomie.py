@@ -159,7 +159,7 @@ RAUM_SORTIERUNG = {"flaeche_ab": "größte Fläche zuerst", "flaeche_auf": "klei
                    "dauer": "am längsten leer zuerst"}
 RAEUME_SPALTEN = {"adresse": "Adresse", "stadtteil": "Stadtteil", "quartier": "Quartier",
                   "art": "Art", "flaeche_m2": "Fläche (m²)", "status": "Status",
-                  "leer_seit": "frei seit", "monate_leer": "Monate leer (Datenstand)",
+                  "leer_seit": "frei seit", "monate_leer": kz.label("monate_leer_datenstand"),
                   "eigentuemer_typ": "Eigentümer", "nachnutzung": "Zwischennutzung",
                   "objekt_id": "Objekt"}
 
@@ -232,7 +232,7 @@ def gesuche_tabelle(gesuche: pd.DataFrame, paare: pd.DataFrame) -> pd.DataFrame:
                                                                  offen["flaeche_max_m2"])],
         "Quartier gesucht": offen["quartier"].fillna("beide"),
         "Branche": offen["branche"].fillna(""),
-        "passende Objekte": offen["passende_objekte"].astype(int),
+        kz.label("passende_objekte"): offen["passende_objekte"].astype(int),
         "Objekte": offen["gesuch_id"].map(objekte).fillna(""),
     }).reset_index(drop=True)
 
@@ -242,7 +242,7 @@ def angebote_tabelle(paare: pd.DataFrame) -> pd.DataFrame:
     for first."""
     if paare.empty:
         return pd.DataFrame(columns=["Objekt", "Adresse", "Stadtteil", "Art", "Fläche (m²)",
-                                     "Status", "passende Gesuche", "Gesuche"])
+                                     "Status", kz.label("passende_gesuche"), "Gesuche"])
     g = paare.groupby("objekt_id", sort=False)
     out = g.agg(adresse=("adresse", "first"), stadtteil=("stadtteil", "first"),
                 art=("art", "first"), flaeche_m2=("flaeche_m2", "first"),
@@ -253,7 +253,7 @@ def angebote_tabelle(paare: pd.DataFrame) -> pd.DataFrame:
     return out.rename(columns={"objekt_id": "Objekt", "adresse": "Adresse",
                                "stadtteil": "Stadtteil", "art": "Art",
                                "flaeche_m2": "Fläche (m²)", "status": "Status",
-                               "n": "passende Gesuche", "gesuche": "Gesuche"}
+                               "n": kz.label("passende_gesuche"), "gesuche": "Gesuche"}
                       ).reset_index(drop=True)
 
 

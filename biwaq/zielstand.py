@@ -16,36 +16,32 @@ Rule (stated once, here; the pages and the report print `REGEL_TEXT`):
 - Shown percentages never contradict the status: `prozent_text` rounds half away from zero,
   but never up onto a threshold the value does not reach (99,96 % → „99,9 %“, not „100,0 %“).
 
-Actuals are the overview's figures (``queries/zielstand_verlauf.sql``): see `DEFINITIONEN`.
+Actuals are the overview's figures (``queries/zielstand_verlauf.sql``), defined in the catalogue
+of figures (`biwaq.kennzahlen`, ids ``ziel_<kennzahl>``): see `DEFINITIONEN`.
 """
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from fractions import Fraction
 
 import pandas as pd
 
-from biwaq.contract import KENNZAHLEN, KENNZAHLEN_NAMEN, LAUFZEIT_START, ZIELGRUPPEN_NAMEN
+from biwaq import kennzahlen as kz
+from biwaq.contract import KENNZAHLEN, LAUFZEIT_START, ZIELGRUPPEN_NAMEN
 
-# --- Labels and definitions in ONE place (to be wired to the figures catalogue) -------------
+# --- Labels and definitions: from the catalogue of figures (biwaq.kennzahlen) --------------
 
-TITEL = KENNZAHLEN_NAMEN          # the contract's names of the six key figures
-DEFINITIONEN = {
-    "teilnehmende": "Personen mit Erstkontakt ab Laufzeitbeginn bis zum Stichtag.",
-    "eintritte": "Personen mit formalem Eintritt ab Laufzeitbeginn bis zum Stichtag.",
-    "vermittlungen": "Personen mit einer ersten Vermittlung (Beginn einer Arbeit oder "
-                     "Ausbildung) ab Laufzeitbeginn bis zum Stichtag; jede Person einmal, "
-                     "gezählt am Beginn ihrer ersten Vermittlung.",
-    "verbleib_6m": "Vermittelte Personen, die sechs Monate nach Beginn einer Vermittlung "
-                   "noch in Arbeit waren (Verbleib = ja); jede Person einmal, gezählt am "
-                   "Beginn dieser Vermittlung.",
-    "betriebe_beraten": "Betriebe mit mindestens einer Beratung ab Laufzeitbeginn bis zum "
-                        "Stichtag; jeder Betrieb einmal, gezählt bei seiner ersten Beratung.",
-    "leerstaende_wiederbelegt": "Leerstände, die ab Laufzeitbeginn bis zum Stichtag "
-                                "wiederbelegt wurden (Datum der Wiederbelegung).",
-}
+# Contract key of table `ziele` → the catalogue figure it counts in a period (its label names
+# the target: „Vermittelte Personen · …“ counts persons, not placements) and the catalogue
+# figure counted from the project start to the Stichtag („… seit Laufzeitbeginn“).
+PERIODE_KENNZAHL = {"teilnehmende": "erreichte_personen", "eintritte": "eintritte",
+                    "vermittlungen": "vermittelte_personen", "verbleib_6m": "verbleib_personen",
+                    "betriebe_beraten": "beratene_betriebe",
+                    "leerstaende_wiederbelegt": "wiederbelegte_leerstaende"}
+TITEL = {k: kz.label(PERIODE_KENNZAHL[k]) for k in KENNZAHLEN}
+DEFINITIONEN = {k: kz.get(f"ziel_{k}").definition for k in KENNZAHLEN}
 NUR_QUARTIER = ("betriebe_beraten", "leerstaende_wiederbelegt")   # no Träger, no Zielgruppe
 
 IM_PLAN, KNAPP, HINTER = "im Plan", "knapp", "hinter Plan"
@@ -67,44 +63,30 @@ REGEL_TEXT_PLAIN = REGEL_TEXT.replace("**", "")
 # --- Rounding for display ---------------------------------------------------------------------
 
 def runden(x: float, stellen: int = 0) -> Decimal:
-    """Round half away from zero (DIN 1333 kaufmännisch), not Python's half-to-even."""
-    q = Decimal(1).scaleb(-stellen)
-    return Decimal(repr(float(x))).quantize(q, rounding=ROUND_HALF_UP)
-
-
-def _dezimal(x) -> Decimal:
-    """Exact for a Fraction (to 28 digits), the shortest repr for a float."""
-    if isinstance(x, Fraction):
-        return Decimal(x.numerator) / Decimal(x.denominator)
-    return Decimal(repr(float(x)))
+    """Round half away from zero (DIN 1333), not Python's half-to-even: `kennzahlen.runde`."""
+    return Decimal(repr(kz.runde(x, stellen)))
 
 
 def prozent_wert(x, stellen: int = 1, schwellen: tuple = (1, Fraction(9, 10))) -> Decimal:
     """A share (0.996, or an exact Fraction) as percent rounded for display (Decimal('99.6')):
     half away from zero, except that a value below one of `schwellen` is cut, never rounded
-    up onto it (0.99996 → 99.9, not 100.0), so the shown figure never contradicts the status."""
-    p = _dezimal(x) * 100
-    r = p.quantize(Decimal(1).scaleb(-stellen), rounding=ROUND_HALF_UP)
-    for s in schwellen:
-        grenze = _dezimal(Fraction(s) if isinstance(s, int) else s) * 100
-        if p < grenze <= r:
-            r = p.quantize(Decimal(1).scaleb(-stellen), rounding=ROUND_DOWN)
-    return r
+    up onto it (0.99996 → 99.9, not 100.0), so the shown figure never contradicts the status.
+    The catalogue's rule: `kennzahlen.prozent_dezimal`."""
+    return kz.prozent_dezimal(x, stellen, schwellen)
 
 
-def prozent_text(x, stellen: int = 1, schwellen: tuple = (1, Fraction(9, 10))) -> str:
-    """German percent text ('99,6 %') by `prozent_wert`; '–' for a missing value."""
+def prozent_text(x, schwellen: tuple = (1, Fraction(9, 10)), id: str = "ziel_quote") -> str:
+    """German percent text ('99,6 %', no-break space) of catalogue figure `id` (decimals from
+    the catalogue), through `kennzahlen.fmt` with `schwellen`; '–' for a missing value."""
     if x is None or (not isinstance(x, Fraction) and pd.isna(x)):
-        return "–"
-    text = f"{prozent_wert(x, stellen, schwellen):,.{stellen}f}"
-    return text.replace(",", "X").replace(".", ",").replace("X", ".") + "\u00a0%"
+        return kz.STRICH
+    return kz.fmt(id, x, einheit=False, schwellen=schwellen) + "\u00a0%"
 
 
 def zahl_text(x) -> str:
-    """Integer display ('1.234'), rounded half away from zero; '–' when missing."""
-    if x is None or pd.isna(x):
-        return "–"
-    return f"{int(runden(x)):,}".replace(",", ".")
+    """Integer display ('1.234'), rounded half away from zero; '–' when missing
+    (`kennzahlen.zahl`)."""
+    return kz.zahl(x, 0)
 
 
 # --- The rule ------------------------------------------------------------------------------
@@ -238,16 +220,16 @@ def anzeige_tabelle(tab: pd.DataFrame) -> pd.DataFrame:
     percentages as display text that never contradicts the status."""
     return pd.DataFrame({
         "Ziel": tab["label"],
-        "Erreicht": tab["wert"].astype(int),
-        "Erwartet zum Stichtag": [int(runden(e)) for e in tab["erwartet"]],
-        "Ziel (Wert)": tab["zielwert"].astype(int),
+        kz.label("ziel_erreicht"): tab["wert"].astype(int),
+        kz.label("ziel_erwartet"): [int(runden(e)) for e in tab["erwartet"]],
+        kz.label("ziel_zielwert"): tab["zielwert"].astype(int),
         "Zieldatum": [d.strftime("%d.%m.%Y") for d in tab["bis"]],
         "Stichtag": [d.strftime("%d.%m.%Y") for d in tab["stichtag"]],
-        "Erreicht in % des Erwarteten": [prozent_text(q) for q in tab["quote_exakt"]],
-        "Erreicht in % des Ziels": [prozent_text(f, schwellen=(1,))
-                                    for f in tab["fortschritt"]],
+        kz.label("ziel_quote"): [prozent_text(q) for q in tab["quote_exakt"]],
+        kz.label("ziel_fortschritt"): [prozent_text(f, schwellen=(1,), id="ziel_fortschritt")
+                                       for f in tab["fortschritt"]],
         "Status": tab["status"],
-        "Hochrechnung zum Zieldatum": [int(runden(h)) for h in tab["hochrechnung"]],
+        kz.label("ziel_hochrechnung"): [int(runden(h)) for h in tab["hochrechnung"]],
     })
 
 

@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from biwaq import charts_zielstand as cz
+from biwaq import kennzahlen as kz
 from biwaq import kommentare_ui as kui
 from biwaq import ui
 from biwaq import zielstand as zs
@@ -84,11 +85,14 @@ def abschnitt(filt, key: str, kennzahlen: tuple[str, ...] | None = None,
     verlauf = stand.verlauf[stand.verlauf["ziel_id"] == wahl]
     tabelle = pd.DataFrame({"Quartal": verlauf["quartal"],
                             "Bis": [d.strftime("%d.%m.%Y") for d in verlauf["datum"]],
-                            "Erreicht (kumuliert)": verlauf["kumuliert"],
-                            "Ziellinie": [int(zs.runden(e)) for e in verlauf["erwartet"]]})
+                            kz.label("ziel_kumuliert"): verlauf["kumuliert"],
+                            kz.label("ziel_linie"): [int(zs.runden(e))
+                                                     for e in verlauf["erwartet"]]})
+    anteil = zs.prozent_text(zeile.hochrechnung_anteil, schwellen=(1,),
+                             id="ziel_hochrechnung_anteil")
     st.markdown(f"{zs.DEFINITIONEN[zeile.kennzahl]} **Hochrechnung** zum "
                 f"{zeile.bis.strftime('%d.%m.%Y')}: {zs.zahl_text(zeile.hochrechnung)} "
-                f"({zs.prozent_text(zeile.hochrechnung_anteil, schwellen=(1,))} des Ziels) "
+                f"({anteil} des Ziels) "
                 "– eine Schätzung aus dem bisherigen Tempo.")
     ui.chart_block(cz.verlauf_chart(verlauf, zeile), tabelle, f"Zielverlauf {zeile.label}",
                    key=f"{key}_verlauf", filt=filt)

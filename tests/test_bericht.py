@@ -15,6 +15,7 @@ from pypdf import PdfReader
 from streamlit.testing.v1 import AppTest
 
 from biwaq import bericht, kommentare
+from biwaq import kennzahlen as kz
 from biwaq.filters import Filter
 from conftest import ROOT
 
@@ -69,13 +70,13 @@ def test_every_figure_in_the_pdf_is_the_pages_figure(seiten, demo_env, tmp_path)
     # headline cards of Übersicht: the on-track line for Vermittlungen
     assert "hinter Plan" in text
 
-    # 3 funnel: the Vermittlung page's metrics
+    # 3 funnel: the Vermittlung page's metrics, by the catalogue's labels – in the table row
+    # of the stage and under the same label in the report's line of cohort figures
     at.switch_page("pages/teilnehmende/vermittlung.py").run()
-    for stufe, label in (("Erstkontakt", "Erstkontakte"), ("Eintritt", "Eingetreten"),
-                         ("Vermittlung", "Vermittelt"),
-                         ("Verbleib nach 6 Monaten", "Verbleib nach 6 Monaten")):
-        assert re.search(re.escape(stufe) + r" " + re.escape(metrik(at, label)) + r" ", text), \
-            stufe
+    for stufe, kid in bericht.TRICHTER_KENNZAHLEN.items():
+        wert = metrik(at, kz.label(kid))
+        assert re.search(re.escape(stufe) + r" " + re.escape(wert) + r" ", text), stufe
+        assert f"{kz.label(kid)}: {wert}" in text, kid
 
     # 4 ESF+: the page's main table (count column) and the split by sex for Süd-Ost
     at.switch_page("pages/teilnehmende/esf_indikatoren.py").run()
@@ -167,3 +168,28 @@ def test_cli_refuses_a_wrong_date_in_german(tmp_path):
                        cwd=ROOT, capture_output=True, text=True)
     assert r.returncode == 2
     assert "kein Datum im Format TT.MM.JJJJ" in r.stderr
+
+
+def test_every_column_of_the_report_is_a_catalogue_figure_or_an_attribute(demo_env):
+    """One label, one definition (issue 10): every column header of every report table (PDF
+    and XLSX) is a figure of the catalogue or a named attribute – for the filters of the
+    report and with a Träger (no on-track tables then)."""
+    from biwaq import analytics as an
+    from biwaq import store
+    from biwaq.contract import QUARTIERE, TRAEGER_NAMEN
+
+    labels = {k.label for k in kz.alle()}
+    kategorien = {*QUARTIERE, *TRAEGER_NAMEN.values(), an.INSGESAMT,
+                  *an.ESF_GESCHLECHTER.values()}
+    con = store.connect_readonly(demo_env)
+    try:
+        fehlt = {}
+        for filt in (FILT, Filter(traeger="Euratibor", von=D(2016, 1, 1), bis=D(2016, 12, 31))):
+            d = bericht.daten(con, filt, kommentare.KommentarStore())
+            for name, tab in d.tabellen.items():
+                rest = {str(c) for c in tab.columns} - labels - kz.MERKMALE - kategorien
+                if rest:
+                    fehlt[name] = sorted(rest)
+    finally:
+        con.close()
+    assert not fehlt, fehlt

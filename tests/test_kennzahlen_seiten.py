@@ -84,6 +84,31 @@ def test_every_figure_on_every_page_is_in_the_catalogue(demo_env, kombi):
     assert not fehlt, fehlt
 
 
+def test_what_wirtschaft_sees_is_in_the_catalogue(demo_env):
+    """Role `wirtschaft` (issue 13): the protected placements on Betriebe are their own
+    figure (filters do not apply, small counts suppressed), not the steering committee's
+    „Vermittlungen in lokale Betriebe“; the Leerstand page's requests are catalogue figures."""
+    from test_auth import als_rolle
+
+    labels = {k.label for k in kz.alle()}
+    fehlt = {}
+    for pfad in ("pages/oekonomie/betriebe.py", "pages/oekonomie/leerstand.py"):
+        at = als_rolle("wirtschaft", pfad)
+        unbekannt = ({m for m in metriken(at) if m not in labels}
+                     | {c for c in spalten(at) if c not in labels and c not in kz.MERKMALE
+                        and not kategorie(c)})
+        if unbekannt:
+            fehlt[pfad] = sorted(unbekannt)
+        if pfad.endswith("betriebe.py"):
+            gezeigt = set(metriken(at))
+            assert kz.label("vermittlungen_lokale_betriebe_geschuetzt") in gezeigt
+            assert kz.label("vermittlungen_lokale_betriebe") not in gezeigt
+        else:
+            assert {kz.label(k) for k in ("gesuche_offen", "gesuche_mit_passendem",
+                                          "gesuche_vermittelt")} <= set(metriken(at))
+    assert not fehlt, fehlt
+
+
 def test_the_check_would_catch_a_figure_missing_from_the_catalogue(demo_env, monkeypatch):
     # without "Eintritte" in the catalogue, the Übersicht would be reported
     monkeypatch.setattr(kz, "KATALOG", tuple(k for k in kz.KATALOG if k.label != "Eintritte"))

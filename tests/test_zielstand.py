@@ -215,3 +215,41 @@ def test_report_charts_are_png_and_deterministic():
     a = cb.verlauf_png(z, list(z.tabelle["ziel_id"]))
     assert a[:8] == b"\x89PNG\r\n\x1a\n" and a == cb.verlauf_png(z, list(z.tabelle["ziel_id"]))
     assert cb.status_png(z.tabelle) == cb.status_png(z.tabelle)
+
+
+# --- Labels, definitions and formatting from the catalogue of figures (issues 10, 11) -------
+
+def test_target_names_and_definitions_come_from_the_catalogue():
+    """A target is named by the catalogue figure it counts: the contract key `vermittlungen`
+    counts persons (first placement), so the target says „Vermittelte Personen“ – the label
+    of the Übersicht – not „Vermittlungen“ (cases, another figure)."""
+    from biwaq import kennzahlen as kz
+    assert zs.TITEL["vermittlungen"] == "Vermittelte Personen" == kz.label("vermittelte_personen")
+    assert zs.ziel_label("vermittlungen", "Süd-Ost", None) \
+        == "Vermittelte Personen · alle Zielgruppen · Süd-Ost"
+    for k in KENNZAHLEN:
+        assert zs.TITEL[k] == kz.label(zs.PERIODE_KENNZAHL[k])
+        assert zs.DEFINITIONEN[k] == kz.get(f"ziel_{k}").definition
+        assert kz.label(f"ziel_{k}") == f"{zs.TITEL[k]} seit Laufzeitbeginn"
+
+
+def test_table_headers_are_catalogue_labels_and_percent_goes_through_the_catalogue():
+    from biwaq import kennzahlen as kz
+    tab = pd.DataFrame([dict(label="Eintritte · alle Zielgruppen · beide Quartiere", wert=249,
+                             erwartet=249.6, zielwert=300, bis=dt.date(2018, 12, 31),
+                             stichtag=dt.date(2018, 6, 30), quote_exakt=Fraction(249, 250),
+                             fortschritt=299.98 / 300, status="knapp", hochrechnung=299.5)])
+    a = zs.anzeige_tabelle(tab)
+    labels = {k.label for k in kz.alle()}
+    assert set(a.columns) - labels <= kz.MERKMALE | {"Ziel"}
+    zeile = a.iloc[0]
+    # 249 / 250 = 99,6 % (not 100 %), 299,98 / 300 = 99,993… % → 99,9 % (cut, not 100,0 %);
+    # expected 249,6 → 250 and projection 299,5 → 300 (half away from zero)
+    assert zeile[kz.label("ziel_quote")] == "99,6\u00a0%"
+    assert zeile[kz.label("ziel_fortschritt")] == "99,9\u00a0%"
+    assert zeile[kz.label("ziel_erwartet")] == 250
+    assert zeile[kz.label("ziel_hochrechnung")] == 300
+    # the same text by the catalogue's own formatter (one formatting path)
+    assert kz.fmt("ziel_quote", Fraction(9999, 10000), schwellen=(1,)) == "99,9 %"
+    assert kz.fmt("ziel_quote", Fraction(9999, 10000)) == "100,0 %"
+    assert kz.prozent_dezimal(0.89996, 1, (1, Fraction(9, 10))) == Decimal("89.9")

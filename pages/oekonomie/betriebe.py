@@ -154,11 +154,11 @@ else:
                      zielgruppe=None, von=filt.von, bis=filt.bis, branchen=None)
     tab = rollenschutz.vermittlungen_geschuetzt(platz)
     gewaehlt = filt.quartier or rollenschutz.INSGESAMT
-    st.metric(kz.label("vermittlungen_lokale_betriebe"),
-              published.zahl(rollenschutz.wert(tab, gewaehlt)))
+    k = kz.get("vermittlungen_lokale_betriebe_geschuetzt")
+    st.metric(k.label, published.zahl(rollenschutz.wert(tab, gewaehlt)), help=k.definition)
     zeigen = tab if not filt.quartier else tab[tab["Quartier"] == filt.quartier]
     zeigen = zeigen.assign(Vermittlungen=zeigen["Vermittlungen"].map(published.zahl)
-                           ).drop(columns="gesperrt")
+                           ).drop(columns="gesperrt").rename(columns={"Vermittlungen": k.label})
     geltung = oek.Geltung(filt, quartier_text="Quartier (Sitz des Betriebs)")
     st.caption("Filter: " + geltung.beschreibung())
     st.dataframe(zeigen, hide_index=True, key="betr_vermittlungen_geschuetzt")

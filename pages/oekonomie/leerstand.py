@@ -78,14 +78,12 @@ hilfe = (f"Stichtag {stichtag_text}: das Ende des gewählten Zeitraums, höchste
          "Datenstand. Leer = am Stichtag noch nicht wiederbelegt (auch in Vermarktung oder "
          "Zwischennutzung).")
 k1, k2, k3, k4 = st.columns(4)
-k1.metric("Leerstehend am Stichtag", ui.fmt_int(werte["einheiten"]), help=hilfe)
-k2.metric("Leerstehende Fläche", kz.fmt("leerstehende_flaeche", werte["flaeche_m2"]),
-          help=hilfe)
-k3.metric("Median Leerstandsdauer", kz.fmt("median_leerstandsdauer", werte["median_monate"]),
-          help="Halbe der am Stichtag leerstehenden Objekte steht kürzer, halbe länger leer "
+ui.metric(k1, "leerstehend_stichtag", werte["einheiten"], hilfe=hilfe)
+ui.metric(k2, "leerstehende_flaeche", werte["flaeche_m2"], hilfe=hilfe)
+ui.metric(k3, "median_leerstandsdauer", werte["median_monate"],
+          hilfe="Halbe der am Stichtag leerstehenden Objekte steht kürzer, halbe länger leer "
                "(gezählt ab „leer seit“ bis zum Stichtag).")
-k4.metric("Wiederbelegt im Zeitraum", ui.fmt_int(werte["wiederbelegt"]),
-          help="Wiederbelegung zwischen Zeitraumbeginn und Stichtag.")
+ui.metric(k4, "wiederbelegt_zeitraum", werte["wiederbelegt"])
 st.caption(f"Stichtag: {stichtag_text} (Ende des Zeitraums, höchstens Datenstand). "
            "Gezeigt werden Objekte, die im Zeitraum mindestens einen Tag leer standen. "
            + oek.nicht_anwendbar_text(filt) + ".")
@@ -142,7 +140,8 @@ else:
         st.info("Kein Objekt passt zu dieser Suche. Bitte die Flächenspanne weiter fassen "
                 "oder weitere Arten oder Status wählen.", icon=":material/search_off:")
     else:
-        st.markdown(f"**{ui.fmt_int(len(raeume))} passende Objekte** · {suche}")
+        st.markdown(f"**{kz.label('raeume_treffer')}: {kz.fmt('raeume_treffer', len(raeume))}**"
+                    f" · {suche}")
         tabelle = oek.raeume_tabelle(raeume)
         st.dataframe(tabelle, hide_index=True, key="leer_raeume_tabelle",
                      column_config=ui.deutsche_spalten(tabelle))
@@ -185,8 +184,8 @@ with karte_platz:
                           key="leer_karte_block", filt=geltung, roh=("Breite", "Länge"))
         st.caption("Farbe und Muster: Status am Stichtag (siehe Legende) · Punktgröße: "
                    "Fläche, logarithmisch (35 m² klein … 25.000 m² groß)"
-                   + (f" · schwarzer Ring: {ui.fmt_int(len(raeume))} Treffer aus „Räume "
-                      "finden“" if gesucht else "")
+                   + (f" · schwarzer Ring: {kz.label('raeume_treffer')} "
+                      f"({kz.fmt('raeume_treffer', len(raeume))})" if gesucht else "")
                    + " · Punkt anfahren oder antippen zeigt Adresse, "
                    "Art, Fläche, Status, „frei seit“, Eigentümer und Nachnutzung."
                    + (" Kartenhintergrund © OpenStreetMap-Mitwirkende."
@@ -206,15 +205,9 @@ else:
     gw = oek.gesuche_kennzahlen(gesuche, filt.von, oek.stichtag(filt.bis,
                                                                  ui.meta().get("datenstand")))
     g1, g2, g3 = st.columns(3)
-    g1.metric("Offene Gesuche", ui.fmt_int(gw["offen"]),
-              help="Raumgesuche mit Status „offen“ am Datenstand.")
-    g2.metric("davon mit passendem Objekt", ui.fmt_int(gw["mit_passendem"]),
-              help="Offene Gesuche, zu denen mindestens ein verfügbares Objekt (leer oder in "
-                   "Vermarktung) passt: gleiche Art, Fläche in der gesuchten Spanne, im "
-                   "gesuchten Quartier.")
-    g3.metric("Vermittelt im Zeitraum", ui.fmt_int(gw["vermittelt"]),
-              help="Gesuche mit Status „vermittelt“, erledigt zwischen Zeitraumbeginn und "
-                   "Stichtag.")
+    ui.metric(g1, "gesuche_offen", gw["offen"])
+    ui.metric(g2, "gesuche_mit_passendem", gw["mit_passendem"])
+    ui.metric(g3, "gesuche_vermittelt", gw["vermittelt"])
     st.caption("Passend: gleiche Art, Fläche in der gesuchten Spanne (eine leere Grenze ist "
                "offen), im gesuchten Quartier (leer = beide); verfügbar = leer oder in "
                "Vermarktung, Stand: Datenstand. Quartier der Seitenleiste: Gesuche für dieses "
