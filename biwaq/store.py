@@ -300,14 +300,38 @@ def _schema_hash() -> str:
     return hashlib.sha256(SCHEMA_SQL.read_bytes()).hexdigest()
 
 
+def _daten_fingerabdruck(con: duckdb.DuckDBPyConnection, katalog: str | None = None) -> str:
+    """Row count and order-independent sum of row hashes of every data table (not _meta, the
+    import log or the materialised copies), as text: changes with any insert, update or
+    delete, also one made by another program directly in the file. katalog: the attached
+    database's name (reader) or None (the writer's own file). One linear scan per table."""
+    where = "table_schema = 'main' and table_type = 'BASE TABLE'"
+    par: dict = {}
+    if katalog:
+        where += " and table_catalog = $k"
+        par["k"] = katalog
+    namen = sorted(n for (n,) in con.execute(
+        "select table_name from information_schema.tables where " + where, par).fetchall()
+        if n != "_meta" and not n.startswith("importprotokoll") and not n.endswith(FEST))
+    teile = []
+    for n in namen:               # identifiers from the file's own catalog, quoted
+        quelle = (_q(katalog) + ".main." if katalog else "") + _q(n)
+        anzahl, summe = con.execute(
+            "select count(*), coalesce(sum(hash(t)), 0) from " + quelle + " t").fetchone()
+        teile.append(f"{n}:{anzahl}:{summe}")
+    return hashlib.sha256("|".join(teile).encode("utf-8")).hexdigest()
+
+
 def materialisiere_marts(con: duckdb.DuckDBPyConnection) -> None:
     """Copy every view of MARTS into its table <name>__fest (same columns and rows), inside
-    the writer's transaction, so they always match the data of the same file version. The
-    hash of schema.sql is noted (_meta 'marts_schema'): after a change of a view definition,
-    readers use the views again until the next write (never a stale copy)."""
+    the writer's transaction, so they always match the data of the same file version. Noted
+    in _meta: the hash of schema.sql ('marts_schema') and a fingerprint of the data
+    ('marts_daten', `_daten_fingerabdruck`): after a change of a view definition, or a change
+    of the data by any other way (another program writing the file directly), readers use
+    the views again until the next write — never a stale copy."""
     for m in MARTS:
         con.execute("create or replace table " + _q(m + FEST) + " as select * from " + _q(m))
-    set_meta(con, marts_schema=_schema_hash())
+    set_meta(con, marts_schema=_schema_hash(), marts_daten=_daten_fingerabdruck(con))
 
 
 def _lock_pfad(db: Path) -> Path:
@@ -415,10 +439,8 @@ def connect_readonly(db: Path | str | None = None) -> duckdb.DuckDBPyConnection:
             "select table_name from information_schema.tables "
             "where table_catalog = 'biwaq_datei' and table_schema = 'main'").fetchall()
         vorhanden = {n for (n,) in names}
-        if "_meta" in vorhanden and not con.execute(
-                "select count(*) from biwaq_datei.main._meta where schluessel = 'marts_schema' "
-                "and wert = $h", {"h": _schema_hash()}).fetchone()[0]:
-            vorhanden -= {m + FEST for m in MARTS}     # copies of other definitions: not used
+        if any(m + FEST in vorhanden for m in MARTS) and not _marts_aktuell(con, vorhanden):
+            vorhanden -= {m + FEST for m in MARTS}     # stale or foreign copies: not used
         for (name,) in names:    # names from the file's own catalog, quoted as identifiers
             if name.endswith(FEST) and name[:-len(FEST)] in MARTS:
                 continue
@@ -430,6 +452,17 @@ def connect_readonly(db: Path | str | None = None) -> duckdb.DuckDBPyConnection:
         con.close()
         raise
     return con
+
+
+def _marts_aktuell(con: duckdb.DuckDBPyConnection, vorhanden: set[str]) -> bool:
+    """Whether the attached file's materialised marts were written with today's schema.sql
+    and from exactly the data the file holds now (see materialisiere_marts)."""
+    if "_meta" not in vorhanden:
+        return False
+    meta = dict(con.execute("select schluessel, wert from biwaq_datei.main._meta "
+                            "where schluessel in ('marts_schema', 'marts_daten')").fetchall())
+    return (meta.get("marts_schema") == _schema_hash()
+            and meta.get("marts_daten") == _daten_fingerabdruck(con, "biwaq_datei"))
 
 
 def file_stamp(db: Path | str | None = None) -> tuple[str, int, int]:

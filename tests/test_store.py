@@ -190,3 +190,30 @@ def test_marts_are_materialised_per_version_and_follow_every_import(tmp_path):
         assert con.execute("select tn_id from mart_teilnehmende").fetchall() == [("P1",)]
     finally:
         con.close()
+
+
+def test_marts_are_not_used_after_another_program_changed_the_data(tmp_path):
+    """A program that writes the file directly (DuckDB CLI, a notebook) leaves the copies of
+    the marts behind the data: readers must answer from the views, never the stale copy."""
+    db = store.build(tmp_path / "biwaq.duckdb", store.DEMO_DIR, quelle="import")
+    con = store.connect_readonly(db)
+    try:
+        assert "__fest" in _quelle_der_sicht(con, "mart_teilnehmende")   # fresh: copies used
+    finally:
+        con.close()
+    raw = duckdb.connect(str(db))
+    # an update that keeps the row count: one participant moves to Süd-Ost
+    tn, quartier = raw.execute("select tn_id, quartier from teilnehmende "
+                               "where quartier = 'Magdeburger Allee' order by tn_id limit 1"
+                               ).fetchone()
+    vorher = raw.execute("select count(*) from mart_teilnehmende where quartier = 'Süd-Ost'"
+                         ).fetchone()[0]
+    raw.execute("update teilnehmende set quartier = 'Süd-Ost' where tn_id = $t", {"t": tn})
+    raw.close()
+    con = store.connect_readonly(db)
+    try:
+        assert "__fest" not in _quelle_der_sicht(con, "mart_teilnehmende")
+        assert con.execute("select count(*) from mart_teilnehmende where quartier = 'Süd-Ost'"
+                           ).fetchone()[0] == vorher + 1
+    finally:
+        con.close()
