@@ -141,14 +141,18 @@ def trichter_chart(df: pd.DataFrame, ansicht: str = "anteil") -> go.Figure:
                 else [kz.zahl(v) for v in y])
         fig.add_bar(x=teil["stufe"], y=y, name=name, marker_color=farbe, hovertext=hover,
                     hovertemplate="%{hovertext}<extra>" + name + "</extra>",
-                    text=text, textposition="outside", cliponaxis=False)
+                    text=text, textposition="outside", cliponaxis=False, textangle=-90,
+                    textfont=dict(size=11))
     fig.update_xaxes(categoryorder="array", categoryarray=stufen)
     if ansicht == "anteil":
         fig.update_layout(yaxis_title="Anteil der Erstkontakte", yaxis_ticksuffix=" %",
-                          yaxis_range=[0, 112])   # room for the value labels
+                          yaxis_range=[0, 125],   # room for the value labels
+                          yaxis_tickvals=[0, 20, 40, 60, 80, 100])
     else:
-        fig.update_layout(yaxis_title="Personen")
-    fig.update_layout(barmode="group", xaxis_title=None)
+        fig.update_layout(yaxis_title="Personen", yaxis_range=[0, 1.25 * max(
+            [float(v) for v in df["personen"]] + [1])])
+    fig.update_layout(barmode="group", xaxis_title=None, uniformtext=dict(minsize=10,
+                                                                           mode="show"))
     return german_layout(fig, "Vom Erstkontakt zum Verbleib")
 
 
@@ -223,6 +227,7 @@ def inzidenz_kleine_vielfache(kurven: pd.DataFrame) -> go.Figure:
         teil = kurven[kurven["kohorte"] == name]
         fig.add_scatter(x=teil["tage"], y=teil["inzidenz"] * 100, name=quartal,
                         legendgroup=quartal, showlegend=quartal not in gezeigt,
+                        legendrank=int(quartal[1:]) if quartal[1:].isdigit() else 9,
                         mode="lines", line=dict(shape="hv", color=farben.get(quartal), width=2),
                         customdata=teil["unter_risiko"],
                         hovertemplate="Tag %{x}: %{y:.1f} % vermittelt (noch "
@@ -236,8 +241,10 @@ def inzidenz_kleine_vielfache(kurven: pd.DataFrame) -> go.Figure:
     for c in range(1, spalten + 1):
         fig.update_xaxes(title_text="Tage seit Eintritt", row=zeilen, col=c)
     german_layout(fig, "Zeit bis zur Vermittlung je Eintrittskohorte (je Eintrittsjahr)")
-    fig.update_layout(height=260 * zeilen + 120, margin=dict(t=110),
-                      legend=dict(title_text="Eintrittsquartal"))
+    # the legend on the right, Q1..Q4, never over a panel's title
+    fig.update_layout(height=260 * zeilen + 120,
+                      legend=dict(orientation="v", x=1.01, y=1, yanchor="top",
+                                  title_text="Eintritts-<br>quartal"))
     return fig
 
 
