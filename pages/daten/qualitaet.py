@@ -106,6 +106,3 @@ else:
             file_name=export.dateiname(titel, "xlsx", "Datenqualität", filter_text),
             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             key="qualitaet_xlsx", on_click="ignore", icon=":material/download:")
-
-st.caption("Auf der Kommandozeile: `python -m biwaq check` (Exit-Code 1 bei Verstößen gegen "
-           "Fehler-Regeln).")
