@@ -176,6 +176,12 @@ def anmeldung_konfiguriert() -> bool:
     return not konfig_pruefen().lokal
 
 
+def _woertlich(text: str) -> str:
+    """Markdown that shows `text` as written: setting names such as client_id or
+    cookie_secret keep their underscores instead of turning into italics."""
+    return re.sub(r"([\\`*_])", r"\\\1", text)
+
+
 def fehlerseite(konfig: Konfig) -> None:
     """Stop the app with a German error page naming the problems (no data, no navigation)."""
     _log.error("Anmeldung falsch eingerichtet, das Dashboard zeigt nichts: %s",
@@ -183,7 +189,7 @@ def fehlerseite(konfig: Konfig) -> None:
     st.title("BIWAQ Erfurt – Dashboard")
     st.error("Die Anmeldung ist falsch eingerichtet. Deshalb zeigt das Dashboard keine Daten, "
              "bis das behoben ist.", icon=":material/lock:")
-    st.markdown("\n".join(f"- {p}" for p in konfig.probleme))
+    st.markdown("\n".join(f"- {_woertlich(p)}" for p in konfig.probleme))
     st.caption("Bitte wenden Sie sich an die Stelle, die das Dashboard betreibt.")
     st.stop()
 

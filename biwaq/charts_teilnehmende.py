@@ -5,6 +5,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 
+from biwaq import kennzahlen as kz
 from biwaq.analytics import REICHWEITE_DIMENSIONEN, STUFEN
 from biwaq.charts import FARBEN, O, SEQUENZ, german_layout
 
@@ -135,15 +136,23 @@ def trichter_chart(df: pd.DataFrame, ansicht: str = "anteil") -> go.Figure:
         hover = [f"{s}: {p} Personen"
                  + (f", Übergang {q * 100:.0f} % von der Vorstufe" if pd.notna(q) else "")
                  for s, p, q in zip(teil["stufe"], teil["personen"], teil["quote_vorstufe"])]
+        # value labels on the bars, rounded once here at display (half away from zero)
+        text = ([kz.zahl(v, 1) + " %" for v in y] if ansicht == "anteil"
+                else [kz.zahl(v) for v in y])
         fig.add_bar(x=teil["stufe"], y=y, name=name, marker_color=farbe, hovertext=hover,
-                    hovertemplate="%{hovertext}<extra>" + name + "</extra>")
+                    hovertemplate="%{hovertext}<extra>" + name + "</extra>",
+                    text=text, textposition="outside", cliponaxis=False, textangle=-90,
+                    textfont=dict(size=11))
     fig.update_xaxes(categoryorder="array", categoryarray=stufen)
     if ansicht == "anteil":
         fig.update_layout(yaxis_title="Anteil der Erstkontakte", yaxis_ticksuffix=" %",
-                          yaxis_range=[0, 105])
+                          yaxis_range=[0, 125],   # room for the value labels
+                          yaxis_tickvals=[0, 20, 40, 60, 80, 100])
     else:
-        fig.update_layout(yaxis_title="Personen")
-    fig.update_layout(barmode="group", xaxis_title=None)
+        fig.update_layout(yaxis_title="Personen", yaxis_range=[0, 1.25 * max(
+            [float(v) for v in df["personen"]] + [1])])
+    fig.update_layout(barmode="group", xaxis_title=None, uniformtext=dict(minsize=10,
+                                                                           mode="show"))
     return german_layout(fig, "Vom Erstkontakt zum Verbleib")
 
 
@@ -168,11 +177,18 @@ def kohorten_farben(n: int) -> list[str]:
     return sample_colorscale("Viridis", [i / (n - 1) * 0.9 for i in range(n)])
 
 
+MAX_LINIEN = 5     # more lines than this in one chart are not readable (issue 15)
+
+
 def inzidenz_chart(kurven: pd.DataFrame) -> go.Figure:
     """Cumulative incidence of placement by days since entry, one step line per cohort.
-    `kurven`: analytics.kohorten().kurven."""
-    fig = go.Figure()
+    `kurven`: analytics.kohorten().kurven. More than MAX_LINIEN cohorts (quarters of several
+    years): small multiples, one panel per entry year with its quarters
+    (inzidenz_kleine_vielfache)."""
     namen = list(dict.fromkeys(kurven["kohorte"]))
+    if len(namen) > MAX_LINIEN:
+        return inzidenz_kleine_vielfache(kurven)
+    fig = go.Figure()
     for name, farbe in zip(namen, kohorten_farben(len(namen))):
         teil = kurven[kurven["kohorte"] == name]
         fig.add_scatter(x=teil["tage"], y=teil["inzidenz"] * 100, name=f"Eintritt {name}",
@@ -187,6 +203,48 @@ def inzidenz_chart(kurven: pd.DataFrame) -> go.Figure:
     # up to 13 quarterly cohorts: a legend on the right, in cohort order, never over the title
     fig.update_layout(legend=dict(orientation="v", x=1.01, y=1, yanchor="top",
                                   title_text="Kohorte"))
+    return fig
+
+
+def inzidenz_kleine_vielfache(kurven: pd.DataFrame) -> go.Figure:
+    """Quarterly cohorts as small multiples: one panel per entry year (two per row), in each
+    at most four step lines Q1–Q4, the same colour for a quarter in every panel, one legend.
+    `kurven`: analytics.kohorten(..., 'quartal').kurven, cohorts labelled 'JJJJ Qn'."""
+    from plotly.subplots import make_subplots
+
+    namen = list(dict.fromkeys(kurven["kohorte"]))
+    jahre = list(dict.fromkeys(n.split(" ")[0] for n in namen))
+    spalten = 2 if len(jahre) > 1 else 1
+    zeilen = -(-len(jahre) // spalten)
+    fig = make_subplots(rows=zeilen, cols=spalten, shared_xaxes=True, shared_yaxes=True,
+                        subplot_titles=[f"Eintritt {j}" for j in jahre],
+                        vertical_spacing=0.12, horizontal_spacing=0.05)
+    farben = dict(zip(("Q1", "Q2", "Q3", "Q4"), kohorten_farben(4)))
+    gezeigt = set()
+    for name in namen:
+        jahr, _, quartal = name.partition(" ")
+        i = jahre.index(jahr)
+        teil = kurven[kurven["kohorte"] == name]
+        fig.add_scatter(x=teil["tage"], y=teil["inzidenz"] * 100, name=quartal,
+                        legendgroup=quartal, showlegend=quartal not in gezeigt,
+                        legendrank=int(quartal[1:]) if quartal[1:].isdigit() else 9,
+                        mode="lines", line=dict(shape="hv", color=farben.get(quartal), width=2),
+                        customdata=teil["unter_risiko"],
+                        hovertemplate="Tag %{x}: %{y:.1f} % vermittelt (noch "
+                                      "%{customdata:.0f} unter Beobachtung)<extra>Eintritt "
+                                      + name + "</extra>",
+                        row=i // spalten + 1, col=i % spalten + 1)
+        gezeigt.add(quartal)
+    fig.update_yaxes(ticksuffix=" %", range=[0, 100])
+    for r in range(1, zeilen + 1):
+        fig.update_yaxes(title_text="Vermittelt", row=r, col=1)
+    for c in range(1, spalten + 1):
+        fig.update_xaxes(title_text="Tage seit Eintritt", row=zeilen, col=c)
+    german_layout(fig, "Zeit bis zur Vermittlung je Eintrittskohorte (je Eintrittsjahr)")
+    # the legend on the right, Q1..Q4, never over a panel's title
+    fig.update_layout(height=260 * zeilen + 120,
+                      legend=dict(orientation="v", x=1.01, y=1, yanchor="top",
+                                  title_text="Eintritts-<br>quartal"))
     return fig
 
 

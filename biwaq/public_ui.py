@@ -149,8 +149,9 @@ def zeigen(daten: Oeffentlich, auswahl: Auswahl = Auswahl(), key: str = "oeff",
             "- Vor jeder Veröffentlichung prüft ein Rechenverfahren jede gesperrte Zahl.\n"
             "- Jede neue Veröffentlichung wird zusammen mit allen früheren geprüft: Auch wer "
             "alte und neue Zahlen vergleicht, erkennt niemanden.\n"
-            + revisionen_text(daten)
-            + f"\nVerfahren: {daten.manifest['methode']}")
+            + revisionen_text(daten))
+    with st.expander("Methodik (für Statistikerinnen und Statistiker)"):
+        st.markdown(_md(daten.manifest["methode"]))
 
 
 def revisionen_text(daten: Oeffentlich) -> str:

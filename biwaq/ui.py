@@ -211,10 +211,14 @@ def empty_message() -> None:
 
 
 def chart_block(fig: go.Figure, table: pd.DataFrame, titel: str, key: str,
-                filt: Filter | None = None) -> None:
-    """A chart with its filters written above, a table view of the same numbers, downloads."""
+                filt: Filter | None = None, zusammenfassung: str | None = None) -> None:
+    """A chart with its filters written above, a table view of the same numbers, downloads.
+    `zusammenfassung`: one sentence saying what the chart shows, built from its data
+    (biwaq.zusammenfassung), shown above the chart as its text alternative (issue 15)."""
     filt = filt or current_filter()
     st.caption("Filter: " + filt.beschreibung())
+    if zusammenfassung:
+        st.markdown(zusammenfassung)
     tab_chart, tab_table = st.tabs(["Diagramm", "Tabelle"])
     with tab_chart:
         st.plotly_chart(fig, key=f"{key}_chart", config={"displaylogo": False})
@@ -262,12 +266,15 @@ def deutsche_spalten(table: pd.DataFrame, prozent: tuple[str, ...] = (),
 
 
 def chart_block_de(fig: go.Figure, table: pd.DataFrame, titel: str, key: str, filt=None,
-                   prozent: tuple[str, ...] = (), roh: tuple[str, ...] = ()) -> None:
+                   prozent: tuple[str, ...] = (), roh: tuple[str, ...] = (),
+                   zusammenfassung: str | None = None) -> None:
     """chart_block whose table view shows German dates and numbers (see deutsche_spalten).
     `filt` is anything with beschreibung() – e.g. oekonomie.Geltung, which also names the
-    shared filters that do not apply."""
+    shared filters that do not apply; `zusammenfassung` as in chart_block."""
     filt = filt or current_filter()
     st.caption("Filter: " + filt.beschreibung())
+    if zusammenfassung:
+        st.markdown(zusammenfassung)
     tab_chart, tab_table = st.tabs(["Diagramm", "Tabelle"])
     with tab_chart:
         st.plotly_chart(fig, key=f"{key}_chart", config={"displaylogo": False})

@@ -209,7 +209,7 @@ def test_uebersicht_keyboard_only_reaches_and_uses_filters_tabs_and_downloads(de
     assert "Quartier: Süd-Ost" in inhalt.splitlines()[1]
     # the file name names the page, the chart, the filter and the data date
     assert dl.value.suggested_filename == (
-        "biwaq_uebersicht_eintritte_und_vermittlungen_je_quartal_sued_ost_"
+        "biwaq_uebersicht_eintritte_und_vermittelte_personen_je_quartal_sued_ost_"
         "2015-10-01_bis_2018-12-31_stand_2018-12-31.csv")
     screenshot(page, "a11y_uebersicht_tastatur")
 
@@ -309,43 +309,86 @@ def test_vacancy_map_without_street_map_fetches_nothing_outside(demo_server, pag
     assert not _outside_hosts(requests), sorted(_outside_hosts(requests))
 
 
-@pytest.mark.browser
-def test_import_by_keyboard_only_and_its_error_table_is_accessible(demo_db, browser, page,
-                                                                    tmp_path):
-    """Daten page, keyboard only: Tab to "Datei auswählen", Enter opens the file dialog,
-    Tab to "Prüfen und importieren", Enter runs the check; the rejected import's error
-    table then passes axe too. Own server: the attempt is written to the import log."""
-    import shutil
+def _datei_per_tastatur(page, name: str, inhalt: bytes) -> None:
+    """From the top of the Daten page: Tab to "Datei auswählen", Enter opens the file dialog,
+    the file is chosen there, then Tab to "Prüfen (Probelauf)" and Enter."""
+    page.locator("body").focus()
+    _tab_until(page, lambda f: f["key"] == "st-key-daten_upload"
+               and "Datei auswählen" in f["text"])
+    gewaehlt = []
+    page.on("filechooser", lambda fc: gewaehlt.append(fc))
+    wait_for_app(page)             # leaving the sidebar's widgets may have started a rerun
+    page.keyboard.press("Enter")                     # opens the file dialog
+    for _ in range(50):
+        if gewaehlt:
+            break
+        page.wait_for_timeout(100)
+    assert gewaehlt, "Enter öffnet die Dateiauswahl nicht"
+    gewaehlt[0].set_files(files=[{"name": name, "mimeType": "text/csv", "buffer": inhalt}])
+    page.wait_for_selector('.st-key-daten_upload [data-testid="stFileChip"]')
+    _tab_until(page, lambda f: f["key"] == "st-key-daten_import"
+               and "Prüfen (Probelauf)" in f["text"])
+    page.keyboard.press("Enter")
 
+
+@pytest.mark.browser
+def test_import_by_keyboard_only_and_its_error_table_is_accessible(browser, page, tmp_path):
+    """Daten page, keyboard only, both steps of the import. A wrong file: "Prüfen (Probelauf)"
+    refuses it, and the error table passes axe. A good file (a real export with notes):
+    "Prüfen (Probelauf)" shows what would change (passes axe), then Tab to "Einspielen" and
+    Enter stores it. Own server on a database of real (not demo) data, so nothing needs the
+    demo confirmation."""
+    import duckdb
+
+    from biwaq import importer
+
+    echte = ROOT / "tests" / "echte_exporte"
     db = tmp_path / "biwaq.duckdb"
-    shutil.copy(demo_db, db)
+    assert importer.importiere([importer.Eingabe.aus_pfad(echte / "stadtteile_wps.xlsx")], db,
+                               wer="test").ok
+
+    def betriebe() -> int:
+        con = duckdb.connect(str(db), read_only=True)
+        try:
+            return con.execute("select count(*) from betriebe").fetchone()[0]
+        finally:
+            con.close()
+
+    vorher = betriebe()
     server = StreamlitServer("dashboard.py", env={"BIWAQ_DB": str(db)})
     try:
         warm_up(browser, server.url)
+        # 1. a wrong file is refused in the dry run; its error table is accessible
         page.goto(server.url + "/daten")
         wait_for_app(page)
-        page.locator("body").focus()
-        _tab_until(page, lambda f: f["key"] == "st-key-daten_upload"
-                   and "Datei auswählen" in f["text"])
-        gewaehlt = []
-        page.on("filechooser", lambda fc: gewaehlt.append(fc))
-        wait_for_app(page)             # leaving the sidebar's widgets may have started a rerun
-        page.keyboard.press("Enter")                     # opens the file dialog
-        for _ in range(50):
-            if gewaehlt:
-                break
-            page.wait_for_timeout(100)
-        assert gewaehlt, "Enter öffnet die Dateiauswahl nicht"
-        gewaehlt[0].set_files(files=[{"name": "teilnehmende.csv", "mimeType": "text/csv",
-                                      "buffer": "tn_id;quartier\nP1;Mond\n".encode("utf-8")}])
-        page.wait_for_selector('.st-key-daten_upload [data-testid="stFileChip"]')
-        _tab_until(page, lambda f: "Prüfen und importieren" in f["text"])
-        page.keyboard.press("Enter")
+        _datei_per_tastatur(page, "teilnehmende.csv", "tn_id;quartier\nP1;Mond\n".encode())
         page.wait_for_selector('[data-testid="stAlert"]:has-text("Import abgelehnt")',
                                timeout=60_000)
         wait_for_app(page)
         problems = _axe_blocking(page)
         assert not problems, "\n".join(problems)
         screenshot(page, "a11y_daten_abgelehnt")
+        assert page.locator(".st-key-daten_einspielen").count() == 0
+
+        # 2. a good file: dry run, then "Einspielen" - both with the keyboard
+        page.goto(server.url + "/daten")
+        wait_for_app(page)
+        _datei_per_tastatur(page, "betriebe.csv", (echte / "betriebe_nbsp.csv").read_bytes())
+        page.wait_for_selector('[data-testid="stAlert"]:has-text("noch ist nichts gespeichert")',
+                               timeout=60_000)
+        wait_for_app(page)
+        assert betriebe() == vorher                        # the dry run stored nothing
+        problems = _axe_blocking(page)
+        assert not problems, "\n".join(problems)
+        screenshot(page, "a11y_daten_probelauf")
+        _tab_until(page, lambda f: f["key"] == "st-key-daten_einspielen"
+                   and "Einspielen" in f["text"])
+        page.keyboard.press("Enter")
+        page.wait_for_selector('[data-testid="stAlert"]:has-text("gespeichert")'
+                               ':has-text("Import Nr.")', timeout=60_000)
+        wait_for_app(page)
+        assert betriebe() > vorher
+        problems = _axe_blocking(page)
+        assert not problems, "\n".join(problems)
     finally:
         server.stop()

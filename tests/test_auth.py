@@ -2,6 +2,8 @@
 sign-in configuration; the internal page „Öffentliche Zahlen“."""
 from __future__ import annotations
 
+import re
+
 import pytest
 import streamlit
 from streamlit.testing.v1 import AppTest
@@ -9,6 +11,16 @@ from streamlit.testing.v1 import AppTest
 from biwaq import auth, published, registry
 from biwaq.registry import PAGES, ROLLEN
 from conftest import ROOT
+
+
+def _gezeigt(at) -> str:
+    """The error boxes' and Markdown texts as a reader sees them (Markdown escapes removed).
+    The raw Markdown must escape every underscore, or cookie_secret shows as cookie*secret*."""
+    roh = " ".join(m.value for m in at.markdown)
+    assert not re.search(r"(?<!\\)_", roh), roh
+    return (" ".join(e.value for e in at.error) + " "
+            + re.sub(r"\\([\\`*_])", r"\1", roh))
+
 
 AUTH = {"client_id": "biwaq", "client_secret": "geheim",
         "redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "keks",
@@ -84,7 +96,7 @@ def test_incomplete_sign_in_settings_stop_the_app(geheim, erwartet, demo_env, na
     at.user = {"is_logged_in": False}
     at.run()
     assert not at.exception
-    fehler = " ".join(e.value for e in at.error) + " ".join(m.value for m in at.markdown)
+    fehler = _gezeigt(at)
     assert "Die Anmeldung ist falsch eingerichtet" in fehler
     assert erwartet in fehler
     assert not nav_spy                        # no navigation: no page of any role runs
@@ -127,7 +139,7 @@ def test_unreadable_secrets_file_stops_the_app(broken_secrets_file, demo_env, na
     """Issue 13.1: today a TOML syntax error gave every visitor the role `steuerung`."""
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=90).run()
     assert not at.exception
-    fehler = " ".join(e.value for e in at.error) + " ".join(m.value for m in at.markdown)
+    fehler = _gezeigt(at)
     assert "Die Anmeldung ist falsch eingerichtet" in fehler
     assert "secrets.toml" in fehler and "lässt sich nicht lesen" in fehler
     assert "Zeile 2, Spalte 19" in fehler and "line" not in fehler
@@ -184,7 +196,7 @@ def test_local_mode_opened_to_a_network_stops(adresse, demo_env, nav_spy):
     finally:
         config.set_option("server.address", alt)
     assert not at.exception
-    text = " ".join(m.value for m in at.markdown)
+    text = _gezeigt(at)
     assert f"server.address = {adresse}" in text and "keine Anmeldung" in text
     assert not nav_spy and not at.metric and not at.sidebar.selectbox
 

@@ -4,7 +4,8 @@ and the container recipe (Dockerfile, compose.yaml, .dockerignore).
 Docker cannot build on this machine (no engine). So the recipe is checked for consistency
 (ports, health path, user, volumes), and its commands are run as written: the Dockerfile's
 `RUN pip install` lines in a fresh virtual environment, its `CMD` with its `ENV` on a free port,
-and its `HEALTHCHECK` command against that server (marked `slow`).
+and its `HEALTHCHECK` command against that server (marked `slow`); a browser then checks that
+the container's dashboard serves no data without a usable sign-in (`[auth]`).
 """
 from __future__ import annotations
 
@@ -259,17 +260,50 @@ def test_dockerfile_pip_lines_resolve_in_a_fresh_venv(tmp_path):
     assert {k: got.get(k) for k in pins} == pins
 
 
+# secrets.toml as mounted by compose: not yet filled in, half filled in, complete
+SECRETS_OHNE_AUTH = "# Zugangsdaten der Stadt hier eintragen (README „Betrieb“)\n"
+SECRETS_UNVOLLSTAENDIG = '[auth]\nredirect_uri = "https://biwaq-dashboard.example.de/oauth2callback"\n'
+SECRETS_VOLLSTAENDIG = """[auth]
+redirect_uri = "https://biwaq-dashboard.example.de/oauth2callback"
+cookie_secret = "ein-langer-zufallswert-nur-fuer-den-test"
+client_id = "biwaq"
+client_secret = "geheim"
+server_metadata_url = "https://login.example.de/.well-known/openid-configuration"
+"""
+FEHLERSEITE = "Die Anmeldung ist falsch eingerichtet"
+ANMELDESEITE = "Bitte melden Sie sich"   # start page, and every page's own address
+
+
 @pytest.mark.slow
-@pytest.mark.parametrize("service", ["dashboard", "oeffentlich"])
-def test_compose_command_starts_and_healthcheck_passes(service, tmp_path, demo_db):
-    """The service's command with the image's ENV (port moved to a free one, data paths to a
-    temp folder) starts; the HEALTHCHECK command as written then exits 0, and fails once the
-    server is gone."""
+@pytest.mark.browser
+@pytest.mark.parametrize("service, secrets, sichtbar, grund", [
+    ("dashboard", SECRETS_OHNE_AUTH, FEHLERSEITE, "für ein Netz geöffnet"),
+    ("dashboard", SECRETS_UNVOLLSTAENDIG, FEHLERSEITE, "fehlt „cookie_secret“"),
+    ("dashboard", SECRETS_VOLLSTAENDIG, ANMELDESEITE, None),
+    ("oeffentlich", None, "Es sind noch keine Zahlen veröffentlicht", None),
+], ids=["dashboard-ohne-auth", "dashboard-auth-unvollstaendig", "dashboard-mit-auth",
+        "oeffentlich"])
+def test_compose_command_starts_and_healthcheck_passes(service, secrets, sichtbar, grund,
+                                                       tmp_path, demo_db, browser):
+    """The service's command with the image's ENV as written — listening on 0.0.0.0 like in the
+    container; only the port moves to a free one and the data paths to a temp folder — starts,
+    and the HEALTHCHECK command as written exits 0 (and fails once the server is gone).
+
+    Sign-in fails closed in the container: with a secrets file that has no usable `[auth]`, the
+    dashboard (a full demo database behind it) shows only the German error page — on its start
+    page and on a data page's address — with no figures, tables or navigation; with a complete
+    `[auth]` it asks to sign in and shows no data either. The health check passes in every case
+    (the server runs; it just serves nothing)."""
     env = {**os.environ, **_docker_env()}
-    env.update(STREAMLIT_SERVER_PORT=str(free_port()), STREAMLIT_SERVER_ADDRESS="127.0.0.1",
+    assert env["STREAMLIT_SERVER_ADDRESS"] == "0.0.0.0"
+    env.update(STREAMLIT_SERVER_PORT=str(free_port()),
                STREAMLIT_SERVER_FILE_WATCHER_TYPE="none",
                BIWAQ_DB=str(tmp_path / "biwaq.duckdb"),
-               BIWAQ_OEFFENTLICH_DIR=str(tmp_path / "oeffentlich"))
+               BIWAQ_OEFFENTLICH_DIR=str(tmp_path / "oeffentlich"),
+               # only the file compose mounts (never a developer's own secrets.toml)
+               STREAMLIT_SECRETS_FILES=str(tmp_path / "secrets.toml"))
+    if secrets is not None:
+        (tmp_path / "secrets.toml").write_text(secrets, encoding="utf-8")
     if service == "dashboard":
         import shutil
         shutil.copy(demo_db, tmp_path / "biwaq.duckdb")
@@ -288,6 +322,24 @@ def test_compose_command_starts_and_healthcheck_passes(service, tmp_path, demo_d
                 break
             time.sleep(0.5)
         assert ok, "Health-Check des Containers schlägt fehl"
+        url = f"http://127.0.0.1:{env['STREAMLIT_SERVER_PORT']}"
+        page = browser.new_page()
+        try:
+            pfade = ["/", "/daten", "/uebersicht"] if service == "dashboard" else ["/"]
+            for pfad in pfade:
+                page.goto(url + pfad)
+                page.get_by_text(sichtbar).first.wait_for(timeout=90_000)
+                page.wait_for_function("() => !document.querySelector("
+                                       "'[data-testid=\"stStatusWidget\"]')", timeout=60_000)
+                if grund:
+                    assert page.get_by_text(grund).count() >= 1
+                if service == "dashboard":     # no data at all behind a missing sign-in
+                    for testid in ("stDataFrame", "stMetric", "stPlotlyChart",
+                                   "stFileUploader", "stSidebarNav", "stDownloadButton"):
+                        assert page.locator(f'[data-testid="{testid}"]').count() == 0, \
+                            f"{pfad}: {testid} sichtbar"
+        finally:
+            page.close()
     finally:
         proc.terminate()
         proc.wait(15)

@@ -5,6 +5,7 @@ cells as Excel/LibreOffice shows them."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import duckdb
@@ -216,8 +217,17 @@ def test_daten_page_shows_the_notes_of_an_upload(tmp_path, browser, page):
         page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(
             [str(HIER / "betriebe_nbsp.csv"), str(HIER / "stadtteile_prozent.xlsx")])
         page.locator('[data-testid="stFileChip"]').nth(1).wait_for(timeout=30_000)
-        page.get_by_role("button", name="Prüfen und importieren").click()
+        # step 1, dry run: the notes are shown, nothing is stored yet
+        page.get_by_role("button", name="Prüfen (Probelauf)").click()
         page.get_by_text("4 Hinweise (verhindern den Import nicht)").wait_for(timeout=60_000)
+        wait_for_app(page)
+        assert page.get_by_text("noch ist nichts gespeichert").first.is_visible()
+        assert abfrage(db, "select count(*) from betriebe where betrieb_id = 'B-7102'") == [(0,)]
+        screenshot(page, "daten_probelauf_hinweise")
+        # step 2, store exactly this batch: the same four notes, now with the import number
+        page.get_by_role("button", name="Einspielen").click()
+        page.get_by_text(re.compile(r"Import Nr\. \d+ gespeichert")).wait_for(timeout=60_000)
+        page.get_by_text("4 Hinweise (verhindern den Import nicht)").wait_for(timeout=30_000)
         wait_for_app(page)
         screenshot(page, "daten_hinweise")
         assert abfrage(db, "select quartier from betriebe where betrieb_id = 'B-7102'") == [

@@ -130,6 +130,3 @@ else:
         st.dataframe(df.head(MAX_ZEILEN), hide_index=True, key="qualitaet_faelle")
         # built only when a button is pressed (as ui.chart_block does)
         ui.download_buttons(df, f"Datenqualität {wahl}", "qualitaet", _Geltung(filter_text))
-
-st.caption("Auf der Kommandozeile: `python -m biwaq check` (Exit-Code 1 bei Verstößen gegen "
-           "Fehler-Regeln).")

@@ -7,6 +7,7 @@ from biwaq import analytics as an
 from biwaq import charts_teilnehmende as ct
 from biwaq import kennzahlen as kz
 from biwaq import ui
+from biwaq import zusammenfassung as zf
 from biwaq.contract import (AUSTRITTSGRUENDE, BEGLEITUNG, PRAXIS, VERMITTLUNGSARTEN,
                             ZIELGRUPPEN_NAMEN)
 
@@ -73,8 +74,11 @@ else:
         kz.label("uebergangsquote"): [kz.runde(x * 100, 1) for x in lang["quote_vorstufe"]],
         kz.label("anteil_erstkontakte"): [kz.runde(x * 100, 1)
                                           for x in lang["quote_erstkontakt"]]})
+    satz = zf.trichter([("mit Erstkontakt", alle["Erstkontakt"]),
+                        ("eingetreten", alle["Eintritt"]), ("vermittelt", alle["Vermittlung"]),
+                        ("mit Verbleib nach 6 Monaten", alle["Verbleib nach 6 Monaten"])])
     ui.chart_block(ct.trichter_chart(lang, ansicht), tabelle, "Vermittlungstrichter",
-                   key="funnel_trichter", filt=filt)
+                   key="funnel_trichter", filt=filt, zusammenfassung=satz)
 
 # --- Time between stages ---------------------------------------------------------------------
 st.subheader("Zeit zwischen den Stufen")
@@ -122,7 +126,9 @@ else:
                                   koh.kurven["unter_risiko"].astype(int)})
     ui.chart_block(ct.inzidenz_chart(koh.kurven), kurve_tab,
                    "Zeit bis zur Vermittlung je Eintrittskohorte", key="funnel_kurven",
-                   filt=filt)
+                   filt=filt, zusammenfassung=zf.kohorten(
+                       180, [(k, v) for k, v in zip(koh.tabelle["kohorte"],
+                                                    koh.tabelle["inzidenz_180"]) if pd.notna(v)]))
     st.markdown("**Vermittelt innerhalb von … Tagen nach Eintritt (nur vollständig beobachtete "
                 "Kohorten)**")
     vergleich = pd.DataFrame({"Kohorte (Eintritt)": koh.tabelle["kohorte"],

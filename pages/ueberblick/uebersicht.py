@@ -5,6 +5,7 @@ from biwaq import charts, ui
 from biwaq import bericht_ui
 from biwaq import kennzahlen as kz
 from biwaq import kommentare_ui as kui
+from biwaq import zusammenfassung as zf
 from biwaq import zielstand_ui as zui
 
 NUR_QUARTIER = ("betriebe_beraten", "leerstaende_wiederbelegt")
@@ -65,9 +66,12 @@ else:
                "eintritte": kz.label("eintritte_quartal"),
                "vermittlungen": kz.label("vermittelte_personen_quartal")}
     tabelle = trend.rename(columns=spalten)[list(spalten.values())]
+    satz = " ".join(zf.verlauf(kz.label(kid), trend["quartal_label"], trend[col])
+                    for col, kid in (("eintritte", "eintritte_quartal"),
+                                     ("vermittlungen", "vermittelte_personen_quartal")))
     ui.chart_block(charts.trend_chart(trend), tabelle,
                    "Eintritte und vermittelte Personen je Quartal", key="uebersicht_trend",
-                   filt=filt)
+                   filt=filt, zusammenfassung=satz)
 
 # --- On track against every target (steuerung) ----------------------------------------------
 zui.abschnitt(filt, key="uebersicht_ziele")
