@@ -49,8 +49,8 @@ def _imports(path: Path) -> set[str]:
             out |= {a.name for a in node.names}
         elif isinstance(node, ast.ImportFrom) and node.module:
             out.add(node.module)
-            if node.module == "biwaq":
-                out |= {f"biwaq.{a.name}" for a in node.names}
+            if node.module.split(".")[0] == "biwaq":     # `from biwaq.x import y` may be a module
+                out |= {f"{node.module}.{a.name}" for a in node.names}
     return out
 
 
