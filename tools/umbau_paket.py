@@ -67,6 +67,7 @@ MODULE: dict[str, tuple[str, str]] = {
     "zielstand": ("zahlen", "Zielwerte und Zielerreichung im Verlauf"),
     "quality": ("zahlen", "Datenqualitätsregeln Q01–Q37"),
     "texte": ("zahlen", "Zahl mit Einzahl/Mehrzahl („1 aktiven Betrieb“)"),
+    "zusammenfassung": ("zahlen", "Ein-Satz-Zusammenfassungen der Diagramme (Textalternative)"),
     "registry": ("app", "Seitenverzeichnis (Bereich, Adresse, Rollen)"),
     "auth": ("app", "Anmeldung (st.login) und Rollen: Navigation je Rolle"),
     "ui": ("app", "Streamlit-Hilfen der Seiten: Filterleiste, Verbindung, Tabellen"),
