@@ -4,7 +4,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from biwaq import auth, barrierefrei, ui
+from biwaq.app import auth, barrierefrei, ui
 
 ROOT = Path(__file__).resolve().parent
 

@@ -2,11 +2,12 @@
 
 Reads only a published directory ($BIWAQ_OEFFENTLICH_DIR, default data/oeffentlich) written
 by `python -m biwaq publish`. This process has no connection to the internal database: it
-imports neither biwaq.store, biwaq.queries, biwaq.ui nor duckdb (tests/test_public_app.py).
+imports neither biwaq.speicher.store, biwaq.speicher.queries, biwaq.app.ui nor duckdb (tests/test_public_app.py).
 """
 import streamlit as st
 
-from biwaq import barrierefrei, erklaerung, foerderhinweis, public_ui, published
+from biwaq.app import barrierefrei
+from biwaq.oeffentlich import erklaerung, foerderhinweis, public_ui, published
 
 st.set_page_config(page_title="BIWAQ Erfurt – Zahlen für die Stadtteile",
                    page_icon="🏘️", layout="wide")   # emoji: drawn in the browser, no fetch

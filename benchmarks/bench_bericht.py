@@ -18,9 +18,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from biwaq import bericht, bericht_pdf, store  # noqa: E402
-from biwaq.demo import write_demo  # noqa: E402
-from biwaq.filters import Filter  # noqa: E402
+from biwaq.app import bericht, bericht_pdf
+from biwaq.speicher import store  # noqa: E402
+from biwaq.einlesen.demo import write_demo  # noqa: E402
+from biwaq.speicher.filters import Filter  # noqa: E402
 
 
 def main() -> None:

@@ -15,8 +15,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from biwaq import store  # noqa: E402
-from biwaq.demo import write_demo  # noqa: E402
+from biwaq.speicher import store  # noqa: E402
+from biwaq.einlesen.demo import write_demo  # noqa: E402
 
 
 def timed(fn, runs: int) -> tuple[float, list[float]]:

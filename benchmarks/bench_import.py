@@ -16,8 +16,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from biwaq import importer, quality, store  # noqa: E402
-from biwaq.demo import write_demo  # noqa: E402
+from biwaq.speicher import importer, store
+from biwaq.zahlen import quality  # noqa: E402
+from biwaq.einlesen.demo import write_demo  # noqa: E402
 
 
 def median(fn, runs: int) -> float:

@@ -17,10 +17,12 @@ sys.path.insert(0, str(ROOT))
 
 from bench_foundation import page_reruns, timed  # noqa: E402
 
-from biwaq import geo, oekonomie, store  # noqa: E402
-from biwaq.demo import write_demo  # noqa: E402
-from biwaq.filters import Filter  # noqa: E402
-from biwaq.queries import run_query  # noqa: E402
+from biwaq.einlesen import geo
+from biwaq.zahlen import oekonomie
+from biwaq.speicher import store  # noqa: E402
+from biwaq.einlesen.demo import write_demo  # noqa: E402
+from biwaq.speicher.filters import Filter  # noqa: E402
+from biwaq.speicher.queries import run_query  # noqa: E402
 
 
 def library_steps(db: Path, runs: int) -> tuple[int, float, int, float]:

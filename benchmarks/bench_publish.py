@@ -16,8 +16,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from biwaq import disclosure, publish, store  # noqa: E402
-from biwaq.demo import write_demo  # noqa: E402
+from biwaq.oeffentlich import disclosure, publish
+from biwaq.speicher import store  # noqa: E402
+from biwaq.einlesen.demo import write_demo  # noqa: E402
 
 
 def median_time(fn, runs: int):
@@ -47,7 +48,7 @@ def main() -> None:
             zaehler = iter(range(10 ** 6))
             t_all, _ = median_time(
                 lambda: publish.publish(db, Path(tmp) / f"out{scale}_{next(zaehler)}"), args.runs)
-            # Revision 2 of the same data: the joint audit with revision 1 (biwaq.revisionen).
+            # Revision 2 of the same data: the joint audit with revision 1 (biwaq.oeffentlich.revisionen).
             t_zweite = statistics.median(_zweite(db, Path(tmp) / f"rev{scale}")
                                          for _ in range(args.runs))
             print(f"Faktor {scale}: {len(verbund.zellen)} Zellen, "

@@ -23,7 +23,7 @@ import duckdb
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from biwaq.queries import load_query  # noqa: E402
+from biwaq.speicher.queries import load_query  # noqa: E402
 
 TABELLE = """
 create or replace table stg_teilnehmende as

@@ -7,7 +7,7 @@ Prints, per demo scale K:
 * `demo --scale K`, `build` and `import` of the same folder (with the demo removed): wall time
   and peak resident memory of each command's own process (`os.wait4` rusage, `ru_maxrss`).
   The command-line file limit is lifted for these runs (`BIWAQ_MAX_MB`), as a user would do.
-* for every page of `biwaq.registry.PAGES`: the server-side time (AppTest, median of `--runs`)
+* for every page of `biwaq.app.registry.PAGES`: the server-side time (AppTest, median of `--runs`)
   of a first visit (all Streamlit caches cleared just before the page opens), a rerun (warm
   caches) and a filter change (data cache cleared, then the Quartier filter switched; "–" on a
   page without that filter); the rows every named query returned on the first visit; and the
@@ -35,7 +35,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from biwaq import registry  # noqa: E402
+from biwaq.app import registry  # noqa: E402
 
 # Output elements the floor script redraws (widgets, layout and downloads are left out).
 ELEMENTE = ("plotly_chart", "dataframe", "table", "metric", "markdown", "caption", "subheader",
@@ -87,7 +87,7 @@ class Zaehler:
     """Wraps run_query in every loaded biwaq module to note (name, rows) of each call."""
 
     def __init__(self):
-        from biwaq import queries
+        from biwaq.speicher import queries
 
         self.original = queries.run_query
         self.zeilen: dict[str, int] = {}

@@ -19,10 +19,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from biwaq import analytics, store  # noqa: E402
-from biwaq.demo import write_demo  # noqa: E402
-from biwaq.filters import Filter  # noqa: E402
-from biwaq.queries import run_query  # noqa: E402
+from biwaq.zahlen import analytics
+from biwaq.speicher import store  # noqa: E402
+from biwaq.einlesen.demo import write_demo  # noqa: E402
+from biwaq.speicher.filters import Filter  # noqa: E402
+from biwaq.speicher.queries import run_query  # noqa: E402
 
 QUERIES = {
     "zielgruppen_reichweite": {"dim": "quartal"},

@@ -1,4 +1,4 @@
-"""Benchmark: reading contract files cell by cell (biwaq.fileio / biwaq.werte): every CSV of the
+"""Benchmark: reading contract files cell by cell (biwaq.einlesen.fileio / biwaq.einlesen.werte): every CSV of the
 demo export at a scale, and the participants as an .xlsx (read twice by openpyxl: cached
 results and formulas). Prints the median seconds per file.
 
@@ -17,8 +17,8 @@ sys.path.insert(0, str(ROOT))
 import pandas as pd  # noqa: E402
 from bench_import import median  # noqa: E402 – same timing as the import benchmark
 
-from biwaq.demo import write_demo  # noqa: E402
-from biwaq.fileio import lies_datei  # noqa: E402
+from biwaq.einlesen.demo import write_demo  # noqa: E402
+from biwaq.einlesen.fileio import lies_datei  # noqa: E402
 
 
 def main() -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 
 def cmd_demo(args) -> int:
-    from biwaq.demo import write_demo
+    from biwaq.einlesen.demo import write_demo
 
     t0 = time.perf_counter()
     files = write_demo(Path(args.out), seed=args.seed, scale=args.scale)
@@ -20,7 +20,8 @@ def cmd_demo(args) -> int:
 
 
 def cmd_build(args) -> int:
-    from biwaq import geo, store
+    from biwaq.einlesen import geo
+    from biwaq.speicher import store
 
     t0 = time.perf_counter()
     try:
@@ -43,7 +44,7 @@ def cmd_build(args) -> int:
 
 def print_geo_hinweise(db) -> None:
     """Notes on the district geodata just loaded (re-read encoding, repaired outlines)."""
-    from biwaq import store
+    from biwaq.speicher import store
 
     con = store.connect_readonly(db)
     try:
@@ -56,8 +57,9 @@ def print_geo_hinweise(db) -> None:
 
 def print_lage_bericht(db) -> None:
     """Vacancy positions that do not fit the district outlines (never silently dropped)."""
-    from biwaq import oekonomie, store
-    from biwaq.queries import run_query
+    from biwaq.zahlen import oekonomie
+    from biwaq.speicher import store
+    from biwaq.speicher.queries import run_query
 
     con = store.connect_readonly(db)
     try:
@@ -79,7 +81,7 @@ def print_lage_bericht(db) -> None:
 
 
 def cmd_publish(args) -> int:
-    from biwaq import publish
+    from biwaq.oeffentlich import publish
 
     t0 = time.perf_counter()
     try:
@@ -93,7 +95,7 @@ def cmd_publish(args) -> int:
           f"{time.perf_counter() - t0:.1f} s (Schwelle {args.threshold}; gesperrt: "
           f"{p['primaer']} primär, {p['sekundaer']} sekundär; Prüfung bestanden)")
     if args.handout:
-        from biwaq import handout, published
+        from biwaq.oeffentlich import handout, published
 
         Path(args.handout).write_bytes(handout.pdf(published.laden(args.out)))
         print(f"Handzettel {args.handout} geschrieben")
@@ -120,7 +122,7 @@ def _ohne_solver_ausgabe():
 
 
 def cmd_handout(args) -> int:
-    from biwaq import handout, published
+    from biwaq.oeffentlich import handout, published
 
     try:
         daten = published.laden(args.dir)
@@ -134,7 +136,7 @@ def cmd_handout(args) -> int:
 
 def _dateien(args_dateien: list[str]) -> list[Path]:
     """Files as given; a folder stands for its contract and geodata files."""
-    from biwaq import importer, store
+    from biwaq.speicher import importer, store
 
     out: list[Path] = []
     for name in args_dateien:
@@ -150,7 +152,7 @@ def _dateien(args_dateien: list[str]) -> list[Path]:
 def cmd_import(args) -> int:
     import getpass
 
-    from biwaq import importer
+    from biwaq.speicher import importer
 
     t0 = time.perf_counter()
     demo = [d for d in args.dateien if (Path(d) / "DEMODATEN.txt").exists()]
@@ -215,7 +217,8 @@ def _probelauf_ausgeben(p) -> int:
 
 
 def cmd_check(args) -> int:
-    from biwaq import quality, store
+    from biwaq.zahlen import quality
+    from biwaq.speicher import store
 
     db = Path(args.db) if args.db else store.db_path()
     if not db.exists():
@@ -240,7 +243,7 @@ MAX_MB_HILFE = ("größte Datei in MB, die dieser Befehl liest (Standard: $BIWAQ
 def _mit_grenze(befehl):
     """Run a file-reading command with the command line's own per-file limit (--max-mb)."""
     def laufen(args) -> int:
-        from biwaq import fileio
+        from biwaq.einlesen import fileio
 
         try:
             mb = fileio.kommandozeilen_mb(args.max_mb)
@@ -253,7 +256,7 @@ def _mit_grenze(befehl):
 
 
 def parser() -> argparse.ArgumentParser:
-    from biwaq import store
+    from biwaq.speicher import store
 
     p = argparse.ArgumentParser(
         prog="python -m biwaq",
@@ -335,7 +338,7 @@ def _datum(text: str):
 
 
 def _bericht_befehl(sub) -> None:
-    from biwaq.contract import QUARTIERE, TRAEGER, ZIELGRUPPEN
+    from biwaq.einlesen.contract import QUARTIERE, TRAEGER, ZIELGRUPPEN
 
     r = sub.add_parser("bericht", help="Bericht für die Steuerungsrunde (PDF, A4) und alle "
                                        "seine Tabellen (XLSX) schreiben")
@@ -357,8 +360,9 @@ def _bericht_befehl(sub) -> None:
 
 
 def cmd_bericht(args) -> int:
-    from biwaq import bericht, kommentare, store
-    from biwaq.filters import Filter
+    from biwaq.app import bericht, kommentare
+    from biwaq.speicher import store
+    from biwaq.speicher.filters import Filter
 
     if args.bis < args.von:
         print("Das Ende des Zeitraums liegt vor seinem Beginn.", file=sys.stderr)
@@ -381,7 +385,7 @@ def cmd_bericht(args) -> int:
 def main(argv: list[str] | None = None) -> int:
     """Run one command; a database held open by another program ends every command with a
     German message and exit code 1 (no traceback, nothing changed)."""
-    from biwaq import store
+    from biwaq.speicher import store
 
     args = parser().parse_args(argv)
     try:

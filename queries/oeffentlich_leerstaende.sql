@@ -3,7 +3,7 @@
 -- Parameters: none.
 -- Grain: one row per vacant unit (object). The district is the recorded one, else the one
 -- its position lies in (mart_leerstaende); 'ohne Angabe' when neither is known. Address,
--- floor area and position are published only where oeffentlich is true (biwaq.publish).
+-- floor area and position are published only where oeffentlich is true (biwaq.oeffentlich.publish).
 with final as (
     select objekt_id, coalesce(stadtteil, 'ohne Angabe') as stadtteil, art, leer_seit,
            wiederbelegt_am, oeffentlich, adresse, flaeche_m2, lat, lon

@@ -6,7 +6,7 @@
 -- Grain: one row per business. stichtag = the earlier of $bis and the data stand (closures
 --   after it are not yet known for this view); erste_beratung = first consultation ever.
 with stichtag as (
-    select stichtag($bis) as stichtag        -- macro in biwaq/sql/makros.sql
+    select stichtag($bis) as stichtag        -- macro in biwaq/speicher/sql/makros.sql
 ),
 beratung as (
     select betrieb_id,

@@ -1,5 +1,5 @@
 -- Input of quality rule Q29 (vacancy outside its stated district, checked in Python with
--- biwaq.geo): positions of vacancies that state a district.
+-- biwaq.einlesen.geo): positions of vacancies that state a district.
 -- Parameters: none.
 -- Grain: one row per vacancy with a stated district.
 select objekt_id as id, stadtteil, lat, lon, quartier, null::varchar as traeger

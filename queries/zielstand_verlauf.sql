@@ -1,5 +1,5 @@
 -- Cumulative actual per quarter for every agreed target (table ziele) that fits the filters:
--- the basis of the on-track rule (biwaq/zielstand.py) on Übersicht, Zielgruppen and the report.
+-- the basis of the on-track rule (biwaq/zahlen/zielstand.py) on Übersicht, Zielgruppen and the report.
 -- Parameters: $quartier, $zielgruppe (NULL = all; with a value only targets of that area resp.
 --   group, or – for betriebe_beraten and leerstaende_wiederbelegt, which have no group – the
 --   target for all groups), $bis (end of the chosen period), $laufzeit_start (start of every

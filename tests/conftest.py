@@ -11,8 +11,8 @@ import duckdb
 import pandas as pd
 import pytest
 
-from biwaq import store
-from biwaq.contract import TABLES
+from biwaq.speicher import store
+from biwaq.einlesen.contract import TABLES
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))   # tests/browser.py

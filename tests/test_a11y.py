@@ -17,7 +17,8 @@ import pytest
 from pypdf import PdfReader
 from streamlit.testing.v1 import AppTest
 
-from biwaq import erklaerung, handout, publish, published, registry
+from biwaq.oeffentlich import erklaerung, handout, publish, published
+from biwaq.app import registry
 from browser import SCREENSHOTS, StreamlitServer, screenshot, wait_for_app, warm_up
 from conftest import ROOT
 
@@ -61,7 +62,7 @@ def _axe_blocking(page) -> list[str]:
 
 
 def _lang_de(page) -> None:
-    """The page declares German (set by biwaq.barrierefrei's script once Streamlit draws it)."""
+    """The page declares German (set by biwaq.app.barrierefrei's script once Streamlit draws it)."""
     page.wait_for_function("document.documentElement.lang === 'de'", timeout=10_000)
 
 
@@ -291,7 +292,7 @@ def test_handout_pdf_declares_german_and_its_title(pub_dir):
 def test_vacancy_map_without_street_map_fetches_nothing_outside(demo_server, page):
     """The one outside request of the dashboard (street-map tiles) stops once the page's
     'ohne Straßenkarte' option is chosen (same as BIWAQ_KARTE=ohne)."""
-    from biwaq import charts_oekonomie as ch
+    from biwaq.app import charts_oekonomie as ch
 
     page.goto(demo_server.url + "/leerstand")
     wait_for_app(page)
@@ -340,7 +341,7 @@ def test_import_by_keyboard_only_and_its_error_table_is_accessible(browser, page
     demo confirmation."""
     import duckdb
 
-    from biwaq import importer
+    from biwaq.speicher import importer
 
     echte = ROOT / "tests" / "echte_exporte"
     db = tmp_path / "biwaq.duckdb"

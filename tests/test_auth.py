@@ -8,8 +8,9 @@ import pytest
 import streamlit
 from streamlit.testing.v1 import AppTest
 
-from biwaq import auth, published, registry
-from biwaq.registry import PAGES, ROLLEN
+from biwaq.app import auth, registry
+from biwaq.oeffentlich import published
+from biwaq.app.registry import PAGES, ROLLEN
 from conftest import ROOT
 
 
@@ -324,7 +325,7 @@ def test_without_sign_in_configuration_one_local_user_sees_everything(demo_env, 
 
 def test_internal_public_figures_page_follows_the_quartier_filter(demo_env, monkeypatch,
                                                                   tmp_path):
-    from biwaq import publish
+    from biwaq.oeffentlich import publish
 
     pub = tmp_path / "oeffentlich"
     v = publish.publish(demo_env, pub)        # the page compares with the published directory
@@ -369,7 +370,7 @@ def test_internal_public_figures_page_in_browser(demo_server, page):
     writes a new revision with a progress note, and the page then shows it."""
     from browser import metric_value, screenshot, wait_for_app
 
-    from biwaq import publish
+    from biwaq.oeffentlich import publish
 
     out = demo_server.oeffentlich
     if not (out / "manifest.json").exists():

@@ -10,9 +10,9 @@ import duckdb
 import pandas as pd
 import pytest
 
-from biwaq import importer, store
-from biwaq.contract import TABLES
-from biwaq.importer import Eingabe
+from biwaq.speicher import importer, store
+from biwaq.einlesen.contract import TABLES
+from biwaq.speicher.importer import Eingabe
 
 CORPUS = Path(__file__).resolve().parent / "bad_files"
 EXPECTED = pd.read_csv(CORPUS / "erwartet.csv", sep=";", dtype=str, keep_default_na=False)
@@ -138,7 +138,7 @@ def test_a_200_mb_file_is_refused_with_the_size_limit(echt_db, tmp_path):
 def test_upload_limit_matches_streamlit_config():
     import tomllib
 
-    from biwaq.fileio import MAX_DATEI_MB
+    from biwaq.einlesen.fileio import MAX_DATEI_MB
 
     config = tomllib.loads((Path(__file__).resolve().parents[1] / ".streamlit" / "config.toml")
                            .read_text(encoding="utf-8"))

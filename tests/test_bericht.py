@@ -14,9 +14,9 @@ import pytest
 from pypdf import PdfReader
 from streamlit.testing.v1 import AppTest
 
-from biwaq import bericht, kommentare
-from biwaq import kennzahlen as kz
-from biwaq.filters import Filter
+from biwaq.app import bericht, kommentare
+from biwaq.zahlen import kennzahlen as kz
+from biwaq.speicher.filters import Filter
 from conftest import ROOT
 
 D = dt.date
@@ -174,9 +174,9 @@ def test_every_column_of_the_report_is_a_catalogue_figure_or_an_attribute(demo_e
     """One label, one definition (issue 10): every column header of every report table (PDF
     and XLSX) is a figure of the catalogue or a named attribute – for the filters of the
     report and with a Träger (no on-track tables then)."""
-    from biwaq import analytics as an
-    from biwaq import store
-    from biwaq.contract import QUARTIERE, TRAEGER_NAMEN
+    from biwaq.zahlen import analytics as an
+    from biwaq.speicher import store
+    from biwaq.einlesen.contract import QUARTIERE, TRAEGER_NAMEN
 
     labels = {k.label for k in kz.alle()}
     kategorien = {*QUARTIERE, *TRAEGER_NAMEN.values(), an.INSGESAMT,

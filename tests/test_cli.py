@@ -82,7 +82,7 @@ def test_command_line_has_its_own_file_limit_that_a_user_can_raise(tmp_path):
 
 
 def test_upload_limit_stays_50_mb_inside_the_command_line_limit():
-    from biwaq import fileio
+    from biwaq.einlesen import fileio
 
     mb = 1024 * 1024
     with fileio.kommandozeilen_grenze(2048):

@@ -11,9 +11,9 @@ import pytest
 import shapely
 from shapely.geometry import shape
 
-from biwaq.contract import ERFURT_BBOX, LAUFZEIT_ENDE, STADTTEILE, TABLES, ZIELGRUPPEN
-from biwaq.demo import generate, schematic_districts, write_demo
-from biwaq.fileio import decode_bytes, normalise_header, parse_column, read_csv_text
+from biwaq.einlesen.contract import ERFURT_BBOX, LAUFZEIT_ENDE, STADTTEILE, TABLES, ZIELGRUPPEN
+from biwaq.einlesen.demo import generate, schematic_districts, write_demo
+from biwaq.einlesen.fileio import decode_bytes, normalise_header, parse_column, read_csv_text
 
 END = pd.Timestamp(LAUFZEIT_ENDE)
 COMMITTED = Path(__file__).resolve().parents[1] / "data" / "demo"
@@ -133,7 +133,7 @@ def test_references_resolve(frames):
 
 
 def test_validate_tables_finds_nothing(frames):
-    from biwaq.validate import validate_tables
+    from biwaq.einlesen.validate import validate_tables
     fehler = validate_tables(frames)
     assert fehler == [], [str(f) for f in fehler[:10]]
 
@@ -449,8 +449,8 @@ def test_committed_demo_hashes_equal_a_fresh_chunked_demo_run(tmp_path):
 def test_blocks_of_people_append_to_the_same_files_as_whole_frames(tmp_path, monkeypatch):
     """With blocks of one scale unit, scale 3 is three blocks: the appended files equal the
     whole frames of generate() written at once; ids run on across blocks."""
-    import biwaq.demo as demo
-    from biwaq.fileio import write_contract_csv
+    import biwaq.einlesen.demo as demo
+    from biwaq.einlesen.fileio import write_contract_csv
 
     monkeypatch.setattr(demo, "BLOCK_FAKTOR", 1)
     frames = demo.generate(scale=3)

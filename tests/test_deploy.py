@@ -62,7 +62,7 @@ def test_runtime_requirements_hold_no_test_tools_and_test_file_includes_them():
 
 
 def _runtime_imports() -> set[str]:
-    files = [ROOT / "dashboard.py", ROOT / "oeffentlich.py", *ROOT.glob("biwaq/*.py"),
+    files = [ROOT / "dashboard.py", ROOT / "oeffentlich.py", *ROOT.glob("biwaq/**/*.py"),
              *ROOT.glob("pages/*/*.py")]
     mods = set()
     for f in files:

@@ -5,7 +5,7 @@ import math
 
 import pytest
 
-from biwaq.disclosure import (INSGESAMT as I, Dim, Tabelle, Verbund, primaer, pruefen,
+from biwaq.oeffentlich.disclosure import (INSGESAMT as I, Dim, Tabelle, Verbund, primaer, pruefen,
                               schuetzen)
 
 

@@ -11,9 +11,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from biwaq import importer
-from biwaq.fileio import HINWEIS, lies_datei
-from biwaq.importer import Eingabe
+from biwaq.speicher import importer
+from biwaq.einlesen.fileio import HINWEIS, lies_datei
+from biwaq.speicher.importer import Eingabe
 
 HIER = Path(__file__).resolve().parent / "echte_exporte"
 D = dt.date

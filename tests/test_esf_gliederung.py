@@ -9,9 +9,9 @@ import openpyxl
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from biwaq import analytics as an
-from biwaq.filters import Filter
-from biwaq.queries import run_query
+from biwaq.zahlen import analytics as an
+from biwaq.speicher.filters import Filter
+from biwaq.speicher.queries import run_query
 from browser import screenshot, wait_for_app
 from conftest import ROOT
 
@@ -93,7 +93,7 @@ def test_esf_page_shows_the_split_and_exports_one_sheet(demo_env):
     at.selectbox(key="filter_quartier").set_value("Süd-Ost").run()
     df = next(d.value for d in at.dataframe if "Nicht-binär" in d.value.columns)
     assert set(df["Quartier"]) == {"Süd-Ost"} and len(df) == 3 * 14
-    from biwaq import bericht
+    from biwaq.app import bericht
     data = bericht.xlsx_bytes({"ESF+ nach Geschlecht": df}, "ESF+", "Filter", "31.12.2018")
     wb = openpyxl.load_workbook(io.BytesIO(data))
     assert wb.sheetnames == ["ESF+ nach Geschlecht"]

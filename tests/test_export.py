@@ -9,9 +9,9 @@ import itertools
 import pandas as pd
 import pytest
 
-from biwaq import export
-from biwaq.contract import TRAEGER, ZIELGRUPPEN
-from biwaq.filters import Filter
+from biwaq.app import export
+from biwaq.einlesen.contract import TRAEGER, ZIELGRUPPEN
+from biwaq.speicher.filters import Filter
 
 D = dt.date
 

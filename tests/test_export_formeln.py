@@ -12,7 +12,7 @@ import openpyxl
 import pandas as pd
 from streamlit.testing.v1 import AppTest
 
-from biwaq import export
+from biwaq.app import export
 from conftest import ROOT
 
 PREFIXE = ["=", "+", "-", "@", "\t", "\r"]
@@ -114,7 +114,7 @@ def test_published_csvs_carry_no_formula_and_read_back_exactly(tmp_path):
     published CSVs as text; the public app reads the name back unchanged."""
     import datetime as dt
 
-    from biwaq import publish, published
+    from biwaq.oeffentlich import publish, published
     from conftest import make_db
 
     name = '=HYPERLINK("https://example.invalid";"x")'

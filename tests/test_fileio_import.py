@@ -9,7 +9,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from biwaq.fileio import lies_datei, normalise_header
+from biwaq.einlesen.fileio import lies_datei, normalise_header
 
 D = dt.date
 KOPF = ["betrieb_id", "name", "quartier", "branche", "gruendung", "migrantenoekonomie",

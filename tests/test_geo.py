@@ -10,9 +10,11 @@ import geopandas as gpd
 import pandas as pd
 import pytest
 
-from biwaq import cli, geo, importer, store
-from biwaq.demo import schematic_districts
-from biwaq.queries import run_query
+from biwaq import cli
+from biwaq.einlesen import geo
+from biwaq.speicher import importer, store
+from biwaq.einlesen.demo import schematic_districts
+from biwaq.speicher.queries import run_query
 from test_import_stapel import inhalt
 
 ANGER = (50.976, 11.035)            # Erfurt city centre: between the two programme areas

@@ -15,9 +15,10 @@ import pytest
 import shapely
 from shapely.geometry import Polygon
 
-from biwaq import geo, importer, store
-from biwaq.demo import schematic_districts
-from biwaq.importer import Eingabe
+from biwaq.einlesen import geo
+from biwaq.speicher import importer, store
+from biwaq.einlesen.demo import schematic_districts
+from biwaq.speicher.importer import Eingabe
 from conftest import ROOT
 from test_page_daten import upload_server  # noqa: F401 (fixture: a server of its own)
 

@@ -19,7 +19,7 @@ GRENZE = 1536 * 1024 * 1024          # 1.5 GB address space for the whole Python
 SKRIPT = """
 import json, resource, sys
 resource.setrlimit(resource.RLIMIT_AS, ({grenze}, {grenze}))
-from biwaq.fileio import lies_datei
+from biwaq.einlesen.fileio import lies_datei
 gelesen = lies_datei(sys.argv[1], open(sys.argv[2], "rb").read())
 print(json.dumps([[g.zeilen, [str(f) for f in g.fehler]] for g in gelesen]))
 """

@@ -11,8 +11,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from biwaq import importer, store
-from biwaq.importer import Eingabe
+from biwaq.speicher import importer, store
+from biwaq.speicher.importer import Eingabe
 from conftest import ROOT
 
 FAELLE = Path("/work/shared/field-cases")
@@ -259,7 +259,7 @@ def test_leftovers_of_a_running_writer_are_kept(echt_db):
     reste = _reste_anlegen(echt_db)
     with open(echt_db.with_name(echt_db.name + ".lock"), "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        code = ("import sys; from biwaq import store; "
+        code = ("import sys; from biwaq.speicher import store; "
                 "print(len(store.aufraeumen(sys.argv[1])))")
         r = subprocess.run([sys.executable, "-c", code, str(echt_db)], cwd=ROOT, text=True,
                            capture_output=True, timeout=60)
@@ -479,7 +479,7 @@ def test_daten_page_dry_run_then_einspielen(demo_env, tmp_path):
 
 KILL_SKRIPT = """
 import sys, time
-from biwaq import store
+from biwaq.speicher import store
 with store.replace_atomically(sys.argv[1]) as con:
     con.execute("create table gross as select range as i, repeat('x', 200) as t "
                 "from range(200000)")

@@ -16,11 +16,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from biwaq import importer, store
-from biwaq.contract import TABLES
-from biwaq.filters import Filter
-from biwaq.importer import Eingabe
-from biwaq.queries import run_query
+from biwaq.speicher import importer, store
+from biwaq.einlesen.contract import TABLES
+from biwaq.speicher.filters import Filter
+from biwaq.speicher.importer import Eingabe
+from biwaq.speicher.queries import run_query
 from conftest import ROOT
 
 DEMO_FILES = sorted(p for p in store.DEMO_DIR.iterdir() if p.suffix in (".csv", ".geojson"))
@@ -251,7 +251,7 @@ def test_a_backup_is_kept_before_each_committed_import(importiert, tmp_path):
 
 
 def test_geodata_file_replaces_the_outlines(importiert, tmp_path):
-    from biwaq.demo import schematic_districts
+    from biwaq.einlesen.demo import schematic_districts
 
     db = tmp_path / "biwaq.duckdb"
     shutil.copy(importiert, db)
@@ -350,8 +350,8 @@ def test_duplicate_keys_name_the_first_row_of_each_repeated_key():
     messages stay: every later row of a key names the key's first row (Excel numbers)."""
     import pandas as pd
 
-    from biwaq.contract import TABLES
-    from biwaq.validate import _duplicate_keys
+    from biwaq.einlesen.contract import TABLES
+    from biwaq.einlesen.validate import _duplicate_keys
 
     df = pd.DataFrame({c: None for c in TABLES["betriebe"].column_names},
                       index=[2, 3, 4, 5, 6, 7])

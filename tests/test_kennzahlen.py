@@ -7,8 +7,8 @@ import re
 
 import pytest
 
-from biwaq import kennzahlen as kz
-from biwaq.queries import QUERY_DIR, query_names
+from biwaq.zahlen import kennzahlen as kz
+from biwaq.speicher.queries import QUERY_DIR, query_names
 
 
 def test_a_label_means_one_thing():
@@ -77,8 +77,8 @@ def test_how_it_is_counted_is_rendered_from_the_catalogue():
 
 def test_participants_under_the_filters_are_defined_once(db_factory, tmp_path):
     """Issue 10: the block applying Quartier, Träger and Zielgruppe lives in one macro
-    (biwaq/sql/makros.sql), in the file and in the dashboard's read-only connection."""
-    from biwaq import store
+    (biwaq/speicher/sql/makros.sql), in the file and in the dashboard's read-only connection."""
+    from biwaq.speicher import store
 
     for datei in QUERY_DIR.glob("*.sql"):
         assert "list_contains(zielgruppen, $zielgruppe)" not in datei.read_text(), datei.name
@@ -114,8 +114,8 @@ def test_small_groups_show_their_count_in_the_charts():
     exit reasons, shows its count."""
     import pandas as pd
 
-    from biwaq import analytics as an
-    from biwaq import charts_teilnehmende as ct
+    from biwaq.zahlen import analytics as an
+    from biwaq.app import charts_teilnehmende as ct
 
     # access routes / exit reasons: group "Alle" has 3 people, 2 Jobcenter, 1 KONTAKT-Laden
     # -> 2/3 = 66.67 % -> "66,7 % (2 von 3)"; a group of 40 shows no count

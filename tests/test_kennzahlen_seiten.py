@@ -1,7 +1,7 @@
 """Figures on the pages against the catalogue and against an independent computation.
 
 1. Every key figure and table column header shown on any page (AppTest, several filter
-   combinations) is a figure of the catalogue (biwaq.kennzahlen) or a named attribute column.
+   combinations) is a figure of the catalogue (biwaq.zahlen.kennzahlen) or a named attribute column.
 2. Figures sampled from every page agree with a computation from the raw contract files
    data/demo/*.csv written here with pandas only – none of the project's SQL, marts or
    helpers (issue 10: "checked against an independent computation").
@@ -15,9 +15,9 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from biwaq import kennzahlen as kz
-from biwaq.contract import BERATUNGSFORMATE, QUARTIERE, STADTTEILE
-from biwaq.registry import PAGES
+from biwaq.zahlen import kennzahlen as kz
+from biwaq.einlesen.contract import BERATUNGSFORMATE, QUARTIERE, STADTTEILE
+from biwaq.app.registry import PAGES
 from browser import parse_int
 from conftest import ROOT
 

@@ -14,8 +14,8 @@ from google.protobuf.message import Message
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Block, Expander
 
-from biwaq import publish
-from biwaq.registry import PAGES
+from biwaq.oeffentlich import publish
+from biwaq.app.registry import PAGES
 from conftest import ROOT
 
 ENTWICKLERSPRACHE = re.compile(

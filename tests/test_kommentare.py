@@ -1,4 +1,4 @@
-"""Comments store (biwaq/kommentare.py, issue 11): concurrent writers, survival of imports,
+"""Comments store (biwaq/app/kommentare.py, issue 11): concurrent writers, survival of imports,
 rebuilds and migrations, ownership and history, plain text for markup and formulas."""
 from __future__ import annotations
 
@@ -10,9 +10,10 @@ import threading
 
 import pytest
 
-from biwaq import importer, kommentare, store
-from biwaq.filters import Filter
-from biwaq.importer import Eingabe
+from biwaq.speicher import importer, store
+from biwaq.app import kommentare
+from biwaq.speicher.filters import Filter
+from biwaq.speicher.importer import Eingabe
 from conftest import ROOT
 
 FORMEL = '=HYPERLINK("https://example.invalid/x";"Exposé") <script>alert(1)</script> **fett**'
@@ -97,8 +98,8 @@ def test_two_users_in_threads_comment_at_the_same_time(ks):
 
 SCHREIBER = """
 import sys
-from biwaq.filters import Filter
-from biwaq.kommentare import KommentarStore
+from biwaq.speicher.filters import Filter
+from biwaq.app.kommentare import KommentarStore
 ks = KommentarStore(sys.argv[1])
 for i in range(30):
     ks.hinzufuegen("k", "K", Filter(), None, sys.argv[2], sys.argv[2] + " " + str(i))
@@ -157,6 +158,6 @@ def test_markup_and_formulas_stay_plain_text(ks):
 
 def test_public_code_never_reads_comments():
     # comments are internal: the publishing path and the public app do not import the store
-    for datei in ("biwaq/publish.py", "biwaq/published.py", "biwaq/public_view.py",
-                  "biwaq/public_ui.py", "biwaq/handout.py", "oeffentlich.py"):
+    for datei in ("biwaq/oeffentlich/publish.py", "biwaq/oeffentlich/published.py", "biwaq/oeffentlich/public_view.py",
+                  "biwaq/oeffentlich/public_ui.py", "biwaq/oeffentlich/handout.py", "oeffentlich.py"):
         assert "kommentare" not in (ROOT / datei).read_text(encoding="utf-8"), datei

@@ -8,13 +8,13 @@ import pandas as pd
 import pytest
 import shapely
 
-from biwaq import charts_oekonomie as ch
-from biwaq import kartentext
-from biwaq import oekonomie as oek
-from biwaq.filters import Filter
-from biwaq.contract import STADTTEILE
-from biwaq.demo import schematic_districts
-from biwaq.queries import run_query
+from biwaq.app import charts_oekonomie as ch
+from biwaq.app import kartentext
+from biwaq.zahlen import oekonomie as oek
+from biwaq.speicher.filters import Filter
+from biwaq.einlesen.contract import STADTTEILE
+from biwaq.einlesen.demo import schematic_districts
+from biwaq.speicher.queries import run_query
 
 D = dt.date
 SEITE_ALLE = dict(arten=None, status=None, stadtteile=None, flaeche_min=None, flaeche_max=None,
@@ -507,7 +507,7 @@ def test_district_name_is_placed_where_it_covers_no_point():
 
 
 def test_raeume_finden_download_carries_the_search(db_factory):
-    from biwaq import export
+    from biwaq.app import export
 
     con = db_factory(**LEER)
     df = run_query("oek_leerstand_raeume", con, raum_arten=None, raum_min=50, raum_max=None,

@@ -9,7 +9,8 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from biwaq import quality, store
+from biwaq.zahlen import quality
+from biwaq.speicher import store
 from browser import StreamlitServer, metric_value, parse_int, screenshot, wait_for_app, warm_up
 from conftest import ROOT
 
@@ -146,7 +147,7 @@ def test_qualitaet_page_lists_rules_and_follows_quartier_and_traeger(demo_env):
 
 def test_qualitaet_page_shows_an_error_after_a_bad_correction(demo_env):
     """A vacancy re-let in the future (Q27, severity Fehler) appears with its id."""
-    from biwaq import importer
+    from biwaq.speicher import importer
 
     con = duckdb.connect(str(demo_env), read_only=True)
     [(objekt, adresse)] = con.execute("select objekt_id, adresse from leerstaende "
@@ -196,7 +197,7 @@ def test_qualitaet_page_bounds_ids_and_rows_and_builds_downloads_only_on_request
         viele_verstoesse, monkeypatch):
     """Issue 14: a rerun does not write the XLSX/CSV of the chosen rule's violations; the page
     names at most 30 ids per rule and shows at most 1,000 violations, with the counts."""
-    from biwaq import export, ui
+    from biwaq.app import export, ui
 
     gebaut, verschoben = [], []
     for name in ("to_excel_csv", "to_xlsx"):

@@ -10,8 +10,9 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from biwaq import disclosure as dc
-from biwaq import publish, published, store
+from biwaq.oeffentlich import disclosure as dc
+from biwaq.oeffentlich import publish, published
+from biwaq.speicher import store
 from conftest import frame
 from test_auth import EMAIL, als_rolle
 

@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from biwaq import charts_oekonomie as ch
-from biwaq.contract import STADTTEILE
-from biwaq.demo import schematic_districts
+from biwaq.app import charts_oekonomie as ch
+from biwaq.einlesen.contract import STADTTEILE
+from biwaq.einlesen.demo import schematic_districts
 from browser import metric_value, parse_int, screenshot, wait_for_app
 from conftest import ROOT, demo_con
 

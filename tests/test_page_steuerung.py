@@ -7,9 +7,9 @@ import datetime as dt
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from biwaq import zielstand as zs
-from biwaq.contract import LAUFZEIT_START
-from biwaq.queries import run_query
+from biwaq.zahlen import zielstand as zs
+from biwaq.einlesen.contract import LAUFZEIT_START
+from biwaq.speicher.queries import run_query
 from browser import screenshot, wait_for_app
 from conftest import ROOT, demo_con
 
@@ -154,8 +154,8 @@ def test_comment_and_report_download_in_browser(demo_server, page, tmp_path):
 
 
 def test_author_edits_and_deletes_own_comment_on_the_page(demo_env):
-    from biwaq import kommentare
-    from biwaq.filters import Filter
+    from biwaq.app import kommentare
+    from biwaq.speicher.filters import Filter
 
     ks = kommentare.KommentarStore()
     kid = ks.hinzufuegen("uebersicht.eintritte", "Eintritte", Filter(), "2018-12-31", "lokal",

@@ -8,9 +8,9 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from biwaq import analytics as an
-from biwaq import charts_teilnehmende as ct
-from biwaq.charts import FARBEN
+from biwaq.zahlen import analytics as an
+from biwaq.app import charts_teilnehmende as ct
+from biwaq.app.charts import FARBEN
 from browser import metric_value, parse_int, screenshot, wait_for_app
 from conftest import ROOT, demo_con
 

@@ -14,13 +14,13 @@ import pytest
 from pypdf import PdfReader
 from streamlit.testing.v1 import AppTest
 
-from biwaq import foerderhinweis, handout, publish, published
+from biwaq.oeffentlich import foerderhinweis, handout, publish, published
 from browser import StreamlitServer, metric_value, screenshot, wait_for_app, warm_up
 from conftest import ROOT, demo_con
 
 I = published.INSGESAMT
-VERBOTEN = {"duckdb", "biwaq.store", "biwaq.queries", "biwaq.ui", "biwaq.publish",
-            "biwaq.vorschau", "biwaq.importer"}
+VERBOTEN = {"duckdb", "biwaq.speicher.store", "biwaq.speicher.queries", "biwaq.app.ui", "biwaq.oeffentlich.publish",
+            "biwaq.oeffentlich.vorschau", "biwaq.speicher.importer"}
 
 
 @pytest.fixture(scope="module")
@@ -69,7 +69,7 @@ def test_public_entry_point_imports_nothing_that_reaches_the_database():
                 p = ROOT / (m.replace(".", "/") + ".py")
                 if p.exists():
                     todo.append(p)
-    assert ROOT / "biwaq" / "public_ui.py" in seen     # the walk did reach the view
+    assert ROOT / "biwaq" / "oeffentlich" / "public_ui.py" in seen     # the walk did reach the view
     assert not alle & VERBOTEN, alle & VERBOTEN
     assert not {m for m in alle if m.split(".")[0] == "duckdb"}
 
@@ -94,7 +94,7 @@ def test_public_process_has_no_database_module_and_no_database(pub_dir, tmp_path
     assert out["exc"] == []
     assert not set(out["mods"]) & VERBOTEN, out["mods"]
     assert "duckdb" not in out["mods"]
-    assert "biwaq.published" in out["mods"]
+    assert "biwaq.oeffentlich.published" in out["mods"]
     d = published.laden(pub_dir)
     assert out["metrics"]["Menschen im Projekt"] == published.zahl(
         d.wert("teilnehmende", quartier=I, zielgruppe=I, jahr=I))

@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 from scipy.optimize import Bounds, LinearConstraint, milp
 
-from biwaq import disclosure as dc
-from biwaq import publish, published
+from biwaq.oeffentlich import disclosure as dc
+from biwaq.oeffentlich import publish, published
 from biwaq.cli import main
 from conftest import demo_con
 
@@ -232,7 +232,7 @@ def test_no_address_in_a_district_whose_vacancy_count_is_suppressed():
     """The listed units would be a lower bound of the hidden count: fail closed."""
     from types import SimpleNamespace
 
-    from biwaq.publish import _orte
+    from biwaq.oeffentlich.publish import _orte
 
     le = pd.DataFrame({
         "stadtteil": ["Herrenberg", "Wiesenhügel", "Wiesenhügel", "Herrenberg"],
@@ -255,7 +255,7 @@ def test_no_address_in_a_district_whose_vacancy_count_is_suppressed():
 def test_public_placement_rate_is_rounded_once(demo_pub):
     """Issue 10.3: Süd-Ost 78 placed of 346 entrants = 22.54 % showed as '22 %' (published
     22.5, then rounded again half to even). Published unrounded, shown once: '22,5 %'."""
-    from biwaq.published import laden, prozent
+    from biwaq.oeffentlich.published import laden, prozent
 
     out, _ = demo_pub
     d = laden(out)                                       # as written to the public folder

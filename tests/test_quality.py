@@ -8,9 +8,11 @@ import datetime as dt
 import duckdb
 import pytest
 
-from biwaq import geo, quality, store
-from biwaq.demo import schematic_districts
-from biwaq.queries import QUERY_DIR, run_query
+from biwaq.einlesen import geo
+from biwaq.zahlen import quality
+from biwaq.speicher import store
+from biwaq.einlesen.demo import schematic_districts
+from biwaq.speicher.queries import QUERY_DIR, run_query
 from conftest import frame
 
 D = dt.date
@@ -239,7 +241,7 @@ def test_q16_compares_what_its_description_says_and_every_personal_column():
     assert verglichen == list(quality.Q16_MERKMALE)
     # every recorded attribute of a person is compared; not compared are only the id, the
     # process dates and the exit reason (they may differ between two records of one person)
-    from biwaq.contract import TABLES
+    from biwaq.einlesen.contract import TABLES
     nicht = {"tn_id", "erstkontakt", "eintritt", "austritt", "austrittsgrund"}
     assert set(TABLES["teilnehmende"].column_names) - nicht == set(verglichen)
     beschreibung = next(r.beschreibung for r in quality.REGELN if r.id == "Q16")

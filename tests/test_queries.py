@@ -5,8 +5,8 @@ import datetime as dt
 
 import pytest
 
-from biwaq.filters import Filter
-from biwaq.queries import load_query, query_names, run_query
+from biwaq.speicher.filters import Filter
+from biwaq.speicher.queries import load_query, query_names, run_query
 
 D = dt.date
 
@@ -24,7 +24,7 @@ EXAMPLE_PARAMS: dict = {
 EXAMPLE_PARAMS.update(dim="zielgruppe", laufzeit_start=D(2015, 10, 1))
 # issue 11: the funder's split of the ESF+ indicators by sex
 EXAMPLE_PARAMS.update(geschlecht="w")
-# Data-quality rules (biwaq.quality.PARAMS): days after exit, Erfurt's bounding box.
+# Data-quality rules (biwaq.zahlen.quality.PARAMS): days after exit, Erfurt's bounding box.
 EXAMPLE_PARAMS.update(karenz_tage=28, lat_min=50.85, lat_max=51.08, lon_min=10.86,
                       lon_max=11.18)
 # Import log: errors and notes of one import attempt

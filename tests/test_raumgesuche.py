@@ -8,10 +8,10 @@ import duckdb
 import pandas as pd
 import pytest
 
-from biwaq import importer, store
-from biwaq.contract import LEERSTAND_ARTEN, RAUMGESUCH_STATUS, TABLES
-from biwaq.demo import generate
-from biwaq.importer import Eingabe
+from biwaq.speicher import importer, store
+from biwaq.einlesen.contract import LEERSTAND_ARTEN, RAUMGESUCH_STATUS, TABLES
+from biwaq.einlesen.demo import generate
+from biwaq.speicher.importer import Eingabe
 
 KOPF = ("gesuch_id;betrieb_id;datum;art;flaeche_min_m2;flaeche_max_m2;quartier;branche;"
         "status;objekt_id;erledigt_am")

@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from biwaq import published, publish, revisionen
+from biwaq.oeffentlich import published, publish, revisionen
 from biwaq.cli import main
 
 FALL13 = Path("/work/shared/field-cases/13-publish-differenz-zwischen-staenden")
@@ -36,7 +36,7 @@ def _zellen(pfad: Path) -> dict:
 
 @pytest.fixture(scope="module")
 def zwei_staende(demo_db, tmp_path_factory):
-    from biwaq import store
+    from biwaq.speicher import store
 
     w = tmp_path_factory.mktemp("fall13")
     daten = w / "daten"                      # the demo rows as real data (no DEMODATEN.txt)
@@ -79,7 +79,7 @@ def test_second_revision_passes_the_joint_audit_of_a_fresh_auditor(zwei_staende)
     n = revisionen.laden(intern, 2)
     assert p is not None and n is not None
     # Rebuild N's protection from the stored values and audit both together again.
-    from biwaq import disclosure as dc
+    from biwaq.oeffentlich import disclosure as dc
     ergebnis = dc.Ergebnis(n.gesperrt, n.anforderungen, [])
     fehler, gem = revisionen.gemeinsam_pruefen(n.verbund, ergebnis, p, 3)
     assert fehler == []
@@ -139,8 +139,8 @@ def test_joint_audit_by_hand_on_one_small_table():
     full, the change table is a=+1, b=0, total=+1: the change of a is known exactly (width
     0 < 3), so the pair fails. With a and the total suppressed in N, the change of a is
     no longer pinned (N's a and total are only known to differ by b = 4): the pair passes."""
-    from biwaq import disclosure as dc
-    from biwaq.disclosure import Dim, Tabelle, Verbund
+    from biwaq.oeffentlich import disclosure as dc
+    from biwaq.oeffentlich.disclosure import Dim, Tabelle, Verbund
 
     dim = Dim("x", ("a", "b"))
 

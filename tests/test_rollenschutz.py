@@ -8,9 +8,9 @@ import datetime as dt
 import pandas as pd
 from streamlit.testing.v1 import AppTest
 
-from biwaq import disclosure as dc
-from biwaq import kennzahlen as kz
-from biwaq import rollenschutz as rs
+from biwaq.oeffentlich import disclosure as dc
+from biwaq.zahlen import kennzahlen as kz
+from biwaq.oeffentlich import rollenschutz as rs
 from conftest import demo_con
 from test_auth import als_rolle
 

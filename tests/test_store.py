@@ -7,8 +7,8 @@ import shutil
 import duckdb
 import pytest
 
-from biwaq import store
-from biwaq.contract import TABLES
+from biwaq.speicher import store
+from biwaq.einlesen.contract import TABLES
 from conftest import frame
 
 DUCK_TYPES = {"text": "VARCHAR", "int": "INTEGER", "float": "DOUBLE", "date": "DATE",
@@ -143,7 +143,7 @@ def _quelle_der_sicht(con, name: str) -> str:
 def test_marts_are_materialised_per_version_and_follow_every_import(tmp_path):
     """Issue 14: every write stores each mart as <name>__fest; readers get that table under
     the mart's name, with exactly the rows the view gives – also after an import."""
-    from biwaq import importer
+    from biwaq.speicher import importer
     from conftest import make_db
 
     db = store.build(tmp_path / "biwaq.duckdb", store.DEMO_DIR, quelle="import")

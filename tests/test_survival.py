@@ -6,7 +6,7 @@ import math
 import numpy as np
 import pytest
 
-from biwaq.survival import kaplan_meier, n_risiko_bei, tage_in_monate, wert_bei
+from biwaq.zahlen.survival import kaplan_meier, n_risiko_bei, tage_in_monate, wert_bei
 
 # Six businesses, time in months since founding, all observed from founding on:
 #   A closes at 3, B censored at 5, C closes at 6, D censored at 6, E closes at 10,

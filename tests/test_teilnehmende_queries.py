@@ -9,10 +9,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from biwaq import analytics as an
-from biwaq import zielstand as zs
-from biwaq.filters import Filter
-from biwaq.queries import run_query
+from biwaq.zahlen import analytics as an
+from biwaq.zahlen import zielstand as zs
+from biwaq.speicher.filters import Filter
+from biwaq.speicher.queries import run_query
 
 D = dt.date
 
@@ -271,7 +271,7 @@ def test_access_routes(con):
 # --- Targets -----------------------------------------------------------------------------------
 
 def ziele(con, filt=Filter()):
-    """Reach targets under the on-track rule (biwaq/zielstand.py) as Zielgruppen shows them."""
+    """Reach targets under the on-track rule (biwaq/zahlen/zielstand.py) as Zielgruppen shows them."""
     df = zs.zielstand(run_query("zielstand_verlauf", con, **zs.zielstand_params(filt))).tabelle
     df = df[df["kennzahl"].isin(["teilnehmende", "eintritte"])]
     return df.set_index(df["kennzahl"] + "/" + df["quartier"].fillna("") + "/"

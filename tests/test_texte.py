@@ -2,8 +2,8 @@
 import pandas as pd
 import pytest
 
-from biwaq import quality
-from biwaq.texte import anzahl
+from biwaq.zahlen import quality
+from biwaq.zahlen.texte import anzahl
 
 
 def test_count_and_noun_agree():

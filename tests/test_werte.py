@@ -1,4 +1,4 @@
-"""Cell text -> value rules of biwaq.werte, one kind at a time, with values worked out by hand."""
+"""Cell text -> value rules of biwaq.einlesen.werte, one kind at a time, with values worked out by hand."""
 from __future__ import annotations
 
 import datetime as dt
@@ -6,8 +6,8 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from biwaq.contract import TABLES, Column
-from biwaq.werte import lies_spalte, sichtbar, zeilen_text
+from biwaq.einlesen.contract import TABLES, Column
+from biwaq.einlesen.werte import lies_spalte, sichtbar, zeilen_text
 
 HEUTE = dt.date(2026, 11, 29)
 
@@ -121,7 +121,7 @@ def test_excel_error_values_are_refused_with_their_own_message():
 def test_a_business_outside_erfurt_is_stored_with_a_warning_naming_its_rows():
     """The contract requires vacancies in Erfurt (refused, see bad_files/leerstaende_werte.csv)
     but not businesses: Berlin (52,52 / 13,40) and Hamburg are stored, with one warning."""
-    from biwaq.fileio import lies_datei
+    from biwaq.einlesen.fileio import lies_datei
 
     kopf = "betrieb_id;name;quartier;branche;gruendung;migrantenoekonomie;status;lat;lon\n"
     zeilen = ["B-1;A;Süd-Ost;Handel;01.03.2016;nein;aktiv;52,52;13,40",

@@ -1,4 +1,4 @@
-"""On-track rule (biwaq/zielstand.py, issue 11): hand-made fixtures with every expected value
+"""On-track rule (biwaq/zahlen/zielstand.py, issue 11): hand-made fixtures with every expected value
 worked out by hand, the display rounding, and agreement with the overview's figures."""
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ from fractions import Fraction
 import pandas as pd
 import pytest
 
-from biwaq import zielstand as zs
-from biwaq.contract import KENNZAHLEN, LAUFZEIT_START
-from biwaq.filters import Filter
-from biwaq.queries import run_query
+from biwaq.zahlen import zielstand as zs
+from biwaq.einlesen.contract import KENNZAHLEN, LAUFZEIT_START
+from biwaq.speicher.filters import Filter
+from biwaq.speicher.queries import run_query
 from conftest import demo_con
 
 D = dt.date
@@ -192,7 +192,7 @@ def _eine_zeile():
 
 
 def test_page_charts_mark_projection_dashed_and_thresholds():
-    from biwaq import charts_zielstand as cz
+    from biwaq.app import charts_zielstand as cz
 
     z = _eine_zeile()
     zeile = next(z.tabelle.itertuples())
@@ -209,7 +209,7 @@ def test_page_charts_mark_projection_dashed_and_thresholds():
 
 
 def test_report_charts_are_png_and_deterministic():
-    from biwaq import charts_bericht as cb
+    from biwaq.app import charts_bericht as cb
 
     z = _eine_zeile()
     a = cb.verlauf_png(z, list(z.tabelle["ziel_id"]))
@@ -223,7 +223,7 @@ def test_target_names_and_definitions_come_from_the_catalogue():
     """A target is named by the catalogue figure it counts: the contract key `vermittlungen`
     counts persons (first placement), so the target says „Vermittelte Personen“ – the label
     of the Übersicht – not „Vermittlungen“ (cases, another figure)."""
-    from biwaq import kennzahlen as kz
+    from biwaq.zahlen import kennzahlen as kz
     assert zs.TITEL["vermittlungen"] == "Vermittelte Personen" == kz.label("vermittelte_personen")
     assert zs.ziel_label("vermittlungen", "Süd-Ost", None) \
         == "Vermittelte Personen · alle Zielgruppen · Süd-Ost"
@@ -234,7 +234,7 @@ def test_target_names_and_definitions_come_from_the_catalogue():
 
 
 def test_table_headers_are_catalogue_labels_and_percent_goes_through_the_catalogue():
-    from biwaq import kennzahlen as kz
+    from biwaq.zahlen import kennzahlen as kz
     tab = pd.DataFrame([dict(label="Eintritte · alle Zielgruppen · beide Quartiere", wert=249,
                              erwartet=249.6, zielwert=300, bis=dt.date(2018, 12, 31),
                              stichtag=dt.date(2018, 6, 30), quote_exakt=Fraction(249, 250),

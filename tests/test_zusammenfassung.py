@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from biwaq import charts_teilnehmende as ct
-from biwaq import zusammenfassung as zf
+from biwaq.app import charts_teilnehmende as ct
+from biwaq.zahlen import zusammenfassung as zf
 from conftest import ROOT
 
 

@@ -4,9 +4,10 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from biwaq import export, importer, ui
-from biwaq.contract import TABLES
-from biwaq.fileio import MAX_DATEI_MB
+from biwaq.app import export, ui
+from biwaq.speicher import importer
+from biwaq.einlesen.contract import TABLES
+from biwaq.einlesen.fileio import MAX_DATEI_MB
 
 TITEL = {**{n: t.title for n, t in TABLES.items()}, "stadtteil_geo": "Stadtteilgrenzen (Geodaten)"}
 ERGEBNIS_KEY = "daten_ergebnis"

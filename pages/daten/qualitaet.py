@@ -2,8 +2,9 @@
 import pandas as pd
 import streamlit as st
 
-from biwaq import quality, ui
-from biwaq.contract import TRAEGER_NAMEN
+from biwaq.zahlen import quality
+from biwaq.app import ui
+from biwaq.einlesen.contract import TRAEGER_NAMEN
 
 MAX_IDS = 30          # ids named per rule in the overview table
 MAX_ZEILEN = 1000     # violations of the chosen rule shown on the page (downloads: all)

@@ -2,8 +2,9 @@
 `steuerung` also sees whether it is current and can publish a new revision."""
 import streamlit as st
 
-from biwaq import auth, public_ui, public_view, published, ui, vorschau
-from biwaq.publish import PublishFehler
+from biwaq.app import auth, ui
+from biwaq.oeffentlich import public_ui, public_view, published, vorschau
+from biwaq.oeffentlich.publish import PublishFehler
 
 filt = ui.page_header(
     "Öffentliche Zahlen",

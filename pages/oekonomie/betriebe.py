@@ -1,11 +1,12 @@
 """Betriebe: young businesses advised, consultations, stabilisation (survival), placements."""
 import streamlit as st
 
-from biwaq import auth, published, rollenschutz, ui
-from biwaq import charts_oekonomie as ch
-from biwaq import kennzahlen as kz
-from biwaq import oekonomie as oek
-from biwaq.texte import anzahl
+from biwaq.app import auth, ui
+from biwaq.oeffentlich import published, rollenschutz
+from biwaq.app import charts_oekonomie as ch
+from biwaq.zahlen import kennzahlen as kz
+from biwaq.zahlen import oekonomie as oek
+from biwaq.zahlen.texte import anzahl
 
 filt = ui.page_header(
     "Betriebe",

@@ -5,11 +5,13 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from biwaq import charts_oekonomie as ch
-from biwaq import auth, geo, importer, kartenserver, ui
-from biwaq import kennzahlen as kz
-from biwaq import oekonomie as oek
-from biwaq.contract import LEERSTAND_ARTEN, LEERSTAND_STATUS, QUARTIERE
+from biwaq.app import charts_oekonomie as ch
+from biwaq.app import auth, kartenserver, ui
+from biwaq.einlesen import geo
+from biwaq.speicher import importer
+from biwaq.zahlen import kennzahlen as kz
+from biwaq.zahlen import oekonomie as oek
+from biwaq.einlesen.contract import LEERSTAND_ARTEN, LEERSTAND_STATUS, QUARTIERE
 
 FLAECHEN_STUFEN = [0, 50, 100, 200, 500, 1000, 2500, 5000, 10_000, 25_000, float("inf")]
 

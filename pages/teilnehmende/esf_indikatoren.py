@@ -1,10 +1,10 @@
 """ESF+-Indikatoren: the participant indicators the funder asks for, each with its definition."""
 import streamlit as st
 
-from biwaq import analytics as an
-from biwaq import charts_teilnehmende as ct
-from biwaq import bericht, ui
-from biwaq.contract import QUARTIERE, TRAEGER
+from biwaq.zahlen import analytics as an
+from biwaq.app import charts_teilnehmende as ct
+from biwaq.app import bericht, ui
+from biwaq.einlesen.contract import QUARTIERE, TRAEGER
 
 filt = ui.page_header(
     "ESF+-Indikatoren",

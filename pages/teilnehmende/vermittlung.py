@@ -3,12 +3,12 @@ by type and sector, exits by reason."""
 import pandas as pd
 import streamlit as st
 
-from biwaq import analytics as an
-from biwaq import charts_teilnehmende as ct
-from biwaq import kennzahlen as kz
-from biwaq import ui
-from biwaq import zusammenfassung as zf
-from biwaq.contract import (AUSTRITTSGRUENDE, BEGLEITUNG, PRAXIS, VERMITTLUNGSARTEN,
+from biwaq.zahlen import analytics as an
+from biwaq.app import charts_teilnehmende as ct
+from biwaq.zahlen import kennzahlen as kz
+from biwaq.app import ui
+from biwaq.zahlen import zusammenfassung as zf
+from biwaq.einlesen.contract import (AUSTRITTSGRUENDE, BEGLEITUNG, PRAXIS, VERMITTLUNGSARTEN,
                             ZIELGRUPPEN_NAMEN)
 
 filt = ui.page_header(

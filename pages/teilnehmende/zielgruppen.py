@@ -3,12 +3,12 @@ by access route, and how the groups combine."""
 import pandas as pd
 import streamlit as st
 
-from biwaq import analytics as an
-from biwaq import charts_teilnehmende as ct
-from biwaq import kennzahlen as kz
-from biwaq import ui
-from biwaq import zielstand_ui as zui
-from biwaq.contract import ZIELGRUPPEN_NAMEN, ZUGANGSWEGE
+from biwaq.zahlen import analytics as an
+from biwaq.app import charts_teilnehmende as ct
+from biwaq.zahlen import kennzahlen as kz
+from biwaq.app import ui
+from biwaq.app import zielstand_ui as zui
+from biwaq.einlesen.contract import ZIELGRUPPEN_NAMEN, ZUGANGSWEGE
 
 filt = ui.page_header(
     "Zielgruppen",
@@ -68,7 +68,7 @@ else:
                    "Erreichte und eingetretene Personen je Zielgruppe", key="reach_gruppen",
                    filt=filt)
 
-# --- Targets: the on-track rule of biwaq/zielstand.py (steuerung) -------------------------------
+# --- Targets: the on-track rule of biwaq/zahlen/zielstand.py (steuerung) -------------------------------
 zui.abschnitt(filt, key="reach_ziele", kennzahlen=("teilnehmende", "eintritte"))
 
 # --- Representation --------------------------------------------------------------------------

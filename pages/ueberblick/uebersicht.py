@@ -1,12 +1,12 @@
 """Übersicht: headline figures against the funder's targets and the quarterly trend."""
 import streamlit as st
 
-from biwaq import charts, ui
-from biwaq import bericht_ui
-from biwaq import kennzahlen as kz
-from biwaq import kommentare_ui as kui
-from biwaq import zusammenfassung as zf
-from biwaq import zielstand_ui as zui
+from biwaq.app import charts, ui
+from biwaq.app import bericht_ui
+from biwaq.zahlen import kennzahlen as kz
+from biwaq.app import kommentare_ui as kui
+from biwaq.zahlen import zusammenfassung as zf
+from biwaq.app import zielstand_ui as zui
 
 NUR_QUARTIER = ("betriebe_beraten", "leerstaende_wiederbelegt")
 # key of uebersicht_kennzahlen (and of the targets) -> figure in the catalogue
@@ -22,7 +22,7 @@ filt = ui.page_header(
     "Fördermittelgeber vereinbarten Ziel.")
 
 kennzahlen = ui.query("uebersicht_kennzahlen", **filt.params())
-stand = zui.zielstand(filt)          # on-track rule (biwaq/zielstand.py)
+stand = zui.zielstand(filt)          # on-track rule (biwaq/zahlen/zielstand.py)
 
 cols = st.columns(3)
 for i, row in enumerate(kennzahlen.itertuples()):

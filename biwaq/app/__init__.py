@@ -1,0 +1,1 @@
+"""App: Streamlit-Hilfen, Rollen, Diagramme, Downloads, Bericht."""

@@ -1,0 +1,98 @@
+"""Plotly figures and the shared colour scheme (Okabe–Ito, readable with colour-blindness)."""
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from biwaq.einlesen.contract import ZIELGRUPPEN_NAMEN
+
+# Okabe & Ito (2008): distinguishable with the common forms of colour-blindness.
+OKABE_ITO = {
+    "orange": "#E69F00", "himmelblau": "#56B4E9", "gruen": "#009E73", "gelb": "#F0E442",
+    "blau": "#0072B2", "zinnober": "#D55E00", "purpur": "#CC79A7", "schwarz": "#000000",
+    "grau": "#999999",
+}
+O = OKABE_ITO
+# The same colour for the same group on every page.
+FARBEN = {
+    # target groups (German display names and keys)
+    "alleinerziehend": O["purpur"], "55plus": O["blau"], "migrationshintergrund": O["orange"],
+    "schutzsuchend": O["zinnober"], "langzeitarbeitslos": O["gruen"],
+    **{ZIELGRUPPEN_NAMEN[k]: v for k, v in {
+        "alleinerziehend": O["purpur"], "55plus": O["blau"], "migrationshintergrund": O["orange"],
+        "schutzsuchend": O["zinnober"], "langzeitarbeitslos": O["gruen"]}.items()},
+    "Alle Teilnehmenden": O["grau"], "Insgesamt": O["grau"],
+    # programme areas and partners
+    "Magdeburger Allee": O["blau"], "Süd-Ost": O["orange"],
+    "KIK": O["gruen"], "Euratibor": O["purpur"],
+    # sex
+    "w": O["zinnober"], "m": O["himmelblau"], "d": O["gelb"],
+    "weiblich": O["zinnober"], "männlich": O["himmelblau"], "divers": O["gelb"],
+    # overview series
+    "Eintritte": O["blau"], "Vermittlungen": O["orange"],
+}
+SEQUENZ = [O["blau"], O["orange"], O["gruen"], O["zinnober"], O["purpur"], O["himmelblau"],
+           O["gelb"], O["schwarz"], O["grau"]]
+
+
+def farbe(name: str, i: int = 0) -> str:
+    return FARBEN.get(name, SEQUENZ[i % len(SEQUENZ)])
+
+
+def german_layout(fig: go.Figure, titel: str | None = None) -> go.Figure:
+    """Decimal comma and thousands dot, readable fonts, legend on top."""
+    fig.update_layout(
+        separators=",.", title=titel, template="plotly_white",
+        legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0),
+        margin=dict(l=10, r=10, t=60 if titel else 30, b=10), font=dict(size=14),
+    )
+    return fig
+
+
+def trend_chart(df: pd.DataFrame) -> go.Figure:
+    """Grouped bars per quarter: entries and persons placed (columns eintritte, vermittlungen;
+    labels from the catalogue of figures)."""
+    from biwaq.zahlen import kennzahlen
+
+    fig = go.Figure()
+    for col, kid, farb_name in (("eintritte", "eintritte_quartal", "Eintritte"),
+                                ("vermittlungen", "vermittelte_personen_quartal",
+                                 "Vermittlungen")):
+        name = kennzahlen.label(kid)
+        fig.add_bar(x=df["quartal_label"], y=df[col], name=name, marker_color=farbe(farb_name),
+                    hovertemplate="%{x}: %{y} " + name + "<extra></extra>")
+    fig.update_layout(barmode="group", xaxis_title="Quartal", yaxis_title="Personen")
+    return german_layout(fig, "Eintritte und vermittelte Personen je Quartal")
+
+
+# --- Participant analytics (issue 3): access routes, age bands, placement types, exit reasons.
+# Added with setdefault, so no colour defined above changes.
+for _name, _farbe in {
+    "Jobcenter": O["blau"], "Aufsuchende Arbeit": O["zinnober"], "KONTAKT-Laden": O["gruen"],
+    "Bürgerpate": O["purpur"], "Eigeninitiative": O["himmelblau"], "Sonstiges": O["grau"],
+    "unter 30": O["himmelblau"], "30 bis 44": O["gruen"], "45 bis 54": O["orange"],
+    "55 und älter": O["blau"],
+    "SV-pflichtig Vollzeit": O["blau"], "SV-pflichtig Teilzeit": O["himmelblau"],
+    "Ausbildung": O["gruen"], "Geringfügig": O["gelb"], "Selbstständig": O["purpur"],
+    "Arbeitsaufnahme": O["blau"], "Weiterbildung": O["himmelblau"], "Abbruch": O["zinnober"],
+    "Maßnahmeende": O["orange"], "Umzug": O["gelb"], "ohne Angabe": "#DDDDDD",
+    "Erreicht": O["himmelblau"], "Teilnehmende": O["orange"], "Bevölkerung": O["grau"],
+}.items():
+    FARBEN.setdefault(_name, _farbe)
+# --- Lokale Ökonomie: colours for vacancy status, districts, business groups and formats ---
+FARBEN.update({
+    # vacancy status (map points and tables)
+    "leer": O["zinnober"], "in Vermarktung": O["blau"], "Zwischennutzung": O["purpur"],
+    "wiederbelegt": O["gruen"],
+    # districts of the two programme areas (one line per district)
+    "Andreasvorstadt": O["blau"], "Johannesvorstadt": O["himmelblau"],
+    "Ilversgehofen": O["gruen"], "Herrenberg": O["orange"], "Wiesenhügel": O["zinnober"],
+    "Melchendorf": O["purpur"], "ohne Angabe": O["grau"],
+    # businesses: migrant-run like the target group "migration history"
+    "Migrantenökonomie": O["orange"], "Andere Betriebe": O["blau"],
+    "Alle beratenen Betriebe": O["grau"],
+    # consultation formats
+    "Vorgründungsberatung": O["himmelblau"], "Nachgründungsberatung": O["blau"],
+    "Branchenpate": O["gruen"], "Seniorexperte": O["purpur"],
+    "Bildungsstammtisch": O["orange"], "Fachkräftesicherung": O["zinnober"],
+})

@@ -1,0 +1,1 @@
+"""Einlesen: Datenvertrag, Dateiformate, Prüfregeln, Geodaten, Demodaten."""

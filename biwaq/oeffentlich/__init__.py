@@ -1,0 +1,1 @@
+"""Öffentlich: Geheimhaltung, Veröffentlichen, öffentliche Ansicht."""

@@ -1,0 +1,1 @@
+"""Speicher: DuckDB-Schema, Aufbau, Import, Filter, benannte Abfragen."""

@@ -1,0 +1,464 @@
+"""The internal DuckDB store: schema, building from a folder of contract files, connections."""
+from __future__ import annotations
+
+import datetime as dt
+import fcntl
+import hashlib
+import os
+import re
+import shutil
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from biwaq.einlesen.contract import LOAD_ORDER, PFLICHT_TABELLEN, TABLES
+from biwaq.einlesen.fileio import Fehler, lies_datei
+from biwaq.einlesen.validate import validate_tables
+from biwaq.einlesen.metadaten import get_meta, set_meta  # noqa: F401 (re-exported)
+
+ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_DB = ROOT / "data" / "biwaq.duckdb"
+DEMO_DIR = ROOT / "data" / "demo"
+SCHEMA_SQL = Path(__file__).with_name("sql") / "schema.sql"
+MAKROS_SQL = SCHEMA_SQL.with_name("makros.sql")     # shared blocks of queries/*.sql
+# Files record the schema they were written with; a different one is migrated on start.
+SCHEMA_VERSION = hashlib.sha256(SCHEMA_SQL.read_bytes()
+                                + MAKROS_SQL.read_bytes()).hexdigest()[:16]
+DATA_SUFFIXES = (".csv", ".xlsx", ".xlsm")
+GEO_SUFFIXES = (".geojson", ".gpkg", ".shp")
+
+
+class ImportFehler(Exception):
+    """A batch of files that breaks the contract; carries every problem found."""
+
+    def __init__(self, fehler: list[Fehler]):
+        self.fehler = list(fehler)
+        super().__init__("\n".join(str(f) for f in self.fehler))
+
+
+class DatenbankGesperrt(RuntimeError):
+    """Another program (DuckDB CLI, DBeaver, a notebook) holds the database file open for
+    writing; DuckDB then refuses every other open, read-only ones included. The message is
+    German, names the other program's process id and says what to do; nothing was changed."""
+
+    def __init__(self, pid: int | None = None, programm: str | None = None):
+        self.pid, self.programm = pid, programm
+        wer = f" (PID {pid})" if pid is not None else ""
+        was = f" Programm: {programm}." if programm else ""
+        super().__init__(
+            f"Die Datenbank ist gerade von einem anderen Programm{wer} geöffnet – bitte dort "
+            f"schließen und erneut versuchen.{was} (Das kann die DuckDB-Kommandozeile, DBeaver "
+            "oder ein Notebook sein, das die Datei schreibend geöffnet hat.) Es wurde nichts "
+            "geändert.")
+
+
+# DuckDB's message, e.g. 'IO Error: Could not set lock on file "/x.duckdb": Conflicting lock
+# is held in /usr/bin/python3.11 (PID 4711). See also https://duckdb.org/docs/…/concurrency'
+_SPERRE = re.compile(r"Could not set lock on file.*?Conflicting lock is held in (?P<prog>.*?)"
+                     r"(?: \(PID (?P<pid>\d+)\))?(?:\. See also|$)", re.S)
+
+
+def als_sperre(err: BaseException) -> DatenbankGesperrt | None:
+    """DatenbankGesperrt for DuckDB's "Conflicting lock is held" error, else None."""
+    m = _SPERRE.search(str(err)) if isinstance(err, duckdb.Error) else None
+    if m is None:
+        return None
+    prog = Path(m["prog"].strip()).name or None
+    return DatenbankGesperrt(int(m["pid"]) if m["pid"] else None, prog)
+
+
+@contextmanager
+def sperre_melden() -> Iterator[None]:
+    """Turn DuckDB's lock conflict into DatenbankGesperrt; every other error passes."""
+    try:
+        yield
+    except duckdb.Error as e:
+        gesperrt = als_sperre(e)
+        if gesperrt is None:
+            raise
+        raise gesperrt from None
+
+
+def db_path() -> Path:
+    """The database file: $BIWAQ_DB, else data/biwaq.duckdb."""
+    return Path(os.environ.get("BIWAQ_DB") or DEFAULT_DB)
+
+
+def ident(table_name: str) -> str:
+    """A table name from the contract's allow-list, quoted for SQL."""
+    if table_name not in TABLES:
+        raise ValueError(f"unbekannte Tabelle {table_name!r}")
+    return '"' + table_name + '"'
+
+
+def create_schema(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(SCHEMA_SQL.read_text(encoding="utf-8"))
+    con.execute(MAKROS_SQL.read_text(encoding="utf-8"))
+
+
+def _for_duckdb(df: pd.DataFrame, table_name: str) -> pd.DataFrame:
+    """Contract columns only, dates as datetime64 so DuckDB reads them fast and exactly."""
+    out = pd.DataFrame(index=range(len(df)))
+    for col in TABLES[table_name].columns:
+        v = df[col.name].reset_index(drop=True) if col.name in df else None
+        if v is None:
+            out[col.name] = pd.Series([None] * len(df), dtype=object)
+        elif col.type == "date":
+            out[col.name] = pd.to_datetime(v, errors="coerce")
+        else:
+            out[col.name] = v
+    if table_name == "ziele":   # '' stands for "all" in the key
+        out["quartier"] = out["quartier"].fillna("")
+        out["zielgruppe"] = out["zielgruppe"].fillna("")
+    return out
+
+
+def upsert_frame(con: duckdb.DuckDBPyConnection, table_name: str, df: pd.DataFrame) -> None:
+    """Insert or replace rows by the table's primary key."""
+    src = _for_duckdb(df, table_name)  # noqa: F841 (scanned by DuckDB by name)
+    con.execute("insert or replace into " + ident(table_name) + " by name select * from src")
+
+
+def datenstand(con: duckdb.DuckDBPyConnection) -> dt.date | None:
+    """Latest date of any event in the data: the 'as of' date of the figures."""
+    row = con.execute("""
+        select greatest(
+            (select max(greatest(erstkontakt, coalesce(eintritt, erstkontakt),
+                                 coalesce(austritt, erstkontakt))) from teilnehmende),
+            (select max(datum) from aktivitaeten),
+            (select max(beginn) from vermittlungen),
+            (select max(datum) from beratungen),
+            (select max(greatest(leer_seit, coalesce(wiederbelegt_am, leer_seit)))
+               from leerstaende))
+    """).fetchone()
+    return row[0]
+
+
+def read_folder(folder: Path) -> tuple[dict[str, pd.DataFrame], dict[str, str], list[Fehler]]:
+    """Read every contract file of a folder: typed frames, their file names, all problems."""
+    frames: dict[str, pd.DataFrame] = {}
+    dateien: dict[str, str] = {}
+    fehler: list[Fehler] = []
+    for path in sorted(Path(folder).iterdir()):
+        if path.suffix.lower() not in DATA_SUFFIXES:
+            continue
+        for g in lies_datei(path.name, path=path):   # a workbook may hold several tables
+            fehler += g.fehler
+            if g.tabelle is None or g.frame is None:
+                continue
+            if g.tabelle in frames:
+                fehler.append(Fehler(g.datei, None, None, None, f"Tabelle {g.tabelle} kommt "
+                                     f"doppelt vor (auch {dateien[g.tabelle]})"))
+                continue
+            frames[g.tabelle], dateien[g.tabelle] = g.frame, g.datei
+    return frames, dateien, fehler
+
+
+def build(db: Path | str | None = None, source_dir: Path | str | None = None,
+          quelle: str | None = None, geodaten: Path | str | None = None) -> Path:
+    """Build a fresh database from a folder of contract files; replace `db` atomically.
+
+    Nothing is replaced if any file breaks the contract (ImportFehler lists every problem)
+    or the district geodata are unusable (geo.GeoFehler). `geodaten` is a district file
+    (GeoJSON, GeoPackage, Shapefile); default: the first one found in the folder.
+    """
+    db = Path(db) if db else db_path()
+    source_dir = Path(source_dir) if source_dir else DEMO_DIR
+    if quelle is None:   # demo folders carry a marker file (see biwaq.einlesen.demo.write_demo)
+        quelle = "demo" if (source_dir / "DEMODATEN.txt").exists() else "import"
+    frames, dateien, fehler = read_folder(source_dir)
+    fehler += validate_tables(frames, dateien, parse_fehler=fehler)
+    missing = [t for t in PFLICHT_TABELLEN if t not in frames]
+    if missing:
+        fehler.append(Fehler(str(source_dir), None, None, None,
+                             "Tabellen fehlen im Verzeichnis: " + ", ".join(missing)))
+    if fehler:
+        raise ImportFehler(fehler)
+    # A rebuild replaces everything: keep the previous file (it may hold imported data).
+    backup_dir = db.parent / "backup" if db.exists() else None
+    with replace_atomically(db, fresh=True, backup_dir=backup_dir) as con:
+        for name in LOAD_ORDER:
+            if name in frames:          # optional tables may be missing
+                upsert_frame(con, name, frames[name])
+        _load_geodata(con, source_dir, geodaten)
+        set_meta(con, datenquelle=quelle, quelle_verzeichnis=str(source_dir),
+                 erstellt_am=dt.datetime.now().isoformat(timespec="seconds"),
+                 datenstand=str(datenstand(con)))
+    if backup_dir is not None:
+        prune_backups(backup_dir, db)
+    return db
+
+
+MAX_BACKUPS = 10          # backups kept per database file in <db folder>/backup/
+
+
+def prune_backups(backup_dir: Path, db: Path, keep: int = MAX_BACKUPS) -> Path | None:
+    """Keep the newest `keep` backups of this database file; return the newest kept."""
+    if not backup_dir.exists():
+        return None
+    backups = sorted(backup_dir.glob(f"{db.stem}-*{db.suffix}"))   # names carry a time stamp
+    for alt in backups[:-keep] if keep > 0 else backups:
+        alt.unlink()
+    return backups[-1] if backups and keep > 0 else None
+
+
+def _load_geodata(con: duckdb.DuckDBPyConnection, folder: Path,
+                  geodaten: Path | str | None = None) -> None:
+    """District outlines from `geodaten`, else the first geodata file in the folder, if any."""
+    from biwaq.einlesen import geo   # geopandas is heavy; only load it when building
+
+    files = [Path(geodaten)] if geodaten else sorted(
+        p for p in folder.iterdir() if p.suffix.lower() in GEO_SUFFIXES)
+    if files:
+        geo.store_districts(con, geo.read_districts(files[0]))
+
+
+@contextmanager
+def replace_atomically(db: Path | str, fresh: bool = False, backup_dir: Path | None = None
+                       ) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Write to a copy of the database inside one transaction; on success the copy replaces
+    the file in one step (os.replace), so readers never see a half-written state and keep
+    their open connection to the old file until they reconnect. On any error the copy is
+    discarded and the file is untouched. Writers are serialised by a lock file.
+
+    fresh=True starts from an empty schema instead of a copy. With backup_dir, the previous
+    file is copied there (time-stamped) before it is replaced.
+    """
+    db = Path(db)
+    db.parent.mkdir(parents=True, exist_ok=True)
+    with open(_lock_pfad(db), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        _reste_loeschen(db)      # we hold the writers' lock: leftovers are from a killed writer
+        tmp = db.with_name(f"{_tmp_praefix(db)}{os.getpid()}.{uuid.uuid4().hex}.tmp")
+        # Hold the file open read-only until it is replaced: refuses (DatenbankGesperrt) while
+        # another program has it open for writing, and keeps one from opening it meanwhile –
+        # its changes would otherwise be lost with the replaced file. DuckDB's lock is a POSIX
+        # record lock, which the process loses when it closes *any* descriptor of the file, so
+        # the copy and the backup read from one descriptor that stays open until the end.
+        quelle = open(db, "rb") if db.exists() else None
+        waechter = None
+        try:
+            waechter = connect_readonly(db) if quelle is not None else None
+            if quelle is not None and not fresh:
+                with open(tmp, "wb") as ziel:
+                    shutil.copyfileobj(quelle, ziel, 1 << 20)
+            con = duckdb.connect(str(tmp))
+            try:
+                create_schema(con)
+                con.execute("begin transaction")
+                yield con
+                materialisiere_marts(con)
+                set_meta(con, schema_version=SCHEMA_VERSION)
+                con.execute("commit")
+                con.execute("checkpoint")
+            finally:
+                con.close()
+            if backup_dir is not None and quelle is not None:
+                backup_dir.mkdir(parents=True, exist_ok=True)
+                stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+                ziel_pfad = backup_dir / f"{db.stem}-{stamp}{db.suffix}"
+                teil = ziel_pfad.with_name(f".{ziel_pfad.name}.tmp")   # a killed copy is no backup
+                quelle.seek(0)
+                with open(teil, "wb") as ziel:
+                    shutil.copyfileobj(quelle, ziel, 1 << 20)
+                os.replace(teil, ziel_pfad)
+            os.replace(tmp, db)
+        finally:
+            if waechter is not None:
+                waechter.close()
+            if quelle is not None:
+                quelle.close()
+            for leftover in _reste(tmp.parent, tmp.name):
+                _entfernen(leftover)
+
+
+# Marts every page needs, computed once per database version (issue 14): at the end of every
+# write (replace_atomically) each view is copied into the table <name>__fest, and
+# connect_readonly serves that table under the view's name. A file without them (written by
+# hand, older versions) is read through the views as before.
+MARTS = ("mart_teilnehmende", "mart_tn_verlauf", "mart_tn_gruppen", "mart_leerstaende")
+FEST = "__fest"
+
+
+def _q(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _schema_hash() -> str:
+    return hashlib.sha256(SCHEMA_SQL.read_bytes()).hexdigest()
+
+
+def _daten_fingerabdruck(con: duckdb.DuckDBPyConnection, katalog: str | None = None) -> str:
+    """Row count and order-independent sum of row hashes of every data table (not _meta, the
+    import log or the materialised copies), as text: changes with any insert, update or
+    delete, also one made by another program directly in the file. katalog: the attached
+    database's name (reader) or None (the writer's own file). One linear scan per table."""
+    where = "table_schema = 'main' and table_type = 'BASE TABLE'"
+    par: dict = {}
+    if katalog:
+        where += " and table_catalog = $k"
+        par["k"] = katalog
+    namen = sorted(n for (n,) in con.execute(
+        "select table_name from information_schema.tables where " + where, par).fetchall()
+        if n != "_meta" and not n.startswith("importprotokoll") and not n.endswith(FEST))
+    teile = []
+    for n in namen:               # identifiers from the file's own catalog, quoted
+        quelle = (_q(katalog) + ".main." if katalog else "") + _q(n)
+        anzahl, summe = con.execute(
+            "select count(*), coalesce(sum(hash(t)), 0) from " + quelle + " t").fetchone()
+        teile.append(f"{n}:{anzahl}:{summe}")
+    return hashlib.sha256("|".join(teile).encode("utf-8")).hexdigest()
+
+
+def materialisiere_marts(con: duckdb.DuckDBPyConnection) -> None:
+    """Copy every view of MARTS into its table <name>__fest (same columns and rows), inside
+    the writer's transaction, so they always match the data of the same file version. Noted
+    in _meta: the hash of schema.sql ('marts_schema') and a fingerprint of the data
+    ('marts_daten', `_daten_fingerabdruck`): after a change of a view definition, or a change
+    of the data by any other way (another program writing the file directly), readers use
+    the views again until the next write — never a stale copy."""
+    for m in MARTS:
+        con.execute("create or replace table " + _q(m + FEST) + " as select * from " + _q(m))
+    set_meta(con, marts_schema=_schema_hash(), marts_daten=_daten_fingerabdruck(con))
+
+
+def _lock_pfad(db: Path) -> Path:
+    return db.with_name(db.name + ".lock")
+
+
+def _tmp_praefix(db: Path) -> str:
+    return f".{db.name}."
+
+
+def _reste(ordner: Path, praefix: str) -> list[Path]:
+    """Files and folders a writer leaves beside its copy: the copy, its .wal, DuckDB's
+    spill folder (<copy>.tmp) – and in the backup folder a half-written backup."""
+    if not ordner.exists():
+        return []
+    return [p for p in ordner.iterdir() if p.name.startswith(praefix)
+            and (p.name.endswith((".tmp", ".tmp.wal", ".tmp.tmp")))]
+
+
+def _entfernen(p: Path) -> None:
+    if p.is_dir():
+        shutil.rmtree(p, ignore_errors=True)
+    elif p.exists():
+        p.unlink()
+
+
+def _reste_loeschen(db: Path) -> list[Path]:
+    """Remove what a killed writer left (only call while holding the writers' lock)."""
+    weg = _reste(db.parent, _tmp_praefix(db)) + _reste(db.parent / "backup", f".{db.stem}-")
+    for p in weg:
+        _entfernen(p)
+    return weg
+
+
+def aufraeumen(db: Path | str | None = None) -> list[Path]:
+    """At start: delete temporary copies, WAL files and half-written backups that a killed
+    import or build left beside the database file – unless a writer is running right now
+    (its lock is held; then nothing is touched). Returns the paths removed."""
+    db = Path(db) if db else db_path()
+    if not db.parent.exists():
+        return []
+    with open(_lock_pfad(db), "a") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return []
+        try:
+            return _reste_loeschen(db)
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def ensure_database(db: Path | str | None = None) -> Path:
+    """Build the demo database if the file is missing (first start); bring a file written by
+    an older version of the dashboard to the current schema."""
+    db = Path(db) if db else db_path()
+    aufraeumen(db)
+    if not db.exists():
+        build(db, DEMO_DIR)
+    elif stored_schema_version(db) != SCHEMA_VERSION:
+        migrate(db)
+    return db
+
+
+def stored_schema_version(db: Path | str) -> str | None:
+    con = connect_readonly(db)
+    try:
+        row = con.execute("select wert from _meta where schluessel = 'schema_version'").fetchone()
+    except duckdb.CatalogException:
+        return None
+    finally:
+        con.close()
+    return row[0] if row else None
+
+
+def migrate(db: Path | str) -> None:
+    """Additive schema changes (new tables, new or changed views) on a copy that then replaces
+    the file; derived tables are filled again. Stored records are kept as they are."""
+    from biwaq.einlesen import geo
+
+    with replace_atomically(db) as con:    # runs create_schema on the copy
+        umrisse = con.execute("select * from stadtteil_geo").df()
+        if not umrisse.empty:
+            geo.assign_vacancies(con, geo.districts_from_store(umrisse))
+
+
+def connect_readonly(db: Path | str | None = None) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to the database file as it is now.
+
+    duckdb.connect(path) shares one database instance per path within a process; while any
+    connection to it is open (the UI keeps one per file version), a new connect after
+    os.replace would still read the replaced file. So the file is ATTACHed to a fresh
+    in-memory instance instead, and every table and view is exposed under its plain name
+    (views in the default catalog, so cursors see them too). Older connections keep reading
+    the file version they opened.
+
+    Raises DatenbankGesperrt when another program holds the file open for writing.
+    """
+    con = duckdb.connect(":memory:")
+    try:
+        with sperre_melden():
+            con.execute("attach $path as biwaq_datei (read_only)",
+                        {"path": str(db or db_path())})
+        names = con.execute(
+            "select table_name from information_schema.tables "
+            "where table_catalog = 'biwaq_datei' and table_schema = 'main'").fetchall()
+        vorhanden = {n for (n,) in names}
+        if any(m + FEST in vorhanden for m in MARTS) and not _marts_aktuell(con, vorhanden):
+            vorhanden -= {m + FEST for m in MARTS}     # stale or foreign copies: not used
+        for (name,) in names:    # names from the file's own catalog, quoted as identifiers
+            if name.endswith(FEST) and name[:-len(FEST)] in MARTS:
+                continue
+            quelle = name + FEST if name in MARTS and name + FEST in vorhanden else name
+            con.execute("create view " + _q(name) + " as select * from biwaq_datei.main."
+                        + _q(quelle))
+        con.execute(MAKROS_SQL.read_text(encoding="utf-8"))     # the queries' shared blocks
+    except Exception:
+        con.close()
+        raise
+    return con
+
+
+def _marts_aktuell(con: duckdb.DuckDBPyConnection, vorhanden: set[str]) -> bool:
+    """Whether the attached file's materialised marts were written with today's schema.sql
+    and from exactly the data the file holds now (see materialisiere_marts)."""
+    if "_meta" not in vorhanden:
+        return False
+    meta = dict(con.execute("select schluessel, wert from biwaq_datei.main._meta "
+                            "where schluessel in ('marts_schema', 'marts_daten')").fetchall())
+    return (meta.get("marts_schema") == _schema_hash()
+            and meta.get("marts_daten") == _daten_fingerabdruck(con, "biwaq_datei"))
+
+
+def file_stamp(db: Path | str | None = None) -> tuple[str, int, int]:
+    """Identity of the current database file; changes when a build or import replaces it."""
+    p = Path(db or db_path())
+    st = p.stat()
+    return str(p.resolve()), st.st_ino, st.st_mtime_ns

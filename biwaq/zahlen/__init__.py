@@ -1,0 +1,1 @@
+"""Zahlen: Katalog der Kennzahlen und die Schätzer (ohne Streamlit)."""

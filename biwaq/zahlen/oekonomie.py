@@ -1,0 +1,560 @@
+"""Local economy figures (businesses, vacancies) from query results; no Streamlit here."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from biwaq.zahlen import kennzahlen as kz
+from biwaq.zahlen import survival
+from biwaq.einlesen.contract import TRAEGER_NAMEN, ZIELGRUPPEN_NAMEN
+from biwaq.speicher.filters import Filter
+
+MIGRANT, ANDERE, ALLE = "Migrantenökonomie", "Andere Betriebe", "Alle beratenen Betriebe"
+URSPRUENGE = {"gruendung": "seit Gründung", "beratung": "seit erster Beratung"}
+STUETZSTELLEN = (0, 6, 12, 18, 24, 36, 48)     # months shown in the survival table
+OHNE_ANGABE = "ohne Angabe"
+
+
+# --- Which filters apply -----------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Geltung:
+    """The filter line above a chart and in its download: the shared filters that apply, the
+    ones that do not (with what is chosen there), and the page's own filters."""
+    filt: Filter
+    traeger_zielgruppe: bool = False           # do Träger and Zielgruppe apply?
+    seitenfilter: tuple[str, ...] = ()
+    quartier_text: str = "Quartier"
+
+    def beschreibung(self) -> str:
+        f = self.filt
+        teile = [f"{self.quartier_text}: " + (f.quartier or "beide"),
+                 "Zeitraum: " + f.von.strftime("%d.%m.%Y") + " – " + f.bis.strftime("%d.%m.%Y")]
+        if self.traeger_zielgruppe:
+            teile.append("Träger: " + (TRAEGER_NAMEN.get(f.traeger, f.traeger)
+                                       if f.traeger else "alle"))
+            teile.append("Zielgruppe: " + (ZIELGRUPPEN_NAMEN.get(f.zielgruppe, f.zielgruppe)
+                                           if f.zielgruppe else "alle"))
+        else:
+            teile.append(nicht_anwendbar_text(f))
+        return " · ".join([*teile, *self.seitenfilter])
+
+
+def nicht_anwendbar_text(f: Filter) -> str:
+    """'Träger und Zielgruppe gelten hier nicht', naming what is chosen there, if anything."""
+    gewaehlt = []
+    if f.traeger:
+        gewaehlt.append("Träger " + TRAEGER_NAMEN.get(f.traeger, f.traeger))
+    if f.zielgruppe:
+        gewaehlt.append("Zielgruppe " + ZIELGRUPPEN_NAMEN.get(f.zielgruppe, f.zielgruppe))
+    text = "Träger und Zielgruppe gelten hier nicht"
+    return text + (f" (gewählt: {', '.join(gewaehlt)})" if gewaehlt else "")
+
+
+@dataclass(frozen=True)
+class Text:
+    """A fixed filter line (e.g. the search of "Räume finden") for downloads."""
+    text: str
+
+    def beschreibung(self) -> str:
+        return self.text
+
+
+def stichtag(bis: dt.date, datenstand: str | None) -> dt.date:
+    """Reference date of the local-economy figures: the period end, at most the data stand
+    (the same rule as the queries' stichtag)."""
+    try:
+        stand = dt.date.fromisoformat(str(datenstand))
+    except ValueError:
+        return bis
+    return min(bis, stand)
+
+
+def liste_oder_none(werte) -> list | None:
+    """A multiselect's value as a query parameter: nothing chosen means all (NULL)."""
+    werte = list(werte or [])
+    return werte or None
+
+
+def datum_text(d) -> str:
+    if d is None or pd.isna(d):
+        return "–"
+    return pd.Timestamp(d).strftime("%d.%m.%Y")
+
+
+# --- Vacancies ---------------------------------------------------------------------------
+
+def leerstand_kennzahlen(objekte: pd.DataFrame) -> dict:
+    """Headline figures from oek_leerstand_objekte (already filtered).
+
+    einheiten: objects vacant at the reference date; flaeche_m2: their floor area;
+    median_monate: median months they have stood vacant by then; wiederbelegt: objects re-let
+    within the period (up to the reference date).
+    """
+    leer = objekte[objekte["leer_am_stichtag"].astype(bool)]
+    return {
+        "einheiten": int(len(leer)),
+        "flaeche_m2": float(leer["flaeche_m2"].sum()),
+        "median_monate": float(leer["monate_leer"].median()) if len(leer) else np.nan,
+        "wiederbelegt": int(objekte["wiederbelegt_im_zeitraum"].astype(bool).sum()),
+        "stichtag": objekte["stichtag"].iloc[0] if len(objekte) else None,
+    }
+
+
+LEERSTAND_SPALTEN = {
+    "objekt_id": "Objekt", "adresse": "Adresse", "quartier": "Quartier",
+    "stadtteil": "Stadtteil", "art": "Art", "flaeche_m2": "Fläche (m²)",
+    "leer_seit": "leer seit", "status": "Status (aktuell erfasst)",
+    "wiederbelegt_am": "wiederbelegt am",
+    "nachnutzung": "Nachnutzung", "eigentuemer_typ": "Eigentümer",
+    "monate_leer": "Monate leer (Stichtag)", "lat": "Breite", "lon": "Länge",
+}
+
+
+def leerstand_tabelle(objekte: pd.DataFrame) -> pd.DataFrame:
+    """The filtered objects with German column names (sortable table and download)."""
+    out = objekte.copy()
+    out["stadtteil"] = out["stadtteil"].fillna(OHNE_ANGABE)
+    # months are unrounded in the query (the median is taken first); round once for display
+    out["monate_leer"] = [kz.runde(m, kz.get("monate_leer").nachkommastellen)
+                          for m in out["monate_leer"]]
+    out = out[list(LEERSTAND_SPALTEN)].rename(columns=LEERSTAND_SPALTEN)
+    out.insert(7, "Status am Stichtag", objekte["status_stichtag"].to_numpy())
+    return _leer_statt_none(out)
+
+
+def _leer_statt_none(df: pd.DataFrame) -> pd.DataFrame:
+    """Missing text as '' (a table would show the English word None)."""
+    for c in df.columns:
+        if pd.api.types.is_object_dtype(df[c]) or pd.api.types.is_string_dtype(df[c]):
+            df[c] = df[c].fillna("")
+    return df
+
+
+def verlauf_tabelle(verlauf: pd.DataFrame, mass: str) -> pd.DataFrame:
+    """Quarters as rows, districts as columns (einheiten or flaeche_m2)."""
+    if mass not in ("einheiten", "flaeche_m2"):
+        raise ValueError(mass)
+    wide = verlauf.pivot_table(index=["quartal", "quartal_label", "stichtag"],
+                               columns="stadtteil", values=mass, aggfunc="sum", fill_value=0)
+    wide = wide.reset_index().drop(columns="quartal")
+    wide.columns.name = None
+    return wide.rename(columns={"quartal_label": "Quartal", "stichtag": "Stand am"})
+
+
+STATUS_STICHTAG_TEXT = (
+    "„Status am Stichtag“: **wiederbelegt**, wenn die Wiederbelegung bis zum Stichtag "
+    "erfolgte; ein erst danach wiederbelegtes Objekt war am Stichtag **leer**; sonst der "
+    "erfasste Status (**leer**, **in Vermarktung**, **Zwischennutzung**). Die Leerstandsliste "
+    "führt nur den aktuellen Status und die Daten „leer seit“ und „wiederbelegt am“ – ob ein "
+    "Objekt früher einmal in Vermarktung oder zwischengenutzt war, ist nicht erfasst.")
+
+# "Räume finden" (issue 12): what can be offered to someone looking for premises.
+RAUM_STATUS = ("leer", "in Vermarktung", "Zwischennutzung")
+VERFUEGBAR = ("leer", "in Vermarktung")          # "verfügbar", also for requests meet offers
+RAUM_SORTIERUNG = {"flaeche_ab": "größte Fläche zuerst", "flaeche_auf": "kleinste Fläche zuerst",
+                   "dauer": "am längsten leer zuerst"}
+RAEUME_SPALTEN = {"adresse": "Adresse", "stadtteil": "Stadtteil", "quartier": "Quartier",
+                  "art": "Art", "flaeche_m2": "Fläche (m²)", "status": "Status",
+                  "leer_seit": "frei seit", "monate_leer": kz.label("monate_leer_datenstand"),
+                  "eigentuemer_typ": "Eigentümer", "nachnutzung": "Zwischennutzung",
+                  "objekt_id": "Objekt"}
+
+
+def raeume_suche_text(status, arten, von: float, bis: float | None, gebiet: str,
+                      stadtteile, sortierung: str, datenstand: str | None) -> str:
+    """The search of "Räume finden" in words: above the list and in its download."""
+    def z(x):
+        return f"{x:,.0f}".replace(",", ".")
+    return (f"Status: {', '.join(status)} · Art: {', '.join(arten) if arten else 'alle'}"
+            f" · Fläche: {z(von or 0)} m² bis "
+            + (f"{z(bis)} m²" if bis is not None else "unbegrenzt")
+            + f" · Programmgebiet: {gebiet}"
+            + f" · Stadtteil: {', '.join(stadtteile) if stadtteile else 'alle'}"
+            + f" · Sortierung: {RAUM_SORTIERUNG[sortierung]}"
+            + f" · Stand: Datenstand {datenstand or '–'}")
+
+
+def raeume_tabelle(df: pd.DataFrame) -> pd.DataFrame:
+    """Rows of oek_leerstand_raeume with German column names (list, download)."""
+    out = df[list(RAEUME_SPALTEN)].rename(columns=RAEUME_SPALTEN)
+    out["Zwischennutzung"] = out["Zwischennutzung"].where(df["status"] == "Zwischennutzung")
+    out["Stadtteil"] = out["Stadtteil"].fillna(OHNE_ANGABE)
+    return _leer_statt_none(out)
+
+
+def flaechen_spanne(lo, hi) -> str:
+    """A wanted area range in German: '60–120 m²', 'ab 60 m²', 'bis 120 m²', 'beliebig'."""
+    def z(x):
+        return f"{x:,.0f}".replace(",", ".")
+    lo = None if lo is None or pd.isna(lo) else float(lo)
+    hi = None if hi is None or pd.isna(hi) else float(hi)
+    if lo is not None and hi is not None:
+        return f"{z(lo)}–{z(hi)} m²"
+    if lo is not None:
+        return f"ab {z(lo)} m²"
+    return f"bis {z(hi)} m²" if hi is not None else "beliebig"
+
+
+def mit_passenden(gesuche: pd.DataFrame, paare: pd.DataFrame) -> pd.DataFrame:
+    """oek_raumgesuche with `passende_objekte`: the number of fitting available units of each
+    open request (rows of oek_raumgesuche_paare; 0 for requests no longer open)."""
+    n = paare.groupby("gesuch_id")["objekt_id"].nunique()
+    return gesuche.assign(passende_objekte=gesuche["gesuch_id"].map(n).fillna(0).astype(int))
+
+
+def gesuche_kennzahlen(gesuche: pd.DataFrame, von: dt.date, bis: dt.date) -> dict:
+    """Key figures of requests meet offers from mit_passenden(...).
+
+    offen: requests open at the data stand; mit_passendem: of those, the ones with at least one
+    fitting available unit; vermittelt: requests met (status 'vermittelt') with erledigt_am
+    within [von, bis]."""
+    offen = gesuche[gesuche["status"] == "offen"]
+    erledigt = pd.to_datetime(gesuche["erledigt_am"])
+    im_zeitraum = (erledigt >= pd.Timestamp(von)) & (erledigt <= pd.Timestamp(bis))
+    return {"offen": int(len(offen)),
+            "mit_passendem": int((offen["passende_objekte"] > 0).sum()),
+            "vermittelt": int((gesuche["status"].eq("vermittelt") & im_zeitraum).sum())}
+
+
+def gesuche_tabelle(gesuche: pd.DataFrame, paare: pd.DataFrame) -> pd.DataFrame:
+    """Open requests, oldest first, each with the fitting units (oek_raumgesuche_paare)."""
+    offen = gesuche[gesuche["status"] == "offen"]
+    objekte = (paare.assign(t=paare["adresse"] + " (" + paare["flaeche_m2"].map(
+        lambda x: f"{x:,.0f}".replace(",", ".")) + " m²)")
+        .groupby("gesuch_id")["t"].agg("; ".join))
+    return pd.DataFrame({
+        "Gesuch": offen["gesuch_id"], "seit": offen["datum"], "Art": offen["art"],
+        "Fläche gesucht": [flaechen_spanne(a, b) for a, b in zip(offen["flaeche_min_m2"],
+                                                                 offen["flaeche_max_m2"])],
+        "Quartier gesucht": offen["quartier"].fillna("beide"),
+        "Branche": offen["branche"].fillna(""),
+        kz.label("passende_objekte"): offen["passende_objekte"].astype(int),
+        "Objekte": offen["gesuch_id"].map(objekte).fillna(""),
+    }).reset_index(drop=True)
+
+
+def angebote_tabelle(paare: pd.DataFrame) -> pd.DataFrame:
+    """Available units that fit at least one open request, with those requests; most asked
+    for first."""
+    if paare.empty:
+        return pd.DataFrame(columns=["Objekt", "Adresse", "Stadtteil", "Art", "Fläche (m²)",
+                                     "Status", kz.label("passende_gesuche"), "Gesuche"])
+    g = paare.groupby("objekt_id", sort=False)
+    out = g.agg(adresse=("adresse", "first"), stadtteil=("stadtteil", "first"),
+                art=("art", "first"), flaeche_m2=("flaeche_m2", "first"),
+                status=("status", "first"), n=("gesuch_id", "nunique"),
+                gesuche=("gesuch_id", lambda s: ", ".join(sorted(set(s))))).reset_index()
+    out = out.sort_values(["n", "flaeche_m2", "objekt_id"], ascending=[False, False, True])
+    out["stadtteil"] = out["stadtteil"].fillna(OHNE_ANGABE)
+    return out.rename(columns={"objekt_id": "Objekt", "adresse": "Adresse",
+                               "stadtteil": "Stadtteil", "art": "Art",
+                               "flaeche_m2": "Fläche (m²)", "status": "Status",
+                               "n": kz.label("passende_gesuche"), "gesuche": "Gesuche"}
+                      ).reset_index(drop=True)
+
+
+def lage_bericht_zeilen(lage: pd.DataFrame) -> list[str]:
+    """One German line per reported vacancy position (for `python -m biwaq build`)."""
+    return [f"{r.objekt_id} ({r.adresse}, {r.lat:.5f} N / {r.lon:.5f} O): {r.hinweis}"
+            for r in lage.itertuples()]
+
+
+# --- Businesses --------------------------------------------------------------------------
+
+DIMENSIONEN = {"stadtteil": "Stadtteil", "quartier": "Quartier", "branche": "Branche",
+               "gruendungsjahr": "Gründungsjahr"}
+
+
+def betriebe_nach(beraten: pd.DataFrame, dim: str) -> pd.DataFrame:
+    """Advised businesses per value of `dim` (allow-list), split into migrant-run and other."""
+    if dim not in DIMENSIONEN:
+        raise ValueError(f"unbekannte Gliederung {dim!r}")
+    df = beraten.assign(gruppe=np.where(beraten["migrantenoekonomie"].astype(bool),
+                                        MIGRANT, ANDERE))
+    if not pd.api.types.is_numeric_dtype(df[dim]):
+        df[dim] = df[dim].fillna(OHNE_ANGABE)
+    tab = pd.crosstab(df[dim], df["gruppe"]).reindex(columns=[MIGRANT, ANDERE], fill_value=0)
+    tab["Gesamt"] = tab.sum(axis=1)
+    tab = tab.reset_index().rename(columns={dim: DIMENSIONEN[dim]})
+    tab.columns.name = None
+    if dim == "gruendungsjahr":
+        tab[DIMENSIONEN[dim]] = tab[DIMENSIONEN[dim]].astype(int)
+    return tab
+
+
+def beratungen_tabelle(verlauf: pd.DataFrame, nach: str, von: dt.date, bis: dt.date
+                       ) -> pd.DataFrame:
+    """Consultations per quarter (rows, every quarter of the period) by format or topic."""
+    if nach not in ("format", "thema"):
+        raise ValueError(nach)
+    quartale = pd.period_range(pd.Timestamp(von), pd.Timestamp(bis), freq="Q")
+    q = pd.PeriodIndex(pd.to_datetime(verlauf["quartal"]), freq="Q")
+    wide = (verlauf.assign(q=q).pivot_table(index="q", columns=nach, values="beratungen",
+                                            aggfunc="sum", fill_value=0)
+            .reindex(quartale, fill_value=0))
+    wide = wide[wide.sum().sort_values(ascending=False).index] if len(wide.columns) else wide
+    wide.index = [f"{p.year} Q{p.quarter}" for p in wide.index]
+    wide.index.name = "Quartal"
+    wide.columns.name = None
+    return wide.reset_index()
+
+
+def _tage(a: pd.Series, b: pd.Series) -> pd.Series:
+    return (pd.to_datetime(a) - pd.to_datetime(b)).dt.days.astype(float)
+
+
+def ueberleben_eingaben(beraten: pd.DataFrame, ursprung: str) -> tuple[pd.DataFrame, dict]:
+    """Durations (months) for the survival curve of advised businesses.
+
+    Closure (event) = status 'geschlossen' with status_datum on or before the reference date;
+    everyone else is censored at the reference date.
+    ursprung 'gruendung': time since founding; a business only counts from its first
+      consultation on (delayed entry) – the project never saw those that closed earlier.
+    ursprung 'beratung': time since the first consultation, or since founding for businesses
+      advised before they were founded (months before founding cannot be 'survived').
+    A closure on the day of the first consultation (no time under observation) is an event at
+    the entry time and counts (see survival.kaplan_meier); only a business still active with
+    no time under observation (first consultation on the reference date) carries nothing.
+    Returns the usable rows and counts of the excluded ones (closure date missing; active
+    with no time under observation).
+    """
+    if ursprung not in URSPRUENGE:
+        raise ValueError(ursprung)
+    st = pd.to_datetime(beraten["stichtag"])
+    zu = beraten["status"].eq("geschlossen") & beraten["status_datum"].notna() \
+        & (pd.to_datetime(beraten["status_datum"]) <= st)
+    ohne_datum = beraten["status"].eq("geschlossen") & beraten["status_datum"].isna()
+    ende = pd.to_datetime(beraten["status_datum"]).where(zu, st)
+    gruendung = pd.to_datetime(beraten["gruendung"])
+    erste = pd.to_datetime(beraten["erste_beratung"])
+    if ursprung == "gruendung":
+        dauer, eintritt = _tage(ende, gruendung), _tage(erste, gruendung).clip(lower=0)
+    else:
+        start = pd.concat([erste, gruendung], axis=1).max(axis=1)
+        dauer, eintritt = _tage(ende, start), pd.Series(0.0, index=beraten.index)
+    gueltig = ~ohne_datum & ((dauer > eintritt) | (zu & (dauer >= eintritt)))
+    out = pd.DataFrame({
+        "betrieb_id": beraten["betrieb_id"],
+        "gruppe": np.where(beraten["migrantenoekonomie"].astype(bool), MIGRANT, ANDERE),
+        "dauer": survival.tage_in_monate(dauer), "eintritt": survival.tage_in_monate(eintritt),
+        "ereignis": zu.to_numpy(bool)})[gueltig.to_numpy(bool)].reset_index(drop=True)
+    return out, {"ohne_schliessungsdatum": int(ohne_datum.sum()),
+                 "ohne_beobachtungszeit": int((~ohne_datum & ~gueltig).sum())}
+
+
+@dataclass
+class Ueberleben:
+    kurven: dict           # (ursprung, gruppe) -> Kaplan–Meier table
+    eingaben: dict         # (ursprung, gruppe) -> rows used
+    ausgeschlossen: dict   # ursprung -> counts of excluded businesses
+
+
+def ueberleben(beraten: pd.DataFrame) -> Ueberleben:
+    """Kaplan–Meier curves for both origins and for migrant-run, other and all businesses."""
+    kurven, eingaben, aus = {}, {}, {}
+    for ursprung in URSPRUENGE:
+        rows, aus[ursprung] = ueberleben_eingaben(beraten, ursprung)
+        for gruppe in (MIGRANT, ANDERE, ALLE):
+            teil = rows if gruppe == ALLE else rows[rows["gruppe"] == gruppe]
+            eingaben[(ursprung, gruppe)] = teil
+            if len(teil):
+                kurven[(ursprung, gruppe)] = survival.kaplan_meier(
+                    teil["dauer"], teil["ereignis"], teil["eintritt"])
+    return Ueberleben(kurven, eingaben, aus)
+
+
+def ueberleben_kennzahlen(u: Ueberleben, monate: tuple[int, ...] = (12, 24)) -> pd.DataFrame:
+    """Share still active after 12 and 24 months with its 95 % band and the number at risk."""
+    zeilen = []
+    for (ursprung, gruppe), teil in u.eingaben.items():
+        z = {"Beginn": URSPRUENGE[ursprung], "Gruppe": gruppe, "Betriebe": len(teil),
+             "Schließungen": int(teil["ereignis"].sum())}
+        km = u.kurven.get((ursprung, gruppe))
+        for m in monate:
+            w = survival.wert_bei(km, m) if km is not None else {
+                "ueberleben": np.nan, "ci_unten": np.nan, "ci_oben": np.nan}
+            z[f"aktiv nach {m} Mon."] = w["ueberleben"]
+            z[f"95-%-KI {m} Mon."] = _ki_text(w)
+            z[f"unter Beobachtung {m} Mon."] = survival.n_risiko_bei(
+                teil["dauer"], teil["eintritt"], m)
+        zeilen.append(z)
+    return pd.DataFrame(zeilen)
+
+
+def ueberleben_anzeige(kennz: pd.DataFrame) -> pd.DataFrame:
+    """The 12/24-month figures for the page, one row per origin, group and month:
+    '86 % (55–96 %)' and the number under observation (the base of the estimate). Below the
+    catalogue's minimum base (kennzahlen 'km_aktiv_ki') the estimate shows '–' with the
+    reason (issue 10.5: '100 % (100–100 %)' on one business said nothing)."""
+    zeilen = []
+    for r in kennz.to_dict("records"):
+        for m in (12, 24):
+            s = r[f"aktiv nach {m} Mon."]
+            basis = r[f"unter Beobachtung {m} Mon."]
+            if pd.notna(s) and kz.unter_mindestbasis("km_aktiv_ki", basis):
+                text = f"{kz.STRICH} ({kz.grund('km_aktiv_ki', basis)})"
+            elif pd.isna(s):
+                text = kz.STRICH
+            else:
+                text = f"{kz.fmt('km_aktiv_ki', s)} ({r[f'95-%-KI {m} Mon.']})"
+            zeilen.append({"Beginn": r["Beginn"], "Gruppe": r["Gruppe"],
+                           kz.label("km_betriebe"): r["Betriebe"],
+                           kz.label("km_schliessungen"): r["Schließungen"],
+                           "nach Monaten": m, kz.label("km_aktiv_ki"): text,
+                           kz.label("unter_beobachtung"): basis})
+    return pd.DataFrame(zeilen)
+
+
+def _ki_text(w: dict) -> str:
+    if pd.isna(w["ci_unten"]):
+        return kz.STRICH
+    return (f"{kz.zahl(w['ci_unten'] * 100)}–{kz.zahl(w['ci_oben'] * 100)} %")
+
+
+def ueberleben_tabelle(u: Ueberleben) -> pd.DataFrame:
+    """The curves at fixed months (table view and download of the survival chart)."""
+    zeilen = []
+    for (ursprung, gruppe), km in u.kurven.items():
+        if gruppe == ALLE:
+            continue
+        teil = u.eingaben[(ursprung, gruppe)]
+        for m in STUETZSTELLEN:
+            w = survival.wert_bei(km, m)
+            basis = survival.n_risiko_bei(teil["dauer"], teil["eintritt"], m)
+            if kz.unter_mindestbasis("km_anteil_aktiv", basis):    # too few for a rate
+                w = {k: np.nan for k in w}
+            zeilen.append({"Beginn": URSPRUENGE[ursprung], "Gruppe": gruppe, "Monate": m,
+                           kz.label("km_anteil_aktiv"): w["ueberleben"],
+                           kz.label("km_ki_unten"): w["ci_unten"],
+                           kz.label("km_ki_oben"): w["ci_oben"],
+                           kz.label("unter_beobachtung"): basis})
+    return pd.DataFrame(zeilen)
+
+
+@dataclass(frozen=True)
+class Stabilisierung:
+    """Plain count of businesses whose fate at `monate` after founding is known."""
+    monate: int
+    gruppe: str
+    betriebe: int          # observed from founding on, founded >= `monate` before stichtag
+    aktiv: int             # of them not closed within `monate` after founding
+
+    def satz(self) -> str:
+        """'Von 18 beratenen Betrieben, deren Gründung mindestens 24 Monate zurückliegt, waren
+        14 nach 24 Monaten noch aktiv (78 %).' – or 'zu wenige Betriebe' below the minimum."""
+        wer = ("beratenen Betrieben der Migrantenökonomie" if self.gruppe == MIGRANT
+               else "beratenen Betrieben")
+        kopf = (f"Von {kz.zahl(self.betriebe)} {wer}, deren Gründung mindestens "
+                f"{self.monate} Monate zurückliegt")
+        kid = f"stabil_{self.monate}"
+        if kz.unter_mindestbasis(kid, self.betriebe):
+            return (kopf + ": zu wenige Betriebe für einen Anteil (mindestens "
+                    f"{kz.get(kid).mindestbasis}).")
+        return (kopf + f", waren {kz.zahl(self.aktiv)} nach {self.monate} Monaten noch aktiv "
+                f"({kz.fmt(kid, self.aktiv / self.betriebe)}).")
+
+
+STABIL_HINWEIS = ("Gezählt sind nur Betriebe, die das Projekt schon vor oder bei der Gründung "
+                  "beraten hat – sie wurden die ganze Zeit beobachtet, daher braucht es keine "
+                  "Schätzung. Betriebe, die erst später dazukamen, fehlen hier: wer vor der "
+                  "ersten Beratung schloss, war nie zu sehen.")
+
+
+def stabilisierung(beraten: pd.DataFrame, monate: int, gruppe: str = ALLE) -> Stabilisierung:
+    """Businesses stabilised after `monate` months, counted without an estimator (issue 12).
+
+    Counts advised businesses (rows of oek_betriebe_beraten) observed for the whole span:
+    first consultation on or before the founding day (pre-founding advice), and founded at
+    least `monate` calendar months before the reference date (stichtag). Of them, those not
+    closed within `monate` months after founding (closure date after founding + monate, or
+    not closed) are active. A business closed without a closure date has an unknown fate and
+    does not count. Businesses first advised after founding are left out: counting them would
+    count only survivors (those closing earlier were never advised).
+    gruppe: ALLE or MIGRANT (migrant-run only). Definition: kennzahlen 'stabil_12'/'stabil_24'.
+    """
+    if monate not in (12, 24):
+        raise ValueError(monate)
+    df = beraten if gruppe == ALLE else beraten[beraten["migrantenoekonomie"].astype(bool)]
+    gruendung = pd.to_datetime(df["gruendung"])
+    grenze = gruendung + pd.DateOffset(months=monate)
+    zu = df["status"].eq("geschlossen")
+    von_anfang = pd.to_datetime(df["erste_beratung"]) <= gruendung
+    bekannt = (von_anfang & ~(zu & df["status_datum"].isna())
+               & (grenze <= pd.to_datetime(df["stichtag"])))
+    geschlossen = zu & (pd.to_datetime(df["status_datum"]) <= grenze)
+    return Stabilisierung(monate, gruppe, int(bekannt.sum()),
+                          int((bekannt & ~geschlossen).sum()))
+
+
+def beschaeftigte(beraten: pd.DataFrame) -> pd.DataFrame:
+    """Current headcount of the advised businesses still active, by sector and group.
+
+    The contract holds employees only as the current number (no history); closed businesses
+    and those without a number are counted separately, never as 0 employees.
+    """
+    aktiv = beraten[beraten["status"] == "aktiv"]
+    df = aktiv.assign(gruppe=np.where(aktiv["migrantenoekonomie"].astype(bool), MIGRANT, ANDERE))
+    bekannt = df[df["beschaeftigte"].notna()]
+    median = kz.label("beschaeftigte_median")
+    tab = pd.DataFrame({
+        kz.label("aktive_betriebe"): df.groupby("branche").size(),
+        kz.label("mit_angabe"): bekannt.groupby("branche").size(),
+        kz.label("beschaeftigte"): bekannt.groupby("branche")["beschaeftigte"].sum(),
+        kz.label("beschaeftigte_migrant"): bekannt[bekannt["gruppe"] == MIGRANT]
+        .groupby("branche")["beschaeftigte"].sum(),
+        kz.label("beschaeftigte_andere"): bekannt[bekannt["gruppe"] == ANDERE]
+        .groupby("branche")["beschaeftigte"].sum(),
+        median: bekannt.groupby("branche")["beschaeftigte"].median(),
+    }).fillna(0)
+    tab = tab.astype({c: int for c in tab.columns if c != median})
+    tab = tab.sort_values(kz.label("beschaeftigte"), ascending=False).reset_index(
+        names="Branche")
+    return tab
+
+
+def aktiv_am_stichtag(beraten: pd.DataFrame) -> int:
+    """Businesses founded by the reference date and not closed by then."""
+    st = pd.to_datetime(beraten["stichtag"])
+    gegruendet = pd.to_datetime(beraten["gruendung"]) <= st
+    offen = beraten["status"].eq("aktiv") | (pd.to_datetime(beraten["status_datum"]) > st)
+    return int((gegruendet & offen).sum())
+
+
+MINDESTZAHL = 3     # like the Federal Employment Agency: cells of 1 or 2 are not shown
+
+
+def vermittlungen_zusammenfassen(df: pd.DataFrame) -> pd.DataFrame:
+    """With a target group chosen, a business with 1 or 2 placements would tell its reader
+    that a particular employee belongs to that group: such businesses are folded into one
+    row 'weitere Betriebe'. Rows are those of oek_vermittlungen_betriebe."""
+    klein = df["vermittlungen"] < MINDESTZAHL
+    if not klein.any():
+        return df
+    rest = df[klein]
+    zeile = {c: None for c in df.columns}
+    zeile.update({"betrieb_id": "", "name": f"weitere Betriebe ({len(rest)}, je 1–2)",
+                  "migrantenoekonomie": False, "beraten": False,
+                  **{c: int(rest[c].sum()) for c in ("vermittlungen", "personen",
+                                                     "sv_pflichtig", "ausbildung",
+                                                     "verbleib_6m_ja")}})
+    return pd.concat([df[~klein], pd.DataFrame([zeile])], ignore_index=True)
+
+
+VERMITTLUNG_SPALTEN = {"name": "Betrieb", "branche": "Branche", "stadtteil": "Stadtteil",
+                       "quartier": "Quartier", "vermittlungen": "Vermittlungen",
+                       "personen": "Personen", "sv_pflichtig": "davon SV-pflichtig",
+                       "ausbildung": "davon Ausbildung",
+                       "verbleib_6m_ja": "Verbleib nach 6 Monaten: ja",
+                       "migrantenoekonomie": "Betrieb der Migrantenökonomie",
+                       "beraten": "vom Projekt beraten"}
+
+
+def vermittlungen_tabelle(df: pd.DataFrame) -> pd.DataFrame:
+    out = df[list(VERMITTLUNG_SPALTEN)].rename(columns=VERMITTLUNG_SPALTEN)
+    for c in ("Betrieb der Migrantenökonomie", "vom Projekt beraten"):
+        out[c] = np.where(out[c].astype(bool), "ja", "nein")
+    return _leer_statt_none(out)

@@ -1,0 +1,207 @@
+"""Data-quality rules over the stored data: id, German description, severity, offending ids."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import duckdb
+import pandas as pd
+
+from biwaq.einlesen.contract import ERFURT_BBOX, TABLES
+from biwaq.speicher.queries import load_query, run_query
+from biwaq.zahlen.texte import anzahl
+
+FEHLER, WARNUNG = "Fehler", "Warnung"
+KARENZ_TAGE = 28          # ESF: employment "within four weeks" of leaving counts as a result
+PARAMS = {"karenz_tage": KARENZ_TAGE, **ERFURT_BBOX}
+ERGEBNIS_SPALTEN = ["id", "details", "quartier", "traeger"]
+
+
+@dataclass(frozen=True)
+class Regel:
+    id: str
+    tabelle: str              # German name of the table the rule is about
+    beschreibung: str         # German, says what is wrong
+    schwere: str              # FEHLER (data is wrong) or WARNUNG (probably wrong, please check)
+    abfrage: str | None = None                                   # queries/<abfrage>.sql
+    pruefung: Callable[[duckdb.DuckDBPyConnection], pd.DataFrame] | None = None  # else Python
+    braucht: tuple[str, ...] = ()   # tables that must hold data for the rule to mean anything
+
+
+def _q(nr: str, stamm: str) -> str:
+    return f"qualitaet_{nr.lower()}_{stamm}"
+
+
+def _leerstand_im_stadtteil(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Q29: vacancies whose position lies outside the district they state (spatial join with
+    the stored outlines; districts without an outline cannot be checked)."""
+    from biwaq.einlesen import geo
+
+    punkte = run_query("qualitaet_q29_leerstand_positionen", con)
+    grenzen = run_query("qualitaet_stadtteilgrenzen", con)
+    if punkte.empty or grenzen.empty:
+        return pd.DataFrame(columns=ERGEBNIS_SPALTEN)
+    punkte = punkte[punkte["stadtteil"].isin(set(grenzen["stadtteil"]))].reset_index(drop=True)
+    if punkte.empty:
+        return pd.DataFrame(columns=ERGEBNIS_SPALTEN)
+    lage = geo.locate_points(punkte["lat"], punkte["lon"], geo.districts_from_store(grenzen))
+    falsch = punkte[lage.to_numpy() != punkte["stadtteil"].to_numpy()].copy()
+    lage = lage[falsch.index]
+    schematisch = " (Umrisse schematisch)" if grenzen["schematisch"].any() else ""
+    falsch["details"] = [f"angegeben {s}, Position liegt in {w or 'keinem Stadtteil'}{schematisch}"
+                         for s, w in zip(falsch["stadtteil"], lage)]
+    return falsch[ERGEBNIS_SPALTEN].reset_index(drop=True)
+
+
+# Q16 compares exactly these participant columns (queries/qualitaet_q16_doppelte_person.sql
+# partitions by them; a test holds the query, this list and the contract together): every
+# recorded personal attribute, not the process dates and the exit reason.
+Q16_MERKMALE = {
+    "quartier": "Quartier", "stadtteil": "Stadtteil", "traeger": "Träger",
+    "geschlecht": "Geschlecht", "geburtsjahr": "Geburtsjahr",
+    "alleinerziehend": "alleinerziehend", "migrationshintergrund": "Migrationshintergrund",
+    "schutzsuchend": "schutzsuchend", "langzeitarbeitslos": "langzeitarbeitslos",
+    "sgb2_bezug": "SGB-II-Bezug", "bildungsniveau": "Bildungsniveau",
+    "zugangsweg": "Zugangsweg",
+}
+
+REGELN: tuple[Regel, ...] = (
+    Regel("Q01", "Teilnehmende", "Austritt liegt vor dem Eintritt", FEHLER,
+          _q("Q01", "austritt_vor_eintritt")),
+    Regel("Q02", "Teilnehmende", "Eintritt liegt vor dem Erstkontakt", FEHLER,
+          _q("Q02", "eintritt_vor_erstkontakt")),
+    Regel("Q03", "Teilnehmende", "Austritt ohne Eintritt", FEHLER,
+          _q("Q03", "austritt_ohne_eintritt")),
+    Regel("Q04", "Teilnehmende", "Geburtsjahr unplausibel (vor 1940 oder weniger als 15 Jahre "
+          "vor dem Eintrittsjahr)", FEHLER, _q("Q04", "geburtsjahr")),
+    Regel("Q05", "Teilnehmende", "Austrittsgrund ohne Austrittsdatum", FEHLER,
+          _q("Q05", "grund_ohne_austritt")),
+    Regel("Q06", "Teilnehmende", "Austritt ohne Austrittsgrund (für die ESF-Ergebnisse nötig)",
+          WARNUNG, _q("Q06", "austritt_ohne_grund")),
+    Regel("Q07", "Teilnehmende, Betriebe, Leerstände", "Stadtteil gehört laut Stadtteilstatistik "
+          "zu einem anderen Quartier als angegeben", WARNUNG, _q("Q07", "stadtteil_quartier"),
+          braucht=("stadtteile",)),
+    Regel("Q08", "Teilnehmende, Betriebe, Leerstände", "Stadtteil ist in der Stadtteilstatistik "
+          "unbekannt (Schreibweise prüfen)", WARNUNG, _q("Q08", "stadtteil_unbekannt"),
+          braucht=("stadtteile",)),
+    Regel("Q09", "Aktivitäten", "Aktivität außerhalb der Teilnahmezeit (vor dem Erstkontakt "
+          "oder nach dem Austritt)", FEHLER, _q("Q09", "aktivitaet_ausserhalb")),
+    Regel("Q10", "Vermittlungen", "Vermittlung vor dem Eintritt oder ohne Eintritt", FEHLER,
+          _q("Q10", "vermittlung_vor_eintritt")),
+    Regel("Q11", "Vermittlungen", f"Vermittlung beginnt mehr als {KARENZ_TAGE} Tage nach dem "
+          "Austritt", WARNUNG, _q("Q11", "vermittlung_nach_austritt")),
+    Regel("Q12", "Vermittlungen", "Vermittlung ohne passenden Austrittsgrund (Ausbildung → "
+          "„Ausbildung“, sonst „Arbeitsaufnahme“)", WARNUNG, _q("Q12", "vermittlung_grund")),
+    Regel("Q13", "Teilnehmende", "Austrittsgrund „Arbeitsaufnahme“ oder „Ausbildung“ ohne "
+          "Vermittlung", WARNUNG, _q("Q13", "grund_ohne_vermittlung"),
+          braucht=("vermittlungen",)),
+    Regel("Q14", "Vermittlungen", "Verbleib nach 6 Monaten angegeben, obwohl die Vermittlung "
+          "am Datenstand noch keine 6 Monate zurückliegt", FEHLER, _q("Q14", "verbleib_zu_frueh")),
+    Regel("Q15", "Vermittlungen", "Verbleib nach 6 Monaten fehlt, obwohl die Vermittlung mehr "
+          "als 6 Monate zurückliegt", WARNUNG, _q("Q15", "verbleib_fehlt")),
+    Regel("Q16", "Teilnehmende", "Möglicherweise doppelt erfasste Person (gleiche Angaben zu "
+          + ", ".join(Q16_MERKMALE.values()) + "; Erstkontakte höchstens 30 Tage "
+          "auseinander; Ein- und Austritt werden nicht verglichen)", WARNUNG,
+          _q("Q16", "doppelte_person")),
+    Regel("Q17", "Betriebe", "Betrieb vor seiner Gründung geschlossen", FEHLER,
+          _q("Q17", "schliessung_vor_gruendung")),
+    Regel("Q18", "Betriebe", "Status und Schließungsdatum widersprechen sich", WARNUNG,
+          _q("Q18", "status_datum")),
+    Regel("Q19", "Beratungen", "Beratung eines Betriebs nach seiner Schließung", FEHLER,
+          _q("Q19", "beratung_nach_schliessung")),
+    Regel("Q20", "Beratungen", "Beratung vor der Gründung (außer Vorgründungsberatung)",
+          WARNUNG, _q("Q20", "beratung_vor_gruendung")),
+    Regel("Q21", "Aktivitäten, Vermittlungen", "Aktivität oder Vermittlung bei einem Betrieb, "
+          "der an dem Tag nicht bestand (vor Gründung oder nach Schließung)", WARNUNG,
+          _q("Q21", "betrieb_nicht_aktiv")),
+    Regel("Q22", "Betriebe", "Position des Betriebs außerhalb Erfurts", FEHLER,
+          _q("Q22", "betrieb_ausserhalb")),
+    Regel("Q23", "Betriebe", "Möglicherweise doppelt erfasster Betrieb (gleicher Name im "
+          "Quartier, gleiche Gründung oder weniger als 100 m entfernt)", WARNUNG,
+          _q("Q23", "doppelter_betrieb")),
+    Regel("Q24", "Leerstände", "Status „wiederbelegt“ ohne Datum der Wiederbelegung", FEHLER,
+          _q("Q24", "wiederbelegt_ohne_datum")),
+    Regel("Q25", "Leerstände", "Wiederbelegung liegt vor „leer seit“", FEHLER,
+          _q("Q25", "wiederbelegt_vor_leer")),
+    Regel("Q26", "Leerstände", "Datum der Wiederbelegung, aber Status nicht „wiederbelegt“",
+          WARNUNG, _q("Q26", "datum_ohne_status")),
+    Regel("Q27", "alle", "Datum liegt in der Zukunft (z. B. Wiederbelegung eines Leerstands)",
+          FEHLER, _q("Q27", "datum_zukunft")),
+    Regel("Q28", "Leerstände", "Position des Leerstands außerhalb Erfurts", FEHLER,
+          _q("Q28", "leerstand_ausserhalb")),
+    Regel("Q29", "Leerstände", "Position des Leerstands liegt nicht im angegebenen Stadtteil "
+          "(Abgleich mit den Stadtteilgrenzen)", WARNUNG, pruefung=_leerstand_im_stadtteil,
+          braucht=("stadtteil_geo",)),
+    Regel("Q30", "Leerstände", "Zwei offene Leerstände an derselben Adresse (doppelt erfasst?)",
+          WARNUNG, _q("Q30", "doppelte_adresse")),
+    Regel("Q31", "Aktivitäten, Vermittlungen, Beratungen", "Verweis auf eine unbekannte Person "
+          "oder einen unbekannten Betrieb", FEHLER, _q("Q31", "unbekannter_verweis")),
+    Regel("Q32", "Raumgesuche", "Gewünschte Mindestfläche größer als die Höchstfläche", FEHLER,
+          _q("Q32", "gesuch_flaeche"), braucht=("raumgesuche",)),
+    Regel("Q33", "Raumgesuche", "Status „vermittelt“ ohne das vermittelte Objekt", WARNUNG,
+          _q("Q33", "gesuch_ohne_objekt"), braucht=("raumgesuche",)),
+    Regel("Q34", "Raumgesuche", "Verweis auf ein unbekanntes Objekt (nicht in Leerstände)",
+          FEHLER, _q("Q34", "gesuch_unbekanntes_objekt"), braucht=("raumgesuche",)),
+    Regel("Q35", "Raumgesuche", "„erledigt am“ liegt vor dem Datum des Gesuchs", FEHLER,
+          _q("Q35", "gesuch_erledigt_vor_datum"), braucht=("raumgesuche",)),
+    Regel("Q36", "Raumgesuche", "Gesuch vermittelt oder zurückgezogen, aber ohne Datum "
+          "„erledigt am“", FEHLER, _q("Q36", "gesuch_ohne_erledigt"), braucht=("raumgesuche",)),
+    Regel("Q37", "Raumgesuche", "Vermitteltes Objekt ist laut Leerstandsliste nicht (oder an "
+          "einem anderen Tag) wiederbelegt", WARNUNG, _q("Q37", "gesuch_objekt_nicht_wiederbelegt"),
+          braucht=("raumgesuche",)),
+)
+REGEL = {r.id: r for r in REGELN}
+TITEL = {**{n: t.title for n, t in TABLES.items()}, "stadtteil_geo": "Stadtteilgrenzen"}
+
+
+def verstoesse(regel: Regel, con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Offending records of one rule: id (pseudonym), details, quartier, traeger."""
+    if regel.pruefung is not None:
+        return regel.pruefung(con)
+    q = load_query(regel.abfrage)
+    return run_query(regel.abfrage, con, **{k: v for k, v in PARAMS.items() if k in q.params})
+
+
+def pruefen(con: duckdb.DuckDBPyConnection) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Run every rule. Returns (one row per rule: id, tabelle, beschreibung, schwere, anzahl,
+    ids; one row per violation: regel, schwere, id, details, quartier, traeger)."""
+    bestand = run_query("daten_bestand", con).set_index("tabelle")["zeilen"]
+    uebersicht, alle = [], []
+    for r in REGELN:
+        leer = [t for t in r.braucht if not bestand.get(t, 0)]
+        df = pd.DataFrame(columns=ERGEBNIS_SPALTEN) if leer else verstoesse(r, con)
+        hinweis = ("nicht prüfbar: noch keine Daten in " + ", ".join(TITEL.get(t, t) for t in leer)
+                   if leer else "")
+        uebersicht.append((r.id, r.tabelle, r.beschreibung, r.schwere, len(df),
+                           list(dict.fromkeys(df["id"])), hinweis))
+        if len(df):
+            alle.append(df.assign(regel=r.id, schwere=r.schwere))
+    regeln = pd.DataFrame(uebersicht, columns=["id", "tabelle", "beschreibung", "schwere",
+                                               "anzahl", "ids", "hinweis"])
+    spalten = ["regel", "schwere", *ERGEBNIS_SPALTEN]
+    faelle = pd.concat(alle, ignore_index=True)[spalten] if alle else pd.DataFrame(columns=spalten)
+    return regeln, faelle
+
+
+def hat_fehler(regeln: pd.DataFrame) -> bool:
+    return bool(((regeln["schwere"] == FEHLER) & (regeln["anzahl"] > 0)).any())
+
+
+def bericht(regeln: pd.DataFrame, max_ids: int = 20) -> str:
+    """Plain-text report for the command line."""
+    zeilen = []
+    for r in regeln.itertuples():
+        marke = ("-- " if r.hinweis else "OK ") if r.anzahl == 0 else (
+            "!! " if r.schwere == FEHLER else "?  ")
+        zeilen.append(f"{marke}{r.id} {r.schwere:<7} {r.anzahl:>5}  {r.beschreibung}"
+                      + (f" ({r.hinweis})" if r.hinweis else ""))
+        if r.anzahl:
+            ids = list(r.ids)
+            mehr = f" … und {len(ids) - max_ids} weitere" if len(ids) > max_ids else ""
+            zeilen.append("         " + ", ".join(ids[:max_ids]) + mehr)
+    n_f = int(regeln.loc[regeln["schwere"] == FEHLER, "anzahl"].sum())
+    n_w = int(regeln.loc[regeln["schwere"] == WARNUNG, "anzahl"].sum())
+    zeilen.append(f"Zusammen: {anzahl(n_f, 'Verstoß', 'Verstöße')} gegen Fehler-Regeln, "
+                  f"{anzahl(n_w, 'Warnung', 'Warnungen')} "
+                  f"({anzahl(len(regeln), 'Regel', 'Regeln')} geprüft).")
+    return "\n".join(zeilen)
