@@ -51,8 +51,7 @@ def main() -> None:
     args = ap.parse_args()
     sql = load_query("qualitaet_q16_doppelte_person").sql
     with tempfile.TemporaryDirectory() as tmp:
-        con = duckdb.connect()
-        con.execute(f"set threads = {int(args.threads)}")
+        con = duckdb.connect(config={"threads": int(args.threads)})
         con.execute("set temp_directory = ?", [tmp])
         print(f"{'identisch':>10} {'verschieden':>12} {'Zeilen':>9} {'Treffer':>9} "
               f"{'Median s':>9} {'s je 100k':>10}")
