@@ -573,3 +573,24 @@ def test_daten_page_two_uploads_with_the_same_name(demo_env):
             ("teilnehmende.csv (1. Datei)",), ("teilnehmende.csv (2. Datei)",)]
     finally:
         con.close()
+
+
+def test_dry_run_into_demo_database_needs_no_confirmation_but_import_does(tmp_path):
+    """A user may look before agreeing to delete anything: the dry run of a real batch into a
+    demo database is no error, counts as if the demo were gone (1 new business), and says the
+    deletion needs the confirmation; the import itself still refuses without it."""
+    db = store.build(tmp_path / "biwaq.duckdb", store.DEMO_DIR)
+    kopf, erste = (store.DEMO_DIR / "betriebe.csv").read_text(
+        encoding="utf-8-sig").splitlines()[:2]
+    eingabe = [importer.Eingabe("betriebe_echt.csv", (kopf + "\n" + erste + "\n").encode())]
+    vorher = db.read_bytes()
+    p = importer.probelauf(eingabe, db)
+    assert p.ok and p.bestaetigung_fehlt and not p.demo_entfernen
+    assert (p.eingefuegt, p.aktualisiert) == (1, 0)
+    assert [w.erwartet for w in p.warnungen if w.datei == importer.DATENBANK] == [
+        importer.DEMO_HINWEIS]
+    assert db.read_bytes() == vorher
+    erg = importer.importiere(eingabe, db, stand=p.stand)
+    assert not erg.ok and [f.erwartet for f in erg.fehler] == [importer.DEMO_FEHLER]
+    p2 = importer.probelauf(eingabe, db, demo_entfernen=True)
+    assert p2.ok and p2.demo_entfernen and not p2.bestaetigung_fehlt

@@ -78,10 +78,13 @@ def test_daten_page_switches_from_demo_to_real_data_only_when_confirmed(demo_env
     at = daten_page()
     at.file_uploader(key="daten_upload").set_value(
         [("betriebe_echt.csv", BETRIEB, "text/csv")])
-    at.button(key="daten_import").click().run()          # not confirmed
-    assert "Import abgelehnt" in at.error[0].value
-    assert tabelle(at, "Erwartet")["Erwartet"].str.contains(
-        "Demodaten").tolist() == [True]
+    at.button(key="daten_import").click().run()          # not confirmed: a dry run is fine
+    assert not at.exception and not at.error
+    # the dry run counts as if the demo data were removed (1 new), says the deletion needs the
+    # confirmation, and "Einspielen" cannot be pressed yet
+    assert tabelle(at, "Unverändert").values.tolist() == [["Betriebe", 1, 0, 0]]
+    assert any("Einspielen löscht alle Demodaten" in w.value for w in at.warning)
+    assert at.button(key="daten_einspielen").disabled
     assert count(demo_env, "betriebe") == 136
 
     at.checkbox(key="daten_demo_entfernen").check()
@@ -91,7 +94,8 @@ def test_daten_page_switches_from_demo_to_real_data_only_when_confirmed(demo_env
     assert tabelle(at, "Unverändert").values.tolist() == [["Betriebe", 1, 0, 0]]
     at.button(key="daten_einspielen").click().run()
     assert not at.exception
-    assert "Import Nr. 2 gespeichert: 1 Datensätze neu, 0 geändert – die Demodaten wurden " \
+    # the unconfirmed dry run had no error, so it is not logged: this is import no. 1
+    assert "Import Nr. 1 gespeichert: 1 Datensätze neu, 0 geändert – die Demodaten wurden " \
            "entfernt." == at.success[-1].value
     assert not demo_hinweis(at)                           # the notice is gone at once
     assert count(demo_env, "betriebe") == 1 and count(demo_env, "teilnehmende") == 0
@@ -101,8 +105,8 @@ def test_daten_page_switches_from_demo_to_real_data_only_when_confirmed(demo_env
     assert [c.key for c in at.checkbox] == []            # no demo left, no confirmation asked
     log = tabelle(at, "Ergebnis")
     assert log[["Nr.", "Ergebnis", "Neu", "Demodaten entfernt"]].values.tolist() == [
-        [2, "gespeichert", 1, "ja"], [1, "abgelehnt", 0, ""]]
-    assert log["Wer"].tolist() == ["lokal", "lokal"]
+        [1, "gespeichert", 1, "ja"]]
+    assert log["Wer"].tolist() == ["lokal"]
 
 
 def qualitaet_page() -> AppTest:

@@ -26,6 +26,10 @@ GEO_TABELLE = "stadtteil_geo"
 DEMO_FEHLER = ("Die Datenbank enthält Demodaten: ihr Entfernen bitte ausdrücklich bestätigen "
                "(Seite „Daten“: Bestätigungsfeld; Befehl: --demo-entfernen). Echte Daten werden "
                "nie mit Demodaten gemischt.")
+DEMO_HINWEIS = ("Die Datenbank enthält Demodaten: beim Einspielen werden sie alle gelöscht "
+                "(gezählt ist so, als wären sie schon entfernt). Zum Einspielen das Löschen "
+                "bitte ausdrücklich bestätigen (Seite „Daten“: Bestätigungsfeld ankreuzen und "
+                "erneut prüfen).")
 DATENBANK = "Datenbank"
 MELDUNG_SPALTEN = ["Art", "Datei", "Zeile", "Spalte", "Wert", "Erwartet"]
 
@@ -129,6 +133,7 @@ class Probelauf(_Zaehlung):
     aenderungen: list[Aenderung]
     stand: tuple | None
     demo_entfernen: bool = False
+    bestaetigung_fehlt: bool = False   # demo data would be deleted, not yet confirmed
     import_nr: int | None = None      # log number of a refused attempt, if it was logged
 
     def je_tabelle(self) -> pd.DataFrame:
@@ -365,16 +370,24 @@ def importiere_geodaten(dateiname: str, inhalt: bytes, db: Path | str | None = N
                       backup_dir=backup_dir, behalte=behalte)
 
 
-def _pruefen(st: _Stapel, db: Path, demo_entfernen: bool
+def _pruefen(st: _Stapel, db: Path, demo_entfernen: bool, probe: bool = False
              ) -> tuple[tuple | None, list, bool]:
     """Check the batch against the stored state (errors go to st.fehler).
     Returns (file version checked against, parts per table, demo data will be removed).
-    A batch of district outlines alone may go into a demo database without removing it."""
+    A batch of district outlines alone may go into a demo database without removing it.
+    probe (dry run): a missing confirmation of the demo removal is no error but a note, and
+    the batch is checked as the import with removal would check it (the user may want to see
+    what would change before agreeing to delete anything)."""
     stamp = store.file_stamp(db) if db.exists() else None
     quelle, known = _zustand(db)
-    if quelle == "demo" and not demo_entfernen and not st.nur_geodaten:
-        st.fehler.insert(0, Fehler(DATENBANK, None, None, None, DEMO_FEHLER))
-    demo = quelle == "demo" and demo_entfernen
+    muss_entfernen = quelle == "demo" and not st.nur_geodaten
+    if muss_entfernen and not demo_entfernen:
+        if probe:
+            st.warnungen.insert(0, Fehler(DATENBANK, None, None, None, DEMO_HINWEIS,
+                                          art="Hinweis"))
+        else:
+            st.fehler.insert(0, Fehler(DATENBANK, None, None, None, DEMO_FEHLER))
+    demo = quelle == "demo" and (demo_entfernen or (probe and muss_entfernen))
     teile = [(g.tabelle, g.datei, g.frame) for _, g in st.gelesen]
     st.fehler += validate_batch(teile, {} if quelle == "demo" else known,
                                 parse_fehler=st.fehler)
@@ -421,18 +434,19 @@ def probelauf(eingaben: list[Eingabe], db: Path | str | None = None, *,
     db = Path(db) if db else store.db_path()
     st = lies_stapel(eingaben)
     try:
-        stamp, teile, demo = _pruefen(st, db, demo_entfernen)
+        stamp, teile, demo = _pruefen(st, db, demo_entfernen, probe=True)
         if st.fehler:
             nr = _ablehnen(db, st, wer).import_nr if ablehnung_protokollieren else None
             return Probelauf(False, _sortiert(st.fehler, st.eintraege),
                              _sortiert(st.warnungen, st.eintraege), st.eintraege, [], stamp,
-                             demo, nr)
+                             demo and demo_entfernen, import_nr=nr)
         aenderungen = _vergleichen_ohne_schreiben(db, st, demo)
     except store.DatenbankGesperrt as e:
         return Probelauf(False, [Fehler(DATENBANK, None, None, None, str(e))],
                          _sortiert(st.warnungen, st.eintraege), st.eintraege, [], None)
     return Probelauf(True, [], _sortiert(st.warnungen, st.eintraege), st.eintraege,
-                     aenderungen, stamp, demo)
+                     aenderungen, stamp, demo and demo_entfernen,
+                     bestaetigung_fehlt=demo and not demo_entfernen)
 
 
 def _vergleichen_ohne_schreiben(db: Path, st: _Stapel, demo: bool) -> list[Aenderung]:

@@ -138,9 +138,14 @@ if PROBE_KEY in st.session_state:
                        icon=":material/warning:")
             meldungen_block(probe.warnungen, "Hinweise beim Probelauf", "daten_probe_hinweise",
                             zeit, namen)
+        if probe.bestaetigung_fehlt:
+            st.warning("**Demodaten:** Einspielen löscht alle Demodaten. Zum Einspielen oben das "
+                       "Feld „Ich bestätige: alle Demodaten werden gelöscht …“ ankreuzen und "
+                       "erneut **Prüfen** – echte Daten werden nie mit Demodaten gemischt.",
+                       icon=":material/info:")
         c1, c2, _ = st.columns([1, 1, 3])
         if c1.button("Einspielen", type="primary", icon=":material/upload:",
-                     key="daten_einspielen"):
+                     key="daten_einspielen", disabled=probe.bestaetigung_fehlt):
             einspielen()
             if st.session_state[ERGEBNIS_KEY][1].ok:
                 st.rerun()    # everything on the page (and the demo notice) reads the new file
