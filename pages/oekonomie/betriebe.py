@@ -39,7 +39,9 @@ else:
     kennz = oek.ueberleben_kennzahlen(u)
     alle = kennz[(kennz["Gruppe"] == oek.ALLE) & (kennz["Beginn"] == "seit Gründung")].iloc[0]
     aktiv = oek.aktiv_am_stichtag(beraten)
-    k1, k2, k3, k4, k5 = st.columns(5)
+    # two rows of key figures, so that no label is cut off (issue 15)
+    k1, k2, k3 = st.columns(3)
+    k4, k5, _ = st.columns(3)
     ui.metric(k1, "beratene_betriebe", len(beraten))
     ui.metric(k2, "beratene_migrantenoekonomie", beraten["migrantenoekonomie"].sum())
     ui.metric(k3, "beratungen_zeitraum", beraten["beratungen_zeitraum"].sum())
