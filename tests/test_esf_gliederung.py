@@ -103,6 +103,11 @@ def test_esf_page_shows_the_split_and_exports_one_sheet(demo_env):
 def test_esf_split_in_browser(demo_server, page):
     page.goto(demo_server.url + "/esf-indikatoren")
     wait_for_app(page)
+    from playwright.sync_api import expect
+
+    assert page.locator('[data-testid="stMain"] h1').first.inner_text().startswith("ESF")
     page.get_by_text("Nach Geschlecht, Quartier und Träger").scroll_into_view_if_needed()
-    assert page.get_by_text("XLSX (ein Tabellenblatt)").is_visible()
+    knopf = page.get_by_text("XLSX (ein Tabellenblatt)")
+    knopf.scroll_into_view_if_needed(timeout=30_000)     # rendered after the main table
+    expect(knopf).to_be_visible(timeout=30_000)
     screenshot(page, "esf_gliederung")
