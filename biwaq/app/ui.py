@@ -217,6 +217,12 @@ def chart_block(fig: go.Figure, table: pd.DataFrame, titel: str, key: str,
     """A chart with its filters written above, a table view of the same numbers, downloads.
     `zusammenfassung`: one sentence saying what the chart shows, built from its data
     (biwaq.zahlen.zusammenfassung), shown above the chart as its text alternative (issue 15)."""
+    _diagramm_und_tabelle(fig, table, titel, key, filt, zusammenfassung, None)
+
+
+def _diagramm_und_tabelle(fig, table, titel, key, filt, zusammenfassung, spalten) -> None:
+    """The shared body of chart_block and chart_block_de: filter line, summary sentence, the
+    chart and its table in two tabs, downloads. spalten: column_config of the table or None."""
     filt = filt or current_filter()
     st.caption("Filter: " + filt.beschreibung())
     if zusammenfassung:
@@ -225,7 +231,7 @@ def chart_block(fig: go.Figure, table: pd.DataFrame, titel: str, key: str,
     with tab_chart:
         st.plotly_chart(fig, key=f"{key}_chart", config={"displaylogo": False})
     with tab_table:
-        st.dataframe(table, hide_index=True, key=f"{key}_table")
+        st.dataframe(table, hide_index=True, key=f"{key}_table", column_config=spalten)
     download_buttons(table, titel, key, filt)
 
 
@@ -273,14 +279,5 @@ def chart_block_de(fig: go.Figure, table: pd.DataFrame, titel: str, key: str, fi
     """chart_block whose table view shows German dates and numbers (see deutsche_spalten).
     `filt` is anything with beschreibung() – e.g. oekonomie.Geltung, which also names the
     shared filters that do not apply; `zusammenfassung` as in chart_block."""
-    filt = filt or current_filter()
-    st.caption("Filter: " + filt.beschreibung())
-    if zusammenfassung:
-        st.markdown(zusammenfassung)
-    tab_chart, tab_table = st.tabs(["Diagramm", "Tabelle"])
-    with tab_chart:
-        st.plotly_chart(fig, key=f"{key}_chart", config={"displaylogo": False})
-    with tab_table:
-        st.dataframe(table, hide_index=True, key=f"{key}_table",
-                     column_config=deutsche_spalten(table, prozent, roh))
-    download_buttons(table, titel, key, filt)
+    _diagramm_und_tabelle(fig, table, titel, key, filt, zusammenfassung,
+                          deutsche_spalten(table, prozent, roh))
