@@ -1,6 +1,8 @@
 """Benchmark at every scale (issue 14): demo, build, import and every page of the registry.
 
 Run: `python benchmarks/bench_skalen.py [--skalen 1,100,1000] [--runs 5] [--seiten uebersicht,...]`
+or `python benchmarks/bench_skalen.py --db FILE.duckdb [--runs 3] [--seiten ...]` (pages only, on an
+existing database, opened read-only).
 
 Prints, per demo scale K:
 
@@ -240,7 +242,13 @@ def zahl(n: int) -> str:
     return f"{n:,}".replace(",", ".")
 
 
-def skala(k: int, runs: int, seiten: list, tmp: Path, mit_import: bool = True) -> None:
+def skala(k: int, runs: int, seiten: list, tmp: Path, mit_import: bool = True,
+          vorhanden: Path | None = None) -> None:
+    """Measure scale K; with `vorhanden` (an existing database) only its pages are measured."""
+    if vorhanden is not None:
+        zeige(f"\n### Seiten auf {vorhanden} (ohne demo, build, import)\n", flush=True)
+        seiten_messen(vorhanden, runs, seiten, tmp)
+        return
     demo_dir, db = tmp / f"demo_{k}", tmp / f"build_{k}.duckdb"
     env = {"BIWAQ_MAX_MB": "100000"}
     zeige(f"\n### Faktor {k}\n", flush=True)
@@ -261,7 +269,13 @@ def skala(k: int, runs: int, seiten: list, tmp: Path, mit_import: bool = True) -
               f"| {load()} |", flush=True)
         imp.unlink()
         shutil.rmtree(tmp / "backup", ignore_errors=True)
+    seiten_messen(db, runs, seiten, tmp)
+    shutil.rmtree(demo_dir)
+    db.unlink()
 
+
+def seiten_messen(db: Path, runs: int, seiten: list, tmp: Path) -> None:
+    """Print the page table (first visit, rerun, filter change, floor, rows) for database DB."""
     zeige("\n| Seite | erster Aufruf | Rerun | Filterwechsel | Boden (Rerun) | Rerun/Boden "
           "| Zeilen aus Abfragen (größte) | Last |")
     zeige("|---|---:|---:|---:|---:|---:|---|---:|")
@@ -279,8 +293,6 @@ def skala(k: int, runs: int, seiten: list, tmp: Path, mit_import: bool = True) -
     for titel, zeilen in details:
         zeige(f"- {titel}: " + (", ".join(f"{n} {zahl(z)}" for n, z in sorted(zeilen.items()))
                                 or "keine"))
-    shutil.rmtree(demo_dir)
-    db.unlink()
 
 
 def main() -> None:
@@ -290,6 +302,8 @@ def main() -> None:
     ap.add_argument("--seiten", default=None,
                     help="nur diese Seiten (Adressen aus der Registry, z. B. uebersicht,leerstand)")
     ap.add_argument("--ohne-import", action="store_true", help="den Import nicht messen")
+    ap.add_argument("--db", type=Path, default=None,
+                    help="nur die Seiten auf dieser vorhandenen Datenbank messen (nur lesend)")
     a = ap.parse_args()
     global AUSGABE
     AUSGABE = os.fdopen(os.dup(1), "w")        # the table; the MILP's log goes to /dev/null
@@ -302,6 +316,9 @@ def main() -> None:
     zeige(f"Rechner: {os.cpu_count()} Kerne, Last beim Start {load()} "
           f"(1 min), Python {sys.version.split()[0]}")
     with tempfile.TemporaryDirectory() as d:
+        if a.db is not None:
+            skala(0, a.runs, seiten, Path(d), vorhanden=a.db.resolve())
+            return
         for k in (int(x) for x in a.skalen.split(",")):
             skala(k, a.runs, seiten, Path(d), not a.ohne_import)
 
