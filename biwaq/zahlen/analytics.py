@@ -322,6 +322,29 @@ ESF_OHNE_GLIEDERUNG = ("frauen", "maenner", "nicht_binaer")
 ESF_BASIS_6M = "Bezugsgröße: Austritte mit sechs Monaten Beobachtung"
 
 
+def esf_zellen(df: pd.DataFrame):
+    """The result of the query esf_gliederung (every cell of Quartier × Träger × Geschlecht
+    in one grouped query) as the `abfrage(quartier, traeger, geschlecht)` that esf_gliederung
+    takes: for each cell (None = total) its rows pos, schluessel, wert, basis – the same rows
+    the query esf_indikatoren gives for these filter values. A cell nobody is in is absent
+    from the query; it gives the indicator rows with 0 (basis 0)."""
+    spalten = ["pos", "schluessel", "wert", "basis"]
+    zeilen: dict[tuple, list] = {}
+    for row in df.itertuples(index=False):
+        zelle = tuple(None if pd.isna(x) else x
+                      for x in (row.quartier, row.traeger, row.geschlecht))
+        zeilen.setdefault(zelle, []).append(
+            {"pos": row.pos, "schluessel": row.schluessel, "wert": row.wert, "basis": row.basis})
+    teile = {z: pd.DataFrame(r, columns=spalten).sort_values("pos").reset_index(drop=True)
+             for z, r in zeilen.items()}
+    vorlage = (next(iter(teile.values())).assign(wert=0, basis=0) if teile
+               else pd.DataFrame(columns=spalten))
+
+    def abfrage(quartier, traeger, geschlecht) -> pd.DataFrame:
+        return teile.get((quartier, traeger, geschlecht), vorlage).copy()
+    return abfrage
+
+
 def esf_gliederung(abfrage, quartiere: list, traeger: list) -> pd.DataFrame:
     """The recorded ESF+ indicators by Quartier × Träger (with totals) and by sex (columns
     Frauen, Männer, Nicht-binär, Insgesamt), in the funder's long table layout.
