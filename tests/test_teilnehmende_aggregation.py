@@ -89,3 +89,167 @@ def test_esf_zellen_of_an_empty_result():
     assert an.esf_zellen(pd.DataFrame(columns=["quartier", "traeger", "geschlecht", "pos",
                                                "schluessel", "wert", "basis"]))(
         None, None, None).empty
+
+
+# --- Counts per list of groups (macro tn_gruppen) against a per-person recomputation ---------
+#
+# pandas reads the unfiltered persons (mart_tn_verlauf) and their groups (view
+# mart_tn_gruppen, one row per person and group), restricts them by hand to the filter and
+# counts person by person; the queries count per distinct list of groups in DuckDB.
+
+DIMS = ("zielgruppe", "quartier", "traeger", "geschlecht", "altersgruppe")
+
+
+def _personen(con, filt: Filter) -> pd.DataFrame:
+    """mart_tn_verlauf restricted by hand: Quartier, Träger, Zielgruppe (the period is
+    applied per query, to the date each one counts)."""
+    tn = con.execute("select * from mart_tn_verlauf").df()
+    if filt.quartier:
+        tn = tn[tn["quartier"] == filt.quartier]
+    if filt.traeger:
+        tn = tn[tn["traeger"] == filt.traeger]
+    if filt.zielgruppe:
+        tn = tn[[filt.zielgruppe in list(z) for z in tn["zielgruppen"]]]
+    return tn
+
+
+def _im_zeitraum(s: pd.Series, filt: Filter) -> pd.Series:
+    d = pd.to_datetime(s)
+    return (d >= pd.Timestamp(filt.von)) & (d <= pd.Timestamp(filt.bis))
+
+
+def _mit_gruppen(con, tn: pd.DataFrame, dim: str) -> pd.DataFrame:
+    g = con.execute("select tn_id, gruppe from mart_tn_gruppen where dim = $d", {"d": dim}).df()
+    return g.merge(tn, on="tn_id")
+
+
+def _sortiert(df: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    out = df.copy()
+    for k in keys:
+        out[k] = out[k].astype(object).where(out[k].notna(), None)
+    return out.sort_values(keys, key=lambda s: s.map(lambda x: (x is None, str(x)))
+                           ).reset_index(drop=True)
+
+
+def _gleich(abfrage: pd.DataFrame, hand: pd.DataFrame, keys: list[str]) -> None:
+    a = _sortiert(abfrage, keys)
+    h = _sortiert(hand, keys)[list(a.columns)]
+    pd.testing.assert_frame_equal(a, h, check_dtype=False)
+
+
+def _pruefe_gruppenabfragen(con, filt: Filter, dim: str) -> None:
+    p = {**filt.params(), "dim": dim}
+    tn = _personen(con, filt)
+    d = lambda c: pd.to_datetime(tn[c])                                  # noqa: E731
+    # funnel: Erstkontakt in the period
+    k = tn[_im_zeitraum(tn["erstkontakt"], filt)].copy()
+    da = {c: k[c].notna() for c in ("eintritt", "begleitet_am", "praxis_am", "vermittelt_am")}
+    k = k.assign(erstkontakt_n=1, eintritt_n=da["eintritt"], begleitet=da["begleitet_am"],
+                 praxis=da["praxis_am"], vermittelt=da["vermittelt_am"],
+                 verbleib=k["verbleib_6m_ja"], eintritt_v=da["eintritt"],
+                 begleitet_v=da["begleitet_am"] & da["eintritt"],
+                 praxis_v=da["praxis_am"] & da["begleitet_am"],
+                 vermittelt_v=da["vermittelt_am"] & da["praxis_am"],
+                 verbleib_v=k["verbleib_6m_ja"] & da["vermittelt_am"])
+    spalten = ["erstkontakt_n", "eintritt_n", "begleitet", "praxis", "vermittelt", "verbleib",
+               "eintritt_v", "begleitet_v", "praxis_v", "vermittelt_v", "verbleib_v"]
+    hand = (_mit_gruppen(con, k, dim).groupby("gruppe", dropna=False)[spalten].sum()
+            .astype(int).reset_index()
+            .rename(columns={"erstkontakt_n": "erstkontakt", "eintritt_n": "eintritt"}))
+    _gleich(run_query("vermittlung_trichter", con, **p), hand, ["gruppe"])
+    # time between stages: days of both stages reached, reversed as 0 days
+    paare = {1: ("erstkontakt", "eintritt"), 2: ("eintritt", "begleitet_am"),
+             3: ("begleitet_am", "praxis_am"), 4: ("praxis_am", "vermittelt_am"),
+             5: ("eintritt", "vermittelt_am")}
+    teile = []
+    for schritt, (a, b) in paare.items():
+        t = k[k[a].notna() & k[b].notna()]
+        teile.append(pd.DataFrame({"tn_id": t["tn_id"], "schritt": schritt,
+                                   "tage": (pd.to_datetime(t[b]) - pd.to_datetime(t[a])).dt.days}))
+    s = _mit_gruppen(con, pd.concat(teile), dim)
+    if len(s):
+        hand = (s.groupby(["gruppe", "schritt"], dropna=False)
+                .agg(personen=("tage", "size"), umgekehrt=("tage", lambda x: int((x < 0).sum())),
+                     median_tage=("tage", lambda x: float(x.clip(lower=0).median())))
+                .reset_index())
+        _gleich(run_query("vermittlung_stufenzeiten", con, **p), hand, ["gruppe", "schritt"])
+    else:
+        assert run_query("vermittlung_stufenzeiten", con, **p).empty
+    # access routes: Erstkontakt in the period
+    hand = (_mit_gruppen(con, k, dim).groupby(["gruppe", "zugangsweg"], dropna=False)
+            .size().rename("personen").reset_index())
+    _gleich(run_query("zielgruppen_zugangswege", con, **p), hand, ["gruppe", "zugangsweg"])
+    # exits by reason: Austritt in the period
+    a = tn[_im_zeitraum(tn["austritt"], filt)].copy()
+    a["austrittsgrund"] = a["austrittsgrund"].fillna("ohne Angabe")
+    hand = (_mit_gruppen(con, a, dim).groupby(["gruppe", "austrittsgrund"], dropna=False)
+            .size().rename("personen").reset_index())
+    _gleich(run_query("vermittlung_austritte", con, **p), hand, ["gruppe", "austrittsgrund"])
+    del d
+
+
+def _pruefe_reichweite(con, filt: Filter, dim: str) -> None:
+    tn = _personen(con, filt)
+    teile = []
+    for mass, spalte in (("erreicht", "erstkontakt"), ("eingetreten", "eintritt")):
+        t = tn[_im_zeitraum(tn[spalte], filt)]
+        datum = pd.to_datetime(t[spalte])
+        wert = {"gesamt": pd.Series("Gesamt", index=t.index),
+                "quartal": datum.dt.year.astype(str) + " Q" + datum.dt.quarter.astype(str)
+                }.get(dim, t[dim] if dim in t else None)
+        teile.append(pd.DataFrame({"tn_id": t["tn_id"], "mass": mass, "auspraegung": wert}))
+    e = pd.concat(teile)
+    g = tn[["tn_id", "zielgruppen"]].assign(
+        gruppe=[["alle", *z] for z in tn["zielgruppen"]]).explode("gruppe")[["tn_id", "gruppe"]]
+    m = e.merge(g, on="tn_id")
+    hand = (m.assign(erreicht=m["mass"] == "erreicht", eingetreten=m["mass"] == "eingetreten")
+            .groupby(["gruppe", "auspraegung"], dropna=False)[["erreicht", "eingetreten"]].sum()
+            .astype(int).reset_index())
+    _gleich(run_query("zielgruppen_reichweite", con, **filt.params(), dim=dim), hand,
+            ["gruppe", "auspraegung"])
+
+
+@pytest.mark.parametrize("filt", FILTER, ids=str)
+def test_group_queries_equal_per_person_counts_fixture(con, filt):
+    for dim in DIMS:
+        _pruefe_gruppenabfragen(con, filt, dim)
+    for dim in an.REICHWEITE_DIMENSIONEN:
+        _pruefe_reichweite(con, filt, dim)
+
+
+@pytest.mark.parametrize("filt", [Filter(), Filter(quartier="Süd-Ost", zielgruppe="55plus"),
+                                  Filter(traeger="KIK", von=D(2017, 1, 1), bis=D(2017, 6, 30))],
+                         ids=str)
+def test_group_queries_equal_per_person_counts_demo(demo, filt):
+    for dim in DIMS:
+        _pruefe_gruppenabfragen(demo, filt, dim)
+    for dim in an.REICHWEITE_DIMENSIONEN:
+        _pruefe_reichweite(demo, filt, dim)
+
+
+def test_filtered_funnel_by_hand(con):
+    """The fixture restricted by hand: Süd-Ost = P03 (contact 2016-03-01, entry, Coaching,
+    Schnuppertag, placed 2017-04-06), P06 (2017-01-09, entry, Coaching), P12 (2018-12-31,
+    contact only). Unfiltered, the Süd-Ost row of the breakdown by Quartier is the same."""
+    so = run_query("vermittlung_trichter", con, **Filter(quartier="Süd-Ost").params(),
+                   dim="quartier").set_index("gruppe")
+    assert so.loc["alle", ["erstkontakt", "eintritt", "begleitet", "praxis", "vermittelt"]
+                  ].tolist() == [3, 2, 2, 1, 1]
+    alle = run_query("vermittlung_trichter", con, **Filter().params(),
+                     dim="quartier").set_index("gruppe")
+    pd.testing.assert_series_equal(alle.loc["Süd-Ost"], so.loc["Süd-Ost"], check_names=False)
+    assert alle.loc["alle", "erstkontakt"] == 11      # P11's contact 2015-09-01 is before
+    assert alle.loc["Magdeburger Allee", "erstkontakt"] == 8   # the period: 12 − 3 − P11
+
+
+def test_tn_gruppen_macro_is_the_view_mart_tn_gruppen(demo):
+    """One definition of a person's groups: the macro's lists, unnested, are exactly the
+    rows of the view mart_tn_gruppen for every dimension."""
+    for dim in DIMS:
+        makro = demo.execute(
+            "select tn_id, unnest(tn_gruppen($d, zielgruppen, quartier, traeger, geschlecht, "
+            "altersgruppe)) as gruppe from mart_teilnehmende order by all", {"d": dim}).df()
+        sicht = demo.execute("select tn_id, gruppe from mart_tn_gruppen where dim = $d "
+                             "order by all", {"d": dim}).df()
+        assert len(makro) > 0
+        pd.testing.assert_frame_equal(makro, sicht)

@@ -22,6 +22,20 @@ create or replace macro tn_verlauf_gefiltert(f_quartier, f_traeger, f_zielgruppe
     select * from mart_tn_verlauf
     where tn_filter(quartier, traeger, zielgruppen, f_quartier, f_traeger, f_zielgruppe);
 
+-- The groups of one participant for a breakdown dimension: 'alle' and, for 'zielgruppe',
+-- every target group of the person (groups overlap), else the person's value of the dimension
+-- (NULL when unknown). The same groups as the view mart_tn_gruppen, as a list per person row,
+-- so a query counts per distinct list first and unnests only the few counted rows (issue 14).
+create or replace macro tn_gruppen(dim, zielgruppen, quartier, traeger, geschlecht,
+                                   altersgruppe) as
+    case dim
+        when 'zielgruppe' then list_prepend('alle', zielgruppen)
+        when 'quartier' then ['alle', quartier]
+        when 'traeger' then ['alle', traeger]
+        when 'geschlecht' then ['alle', geschlecht]
+        when 'altersgruppe' then ['alle', altersgruppe]
+    end;
+
 -- The data stand recorded at import (the latest event date), NULL before any import.
 create or replace macro datenstand() as
     (select max(try_cast(wert as date)) from _meta where schluessel = 'datenstand');
