@@ -253,3 +253,67 @@ def test_tn_gruppen_macro_is_the_view_mart_tn_gruppen(demo):
                              "order by all", {"d": dim}).df()
         assert len(makro) > 0
         pd.testing.assert_frame_equal(makro, sicht)
+
+
+# --- Aalen–Johansen from counts per day = from one row per person --------------------------
+
+def test_aalen_johansen_counts_equal_persons_by_hand_with_ties_on_day_0():
+    """Eight persons: day 0 one placement, one competing exit, one censored; day 3 two
+    placements, one exit, one censored; day 5 one placement. By hand:
+    t=0: n=8, F1 = 1/8, S = 6/8; t=3: n=5, F1 = 1/8 + 6/8·2/5 = 0.425, S = 6/8·2/5 = 0.3;
+    t=5: n=1, F1 = 0.425 + 0.3·1 = 0.725, S = 0."""
+    tage = [0, 0, 0, 3, 3, 3, 3, 5]
+    ereignis = [1, 2, 0, 1, 1, 2, 0, 1]
+    je_person = an.aalen_johansen(tage, ereignis)
+    je_tag = an.aalen_johansen([0, 0, 0, 3, 3, 3, 5], [0, 1, 2, 0, 1, 2, 1],
+                               [1, 1, 1, 1, 2, 1, 1])
+    pd.testing.assert_frame_equal(je_person, je_tag)
+    k = je_tag.set_index("tage")
+    assert k["inzidenz"].tolist() == pytest.approx([0.125, 0.425, 0.725])
+    assert k["ueberleben"].tolist() == pytest.approx([0.75, 0.3, 0.0])
+    assert k["unter_risiko"].tolist() == [8, 5, 1]
+
+
+def _je_person(con, filt: Filter) -> pd.DataFrame:
+    """One row per person with Eintritt in the period: cohort (quarter), tage, ereignis –
+    computed in pandas from mart_tn_verlauf as the query's header defines them."""
+    tn = _personen(con, filt)
+    tn = tn[_im_zeitraum(tn["eintritt"], filt)].copy()
+    ein, aus = pd.to_datetime(tn["eintritt"]), pd.to_datetime(tn["austritt"])
+    verm, stand = pd.to_datetime(tn["vermittelt_am"]), pd.to_datetime(tn["datenstand"])
+    platz = verm.notna() & (aus.isna() | (verm <= aus + pd.Timedelta(days=28)))
+    ereignis = platz.map({True: 1, False: 0})
+    ereignis[~platz & aus.notna()] = 2
+    ende = verm.where(ereignis == 1, aus.where(ereignis == 2, stand.fillna(ein)))
+    return pd.DataFrame({"kohorte": ein.dt.to_period("Q").dt.start_time,
+                         "tage": (ende - ein).dt.days.clip(lower=0),
+                         "ereignis": ereignis, "eintritt": ein, "datenstand": stand})
+
+
+@pytest.mark.parametrize("filt", [Filter(), Filter(quartier="Süd-Ost", zielgruppe="55plus")],
+                         ids=str)
+def test_cohort_curves_from_counts_equal_per_person_estimate_demo(demo, filt):
+    """The page's curves (query vermittlung_verweildauer: counts per cohort, day and event)
+    equal the Aalen–Johansen estimate from one row per person, cohort by cohort, and so do
+    the horizon shares."""
+    for einheit in ("quartal", "jahr"):
+        koh = an.kohorten(run_query("vermittlung_verweildauer", demo, **filt.params()), einheit)
+        p = _je_person(demo, filt)
+        p["name"] = [an.kohorte_label(k, einheit) for k in p["kohorte"]]
+        assert sorted(p["name"].unique()) == koh.tabelle["kohorte"].tolist()
+        for name, teil in p.groupby("name"):
+            hand = an.aalen_johansen(teil["tage"], teil["ereignis"])
+            kurve = koh.kurven[koh.kurven["kohorte"] == name].reset_index(drop=True)
+            assert len(hand) > 1
+            assert kurve["tage"].tolist() == hand["tage"].tolist()
+            assert kurve["inzidenz"].to_numpy() == pytest.approx(hand["inzidenz"].to_numpy())
+            assert kurve["unter_risiko"].tolist() == hand["unter_risiko"].tolist()
+            zeile = koh.tabelle.set_index("kohorte").loc[name]
+            assert zeile["eintritte"] == len(teil)
+            beobachtet = (teil["datenstand"].iloc[0] - teil["eintritt"].max()).days
+            for h in an.HORIZONTE:
+                if beobachtet >= h:        # observed in full: the plain share placed by h
+                    anteil = ((teil["ereignis"] == 1) & (teil["tage"] <= h)).mean()
+                    assert zeile[f"inzidenz_{h}"] == pytest.approx(anteil)
+                else:
+                    assert pd.isna(zeile[f"inzidenz_{h}"])

@@ -174,7 +174,9 @@ def kohorten(df: pd.DataFrame, einheit: str = "jahr",
         return Kohorten(pd.DataFrame(columns=["kohorte", "tage", "inzidenz", "unter_risiko"]),
                         pd.DataFrame(columns=spalten))
     d = df.copy()
-    d["kohorte_label"] = [kohorte_label(k, einheit) for k in d["kohorte"]]
+    # one label per distinct quarter, not per row (the query has one row per day and event)
+    namen = {k: kohorte_label(k, einheit) for k in d["kohorte"].unique()}
+    d["kohorte_label"] = d["kohorte"].map(namen)
     for name, teil in d.groupby("kohorte_label", sort=True):
         k = aalen_johansen(teil["tage"], teil["ereignis"], teil["anzahl"])
         k.insert(0, "kohorte", name)
