@@ -389,9 +389,14 @@ def ensure_database(db: Path | str | None = None) -> Path:
 
 
 def stored_schema_version(db: Path | str) -> str | None:
-    con = connect_readonly(db)
+    """The schema version noted in the file's _meta, None without one. Reads _meta alone (no
+    views, no check of the materialised marts: that costs a scan of every table)."""
+    con = duckdb.connect(":memory:")
     try:
-        row = con.execute("select wert from _meta where schluessel = 'schema_version'").fetchone()
+        with sperre_melden():
+            con.execute("attach $path as biwaq_datei (read_only)", {"path": str(db)})
+        row = con.execute("select wert from biwaq_datei.main._meta "
+                          "where schluessel = 'schema_version'").fetchone()
     except duckdb.CatalogException:
         return None
     finally:
