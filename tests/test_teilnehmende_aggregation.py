@@ -209,8 +209,19 @@ def _pruefe_reichweite(con, filt: Filter, dim: str) -> None:
             ["gruppe", "auspraegung"])
 
 
+def _pruefe_kombinationen(con, filt: Filter) -> None:
+    tn = _personen(con, filt)
+    tn = tn[_im_zeitraum(tn["erstkontakt"], filt)]
+    paare = [(a, b) for z in tn["zielgruppen"] for a in z for b in z]
+    hand = (pd.DataFrame(paare, columns=["zeile", "spalte"]).groupby(["zeile", "spalte"])
+            .size().rename("personen").reset_index())
+    _gleich(run_query("zielgruppen_kombinationen", con, **filt.params()), hand,
+            ["zeile", "spalte"])
+
+
 @pytest.mark.parametrize("filt", FILTER, ids=str)
 def test_group_queries_equal_per_person_counts_fixture(con, filt):
+    _pruefe_kombinationen(con, filt)
     for dim in DIMS:
         _pruefe_gruppenabfragen(con, filt, dim)
     for dim in an.REICHWEITE_DIMENSIONEN:
@@ -221,6 +232,7 @@ def test_group_queries_equal_per_person_counts_fixture(con, filt):
                                   Filter(traeger="KIK", von=D(2017, 1, 1), bis=D(2017, 6, 30))],
                          ids=str)
 def test_group_queries_equal_per_person_counts_demo(demo, filt):
+    _pruefe_kombinationen(demo, filt)
     for dim in DIMS:
         _pruefe_gruppenabfragen(demo, filt, dim)
     for dim in an.REICHWEITE_DIMENSIONEN:
