@@ -329,3 +329,14 @@ def test_cohort_curves_from_counts_equal_per_person_estimate_demo(demo, filt):
                     assert zeile[f"inzidenz_{h}"] == pytest.approx(anteil)
                 else:
                     assert pd.isna(zeile[f"inzidenz_{h}"])
+
+
+def test_esf_of_an_empty_period_is_all_zero(con):
+    """Nobody in the period: the main table still lists every indicator with 0, the split has
+    only its all-zero total cell."""
+    leer = Filter(von=D(2030, 1, 1), bis=D(2030, 12, 31))
+    e = run_query("esf_indikatoren", con, **leer.params(), geschlecht="w")
+    assert len(e) == 16 and (e["wert"] == 0).all() and (e["basis"] == 0).all()
+    g = run_query("esf_gliederung", con, **leer.params())
+    assert len(g) == 16 and g[["quartier", "traeger", "geschlecht"]].isna().all().all()
+    assert (g["wert"] == 0).all()
