@@ -10,36 +10,53 @@
 --   median_tage = median of the days, reversed ones as 0.
 --   1 Erstkontakt → Eintritt, 2 Eintritt → aktiv begleitet, 3 aktiv begleitet →
 --   Praxiserfahrung, 4 Praxiserfahrung → Vermittlung, 5 Eintritt → Vermittlung.
+-- Computed from counts (issue 14): persons per list of groups (macro tn_gruppen), step and
+--   day count, spread over the groups; the median is then read off the cumulative counts –
+--   the mean of the values at positions floor((n−1)/2) and ceil((n−1)/2) of the sorted days,
+--   which is DuckDB's median (quantile_cont 0.5).
 with tn as (
-    select *
+    select *, tn_gruppen($dim, zielgruppen, quartier, traeger, geschlecht, altersgruppe)
+                  as gruppen
     from tn_verlauf_gefiltert($quartier, $traeger, $zielgruppe)
     where erstkontakt between $von and $bis
 ),
-gruppen as (   -- the person's groups for the chosen breakdown (view mart_tn_gruppen)
-    select g.tn_id, g.gruppe
-    from mart_tn_gruppen g
-    where g.dim = $dim
-      and g.tn_id in (select tn_id from tn)
-),
 schritte as (
-    select tn_id, 1 as schritt, eintritt - erstkontakt as tage from tn
+    select gruppen, 1 as schritt, eintritt - erstkontakt as tage from tn
     union all
-    select tn_id, 2, begleitet_am - eintritt from tn
+    select gruppen, 2, begleitet_am - eintritt from tn
     union all
-    select tn_id, 3, praxis_am - begleitet_am from tn
+    select gruppen, 3, praxis_am - begleitet_am from tn
     union all
-    select tn_id, 4, vermittelt_am - praxis_am from tn
+    select gruppen, 4, vermittelt_am - praxis_am from tn
     union all
-    select tn_id, 5, vermittelt_am - eintritt from tn
+    select gruppen, 5, vermittelt_am - eintritt from tn
+),
+je_liste as (
+    select gruppen, schritt, greatest(tage, 0) as tage, count(*) as n,
+           count(*) filter (where tage < 0) as umgekehrt
+    from schritte
+    where tage is not null
+    group by all
+),
+je_tag as (
+    select gruppe, schritt, tage, sum(n) as n, sum(umgekehrt) as umgekehrt
+    from (select unnest(gruppen) as gruppe, schritt, tage, n, umgekehrt from je_liste)
+    group by all
+),
+kumuliert as (
+    select *,
+           sum(n) over (partition by gruppe, schritt order by tage
+                        rows between unbounded preceding and current row) as bis_hier,
+           sum(n) over (partition by gruppe, schritt) as gesamt
+    from je_tag
 ),
 final as (
-    select g.gruppe, s.schritt, count(*) as personen,
-           count(*) filter (where s.tage < 0) as umgekehrt,
-           median(greatest(s.tage, 0)) as median_tage
-    from schritte s
-    join gruppen g using (tn_id)
-    where s.tage is not null
-    group by all
-    order by all
+    select gruppe, schritt, cast(gesamt as bigint) as personen,
+           cast(sum(umgekehrt) as bigint) as umgekehrt,
+           (min(tage) filter (where bis_hier > floor((gesamt - 1) / 2))
+            + min(tage) filter (where bis_hier > ceil((gesamt - 1) / 2))) / 2.0 as median_tage
+    from kumuliert
+    group by gruppe, schritt, gesamt
+    order by gruppe, schritt
 )
 select * from final

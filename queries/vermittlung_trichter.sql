@@ -10,37 +10,52 @@
 --   after 6 months). A person who skips a stage still counts in the later ones. The columns
 --   <stage>_v count the persons who reached the stage and the one before it (numerator of
 --   the conversion rate, so a rate never exceeds 100 %).
+-- The persons are counted per distinct list of groups (macro tn_gruppen) and the few counted
+--   rows are then spread over the groups (issue 14: no join of every person with her groups).
 with tn as (
     select *
     from tn_verlauf_gefiltert($quartier, $traeger, $zielgruppe)
     where erstkontakt between $von and $bis
 ),
-gruppen as (   -- the person's groups for the chosen breakdown (view mart_tn_gruppen)
-    select g.tn_id, g.gruppe
-    from mart_tn_gruppen g
-    where g.dim = $dim
-      and g.tn_id in (select tn_id from tn)
+je_liste as (
+    select
+        tn_gruppen($dim, zielgruppen, quartier, traeger, geschlecht, altersgruppe) as gruppen,
+        count(*) as erstkontakt,
+        count(eintritt) as eintritt,
+        count(begleitet_am) as begleitet,
+        count(praxis_am) as praxis,
+        count(vermittelt_am) as vermittelt,
+        count(*) filter (where verbleib_6m_ja) as verbleib,
+        count(eintritt) as eintritt_v,
+        count(*) filter (where begleitet_am is not null and eintritt is not null)
+            as begleitet_v,
+        count(*) filter (where praxis_am is not null and begleitet_am is not null)
+            as praxis_v,
+        count(*) filter (where vermittelt_am is not null and praxis_am is not null)
+            as vermittelt_v,
+        count(*) filter (where verbleib_6m_ja and vermittelt_am is not null) as verbleib_v
+    from tn
+    group by gruppen
+),
+je_gruppe as (
+    select unnest(gruppen) as gruppe, * exclude (gruppen) from je_liste
 ),
 final as (
     select
-        g.gruppe,
-        count(*) as erstkontakt,
-        count(t.eintritt) as eintritt,
-        count(t.begleitet_am) as begleitet,
-        count(t.praxis_am) as praxis,
-        count(t.vermittelt_am) as vermittelt,
-        count(*) filter (where t.verbleib_6m_ja) as verbleib,
-        count(t.eintritt) as eintritt_v,
-        count(*) filter (where t.begleitet_am is not null and t.eintritt is not null)
-            as begleitet_v,
-        count(*) filter (where t.praxis_am is not null and t.begleitet_am is not null)
-            as praxis_v,
-        count(*) filter (where t.vermittelt_am is not null and t.praxis_am is not null)
-            as vermittelt_v,
-        count(*) filter (where t.verbleib_6m_ja and t.vermittelt_am is not null) as verbleib_v
-    from gruppen g
-    join tn t using (tn_id)
-    group by g.gruppe
-    order by g.gruppe
+        gruppe,
+        cast(sum(erstkontakt) as bigint) as erstkontakt,
+        cast(sum(eintritt) as bigint) as eintritt,
+        cast(sum(begleitet) as bigint) as begleitet,
+        cast(sum(praxis) as bigint) as praxis,
+        cast(sum(vermittelt) as bigint) as vermittelt,
+        cast(sum(verbleib) as bigint) as verbleib,
+        cast(sum(eintritt_v) as bigint) as eintritt_v,
+        cast(sum(begleitet_v) as bigint) as begleitet_v,
+        cast(sum(praxis_v) as bigint) as praxis_v,
+        cast(sum(vermittelt_v) as bigint) as vermittelt_v,
+        cast(sum(verbleib_v) as bigint) as verbleib_v
+    from je_gruppe
+    group by gruppe
+    order by gruppe
 )
 select * from final

@@ -4,22 +4,22 @@
 --   in Python).
 -- Grain: one row per gruppe ('alle' or a value of $dim; for 'zielgruppe' every group of the
 --   person, so groups overlap) and zugangsweg with at least one person. Persons: Erstkontakt
---   in the period.
+--   in the period. Counted per distinct list of groups (macro tn_gruppen), then spread.
 with tn as (
     select *
     from teilnehmende_gefiltert($quartier, $traeger, $zielgruppe)
     where erstkontakt between $von and $bis
 ),
-gruppen as (   -- the person's groups for the chosen breakdown (view mart_tn_gruppen)
-    select g.tn_id, g.gruppe
-    from mart_tn_gruppen g
-    where g.dim = $dim
-      and g.tn_id in (select tn_id from tn)
+je_liste as (
+    select tn_gruppen($dim, zielgruppen, quartier, traeger, geschlecht, altersgruppe)
+               as gruppen,
+           zugangsweg, count(*) as personen
+    from tn
+    group by all
 ),
 final as (
-    select g.gruppe, t.zugangsweg, count(*) as personen
-    from gruppen g
-    join tn t using (tn_id)
+    select gruppe, zugangsweg, cast(sum(personen) as bigint) as personen
+    from (select unnest(gruppen) as gruppe, zugangsweg, personen from je_liste)
     group by all
     order by all
 )

@@ -127,11 +127,10 @@ def _trichter(con, filt: Filter) -> pd.DataFrame:
 
 
 def _esf(con, filt: Filter) -> tuple[pd.DataFrame, pd.DataFrame]:
-    haupt = an.esf_tabelle(run_query("esf_indikatoren", con, **filt.params(), geschlecht=None))
+    zellen = an.esf_zellen(run_query("esf_gliederung", con, **filt.params()))   # one query
+    haupt = an.esf_tabelle(zellen(None, None, None))
     glied = an.esf_gliederung(
-        lambda q, t, g: run_query("esf_indikatoren", con, **{**filt.params(), "quartier": q,
-                                                            "traeger": t}, geschlecht=g),
-        [filt.quartier] if filt.quartier else [*QUARTIERE, None],
+        zellen, [filt.quartier] if filt.quartier else [*QUARTIERE, None],
         [filt.traeger] if filt.traeger else [*TRAEGER, None])
     return haupt, glied
 

@@ -174,7 +174,9 @@ def kohorten(df: pd.DataFrame, einheit: str = "jahr",
         return Kohorten(pd.DataFrame(columns=["kohorte", "tage", "inzidenz", "unter_risiko"]),
                         pd.DataFrame(columns=spalten))
     d = df.copy()
-    d["kohorte_label"] = [kohorte_label(k, einheit) for k in d["kohorte"]]
+    # one label per distinct quarter, not per row (the query has one row per day and event)
+    namen = {k: kohorte_label(k, einheit) for k in d["kohorte"].unique()}
+    d["kohorte_label"] = d["kohorte"].map(namen)
     for name, teil in d.groupby("kohorte_label", sort=True):
         k = aalen_johansen(teil["tage"], teil["ereignis"], teil["anzahl"])
         k.insert(0, "kohorte", name)
@@ -320,6 +322,29 @@ ESF_GESCHLECHTER = {"w": "Frauen", "m": "Männer", "d": "Nicht-binär"}
 # the sex rows are the columns of this table; the basis of the six-month result is its own row
 ESF_OHNE_GLIEDERUNG = ("frauen", "maenner", "nicht_binaer")
 ESF_BASIS_6M = "Bezugsgröße: Austritte mit sechs Monaten Beobachtung"
+
+
+def esf_zellen(df: pd.DataFrame):
+    """The result of the query esf_gliederung (every cell of Quartier × Träger × Geschlecht
+    in one grouped query) as the `abfrage(quartier, traeger, geschlecht)` that esf_gliederung
+    takes: for each cell (None = total) its rows pos, schluessel, wert, basis – the same rows
+    the query esf_indikatoren gives for these filter values. A cell nobody is in is absent
+    from the query; it gives the indicator rows with 0 (basis 0)."""
+    spalten = ["pos", "schluessel", "wert", "basis"]
+    zeilen: dict[tuple, list] = {}
+    for row in df.itertuples(index=False):
+        zelle = tuple(None if pd.isna(x) else x
+                      for x in (row.quartier, row.traeger, row.geschlecht))
+        zeilen.setdefault(zelle, []).append(
+            {"pos": row.pos, "schluessel": row.schluessel, "wert": row.wert, "basis": row.basis})
+    teile = {z: pd.DataFrame(r, columns=spalten).sort_values("pos").reset_index(drop=True)
+             for z, r in zeilen.items()}
+    vorlage = (next(iter(teile.values())).assign(wert=0, basis=0) if teile
+               else pd.DataFrame(columns=spalten))
+
+    def abfrage(quartier, traeger, geschlecht) -> pd.DataFrame:
+        return teile.get((quartier, traeger, geschlecht), vorlage).copy()
+    return abfrage
 
 
 def esf_gliederung(abfrage, quartiere: list, traeger: list) -> pd.DataFrame:

@@ -26,7 +26,10 @@ with st.expander("Wie wird gezählt?"):
         "- Quartier, Zeitraum, Träger und Zielgruppe aus der Seitenleiste gelten für alle "
         "Zeilen.")
 
-werte = ui.query("esf_indikatoren", **filt.params(), geschlecht=None)
+# every cell of Quartier × Träger × Geschlecht in one grouped query (issue 14); the main table
+# is its total cell, the same rows as the query esf_indikatoren
+zellen = an.esf_zellen(ui.query("esf_gliederung", **filt.params()))
+werte = zellen(None, None, None)
 tabelle = an.esf_tabelle(werte)
 zahl = werte.set_index("schluessel")["wert"] if len(werte) else {}
 c1, c2 = st.columns(2)
@@ -63,9 +66,7 @@ st.markdown(
     "(„Insgesamt“). Jede Zelle ist eigens gezählt; eine Person zählt einmal. Zeitraum und "
     "Zielgruppe gelten; ist in der Seitenleiste ein Quartier oder Träger gewählt, nur dieses.")
 gliederung = an.esf_gliederung(
-    lambda q, t, g: ui.query("esf_indikatoren", **{**filt.params(), "quartier": q,
-                                                   "traeger": t}, geschlecht=g),
-    [filt.quartier] if filt.quartier else [*QUARTIERE, None],
+    zellen, [filt.quartier] if filt.quartier else [*QUARTIERE, None],
     [filt.traeger] if filt.traeger else [*TRAEGER, None])
 st.dataframe(gliederung, hide_index=True, key="esf_gliederung_table",
              column_config=ui.deutsche_spalten(gliederung),
