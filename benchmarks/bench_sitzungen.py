@@ -207,6 +207,91 @@ async def browser_runde(url: str, n: int, runden: int, timeout: float, pid: int)
             await browser.close()
 
 
+# --- light client: Streamlit's websocket protocol, no browser ----------------------------------
+
+class WsSitzung:
+    """One Streamlit session over `/_stcore/stream` with the installed Streamlit's protobufs:
+    send `BackMsg.rerun_script`, read `ForwardMsg`s until `script_finished`. No drawing."""
+
+    def __init__(self, basis: str, seite: str):
+        self.adresse = basis.replace("http://", "ws://") + "/_stcore/stream"
+        self.seite = "" if seite == "uebersicht" else seite
+        self.seiten_hash, self.widgets = "", {}
+
+    async def __aenter__(self):
+        import websockets
+
+        self.ws = await websockets.connect(self.adresse, subprotocols=["streamlit"],
+                                           max_size=None, open_timeout=60)
+        return self
+
+    async def __aexit__(self, *exc):
+        await self.ws.close()
+
+    async def lauf(self, timeout: float, **werte: str) -> None:
+        """One script run; `werte`: widget key -> string value (selectbox option)."""
+        from streamlit.proto.BackMsg_pb2 import BackMsg
+        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+        msg = BackMsg()
+        cs = msg.rerun_script
+        cs.query_string, cs.page_name, cs.page_script_hash = "", self.seite, self.seiten_hash
+        for key, wert in werte.items():
+            w = cs.widget_states.widgets.add()
+            w.id, w.string_value = self.widgets[key], wert
+        await self.ws.send(msg.SerializeToString())
+        self.texte = []
+        async with asyncio.timeout(timeout):
+            while True:
+                fm = ForwardMsg()
+                fm.ParseFromString(await self.ws.recv())
+                art = fm.WhichOneof("type")
+                if art == "new_session":
+                    self.seiten_hash = fm.new_session.page_script_hash
+                elif art == "delta" and fm.delta.WhichOneof("type") == "new_element":
+                    el = fm.delta.new_element
+                    inhalt = getattr(el, el.WhichOneof("type") or "", None)
+                    wid = getattr(inhalt, "id", "")
+                    if isinstance(wid, str) and wid.endswith("-filter_quartier"):
+                        self.widgets["filter_quartier"] = wid
+                    if el.WhichOneof("type") == "markdown":
+                        self.texte.append(el.markdown.body)
+                elif art == "page_not_found":
+                    raise RuntimeError(f"Seite {self.seite!r} nicht gefunden")
+                elif art == "script_finished":
+                    if fm.script_finished != ForwardMsg.FINISHED_EARLY_FOR_RERUN:
+                        return
+
+
+async def ws_sitzung(basis: str, seite: str, i: int, timeout: float) -> tuple[float, float]:
+    """Open the page, then switch the Quartier filter: seconds until the script finished."""
+    async with WsSitzung(basis, seite) as s:
+        t0 = time.monotonic()
+        await s.lauf(timeout)
+        t_auf = time.monotonic() - t0
+        if "filter_quartier" not in s.widgets:
+            raise RuntimeError("Filter „Quartier“ nicht gefunden")
+        q = QUARTIERE[i % 2]
+        t0 = time.monotonic()
+        await s.lauf(timeout, filter_quartier=q)
+        t_filter = time.monotonic() - t0
+        if not any(f"Quartier: {q}" in t for t in s.texte):   # the page's filter line
+            raise RuntimeError(f"Filter „Quartier: {q}“ kam auf der Seite nicht an")
+        return t_auf, t_filter
+
+
+async def ws_runde(basis: str, seite: str, n: int, runden: int, timeout: float,
+                   pid: int) -> tuple:
+    await ws_sitzung(basis, "uebersicht", 0, timeout)       # warm-up, not measured
+    await ws_sitzung(basis, seite, 0, timeout)
+    werte = []
+    with Messung(pid) as m:
+        for _ in range(runden):
+            werte += await asyncio.gather(*(ws_sitzung(basis, seite, i, timeout)
+                                            for i in range(n)))
+    return werte, m
+
+
 # --- one N ---------------------------------------------------------------------------------------
 
 def perzentil(werte: list[float], q: float) -> float:
