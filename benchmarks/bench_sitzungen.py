@@ -28,7 +28,9 @@ Caveat printed with the table: the browsers (one Chromium, a renderer per sessio
 same 2 cores as the server, so at large N they take CPU from it; `--client websocket` replaces
 the browsers by a light client that speaks Streamlit's own websocket protocol (the protobuf
 `BackMsg`/`ForwardMsg` of the installed Streamlit) and only waits for `script_finished` – it
-measures the server alone (no drawing).
+measures the server alone (no drawing). With `--eigene-filter` (websocket only) every session
+also sets its own period (start one day later per session), so no session finds another's
+results in Streamlit's cache: the worst case of N people each asking something new.
 
 Speed is measured here, never by a timed test. Linux only (/proc).
 """
@@ -36,6 +38,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import datetime as dt
 import os
 import shutil
 import statistics
@@ -51,6 +54,8 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
 from browser import CHROMIUM_ARGS, StreamlitServer, chromium_path  # noqa: E402
+
+from biwaq.einlesen.contract import LAUFZEIT_ENDE, LAUFZEIT_START  # noqa: E402
 
 QUARTIERE = ("Süd-Ost", "Magdeburger Allee")
 PAUSE_S = 0.5                       # settle pause inside the wait, as tests/browser.wait_for_app
@@ -90,30 +95,28 @@ def _baum(pid: int) -> list[int]:
     return out
 
 
-def cpu_s(pid: int) -> float:
-    """User + system CPU seconds of a process tree (terminated children not counted)."""
-    s = 0.0
+def _proc_texte(pid: int, datei: str) -> list[str]:
+    """/proc/<p>/<datei> of every process of the tree that still exists."""
+    texte = []
     for p in _baum(pid):
         try:
-            with open(f"/proc/{p}/stat") as f:
-                felder = f.read().rsplit(")", 1)[1].split()
-            s += (int(felder[11]) + int(felder[12])) / TAKT
-        except (OSError, IndexError):
+            with open(f"/proc/{p}/{datei}") as f:
+                texte.append(f.read())
+        except OSError:
             pass
-    return s
+    return texte
+
+
+def cpu_s(pid: int) -> float:
+    """User + system CPU seconds of a process tree (terminated children not counted)."""
+    felder = [t.rsplit(")", 1)[1].split() for t in _proc_texte(pid, "stat")]
+    return sum(int(f[11]) + int(f[12]) for f in felder) / TAKT
 
 
 def rss_mb(pid: int) -> float:
-    mb = 0.0
-    for p in _baum(pid):
-        try:
-            with open(f"/proc/{p}/status") as f:
-                for zeile in f:
-                    if zeile.startswith("VmRSS:"):
-                        mb += int(zeile.split()[1]) / 1024
-        except OSError:
-            pass
-    return mb
+    """Resident memory of a process tree in MB (VmRSS summed)."""
+    return sum(int(z.split()[1]) for t in _proc_texte(pid, "status")
+               for z in t.splitlines() if z.startswith("VmRSS:")) / 1024
 
 
 def maschine_cpu() -> tuple[int, int]:
@@ -228,8 +231,9 @@ class WsSitzung:
     async def __aexit__(self, *exc):
         await self.ws.close()
 
-    async def lauf(self, timeout: float, **werte: str) -> None:
-        """One script run; `werte`: widget key -> string value (selectbox option)."""
+    async def lauf(self, timeout: float, **werte: str | list[str]) -> None:
+        """One script run; `werte`: widget key -> string value (selectbox option) or list of
+        ISO dates (date range)."""
         from streamlit.proto.BackMsg_pb2 import BackMsg
         from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
@@ -238,7 +242,11 @@ class WsSitzung:
         cs.query_string, cs.page_name, cs.page_script_hash = "", self.seite, self.seiten_hash
         for key, wert in werte.items():
             w = cs.widget_states.widgets.add()
-            w.id, w.string_value = self.widgets[key], wert
+            w.id = self.widgets[key]
+            if isinstance(wert, str):
+                w.string_value = wert
+            else:
+                w.string_array_value.data.extend(wert)
         await self.ws.send(msg.SerializeToString())
         self.texte = []
         async with asyncio.timeout(timeout):
@@ -252,8 +260,8 @@ class WsSitzung:
                     el = fm.delta.new_element
                     inhalt = getattr(el, el.WhichOneof("type") or "", None)
                     wid = getattr(inhalt, "id", "")
-                    if isinstance(wid, str) and wid.endswith("-filter_quartier"):
-                        self.widgets["filter_quartier"] = wid
+                    if isinstance(wid, str) and "-filter_" in wid:
+                        self.widgets["filter_" + wid.rsplit("-filter_", 1)[1]] = wid
                     if el.WhichOneof("type") == "markdown":
                         self.texte.append(el.markdown.body)
                 elif art == "page_not_found":
@@ -263,8 +271,11 @@ class WsSitzung:
                         return
 
 
-async def ws_sitzung(basis: str, seite: str, i: int, timeout: float) -> tuple[float, float]:
-    """Open the page, then switch the Quartier filter: seconds until the script finished."""
+async def ws_sitzung(basis: str, seite: str, i: int, timeout: float,
+                     eigen: int = 0) -> tuple[float, float]:
+    """Open the page, then switch the Quartier filter: seconds until the script finished.
+    `eigen` > 0: the period starts that many days after the project start as well, so that no
+    other session's results are in Streamlit's cache."""
     async with WsSitzung(basis, seite) as s:
         t0 = time.monotonic()
         await s.lauf(timeout)
@@ -272,23 +283,29 @@ async def ws_sitzung(basis: str, seite: str, i: int, timeout: float) -> tuple[fl
         if "filter_quartier" not in s.widgets:
             raise RuntimeError("Filter „Quartier“ nicht gefunden")
         q = QUARTIERE[i % 2]
+        werte: dict = {"filter_quartier": q}
+        if eigen:
+            von = LAUFZEIT_START + dt.timedelta(days=eigen)
+            werte["filter_zeitraum"] = [von.isoformat(), LAUFZEIT_ENDE.isoformat()]
         t0 = time.monotonic()
-        await s.lauf(timeout, filter_quartier=q)
+        await s.lauf(timeout, **werte)
         t_filter = time.monotonic() - t0
-        if not any(f"Quartier: {q}" in t for t in s.texte):   # the page's filter line
-            raise RuntimeError(f"Filter „Quartier: {q}“ kam auf der Seite nicht an")
+        erwartet = f"Quartier: {q}" + (f" · Zeitraum: {von:%d.%m.%Y}" if eigen else "")
+        if not any(erwartet in t for t in s.texte):   # the page's filter line
+            raise RuntimeError(f"Filter „{erwartet}“ kam auf der Seite nicht an")
         return t_auf, t_filter
 
 
 async def ws_runde(basis: str, seite: str, n: int, runden: int, timeout: float,
-                   pid: int) -> tuple:
+                   pid: int, eigen: bool = False) -> tuple:
     await ws_sitzung(basis, "uebersicht", 0, timeout)       # warm-up, not measured
     await ws_sitzung(basis, seite, 0, timeout)
     werte = []
     with Messung(pid) as m:
-        for _ in range(runden):
-            werte += await asyncio.gather(*(ws_sitzung(basis, seite, i, timeout)
-                                            for i in range(n)))
+        for r in range(runden):
+            werte += await asyncio.gather(*(
+                ws_sitzung(basis, seite, i, timeout, eigen=(r * n + i + 1) if eigen else 0)
+                for i in range(n)))
     return werte, m
 
 
@@ -302,7 +319,7 @@ def perzentil(werte: list[float], q: float) -> float:
 
 
 def messen(db: Path, tmp: Path, n: int, seite: str, runden: int, client: str,
-           timeout: float) -> None:
+           timeout: float, eigen: bool) -> None:
     env = {"BIWAQ_DB": str(db), "BIWAQ_KOMMENTARE": str(tmp / "kommentare.sqlite"),
            "BIWAQ_OEFFENTLICH_DIR": str(tmp / "oeffentlich")}
     last_vor = load()
@@ -315,7 +332,7 @@ def messen(db: Path, tmp: Path, n: int, seite: str, runden: int, client: str,
             abzug = PAUSE_S
         else:
             werte, m = asyncio.run(ws_runde(server.url, seite, n, runden, timeout,
-                                            server.proc.pid))
+                                            server.proc.pid, eigen))
             abzug = 0.0
     finally:
         server.stop()
@@ -336,6 +353,8 @@ def main() -> None:
     ap.add_argument("--seite", default="uebersicht", help="Adresse der Seite aus der Registry")
     ap.add_argument("--runden", type=int, default=3, help="Runden je N (alle N gleichzeitig)")
     ap.add_argument("--client", choices=("browser", "websocket"), default="browser")
+    ap.add_argument("--eigene-filter", action="store_true",
+                    help="nur websocket: jede Sitzung mit eigenem Zeitraum (kein Cache-Treffer)")
     ap.add_argument("--timeout", type=float, default=300, help="Sekunden je Schritt höchstens")
     a = ap.parse_args()
     with tempfile.TemporaryDirectory() as d:
@@ -348,7 +367,8 @@ def main() -> None:
             db = a.db.resolve()
         print(f"Rechner: {os.cpu_count()} Kerne, Last {load()} (1 min); Datenbank {db} "
               f"({tausender(db.stat().st_size / 1e6)} MB); Seite {a.seite}; Client {a.client}; "
-              f"{a.runden} Runden je N")
+              f"{a.runden} Runden je N" + ("; jede Sitzung eigener Zeitraum (kein Cache-Treffer)"
+                                           if a.eigene_filter else ""))
         if a.client == "browser":
             print("Hinweis: Server und Chromium teilen sich dieselben Kerne; bei großem N "
                   "nehmen die Browser dem Server Rechenzeit.")
@@ -357,7 +377,7 @@ def main() -> None:
               "| Last vor → nach |")
         print("|---|---|---|---|---|---|---|---|---|---|---|")
         for n in (int(x) for x in a.sitzungen.split(",")):
-            messen(db, tmp, n, a.seite, a.runden, a.client, a.timeout)
+            messen(db, tmp, n, a.seite, a.runden, a.client, a.timeout, a.eigene_filter)
         if a.db is None:
             shutil.rmtree(tmp / "oeffentlich", ignore_errors=True)
 
