@@ -1,7 +1,7 @@
 """How many concurrent sessions one machine carries (issue 14): N browsers against one server.
 
 Run: `python benchmarks/bench_sitzungen.py [--db FILE.duckdb] [--sitzungen 1,2,4,8,16]
-[--seite uebersicht] [--runden 3] [--client browser|websocket]`
+[--seite uebersicht] [--runden 3] [--client browser|websocket] [--eigene-filter]`
 
 For every N a fresh dashboard server is started (`streamlit run dashboard.py --server.headless
 true`, `BIWAQ_DB` on the database – default the scale-1 demo, built into a temporary folder;
@@ -21,8 +21,8 @@ server's CPU seconds per session (open + filter change; from /proc/<pid>/stat of
 its children, over the measured rounds) – the figure that says how many sessions the cores
 carry however loaded the machine is –, the cores the server used on average, its peak
 resident memory (VmRSS sampled every 0.1 s), the whole machine's CPU busy share over the
-measurement, and the 1-minute load before and after. The times include the 0.5 s settle pause of
-the wait (a constant, subtracted in the table: "netto").
+measurement, and the 1-minute load before and after. The browser's wait includes a 0.5 s settle
+pause (a constant); it is subtracted from the times printed.
 
 Caveat printed with the table: the browsers (one Chromium, a renderer per session) run on the
 same 2 cores as the server, so at large N they take CPU from it; `--client websocket` replaces
