@@ -465,3 +465,38 @@ def test_blocks_of_people_append_to_the_same_files_as_whole_frames(tmp_path, mon
         assert frames[name]["tn_id"].isin(set(tn)).all()
     # three blocks of about 850 people each
     assert 2.6 <= len(tn) / len(demo.generate(scale=1)["teilnehmende"]) <= 3.4
+
+
+def test_fast_writer_quotes_and_formats_like_pythons_csv(tmp_path):
+    """Issue 14: `demo` formats columns with Arrow instead of pandas' to_csv. Cells that need
+    quoting, empty cells and every column type give the bytes write_contract_csv gives;
+    the expected lines are worked out by hand (QUOTE_MINIMAL: ';', '"' and line feed are
+    quoted, quotes doubled; '\\r' is not quoted with lineterminator '\\n')."""
+    import biwaq.einlesen.demo as demo
+    from biwaq.einlesen.fileio import write_contract_csv
+
+    df = pd.DataFrame({
+        "betrieb_id": ["B-1", "B-2", "B-3"],
+        "name": ['Café "Ost"; Inh. K.', "Zwei\nZeilen", "Wagen\rRücklauf"],
+        "quartier": ["Süd-Ost", None, "Magdeburger Allee"],
+        "stadtteil": pd.Series(["Herrenberg", "Wiesenhügel", np.nan], dtype="str"),
+        "branche": ["Handel", "", "Handel"],
+        "gruendung": pd.to_datetime(["1999-02-01", None, "2018-12-31"]).astype("datetime64[s]"),
+        "migrantenoekonomie": pd.array([True, None, False], dtype="boolean"),
+        "beschaeftigte": pd.array([5, None, 12_345], dtype="Int64"),
+        "status": ["aktiv", "aktiv", "geschlossen"],
+        "status_datum": pd.Series([pd.NaT] * 3, dtype="datetime64[s]"),
+        "lat": [50.95, np.nan, 51.0],
+        "lon": [11.039546, 11.0, np.nan],
+    })
+    demo._schreibe(df.iloc[:1], "betriebe", tmp_path / "schnell.csv", anhaengen=False)
+    demo._schreibe(df.iloc[1:], "betriebe", tmp_path / "schnell.csv", anhaengen=True)
+    write_contract_csv(df, "betriebe", tmp_path / "pandas.csv")
+    schnell = (tmp_path / "schnell.csv").read_bytes()
+    assert schnell == (tmp_path / "pandas.csv").read_bytes()
+    kopf = ";".join(TABLES["betriebe"].column_names)
+    assert schnell.decode("utf-8") == (
+        "\ufeff" + kopf + "\n"
+        'B-1;"Café ""Ost""; Inh. K.";Süd-Ost;Herrenberg;Handel;01.02.1999;ja;5;aktiv;;50,95;11,039546\n'
+        'B-2;"Zwei\nZeilen";;Wiesenhügel;;;;;aktiv;;;11\n'
+        "B-3;Wagen\rRücklauf;Magdeburger Allee;;Handel;31.12.2018;nein;12345;geschlossen;;51;\n")
