@@ -213,11 +213,15 @@ def empty_message() -> None:
 
 
 def chart_block(fig: go.Figure, table: pd.DataFrame, titel: str, key: str,
-                filt: Filter | None = None, zusammenfassung: str | None = None) -> None:
-    """A chart with its filters written above, a table view of the same numbers, downloads.
+                filt: Filter | None = None, zusammenfassung: str | None = None,
+                prozent: tuple[str, ...] = (), roh: tuple[str, ...] = ()) -> None:
+    """A chart with its filters written above, a table view of the same numbers (German
+    dates and numbers, see deutsche_spalten), downloads.
     `zusammenfassung`: one sentence saying what the chart shows, built from its data
-    (biwaq.zahlen.zusammenfassung), shown above the chart as its text alternative (issue 15)."""
-    _diagramm_und_tabelle(fig, table, titel, key, filt, zusammenfassung, None)
+    (biwaq.zahlen.zusammenfassung), shown above the chart as its text alternative (issue 15).
+    Every call passes one: tests/test_zusammenfassung.py fails on a chart without it."""
+    _diagramm_und_tabelle(fig, table, titel, key, filt, zusammenfassung,
+                          deutsche_spalten(table, prozent, roh))
 
 
 def _diagramm_und_tabelle(fig, table, titel, key, filt, zusammenfassung, spalten) -> None:
@@ -276,8 +280,16 @@ def deutsche_spalten(table: pd.DataFrame, prozent: tuple[str, ...] = (),
 def chart_block_de(fig: go.Figure, table: pd.DataFrame, titel: str, key: str, filt=None,
                    prozent: tuple[str, ...] = (), roh: tuple[str, ...] = (),
                    zusammenfassung: str | None = None) -> None:
-    """chart_block whose table view shows German dates and numbers (see deutsche_spalten).
+    """chart_block (since issue 15 every table view shows German dates and numbers).
     `filt` is anything with beschreibung() – e.g. oekonomie.Geltung, which also names the
-    shared filters that do not apply; `zusammenfassung` as in chart_block."""
-    _diagramm_und_tabelle(fig, table, titel, key, filt, zusammenfassung,
-                          deutsche_spalten(table, prozent, roh))
+    shared filters that do not apply."""
+    chart_block(fig, table, titel, key, filt, zusammenfassung, prozent, roh)
+
+
+def tabelle(table: pd.DataFrame, key: str, prozent: tuple[str, ...] = (),
+            roh: tuple[str, ...] = (), column_config: dict | None = None, **kwargs) -> None:
+    """st.dataframe with German dates and numbers (deutsche_spalten), the one table display
+    of the pages; `column_config` entries given here win over the German defaults.
+    Remaining keyword arguments go to st.dataframe (hide_index is on)."""
+    cfg = {**deutsche_spalten(table, prozent, roh), **(column_config or {})}
+    st.dataframe(table, hide_index=True, key=key, column_config=cfg, **kwargs)

@@ -11,6 +11,7 @@ from biwaq.einlesen import geo
 from biwaq.speicher import importer
 from biwaq.zahlen import kennzahlen as kz
 from biwaq.zahlen import oekonomie as oek
+from biwaq.zahlen import zusammenfassung as zf
 from biwaq.einlesen.contract import LEERSTAND_ARTEN, LEERSTAND_STATUS, QUARTIERE
 
 FLAECHEN_STUFEN = [0, 50, 100, 200, 500, 1000, 2500, 5000, 10_000, 25_000, float("inf")]
@@ -178,12 +179,17 @@ with karte_platz:
     if objekte.empty:
         ui.empty_message()
     else:
+        lt = oek.leerstand_tabelle(objekte)
+        status = lt["Status am Stichtag"].value_counts()
         ui.chart_block_de(ch.leerstand_karte(objekte, umrisse,
                                              "osm" if strassenkarte else "ohne",
                                              quartier=filt.quartier,
                                              treffer=raeume if gesucht else None),
-                          oek.leerstand_tabelle(objekte), "Leerstände und Brachflächen",
-                          key="leer_karte_block", filt=geltung, roh=("Breite", "Länge"))
+                          lt, "Leerstände und Brachflächen",
+                          key="leer_karte_block", filt=geltung, roh=("Breite", "Länge"),
+                          zusammenfassung=zf.anzahlen(
+                              f"Die Karte zeigt {kz.zahl(len(lt))} Objekte; Status am Stichtag",
+                              status.index, status.values))
         st.caption("Farbe und Muster: Status am Stichtag (siehe Legende) · Punktgröße: "
                    "Fläche, logarithmisch (35 m² klein … 25.000 m² groß)"
                    + (f" · schwarzer Ring: {kz.label('raeume_treffer')} "
@@ -245,9 +251,13 @@ verlauf = ui.query("oek_leerstand_verlauf", **filt.params(), **seite)
 if verlauf.empty or verlauf[mass].sum() == 0:
     ui.empty_message()
 else:
-    ui.chart_block_de(ch.leerstand_verlauf_chart(verlauf, mass),
-                      oek.verlauf_tabelle(verlauf, mass), "Leerstand je Stadtteil",
-                      key="leer_verlauf", filt=geltung)
+    vt = oek.verlauf_tabelle(verlauf, mass)
+    ui.chart_block_de(ch.leerstand_verlauf_chart(verlauf, mass), vt, "Leerstand je Stadtteil",
+                      key="leer_verlauf", filt=geltung,
+                      zusammenfassung=zf.verlauf(
+                          "Leerstand in allen Stadtteilen zusammen ("
+                          + ("Einheiten" if mass == "einheiten" else "Fläche in m²") + ")",
+                          vt["Quartal"], vt.select_dtypes("number").sum(axis=1), einzahl=True))
 
 # --- Position check and district geodata ---------------------------------------------------
 

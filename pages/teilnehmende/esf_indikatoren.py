@@ -4,6 +4,7 @@ import streamlit as st
 from biwaq.zahlen import analytics as an
 from biwaq.app import charts_teilnehmende as ct
 from biwaq.app import bericht, ui
+from biwaq.zahlen import zusammenfassung as zf
 from biwaq.einlesen.contract import QUARTIERE, TRAEGER
 
 filt = ui.page_header(
@@ -52,7 +53,11 @@ else:
     else:
         ui.chart_block(ct.esf_chart(erfasst), erfasst[["Bereich", "Indikator", "Anzahl",
                                                        "Bezugsgröße", "Anteil (%)"]],
-                       "ESF+-Indikatoren Anteile", key="esf_anteile", filt=filt)
+                       "ESF+-Indikatoren Anteile", key="esf_anteile", filt=filt,
+                       zusammenfassung=zf.rangfolge(
+                           "Anteil an der Bezugsgröße", erfasst["Indikator"],
+                           erfasst["Anteil (%)"], stellen=1, einheit=" %",
+                           hoch="am höchsten", tief="am niedrigsten"))
 
 # --- The funder's table: by sex, Quartier and Träger, with totals (steuerung, issue 11) ------
 
