@@ -108,8 +108,7 @@ else:
                        [f"{g} {kz.fmt('km_anteil_aktiv', a, basis=n)}" for g, a, n in
                         zip(ut24["Gruppe"], ut24[kz.label("km_anteil_aktiv")],
                             ut24[kz.label("unter_beobachtung")])]))
-    st.dataframe(oek.ueberleben_anzeige(kennz), hide_index=True,
-                 key="betr_ueberleben_kennzahlen")
+    ui.tabelle(oek.ueberleben_anzeige(kennz), key="betr_ueberleben_kennzahlen")
     aus = {k: sum(v.values()) for k, v in u.ausgeschlossen.items()}
     st.caption("KI: 95-%-Vertrauensbereich. „unter Beobachtung“: Betriebe, die zu diesem "
                "Zeitpunkt noch beobachtet werden (Grundlage der Schätzung; unter etwa 10 ist der "
@@ -186,6 +185,6 @@ else:
                            ).drop(columns="gesperrt").rename(columns={"Vermittlungen": k.label})
     geltung = oek.Geltung(filt, quartier_text="Quartier (Sitz des Betriebs)")
     st.caption("Filter: " + geltung.beschreibung())
-    st.dataframe(zeigen, hide_index=True, key="betr_vermittlungen_geschuetzt")
+    ui.tabelle(zeigen, key="betr_vermittlungen_geschuetzt")
     ui.download_buttons(zeigen, "Vermittlungen in lokale Betriebe", "betr_vermittlungen",
                         geltung)

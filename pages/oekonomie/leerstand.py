@@ -146,8 +146,7 @@ else:
         st.markdown(f"**{kz.label('raeume_treffer')}: {kz.fmt('raeume_treffer', len(raeume))}**"
                     f" · {suche}")
         tabelle = oek.raeume_tabelle(raeume)
-        st.dataframe(tabelle, hide_index=True, key="leer_raeume_tabelle",
-                     column_config=ui.deutsche_spalten(tabelle))
+        ui.tabelle(tabelle, key="leer_raeume_tabelle")
         ui.download_buttons(tabelle, "Räume finden", "leer_raeume", oek.Text(suche))
 
 gesucht = bool(st.session_state.get("leer_raeume_gesucht")) and raeume is not None
@@ -186,7 +185,8 @@ with karte_platz:
                                              quartier=filt.quartier,
                                              treffer=raeume if gesucht else None),
                           lt, "Leerstände und Brachflächen",
-                          key="leer_karte_block", filt=geltung, roh=("Breite", "Länge"),
+                          key="leer_karte_block", filt=geltung,
+                          stellen={"Breite": 6, "Länge": 6},
                           zusammenfassung=zf.anzahlen(
                               f"Die Karte zeigt {kz.zahl(len(lt))} Objekte; Status am Stichtag",
                               status.index, status.values))
@@ -228,8 +228,7 @@ else:
         if tab_g.empty:
             st.info("Kein offenes Gesuch.", icon=":material/info:")
         else:
-            st.dataframe(tab_g, hide_index=True, key="leer_gesuche_tabelle",
-                         column_config=ui.deutsche_spalten(tab_g))
+            ui.tabelle(tab_g, key="leer_gesuche_tabelle")
             ui.download_buttons(tab_g, "Offene Raumgesuche", "leer_gesuche", geltung_gesuche)
     with t2:
         tab_a = oek.angebote_tabelle(paare)
@@ -237,8 +236,7 @@ else:
             st.info("Kein verfügbares Objekt passt zu einem offenen Gesuch.",
                     icon=":material/info:")
         else:
-            st.dataframe(tab_a, hide_index=True, key="leer_angebote_tabelle",
-                         column_config=ui.deutsche_spalten(tab_a))
+            ui.tabelle(tab_a, key="leer_angebote_tabelle")
             ui.download_buttons(tab_a, "Objekte mit passenden Gesuchen", "leer_angebote",
                                 geltung_gesuche)
 
@@ -280,12 +278,12 @@ else:
                   "oder Stadtteil." if meta.get("geodaten_hinweise")
                   else "bitte Koordinaten oder Stadtteil prüfen."),
                icon=":material/wrong_location:")
-    st.dataframe(lage[["objekt_id", "adresse", "quartier", "stadtteil_angabe", "lat", "lon",
-                       "hinweis"]].rename(columns={
-                           "objekt_id": "Objekt", "adresse": "Adresse", "quartier": "Quartier",
-                           "stadtteil_angabe": "Stadtteil (Angabe)", "lat": "Breite",
-                           "lon": "Länge", "hinweis": "Hinweis"}),
-                 hide_index=True, key="leer_lage_tabelle")
+    ui.tabelle(lage[["objekt_id", "adresse", "quartier", "stadtteil_angabe", "lat", "lon",
+                     "hinweis"]].rename(columns={
+                         "objekt_id": "Objekt", "adresse": "Adresse", "quartier": "Quartier",
+                         "stadtteil_angabe": "Stadtteil (Angabe)", "lat": "Breite",
+                         "lon": "Länge", "hinweis": "Hinweis"}),
+               key="leer_lage_tabelle", stellen={"Breite": 6, "Länge": 6})
 
 meldung = st.session_state.pop("leer_geo_meldung", None)
 if meldung:

@@ -72,9 +72,8 @@ gliederung = an.esf_gliederung(
                                                    "traeger": t}, geschlecht=g),
     [filt.quartier] if filt.quartier else [*QUARTIERE, None],
     [filt.traeger] if filt.traeger else [*TRAEGER, None])
-st.dataframe(gliederung, hide_index=True, key="esf_gliederung_table",
-             column_config=ui.deutsche_spalten(gliederung),
-             column_order=[c for c in gliederung.columns if c != "Bereich"])
+ui.tabelle(gliederung, key="esf_gliederung_table",
+           column_order=[c for c in gliederung.columns if c != "Bereich"])
 st.download_button(
     "XLSX (ein Tabellenblatt)",
     lambda: bericht.xlsx_bytes({"ESF+ nach Geschlecht": gliederung},

@@ -150,7 +150,7 @@ else:
     for h in an.HORIZONTE:
         anzeige[kz.label(f"inzidenz_{h}")] = [kz.zahl(v, 1) for v in
                                               vergleich[kz.label(f"inzidenz_{h}")]]
-    st.dataframe(anzeige, hide_index=True, key="funnel_kohorten_table")
+    ui.tabelle(anzeige, key="funnel_kohorten_table")
     ui.download_buttons(vergleich, "Vermittelt nach Tagen je Kohorte", "funnel_kohorten", filt)
 
 # --- Placements by type and sector -----------------------------------------------------------
