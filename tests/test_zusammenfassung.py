@@ -172,7 +172,7 @@ def diagramme(at: AppTest) -> list[tuple[str | None, pd.DataFrame | None]]:
             tabs = [t for t in k.children.values() if isinstance(t, et.Tab)]
             if [t.label for t in tabs] == ["Diagramm", "Tabelle"]:
                 vorher = kinder[i - 1] if i else None
-                satz = vorher.value if isinstance(vorher, et.Markdown) else None
+                satz = vorher.value if type(vorher) is et.Markdown else None   # not a caption
                 tab = next((e.value for e in tabs[1].children.values()
                             if isinstance(e, et.Dataframe)), None)
                 out.append((satz, tab))
