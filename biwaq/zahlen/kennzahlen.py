@@ -569,7 +569,7 @@ MERKMALE = frozenset({
     "frei seit", "Status (aktuell erfasst)", "Status am Stichtag",
     # ESF+ split by sex × Quartier × Träger: Träger is a dimension like Quartier; the sex
     # columns are values of the dimension Geschlecht (cells: the row's indicator by sex)
-    "Träger", "Nicht-binär",
+    "Träger", "davon Frauen", "davon Männer", "davon nicht-binär",
     # committee report: status of a target (biwaq.app.bericht), comments (biwaq.app.kommentare)
     "Status Erreichte", "Status Eintritte", "Zahl / Diagramm", "Filter", "Verfasst von",
     "Zeit (UTC)", "Geändert (UTC)", "Datenstand", "Kommentar",

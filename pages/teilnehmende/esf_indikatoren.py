@@ -63,9 +63,10 @@ else:
 
 st.subheader("Nach Geschlecht, Quartier und Träger")
 st.markdown(
-    "Die erfassten Indikatoren so, wie der Fördermittelgeber sie tabelliert: Frauen, Männer, "
-    "nicht-binäre Personen und insgesamt, je Quartier und Träger und zusammen "
-    "(„Insgesamt“). Jede Zelle ist eigens gezählt; eine Person zählt einmal. Zeitraum und "
+    "Die erfassten Indikatoren so, wie der Fördermittelgeber sie tabelliert: je Zeile der "
+    "Indikator insgesamt und **davon** Frauen, Männer und nicht-binäre Personen, je Quartier "
+    "und Träger und zusammen („Insgesamt“). Jede Zelle ist eigens gezählt; eine Person zählt "
+    "einmal. Zeitraum und "
     "Zielgruppe gelten; ist in der Seitenleiste ein Quartier oder Träger gewählt, nur dieses.")
 gliederung = an.esf_gliederung(
     lambda q, t, g: ui.query("esf_indikatoren", **{**filt.params(), "quartier": q,
