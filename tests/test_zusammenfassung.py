@@ -38,8 +38,10 @@ def test_trichter_gives_shares_of_the_first_stage_rounded_once():
 
 def test_kohorten_names_lowest_and_highest_cohort():
     assert zf.kohorten(180, [("2016 Q3", 0.12), ("2017 Q1", 0.3051), ("2016 Q4", 0.2)]) == (
-        "Nach 180 Tagen vermittelt: zwischen 12,0 % (Eintritt 2016 Q3) und 30,5 % "
-        "(Eintritt 2017 Q1), je nach Kohorte.")
+        "Nach 180 Tagen vermittelt: zwischen 12,0 % (Eintritt Q3/2016) und 30,5 % "
+        "(Eintritt Q1/2017), je nach Kohorte.")
+    assert zf.kohorten(365, [("2016", 0.25)]) == (
+        "Nach 365 Tagen vermittelt: 25,0 % (Eintritt 2016).")
     assert zf.kohorten(180, []) == "Keine Kohorte ist schon 180 Tage beobachtet."
 
 
@@ -277,7 +279,7 @@ def _pruefe(pfad: str, satz: str, tab: pd.DataFrame) -> None:
             wert = (de(z["Anteil aktiv"] * 100, 1) + " %" if z["unter Beobachtung"] >= 5
                     else "–")
             assert f"{z['Gruppe']} {wert}" in satz, satz
-    elif "Vermittelt bis dahin (%)" in spalten:
+    elif "Vermittelt bis dahin (%)" in spalten:     # checked against the comparison table
         assert satz.startswith("Nach 180 Tagen vermittelt") or "Keine Kohorte" in satz
     elif "Stufe" in spalten:                      # the funnel
         alle = tab[tab["Gruppe"] == "Alle Teilnehmenden"].set_index("Stufe")["Personen"]
@@ -296,6 +298,17 @@ def test_every_chart_has_a_summary_with_the_figures_of_its_table(demo_env, pfad,
         assert satz and satz.strip(), f"Diagramm ohne Satz auf {pfad}"
         assert tab is not None and len(tab)
         _pruefe(pfad, satz, tab)
+    if pfad.endswith("vermittlung.py"):          # cohort sentence: the 180-day column
+        vergleich = next(d.value for d in at.dataframe if "180 Tage (%)" in d.value.columns)
+        werte = vergleich[vergleich["180 Tage (%)"] != "–"]
+        zahl = werte["180 Tage (%)"].str.replace(",", ".").astype(float)
+        satz = next(s for s, t in bloecke if "Vermittelt bis dahin (%)" in t.columns)
+        if len(werte) > 1 and zahl.min() < zahl.max():
+            lo, hi = werte.loc[zahl.idxmin()], werte.loc[zahl.idxmax()]
+            q = "Q{1}/{0}".format
+            assert (f"zwischen {lo['180 Tage (%)']} % (Eintritt "
+                    f"{q(*lo['Kohorte (Eintritt)'].split(' Q'))}) und {hi['180 Tage (%)']} % "
+                    f"(Eintritt {q(*hi['Kohorte (Eintritt)'].split(' Q'))})") in satz, satz
 
 
 def test_the_walk_finds_a_chart_without_a_summary(demo_env, monkeypatch):

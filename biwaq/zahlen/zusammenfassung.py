@@ -67,8 +67,8 @@ def trichter(stufen: Sequence[tuple[str, float]]) -> str:
 
 
 def kohorten(tage: int, werte: Sequence[tuple[str, float]]) -> str:
-    """„Nach 180 Tagen vermittelt: zwischen 12,0 % (2016 Q3) und 30,5 % (2017 Q1) der
-    Kohorten.“ — the lowest and highest cumulative share of placed persons at day `tage`.
+    """„Nach 180 Tagen vermittelt: zwischen 12,0 % (Eintritt Q3/2016) und 30,5 % (Eintritt
+    Q1/2017), je nach Kohorte.“ (quarters written as Q3/2016, years as they are) — the lowest and highest cumulative share of placed persons at day `tage`.
 
     `werte`: (cohort label, share 0..1) for the cohorts observed that long; empty → a sentence
     saying no cohort was observed that long."""
@@ -77,10 +77,11 @@ def kohorten(tage: int, werte: Sequence[tuple[str, float]]) -> str:
     lo = min(werte, key=lambda kv: kv[1])
     hi = max(werte, key=lambda kv: kv[1])
     if len(werte) == 1 or lo[1] == hi[1]:
-        namen = ", ".join(k for k, _ in werte)
+        namen = ", ".join(_periode(k) for k, _ in werte)
         return f"Nach {_zahl(tage)} Tagen vermittelt: {_pct(hi[1])} (Eintritt {namen})."
-    return (f"Nach {_zahl(tage)} Tagen vermittelt: zwischen {_pct(lo[1])} (Eintritt {lo[0]}) "
-            f"und {_pct(hi[1])} (Eintritt {hi[0]}), je nach Kohorte.")
+    return (f"Nach {_zahl(tage)} Tagen vermittelt: zwischen {_pct(lo[1])} (Eintritt "
+            f"{_periode(lo[0])}) und {_pct(hi[1])} (Eintritt {_periode(hi[0])}), je nach "
+            "Kohorte.")
 
 
 def _liste(teile: Sequence[str]) -> str:
