@@ -20,10 +20,9 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from biwaq.app.registry import PAGES, ROLLEN
-from biwaq.oeffentlich import publish
 from conftest import ROOT
 from test_auth import als_rolle
+from test_klartext import FAELLE, mit_veroeffentlichung  # noqa: F401 – the same pages, roles
 
 ISO = re.compile(r"\d{4}-\d{2}-\d{2}")
 LEER_WORTE = {"None", "none", "nan", "NaN", "NaT", "<NA>", "null"}
@@ -99,17 +98,6 @@ def tabellen_fehler(at: AppTest) -> list[str]:
 def _ist_ganz(s: pd.Series) -> bool:
     werte = s.dropna()
     return bool((werte == werte.round()).all()) and not werte.abs().ge(1000).any()
-
-
-@pytest.fixture
-def mit_veroeffentlichung(demo_env, monkeypatch, tmp_path):
-    out = tmp_path / "oeffentlich"
-    publish.publish(demo_env, out)
-    monkeypatch.setenv("BIWAQ_OEFFENTLICH_DIR", str(out))
-    return out
-
-
-FAELLE = [(rolle, p) for rolle in ROLLEN for p in PAGES if rolle in p.roles]
 
 
 @pytest.mark.parametrize("rolle,spec", FAELLE, ids=[f"{r}-{p.url}" for r, p in FAELLE])
