@@ -244,7 +244,9 @@ def _pruefe(pfad: str, satz: str, tab: pd.DataFrame) -> None:
         je = tab.groupby("Branche")["Vermittlungen"].sum()
         assert f"am meisten {je.idxmax()} ({de(je.max())})" in satz
     elif "Anteil (%)" in spalten and "Indikator" in spalten:
-        assert f"am höchsten {_groesste(tab, 'Indikator', 'Anteil (%)', 1, ' %')}" in satz
+        for bereich, teil in tab.groupby("Bereich"):         # one sentence per part
+            assert (f"{bereich}, Anteil an der Bezugsgröße: am höchsten "
+                    f"{_groesste(teil, 'Indikator', 'Anteil (%)', 1, ' %')}") in satz, satz
     elif spalten[0] == "Quartal" and "Bis" in spalten:                 # target course
         erste, letzte = tab.iloc[0], tab.iloc[-1]
         assert f"{de(erste['Erreicht (kumuliert)'])} im Q" in satz

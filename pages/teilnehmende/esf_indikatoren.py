@@ -54,10 +54,11 @@ else:
         ui.chart_block(ct.esf_chart(erfasst), erfasst[["Bereich", "Indikator", "Anzahl",
                                                        "Bezugsgröße", "Anteil (%)"]],
                        "ESF+-Indikatoren Anteile", key="esf_anteile", filt=filt,
-                       zusammenfassung=zf.rangfolge(
-                           "Anteil an der Bezugsgröße", erfasst["Indikator"],
-                           erfasst["Anteil (%)"], stellen=1, einheit=" %",
-                           hoch="am höchsten", tief="am niedrigsten"))
+                       zusammenfassung=" ".join(
+                           zf.rangfolge(f"{bereich}, Anteil an der Bezugsgröße",
+                                        teil["Indikator"], teil["Anteil (%)"], stellen=1,
+                                        einheit=" %", hoch="am höchsten", tief="am niedrigsten")
+                           for bereich, teil in erfasst.groupby("Bereich", sort=False)))
 
 # --- The funder's table: by sex, Quartier and Träger, with totals (steuerung, issue 11) ------
 
