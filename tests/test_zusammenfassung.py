@@ -323,3 +323,43 @@ def test_the_walk_finds_a_chart_without_a_summary(demo_env, monkeypatch):
     monkeypatch.setattr(ui, "chart_block", ohne)
     at = _seite("pages/teilnehmende/zielgruppen.py")
     assert any(satz is None for satz, _ in diagramme(at))
+
+
+def test_balken_lists_the_bar_labels_suppressed_ones_as_a_star():
+    import plotly.graph_objects as go
+    fig = go.Figure()
+    fig.add_bar(x=["2016", "2017"], y=[120, 0], text=["120", "*"], name="Süd-Ost")
+    fig.add_bar(x=["2016", "2017"], y=[1234, 98], text=["1.234", "98"], name="Magdeburger Allee")
+    assert zf.balken("Neue Teilnehmende je Jahr", fig) == (
+        "Neue Teilnehmende je Jahr: Süd-Ost – 2016 120, 2017 *; Magdeburger Allee – 2016 "
+        "1.234, 2017 98.")
+    h = go.Figure().add_bar(y=["Arbeit", "Ausbildung"], x=[40, 0], text=["40", "*"],
+                            orientation="h", name="Personen")
+    assert zf.balken("Art", h) == "Art: Arbeit 40, Ausbildung *."
+    assert zf.balken("Art", go.Figure()) == "Art: keine Werte."
+
+
+def test_public_charts_have_a_summary_with_only_what_the_table_shows(demo_env, monkeypatch,
+                                                                    tmp_path):
+    """The public app: a sentence above every chart whose values are the published ones –
+    every number or `*` in it stands in the table beside the chart (nothing more is told)."""
+    import re
+    from biwaq.oeffentlich import publish
+    out = tmp_path / "oeffentlich"
+    publish.publish(demo_env, out)
+    monkeypatch.setenv("BIWAQ_OEFFENTLICH_DIR", str(out))
+    monkeypatch.setenv("BIWAQ_DB", str(tmp_path / "gibt-es-nicht.duckdb"))
+    at = AppTest.from_file(str(ROOT / "oeffentlich.py"), default_timeout=60).run()
+    assert not at.exception, at.exception
+    bloecke = diagramme(at)
+    assert len(bloecke) >= 3
+    for satz, tab in bloecke:
+        assert satz, "öffentliches Diagramm ohne Satz"
+        zellen = {str(v).strip() for v in tab.to_numpy().ravel()}
+        werte = re.findall(r"(?<=\s)(\d[\d.]*|\\\*)(?=[,;.]?(\s|$))", satz)
+        assert werte, satz
+        for w, _ in werte:
+            w = w.rstrip(".")                                   # end of the sentence
+            if re.fullmatch(r"20\d\d", w):                      # a year is a category
+                continue
+            assert w.replace("\\", "") in zellen, (w, satz)

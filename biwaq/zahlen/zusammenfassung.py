@@ -164,3 +164,20 @@ def aufzaehlung(was: str, teile: Sequence[str]) -> str:
 def periode(label: str) -> str:
     """A quarter label as the summaries write it: '2015 Q4' -> 'Q4/2015'."""
     return _periode(label)
+
+
+def balken(titel: str, fig) -> str:
+    """„{titel}: Magdeburger Allee – 2016 120, 2017 130; Süd-Ost – 2016 98, 2017 *.“ — the
+    values of a published bar chart as its bars are labelled (plotly figure, one trace per
+    colour), so a suppressed value stays „*“ exactly as in the chart and the table: the
+    sentence shows nothing the chart does not (fail closed). Traces without names are listed
+    without one; a chart without bars gives „{titel}: keine Werte.“"""
+    teile = []
+    for t in fig.data:
+        kategorien = t.y if getattr(t, "orientation", None) == "h" else t.x
+        texte = t.text if t.text is not None else []
+        paare = [f"{k} {w}" for k, w in zip(list(kategorien or []), list(texte))]
+        if paare:
+            name = t.name if len(fig.data) > 1 and t.name else None
+            teile.append((f"{name} – " if name else "") + ", ".join(paare))
+    return f"{titel}: " + ("; ".join(teile) if teile else "keine Werte") + "."
