@@ -121,6 +121,8 @@ def test_rangfolge_names_largest_and_smallest_bar():
                         einheit=" %", hoch="am häufigsten", tief="am seltensten") == (
         "Wege: am häufigsten A (33,3 %), am seltensten C (4,8 %).")
     assert zf.rangfolge("Betriebe", ["A"], [1234]) == "Betriebe: A (1.234)."
+    assert zf.rangfolge("Eintritte", ["2017 Q2", "2018 Q4"], [80, 9]) == (
+        "Eintritte: am meisten Q2/2017 (80), am wenigsten Q4/2018 (9).")
     assert zf.rangfolge("Betriebe", ["A", "B"], [2, 2]) == "Betriebe: überall 2."
     with pytest.raises(ValueError):
         zf.rangfolge("Betriebe", ["A"], [None])

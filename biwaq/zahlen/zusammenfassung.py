@@ -93,13 +93,14 @@ def rangfolge(was: str, namen: Sequence[str], werte: Sequence[float], stellen: i
     """„{was}: am meisten A (120), am wenigsten B (3).“ — the largest and the smallest bar of
     a chart whose bars are categories (groups, branches, districts).
 
-    `namen`/`werte`: one value per bar, same length; ties go to the first in chart order.
+    `namen`/`werte`: one value per bar, same length (a quarter '2017 Q2' is written
+    'Q2/2017'); ties go to the first in chart order.
     `stellen`: decimals (German format, rounded once, half away from zero); `einheit` is
     appended to each value (" %", " Tage"). Missing values (None/NaN) are left out. With one
     bar: „{was}: A (120).“ Raises ValueError for mismatched lengths or no value at all."""
     if len(namen) != len(werte):
         raise ValueError("rangfolge braucht gleich viele Namen und Werte")
-    paare = [(str(n), float(w)) for n, w in zip(namen, werte)
+    paare = [(_periode(n), float(w)) for n, w in zip(namen, werte)
              if w is not None and w == w]
     if not paare:
         raise ValueError("rangfolge braucht mindestens einen Wert")
