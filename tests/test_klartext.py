@@ -94,11 +94,17 @@ def test_no_developer_talk_on_internal_pages(rolle, spec, mit_veroeffentlichung)
     assert not treffer, treffer
 
 
-def test_public_app_keeps_the_method_in_a_methodik_note(mit_veroeffentlichung, monkeypatch,
-                                                        tmp_path):
+@pytest.fixture
+def oeffentliche_app(mit_veroeffentlichung, monkeypatch, tmp_path) -> AppTest:
+    """The public app run on the published folder alone (no database), as deployed."""
     monkeypatch.setenv("BIWAQ_DB", str(tmp_path / "gibt-es-nicht.duckdb"))
     at = AppTest.from_file(str(ROOT / "oeffentlich.py"), default_timeout=60).run()
     assert not at.exception, at.exception
+    return at
+
+
+def test_public_app_keeps_the_method_in_a_methodik_note(oeffentliche_app):
+    at = oeffentliche_app
     texte = sichtbare_texte(at._tree)
     assert any("Zahlen unter" in t for t in texte)      # the plain-words note is there
     assert not [t for t in texte if ENTWICKLERSPRACHE.search(t)]

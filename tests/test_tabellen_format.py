@@ -22,7 +22,8 @@ from streamlit.testing.v1 import AppTest
 
 from conftest import ROOT
 from test_auth import als_rolle
-from test_klartext import FAELLE, mit_veroeffentlichung  # noqa: F401 – the same pages, roles
+from test_klartext import (FAELLE, mit_veroeffentlichung,  # noqa: F401 – same pages, roles
+                           oeffentliche_app)
 
 ISO = re.compile(r"\d{4}-\d{2}-\d{2}")
 LEER_WORTE = {"None", "none", "nan", "NaN", "NaT", "<NA>", "null"}
@@ -107,11 +108,8 @@ def test_every_table_on_every_page_is_german(rolle, spec, mit_veroeffentlichung)
     assert not fehler, fehler
 
 
-def test_every_table_of_the_public_app_is_german(mit_veroeffentlichung, monkeypatch,
-                                                 tmp_path):
-    monkeypatch.setenv("BIWAQ_DB", str(tmp_path / "gibt-es-nicht.duckdb"))
-    at = AppTest.from_file(str(ROOT / "oeffentlich.py"), default_timeout=60).run()
-    assert not at.exception, at.exception
+def test_every_table_of_the_public_app_is_german(oeffentliche_app):
+    at = oeffentliche_app
     assert len(at.dataframe) >= 3
     assert not tabellen_fehler(at)
 
