@@ -30,7 +30,7 @@ def cmd_build(args) -> int:
         print(f"Aufbau abgebrochen, die Datenbank bleibt unverändert. "
               f"{len(e.fehler)} Fehler:", file=sys.stderr)
         for f in e.fehler:
-            print("  " + str(f), file=sys.stderr)
+            print("  " + _fehler_text(f), file=sys.stderr)
         return 1
     except geo.GeoFehler as e:
         print(f"Aufbau abgebrochen, die Datenbank bleibt unverändert. Geodaten: {e}",
@@ -176,7 +176,7 @@ def cmd_import(args) -> int:
         print(f"Import abgelehnt, die Datenbank bleibt unverändert. {len(erg.fehler)} Fehler:",
               file=sys.stderr)
         for f in erg.fehler:
-            print("  " + str(f), file=sys.stderr)
+            print("  " + _fehler_text(f), file=sys.stderr)
         return 1
     tabelle = erg.je_datei()
     print(tabelle.to_string(index=False))
@@ -184,6 +184,15 @@ def cmd_import(args) -> int:
     print(f"Import {erg.import_nr} gespeichert{hinweis}: {erg.eingefuegt} neu, "
           f"{erg.aktualisiert} geändert, in {time.perf_counter() - t0:.1f} s")
     return 0
+
+
+def _fehler_text(f) -> str:
+    """An import error as printed by the command line: the demo error names the flag."""
+    from biwaq.speicher import importer
+    text = str(f)
+    if getattr(f, "erwartet", None) == importer.DEMO_FEHLER:
+        return text + " " + importer.DEMO_FEHLER_BEFEHL
+    return text
 
 
 MAX_AENDERUNGEN = 500      # changed fields printed by `import --probelauf`
@@ -197,7 +206,7 @@ def _probelauf_ausgeben(p) -> int:
         print(f"Probelauf: der Import würde abgelehnt, {len(p.fehler)} Fehler (es wurde "
               "nichts geändert):", file=sys.stderr)
         for f in p.fehler:
-            print("  " + str(f), file=sys.stderr)
+            print("  " + _fehler_text(f), file=sys.stderr)
         return 1
     print("Probelauf – es wurde nichts geändert. Der Import würde:")
     print(p.je_tabelle().to_string(index=False))

@@ -235,6 +235,10 @@ def test_file_uploader_and_streamlit_labels_speak_german(demo_server, page):
         "name": "teilnehmende.csv", "mimeType": "text/csv", "buffer": b"tn_id\n"}])
     page.wait_for_selector('.st-key-daten_upload [aria-label="teilnehmende.csv entfernen"]')
     page.wait_for_selector('.st-key-daten_upload [aria-label="Weitere Dateien hinzufügen"]')
+    # the size of the chosen file in German ("tn_id\n" is 6 bytes; Streamlit writes "6.0B")
+    page.wait_for_function(
+        """() => document.querySelector('.st-key-daten_upload').innerText.includes('6 Byte')""")
+    assert "6.0B" not in box.inner_text()
     SCREENSHOTS.mkdir(exist_ok=True)
     box.screenshot(path=str(SCREENSHOTS / "a11y_daten_upload.png"))
     # names for screen readers, tooltips and placeholders that Streamlit writes in English

@@ -43,7 +43,7 @@ def zelle(df, quartier, traeger, indikator):
     r = df[(df["Quartier"] == quartier) & (df["Träger"] == traeger)
            & (df["Indikator"] == indikator)]
     assert len(r) == 1
-    return r.iloc[0][["Frauen", "Männer", "Nicht-binär", "Insgesamt"]].tolist()
+    return r.iloc[0][["davon Frauen", "davon Männer", "davon nicht-binär", "Insgesamt"]].tolist()
 
 
 def test_split_by_sex_area_and_partner_by_hand(db_factory):
@@ -81,17 +81,17 @@ def test_grand_total_equals_the_main_table_on_demo(demo_db):
         if name != an.ESF_BASIS_6M:
             assert haupt[name] == wert, name
     # sexes add up to the total (everyone has one of w/m/d in the contract)
-    assert (gesamt[["Frauen", "Männer", "Nicht-binär"]].sum(axis=1) == gesamt["Insgesamt"]).all()
+    assert (gesamt[["davon Frauen", "davon Männer", "davon nicht-binär"]].sum(axis=1) == gesamt["Insgesamt"]).all()
 
 
 def test_esf_page_shows_the_split_and_exports_one_sheet(demo_env):
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=90).run()
     at.switch_page("pages/teilnehmende/esf_indikatoren.py").run()
     assert not at.exception
-    df = next(d.value for d in at.dataframe if "Nicht-binär" in d.value.columns)
+    df = next(d.value for d in at.dataframe if "davon nicht-binär" in d.value.columns)
     assert len(df) == 9 * 14
     at.selectbox(key="filter_quartier").set_value("Süd-Ost").run()
-    df = next(d.value for d in at.dataframe if "Nicht-binär" in d.value.columns)
+    df = next(d.value for d in at.dataframe if "davon nicht-binär" in d.value.columns)
     assert set(df["Quartier"]) == {"Süd-Ost"} and len(df) == 3 * 14
     from biwaq.app import bericht
     data = bericht.xlsx_bytes({"ESF+ nach Geschlecht": df}, "ESF+", "Filter", "31.12.2018")
@@ -111,3 +111,15 @@ def test_esf_split_in_browser(demo_server, page):
     knopf.scroll_into_view_if_needed(timeout=30_000)     # rendered after the main table
     expect(knopf).to_be_visible(timeout=30_000)
     screenshot(page, "esf_gliederung")
+
+
+def test_split_columns_do_not_share_a_label_with_an_indicator():
+    """One label, one meaning: „Frauen“ is the indicator (women who entered); the split's
+    column is the row's indicator among women, so it has its own label."""
+    from biwaq.zahlen import kennzahlen as kz
+    indikatoren = {name for _, _, _, name, _ in kz.ESF_INDIKATOREN}
+    katalog = {k.label for k in kz.alle()}
+    for spalte in an.ESF_GESCHLECHTER.values():
+        assert spalte not in indikatoren and spalte not in katalog, spalte
+        assert spalte in kz.MERKMALE
+    assert "Frauen" in indikatoren and "Frauen" not in an.ESF_GESCHLECHTER.values()

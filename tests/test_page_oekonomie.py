@@ -500,6 +500,9 @@ def test_betriebe_in_browser(demo_server, page):
     # survival in plain words above the curve (issue 12), with the count
     satz = page.get_by_text("deren Gründung mindestens 24 Monate zurückliegt").first
     assert satz.is_visible() and satz.inner_text().startswith("Von ")
+    # the curve's one-sentence summary (issue 15), no method name outside „Methodik“
+    assert page.get_by_text("Geschätzt noch aktiv 24 Monate nach der Gründung:").first.is_visible()
+    assert "Kaplan" not in page.locator('[data-testid="stMain"]').inner_text()
     page.set_viewport_size({"width": 1400, "height": 5200})
     page.wait_for_timeout(1500)
     screenshot(page, "betriebe")

@@ -259,6 +259,10 @@ def test_zielgruppen_in_browser(demo_server, page):
     balken = next(t for t in daten[0] if t["name"] == "Erreicht (Erstkontakt)")
     assert balken["x"][0] == "Alle Teilnehmenden" and balken["y"][0] == erreicht
     assert balken["y"][4] == sql_erreicht(demo_server.db, zielgruppe="schutzsuchend")
+    # the chart's one-sentence summary (issue 15), with the figure in German format
+    satz = page.get_by_text("Erreichte Personen insgesamt:").first
+    assert satz.is_visible()
+    assert f"insgesamt: {erreicht:,}.".replace(",", ".") in satz.inner_text()
     _shot(page, "zielgruppen")
 
 

@@ -38,8 +38,10 @@ def test_trichter_gives_shares_of_the_first_stage_rounded_once():
 
 def test_kohorten_names_lowest_and_highest_cohort():
     assert zf.kohorten(180, [("2016 Q3", 0.12), ("2017 Q1", 0.3051), ("2016 Q4", 0.2)]) == (
-        "Nach 180 Tagen vermittelt: zwischen 12,0 % (Eintritt 2016 Q3) und 30,5 % "
-        "(Eintritt 2017 Q1), je nach Kohorte.")
+        "Nach 180 Tagen vermittelt: zwischen 12,0 % (Eintritt Q3/2016) und 30,5 % "
+        "(Eintritt Q1/2017), je nach Kohorte.")
+    assert zf.kohorten(365, [("2016", 0.25)]) == (
+        "Nach 365 Tagen vermittelt: 25,0 % (Eintritt 2016).")
     assert zf.kohorten(180, []) == "Keine Kohorte ist schon 180 Tage beobachtet."
 
 
@@ -102,3 +104,264 @@ def test_vermittlung_summaries_next_to_funnel_and_cohorts(demo_env):
     erst = next(v for k, v in werte.items() if "Erstkontakt" in k)
     assert f"Von {erst} Personen mit Erstkontakt sind " in text
     assert "Nach 180 Tagen vermittelt:" in text
+
+
+# --- The general sentences (worked out by hand) ----------------------------------------------
+
+def test_verlauf_in_the_singular():
+    assert zf.verlauf("Leerstand", ["2016 Q1", "2016 Q2"], [45, 55], einzahl=True) == (
+        "Leerstand steigt von 45 im Q1/2016 auf 55 im Q2/2016.")
+
+
+def test_rangfolge_names_largest_and_smallest_bar():
+    assert zf.rangfolge("Betriebe", ["A", "B", "C"], [30, 12, 37]) == (
+        "Betriebe: am meisten C (37), am wenigsten B (12).")
+    # shares with one decimal, rounded once half away from zero; a missing value is left out
+    assert zf.rangfolge("Wege", ["A", "B", "C"], [33.25, float("nan"), 4.75], stellen=1,
+                        einheit=" %", hoch="am häufigsten", tief="am seltensten") == (
+        "Wege: am häufigsten A (33,3 %), am seltensten C (4,8 %).")
+    assert zf.rangfolge("Betriebe", ["A"], [1234]) == "Betriebe: A (1.234)."
+    assert zf.rangfolge("Eintritte", ["2017 Q2", "2018 Q4"], [80, 9]) == (
+        "Eintritte: am meisten Q2/2017 (80), am wenigsten Q4/2018 (9).")
+    assert zf.rangfolge("Betriebe", ["A", "B"], [2, 2]) == "Betriebe: überall 2."
+    with pytest.raises(ValueError):
+        zf.rangfolge("Betriebe", ["A"], [None])
+
+
+def test_anzahlen_vergleich_paare_aufzaehlung():
+    assert zf.anzahlen("Von 9 Zielen sind", ["im Plan", "knapp", "hinter Plan"], [5, 0, 4]) == (
+        "Von 9 Zielen sind: 5 im Plan und 4 hinter Plan.")
+    assert zf.vergleich("Der Anteil", ["A", "B"], [26.8, 9.0], [12.0, 10.7], "hier", "dort") == (
+        "Der Anteil ist hier in 1 von 2 Fällen höher als dort (größter Abstand: A, 26,8 % "
+        "gegen 12,0 %).")
+    assert zf.paare(["A", "A", "B", "B"], ["A", "B", "A", "B"], [5, 2, 2, 7]) == (
+        "Am häufigsten zusammen: A und B (2 Personen).")
+    assert zf.paare(["A", "B"], ["B", "A"], [0, 0]).startswith("Keine erreichte Person")
+    assert zf.aufzaehlung("Noch aktiv", ["A 75,4 %", "B 72,6 %"]) == (
+        "Noch aktiv: A 75,4 % und B 72,6 %.")
+
+
+# --- Every chart has its sentence ------------------------------------------------------------
+
+def _aufrufe_ohne_satz() -> list[str]:
+    """chart_block / chart_block_de calls in pages/ and biwaq/ without a `zusammenfassung`."""
+    import ast
+    fehlt = []
+    for pfad in [*(ROOT / "pages").rglob("*.py"), *(ROOT / "biwaq").rglob("*.py")]:
+        for knoten in ast.walk(ast.parse(pfad.read_text(encoding="utf-8"))):
+            if not (isinstance(knoten, ast.Call) and isinstance(knoten.func, ast.Attribute)
+                    and knoten.func.attr in ("chart_block", "chart_block_de")):
+                continue
+            satz = next((k.value for k in knoten.keywords if k.arg == "zusammenfassung"), None)
+            if satz is None or (isinstance(satz, ast.Constant) and not satz.value):
+                fehlt.append(f"{pfad.relative_to(ROOT)}:{knoten.lineno}")
+    return fehlt
+
+
+def test_every_chart_block_call_passes_a_summary():
+    assert not _aufrufe_ohne_satz()
+
+
+def diagramme(at: AppTest) -> list[tuple[str | None, pd.DataFrame | None]]:
+    """Every chart drawn with its table tab (tabs „Diagramm“ | „Tabelle“) on the page, in page
+    order: (the markdown sentence right above the tabs or None, the table in the tab)."""
+    from streamlit.testing.v1 import element_tree as et
+    out = []
+
+    def walk(block):
+        kinder = list(block.children.values())
+        for i, k in enumerate(kinder):
+            if not isinstance(k, et.Block):
+                continue
+            tabs = [t for t in k.children.values() if isinstance(t, et.Tab)]
+            if [t.label for t in tabs] == ["Diagramm", "Tabelle"]:
+                vorher = kinder[i - 1] if i else None
+                satz = vorher.value if type(vorher) is et.Markdown else None   # not a caption
+                tab = next((e.value for e in tabs[1].children.values()
+                            if isinstance(e, et.Dataframe)), None)
+                out.append((satz, tab))
+            else:
+                walk(k)
+    walk(at._tree)
+    return out
+
+
+D = pd.Timestamp
+KOMBIS = {"ohne Filter": {},
+          "Magdeburger Allee 2016 bis Mitte 2017": dict(
+              quartier="Magdeburger Allee", von=D("2016-01-01").date(),
+              bis=D("2017-06-30").date())}
+SEITEN = ["pages/ueberblick/uebersicht.py", "pages/teilnehmende/zielgruppen.py",
+          "pages/teilnehmende/vermittlung.py", "pages/teilnehmende/esf_indikatoren.py",
+          "pages/oekonomie/betriebe.py", "pages/oekonomie/leerstand.py"]
+
+
+def _seite_gefiltert(pfad, **kombi):
+    from test_kennzahlen_seiten import seite
+    return seite(pfad, **kombi)
+
+
+def de(x, stellen=0) -> str:
+    """German number text, written here independently of the project's formatter."""
+    text = f"{float(x):,.{stellen}f}"
+    return text.replace(",", "X").replace(".", ",").replace("X", ".")
+
+
+def _groesste(tab, name, wert, stellen=0, einheit=""):
+    zeile = tab.loc[tab[wert].astype(float).idxmax()]
+    return f"{zeile[name]} ({de(zeile[wert], stellen)}{einheit})"
+
+
+def _kleinste(tab, name, wert, stellen=0, einheit=""):
+    zeile = tab.loc[tab[wert].astype(float).idxmin()]
+    return f"{zeile[name]} ({de(zeile[wert], stellen)}{einheit})"
+
+
+def _pruefe(pfad: str, satz: str, tab: pd.DataFrame) -> None:
+    """The figures of one summary sentence worked out from the table beside it."""
+    spalten = list(tab.columns)
+    if "Zugangsweg" in spalten or "Austrittsgrund" in spalten:
+        weg = "Zugangsweg" if "Zugangsweg" in spalten else "Austrittsgrund"
+        erste = tab[tab["Gruppe"] == tab["Gruppe"].iloc[0]]
+        anteil = "Anteil in der Gruppe (%)"
+        assert f"am häufigsten {_groesste(erste, weg, anteil, 1, ' %')}" in satz
+        assert f"am seltensten {_kleinste(erste, weg, anteil, 1, ' %')}" in satz
+    elif "und Gruppe" in spalten:
+        aus = tab[tab["Gruppe"] != tab["und Gruppe"]]
+        zeile = aus.loc[aus["Personen"].idxmax()]
+        assert f"{zeile['Gruppe']} und {zeile['und Gruppe']} ({de(zeile['Personen'])}" in satz
+    elif spalten[:3] == ["Gruppe", "Erreichte Personen", "Eintritte"]:
+        gruppen = tab[tab["Gruppe"] != "Alle Teilnehmenden"]
+        alle = tab.loc[tab["Gruppe"] == "Alle Teilnehmenden", "Erreichte Personen"].iloc[0]
+        assert f"Erreichte Personen insgesamt: {de(alle)}." in satz
+        assert f"am meisten {_groesste(gruppen, 'Gruppe', 'Erreichte Personen')}" in satz
+    elif "Anteil Teilnehmende (%)" in spalten:
+        st_ = tab[tab["Stadtteil"] != "Insgesamt"]
+        hoeher = int((st_["Anteil Teilnehmende (%)"] > st_["Anteil Bevölkerung (%)"]).sum())
+        assert f"in {hoeher} von {len(st_)} " in satz
+    elif "Median (Tage)" in spalten:
+        erste = tab[tab["Gruppe"] == tab["Gruppe"].iloc[0]]
+        assert f"am längsten {_groesste(erste, 'Schritt', 'Median (Tage)', 1, ' Tage')}" in satz
+    elif spalten[:3] == ["Art", "Branche", "Lokaler Betrieb"]:
+        je = tab.groupby("Branche")["Vermittlungen"].sum()
+        assert f"am meisten {je.idxmax()} ({de(je.max())})" in satz
+    elif "Anteil (%)" in spalten and "Indikator" in spalten:
+        for bereich, teil in tab.groupby("Bereich"):         # one sentence per part
+            assert (f"{bereich}, Anteil an der Bezugsgröße: am höchsten "
+                    f"{_groesste(teil, 'Indikator', 'Anteil (%)', 1, ' %')}") in satz, satz
+    elif spalten[0] == "Quartal" and "Bis" in spalten:                 # target course
+        erste, letzte = tab.iloc[0], tab.iloc[-1]
+        assert f"{de(erste['Erreicht (kumuliert)'])} im Q" in satz
+        assert f"{de(letzte['Erreicht (kumuliert)'])} im Q" in satz
+        assert "Ziellinie im " in satz and f": {de(letzte['Ziellinie'])}." in satz
+    elif "Status" in spalten and "Ziel" in spalten:                    # on-track status
+        for s in ("im Plan", "knapp", "hinter Plan"):
+            n = int((tab["Status"] == s).sum())
+            assert (f"{n} {s}" in satz) == (n > 0), (s, satz)
+    elif spalten[0] == "Quartal":                 # a course per quarter: sum of the series
+        werte = tab.drop(columns=[c for c in ("Quartal", "Stand am") if c in spalten]
+                         ).select_dtypes("number")
+        summe = werte.sum(axis=1) if "Eintritte im Quartal" not in spalten else \
+            tab["Eintritte im Quartal"]
+        q0 = "Q{1}/{0}".format(*tab["Quartal"].iloc[0].split(" Q"))
+        qn = "Q{1}/{0}".format(*tab["Quartal"].iloc[-1].split(" Q"))
+        assert f"{de(summe.iloc[0])} im {q0}" in satz, satz
+        assert f"{de(summe.iloc[-1])} im {qn}" in satz, satz
+    elif "Gesamt" in spalten and "Migrantenökonomie" in spalten:
+        assert f"am meisten {_groesste(tab, spalten[0], 'Gesamt')}" in satz
+    elif "Beschäftigte" in spalten:
+        assert f"am meisten {_groesste(tab, 'Branche', 'Beschäftigte')}" in satz
+    elif "Betrieb" in spalten and "Vermittlungen" in spalten:
+        assert f"am meisten {_groesste(tab, 'Betrieb', 'Vermittlungen')}" in satz
+    elif "Status am Stichtag" in spalten:
+        assert f"Die Karte zeigt {de(len(tab))} Objekte" in satz
+        for s, n in tab["Status am Stichtag"].value_counts().items():
+            assert f"{de(n)} {s}" in satz
+    elif "Anteil aktiv" in spalten:
+        zeilen = tab[(tab["Beginn"] == "seit Gründung") & (tab["Monate"] == 24)]
+        for _, z in zeilen.iterrows():
+            wert = (de(z["Anteil aktiv"] * 100, 1) + " %" if z["unter Beobachtung"] >= 5
+                    else "–")
+            assert f"{z['Gruppe']} {wert}" in satz, satz
+    elif "Vermittelt bis dahin (%)" in spalten:     # checked against the comparison table
+        assert satz.startswith("Nach 180 Tagen vermittelt") or "Keine Kohorte" in satz
+    elif "Stufe" in spalten:                      # the funnel
+        alle = tab[tab["Gruppe"] == "Alle Teilnehmenden"].set_index("Stufe")["Personen"]
+        assert f"Von {de(alle['Erstkontakt'])} Personen mit Erstkontakt" in satz
+    else:
+        raise AssertionError(f"{pfad}: keine Prüfung für die Tabelle {spalten}")
+
+
+@pytest.mark.parametrize("kombi", list(KOMBIS))
+@pytest.mark.parametrize("pfad", SEITEN)
+def test_every_chart_has_a_summary_with_the_figures_of_its_table(demo_env, pfad, kombi):
+    at = _seite_gefiltert(pfad, **KOMBIS[kombi])
+    bloecke = diagramme(at)
+    assert bloecke, "die Seite zeigt kein Diagramm"
+    for satz, tab in bloecke:
+        assert satz and satz.strip(), f"Diagramm ohne Satz auf {pfad}"
+        assert tab is not None and len(tab)
+        _pruefe(pfad, satz, tab)
+    if pfad.endswith("vermittlung.py"):          # cohort sentence: the 180-day column
+        vergleich = next(d.value for d in at.dataframe if "180 Tage (%)" in d.value.columns)
+        werte = vergleich[vergleich["180 Tage (%)"] != "–"]
+        zahl = werte["180 Tage (%)"].str.replace(",", ".").astype(float)
+        satz = next(s for s, t in bloecke if "Vermittelt bis dahin (%)" in t.columns)
+        if len(werte) > 1 and zahl.min() < zahl.max():
+            lo, hi = werte.loc[zahl.idxmin()], werte.loc[zahl.idxmax()]
+            q = "Q{1}/{0}".format
+            assert (f"zwischen {lo['180 Tage (%)']} % (Eintritt "
+                    f"{q(*lo['Kohorte (Eintritt)'].split(' Q'))}) und {hi['180 Tage (%)']} % "
+                    f"(Eintritt {q(*hi['Kohorte (Eintritt)'].split(' Q'))})") in satz, satz
+
+
+def test_the_walk_finds_a_chart_without_a_summary(demo_env, monkeypatch):
+    from biwaq.app import ui
+    echt = ui.chart_block
+
+    def ohne(*a, **kw):
+        kw["zusammenfassung"] = None
+        return echt(*a, **kw)
+    monkeypatch.setattr(ui, "chart_block", ohne)
+    at = _seite("pages/teilnehmende/zielgruppen.py")
+    assert any(satz is None for satz, _ in diagramme(at))
+
+
+def test_balken_lists_the_bar_labels_suppressed_ones_as_a_star():
+    import plotly.graph_objects as go
+    fig = go.Figure()
+    fig.add_bar(x=["2016", "2017"], y=[120, 0], text=["120", "*"], name="Süd-Ost")
+    fig.add_bar(x=["2016", "2017"], y=[1234, 98], text=["1.234", "98"], name="Magdeburger Allee")
+    assert zf.balken("Neue Teilnehmende je Jahr", fig) == (
+        "Neue Teilnehmende je Jahr: Süd-Ost – 2016 120, 2017 *; Magdeburger Allee – 2016 "
+        "1.234, 2017 98.")
+    h = go.Figure().add_bar(y=["Arbeit", "Ausbildung"], x=[40, 0], text=["40", "*"],
+                            orientation="h", name="Personen")
+    assert zf.balken("Art", h) == "Art: Arbeit 40, Ausbildung *."
+    assert zf.balken("Art", go.Figure()) == "Art: keine Werte."
+
+
+def test_public_charts_have_a_summary_with_only_what_the_table_shows(demo_env, monkeypatch,
+                                                                    tmp_path):
+    """The public app: a sentence above every chart whose values are the published ones –
+    every number or `*` in it stands in the table beside the chart (nothing more is told)."""
+    import re
+    from biwaq.oeffentlich import publish
+    out = tmp_path / "oeffentlich"
+    publish.publish(demo_env, out)
+    monkeypatch.setenv("BIWAQ_OEFFENTLICH_DIR", str(out))
+    monkeypatch.setenv("BIWAQ_DB", str(tmp_path / "gibt-es-nicht.duckdb"))
+    at = AppTest.from_file(str(ROOT / "oeffentlich.py"), default_timeout=60).run()
+    assert not at.exception, at.exception
+    bloecke = diagramme(at)
+    assert len(bloecke) >= 3
+    for satz, tab in bloecke:
+        assert satz, "öffentliches Diagramm ohne Satz"
+        zellen = {str(v).strip() for v in tab.to_numpy().ravel()}
+        werte = re.findall(r"(?<=\s)(\d[\d.]*|\\\*)(?=[,;.]?(\s|$))", satz)
+        assert werte, satz
+        for w, _ in werte:
+            w = w.rstrip(".")                                   # end of the sentence
+            if re.fullmatch(r"20\d\d", w):                      # a year is a category
+                continue
+            assert w.replace("\\", "") in zellen, (w, satz)

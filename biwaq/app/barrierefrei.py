@@ -8,7 +8,8 @@
 - the contrast of `st.caption`: Streamlit draws captions with opacity 0.6, which gives
   #828180 on white (3.9:1, below the 4.5:1 of WCAG SC 1.4.3); opacity 0.8 gives about 6:1;
 - English texts that Streamlit and Plotly write: the file uploader ("Upload", "200MB per file
-  • CSV", "Drag and drop files here"), the skip link, and screen-reader names, tooltips and
+  • CSV", "Drag and drop files here", the size of a chosen file "23.0B" -> "23 Byte",
+  "1.2MB" -> "1,2 MB"), the skip link, and screen-reader names, tooltips and
   placeholders ("Help for …", "Choose an option", "Main menu", "Download plot as a PNG", …).
   Streamlit 1.67 has no setting or parameter for them (`st.file_uploader` has none, there is no
   i18n option). The script rewrites exactly these texts (list SKRIPT, anchored patterns) to
@@ -42,6 +43,8 @@ SKRIPT = r"""<script>
     [/^(\d+(?:\.\d+)?)\s?([KMGT]?B) per file/,
      (m, n, e) => 'Höchstens ' + n.replace('.', ',') + ' ' + e + ' je Datei'],
     [/^Skip to main content$/, 'Zum Inhalt springen'],
+    [/^(\d+(?:\.\d+)?)\s?B$/, (m, n) => Math.round(parseFloat(n)) + ' Byte'],  // "23.0B"
+    [/^(\d+(?:\.\d+)?)\s?([KMGT]B)$/, (m, n, e) => n.replace('.', ',') + ' ' + e],
   ];
   const NAMEN = [                       // aria-label, title, placeholder
     [/^Add files$/, 'Weitere Dateien hinzufügen'],

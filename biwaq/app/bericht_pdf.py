@@ -266,7 +266,7 @@ def _esf(p: _Pdf, d: BerichtDaten) -> None:
     ins = g[(g["Quartier"] == q_name) & (g["Träger"] == t_name)]
     p.unter(f"Nach Geschlecht (Quartier: {q_name}, Träger: {t_name})")
     sp = ["Indikator", *an.ESF_GESCHLECHTER.values(), an.INSGESAMT]
-    p.tabelle(ins[sp], breiten=(100, 20, 20, 20, 20), size=6.5, rechts=tuple(sp[1:]))
+    p.tabelle(ins[sp], breiten=(94, 22, 22, 24, 18), size=6.5, rechts=tuple(sp[1:]))
     p.unter("Nach Quartier und Träger (Teilnehmende und Beschäftigung bei Austritt)")
     wahl = ["Teilnehmende insgesamt",
             "In Beschäftigung (einschließlich Selbstständiger) bei Austritt"]
@@ -274,7 +274,7 @@ def _esf(p: _Pdf, d: BerichtDaten) -> None:
     k = k.assign(Indikator=k["Indikator"].map({wahl[0]: "Teilnehmende",
                                                wahl[1]: "Beschäftigt bei Austritt"}))
     sp2 = ["Quartier", "Träger", "Indikator", *an.ESF_GESCHLECHTER.values(), an.INSGESAMT]
-    p.tabelle(k[sp2], breiten=(30, 36, 38, 19, 19, 19, 19), size=6.5, rechts=tuple(sp2[3:]))
+    p.tabelle(k[sp2], breiten=(28, 33, 33, 22, 22, 24, 18), size=6.5, rechts=tuple(sp2[3:]))
 
 
 def _betriebe(p: _Pdf, d: BerichtDaten) -> None:

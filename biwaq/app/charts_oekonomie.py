@@ -295,7 +295,7 @@ def ueberleben_chart(u: Ueberleben, max_monate: float = 60) -> go.Figure:
             zens = km[km["zensiert"] > 0]
             fig.add_scatter(x=zens["zeit"], y=zens["ueberleben"], mode="markers",
                             marker=dict(symbol="line-ns-open", size=9, color=c),
-                            name="zensiert (Ende der Beobachtung)", legendgroup="zensiert",
+                            name="Ende der Beobachtung (noch aktiv)", legendgroup="ende",
                             showlegend=False, hoverinfo="skip", row=1, col=col)
         for m in (12, 24):
             fig.add_vline(x=m, line=dict(color="#888", dash="dot", width=1), row=1, col=col)

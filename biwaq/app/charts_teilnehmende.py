@@ -197,7 +197,7 @@ def inzidenz_chart(kurven: pd.DataFrame) -> go.Figure:
                         hovertemplate="Tag %{x}: %{y:.1f} % vermittelt "
                                       "(noch %{customdata:.0f} unter Beobachtung)<extra>"
                                       + f"Eintritt {name}</extra>")
-    fig.update_layout(xaxis_title="Tage seit Eintritt", yaxis_title="Vermittelt (kumulativ)",
+    fig.update_layout(xaxis_title="Tage seit Eintritt", yaxis_title="Bis dahin vermittelt",
                       yaxis_ticksuffix=" %", height=480)
     german_layout(fig, "Zeit bis zur Vermittlung je Eintrittskohorte")
     # up to 13 quarterly cohorts: a legend on the right, in cohort order, never over the title

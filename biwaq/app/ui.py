@@ -17,6 +17,7 @@ from biwaq.einlesen.contract import (LAUFZEIT_ENDE, LAUFZEIT_START, QUARTIERE, T
 from biwaq.speicher.filters import Filter
 
 ALLE = "Alle"
+LEER_ZELLE = "–"          # a missing value in a table (Streamlit's default text is "None")
 BEIDE = "Beide"
 LEER_TEXT = ("Für diese Filterauswahl gibt es keine Daten. Bitte Quartier, Zeitraum, Träger "
              "oder Zielgruppe in der Seitenleiste weiter fassen.")
@@ -213,11 +214,16 @@ def empty_message() -> None:
 
 
 def chart_block(fig: go.Figure, table: pd.DataFrame, titel: str, key: str,
-                filt: Filter | None = None, zusammenfassung: str | None = None) -> None:
-    """A chart with its filters written above, a table view of the same numbers, downloads.
+                filt: Filter | None = None, zusammenfassung: str | None = None,
+                prozent: tuple[str, ...] = (), roh: tuple[str, ...] = (),
+                stellen: dict[str, int] | None = None) -> None:
+    """A chart with its filters written above, a table view of the same numbers (German
+    dates and numbers, see deutsche_spalten), downloads.
     `zusammenfassung`: one sentence saying what the chart shows, built from its data
-    (biwaq.zahlen.zusammenfassung), shown above the chart as its text alternative (issue 15)."""
-    _diagramm_und_tabelle(fig, table, titel, key, filt, zusammenfassung, None)
+    (biwaq.zahlen.zusammenfassung), shown above the chart as its text alternative (issue 15).
+    Every call passes one: tests/test_zusammenfassung.py fails on a chart without it."""
+    _diagramm_und_tabelle(fig, table, titel, key, filt, zusammenfassung,
+                          deutsche_spalten(table, prozent, roh, stellen))
 
 
 def _diagramm_und_tabelle(fig, table, titel, key, filt, zusammenfassung, spalten) -> None:
@@ -231,7 +237,8 @@ def _diagramm_und_tabelle(fig, table, titel, key, filt, zusammenfassung, spalten
     with tab_chart:
         st.plotly_chart(fig, key=f"{key}_chart", config={"displaylogo": False})
     with tab_table:
-        st.dataframe(table, hide_index=True, key=f"{key}_table", column_config=spalten)
+        st.dataframe(table, hide_index=True, key=f"{key}_table", column_config=spalten,
+                     placeholder=LEER_ZELLE)
     download_buttons(table, titel, key, filt)
 
 
@@ -257,9 +264,10 @@ def _lazy(fn: Callable[..., bytes], *args) -> Callable[[], bytes]:
 # --- Tables with German formats (added with the local-economy pages) -----------------------
 
 def deutsche_spalten(table: pd.DataFrame, prozent: tuple[str, ...] = (),
-                     roh: tuple[str, ...] = ()) -> dict:
+                     roh: tuple[str, ...] = (), stellen: dict[str, int] | None = None) -> dict:
     """column_config for st.dataframe: dates as TT.MM.JJJJ, numbers in the reader's locale
-    (German separators in a German browser), `prozent` columns as percent; `roh` untouched."""
+    (German separators in a German browser; at most 3 decimals unless `stellen` gives a
+    column's decimals, e.g. {"Breite": 6}), `prozent` columns as percent; `roh` untouched."""
     cfg = {}
     for c in table.columns:
         if c in roh:
@@ -269,15 +277,29 @@ def deutsche_spalten(table: pd.DataFrame, prozent: tuple[str, ...] = (),
         elif pd.api.types.is_datetime64_any_dtype(table[c]):
             cfg[c] = st.column_config.DateColumn(c, format="DD.MM.YYYY")
         elif pd.api.types.is_numeric_dtype(table[c]) and not pd.api.types.is_bool_dtype(table[c]):
-            cfg[c] = st.column_config.NumberColumn(c, format="localized")
+            n = (stellen or {}).get(c)
+            cfg[c] = st.column_config.NumberColumn(c, format="localized",
+                                                   step=None if n is None else 10.0 ** -n)
     return cfg
 
 
 def chart_block_de(fig: go.Figure, table: pd.DataFrame, titel: str, key: str, filt=None,
                    prozent: tuple[str, ...] = (), roh: tuple[str, ...] = (),
-                   zusammenfassung: str | None = None) -> None:
-    """chart_block whose table view shows German dates and numbers (see deutsche_spalten).
+                   zusammenfassung: str | None = None,
+                   stellen: dict[str, int] | None = None) -> None:
+    """chart_block (since issue 15 every table view shows German dates and numbers).
     `filt` is anything with beschreibung() – e.g. oekonomie.Geltung, which also names the
-    shared filters that do not apply; `zusammenfassung` as in chart_block."""
-    _diagramm_und_tabelle(fig, table, titel, key, filt, zusammenfassung,
-                          deutsche_spalten(table, prozent, roh))
+    shared filters that do not apply."""
+    chart_block(fig, table, titel, key, filt, zusammenfassung, prozent, roh, stellen)
+
+
+def tabelle(table: pd.DataFrame, key: str, prozent: tuple[str, ...] = (),
+            roh: tuple[str, ...] = (), column_config: dict | None = None,
+            stellen: dict[str, int] | None = None, **kwargs) -> None:
+    """st.dataframe with German dates and numbers (deutsche_spalten) and „–“ for a missing
+    value (Streamlit writes "None"), the one table display of the pages; `column_config`
+    entries given here win over the German defaults.
+    Remaining keyword arguments go to st.dataframe (hide_index is on)."""
+    cfg = {**deutsche_spalten(table, prozent, roh, stellen), **(column_config or {})}
+    st.dataframe(table, hide_index=True, key=key, column_config=cfg, placeholder=LEER_ZELLE,
+                 **kwargs)

@@ -10,6 +10,7 @@ from biwaq.zahlen import kennzahlen as kz
 from biwaq.app import kommentare_ui as kui
 from biwaq.app import ui
 from biwaq.zahlen import zielstand as zs
+from biwaq.zahlen import zusammenfassung as zf
 
 TRAEGER_HINWEIS = ("Die Ziele sind nicht nach Träger vereinbart: Der Zielvergleich erscheint "
                    "nur, wenn in der Seitenleiste alle Träger gewählt sind.")
@@ -75,8 +76,11 @@ def abschnitt(filt, key: str, kennzahlen: tuple[str, ...] | None = None,
                 + " · ".join(f"{s}: {int((tab['status'] == s).sum())}"
                              for s in (zs.IM_PLAN, zs.KNAPP, zs.HINTER))
                 + f" (von {len(tab)} Zielen)")
+    status = [(s, int((tab["status"] == s).sum())) for s in (zs.IM_PLAN, zs.KNAPP, zs.HINTER)]
     ui.chart_block(cz.status_chart(tab), zs.anzeige_tabelle(tab), titel, key=f"{key}_status",
-                   filt=filt)
+                   filt=filt, zusammenfassung=zf.anzahlen(
+                       f"Von {len(tab)} Zielen sind", [s for s, _ in status],
+                       [n for _, n in status]))
     kui.beim_wert(key, titel, filt, key=f"{key}_komm")
     wahl = st.selectbox("Verlauf je Quartal für", list(tab["ziel_id"]),
                         format_func=dict(zip(tab["ziel_id"], tab["label"])).get,
@@ -94,6 +98,11 @@ def abschnitt(filt, key: str, kennzahlen: tuple[str, ...] | None = None,
                 f"{zeile.bis.strftime('%d.%m.%Y')}: {zs.zahl_text(zeile.hochrechnung)} "
                 f"({anteil} des Ziels) "
                 "– eine Schätzung aus dem bisherigen Tempo.")
+    satz = zf.verlauf(kz.label("ziel_kumuliert"), tabelle["Quartal"],
+                      tabelle[kz.label("ziel_kumuliert")], einzahl=True)
+    if len(tabelle):
+        satz += (f" {kz.label('ziel_linie')} im {zf.periode(tabelle['Quartal'].iloc[-1])}: "
+                 f"{kz.zahl(tabelle[kz.label('ziel_linie')].iloc[-1])}.")
     ui.chart_block(cz.verlauf_chart(verlauf, zeile), tabelle, f"Zielverlauf {zeile.label}",
-                   key=f"{key}_verlauf", filt=filt)
+                   key=f"{key}_verlauf", filt=filt, zusammenfassung=satz)
     return stand

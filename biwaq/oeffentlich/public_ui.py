@@ -13,6 +13,7 @@ from biwaq.app import export
 from biwaq.oeffentlich import handout, public_view, published
 from biwaq.oeffentlich.public_view import Auswahl
 from biwaq.oeffentlich.published import INSGESAMT, Oeffentlich
+from biwaq.zahlen import zusammenfassung
 
 SEITE = "Öffentliche Zahlen"      # page part of download file names
 
@@ -173,6 +174,7 @@ def _block(fig: go.Figure, tabelle: pd.DataFrame, titel: str, key: str, filter_t
     if tabelle.empty:
         st.info("Für diese Auswahl gibt es keine veröffentlichten Zahlen.")
         return
+    st.markdown(_md(zusammenfassung.balken(titel, fig)))  # text alternative (issue 15)
     tab_chart, tab_table = st.tabs(["Diagramm", "Tabelle"])
     with tab_chart:
         st.plotly_chart(fig, key=f"{key}_chart", config={"displaylogo": False})

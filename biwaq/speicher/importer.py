@@ -24,8 +24,10 @@ NUR_STEUERUNG = ("Stadtteilgrenzen ersetzen darf nur die Steuerungsrunde (Rolle 
                  "Es wurde nichts geändert.")
 GEO_TABELLE = "stadtteil_geo"
 DEMO_FEHLER = ("Die Datenbank enthält Demodaten: ihr Entfernen bitte ausdrücklich bestätigen "
-               "(Seite „Daten“: Bestätigungsfeld; Befehl: --demo-entfernen). Echte Daten werden "
-               "nie mit Demodaten gemischt.")
+               "(Seite „Daten“: Bestätigungsfeld ankreuzen). Echte Daten werden nie mit "
+               "Demodaten gemischt.")
+# what the command line adds to DEMO_FEHLER (a web user never sees a command-line flag)
+DEMO_FEHLER_BEFEHL = "Am Befehl: --demo-entfernen angeben."
 DEMO_HINWEIS = ("Die Datenbank enthält Demodaten: beim Einspielen werden sie alle gelöscht "
                 "(gezählt ist so, als wären sie schon entfernt). Zum Einspielen das Löschen "
                 "bitte ausdrücklich bestätigen (Seite „Daten“: Bestätigungsfeld ankreuzen und "

@@ -318,7 +318,9 @@ def esf_anzeige(tabelle: pd.DataFrame) -> pd.DataFrame:
 # --- ESF+ indicators as the funder tables them: by sex, Quartier and Träger (issue 11) -------
 
 INSGESAMT = "Insgesamt"
-ESF_GESCHLECHTER = {"w": "Frauen", "m": "Männer", "d": "Nicht-binär"}
+# column labels of the split: distinct from the indicators „Frauen“/„Männer“ of the catalogue
+# (one label, one meaning): a cell is the row's indicator among women, men, non-binary people
+ESF_GESCHLECHTER = {"w": "davon Frauen", "m": "davon Männer", "d": "davon nicht-binär"}
 # the sex rows are the columns of this table; the basis of the six-month result is its own row
 ESF_OHNE_GLIEDERUNG = ("frauen", "maenner", "nicht_binaer")
 ESF_BASIS_6M = "Bezugsgröße: Austritte mit sechs Monaten Beobachtung"
@@ -349,7 +351,8 @@ def esf_zellen(df: pd.DataFrame):
 
 def esf_gliederung(abfrage, quartiere: list, traeger: list) -> pd.DataFrame:
     """The recorded ESF+ indicators by Quartier × Träger (with totals) and by sex (columns
-    Frauen, Männer, Nicht-binär, Insgesamt), in the funder's long table layout.
+    davon Frauen, davon Männer, davon nicht-binär, Insgesamt), in the funder's long table
+    layout.
 
     `abfrage(quartier, traeger, geschlecht)` returns query esf_indikatoren for these values
     (None = all); `quartiere`/`traeger` list the values to split by, None standing for the

@@ -172,9 +172,10 @@ KATALOG: tuple[Kennzahl, ...] = (
        "Median der Tage zwischen den beiden Stufen über die Personen mit beiden Stufen; wer "
        "die spätere Stufe zuerst erreicht hat, zählt mit 0 Tagen.",
        "vermittlung_stufenzeiten.median_tage", 1),
-    _K("inzidenz_kumulativ", "Vermittelt kumulativ (%)", "%",
-       "Kumulative Inzidenz der Vermittlung seit Eintritt (Aalen–Johansen; Austritt ohne "
-       "Vermittlung konkurriert) je **Eintrittskohorte: Eintritt im Zeitraum**.",
+    _K("inzidenz_kumulativ", "Vermittelt bis dahin (%)", "%",
+       "Anteil der **Eintrittskohorte (Eintritt im Zeitraum)**, der bis zu diesem Tag nach "
+       "dem Eintritt vermittelt war; wer noch in Betreuung ist, zählt bis zu seinem letzten "
+       "Stand mit, wer ohne Vermittlung austrat, nie als vermittelt (Verfahren: „Methodik“).",
        "vermittlung_verweildauer → analytics.kohorten", 1),
     _K("noch_unter_beobachtung", "Noch unter Beobachtung", "Personen",
        "Personen der Eintrittskohorte, die zu diesem Zeitpunkt noch weder vermittelt noch "
@@ -217,9 +218,10 @@ KATALOG: tuple[Kennzahl, ...] = (
        "Beratene Betriebe, die am Stichtag (Ende des Zeitraums, höchstens Datenstand) gegründet "
        "und nicht geschlossen sind.", "oek_betriebe_beraten → oekonomie.aktiv_am_stichtag"),
     _K("aktiv_24_gruendung", "24 Monate nach Gründung aktiv", "%",
-       "Kaplan–Meier-Schätzung über alle beratenen Betriebe: Anteil, der 24 Monate nach der "
-       "Gründung noch aktiv ist; ein Betrieb zählt ab seiner ersten Beratung (verzögerter "
-       "Eintritt), eine Schließung am Tag der ersten Beratung zählt mit.",
+       "Geschätzter Anteil aller beratenen Betriebe, der 24 Monate nach der Gründung noch "
+       "aktiv ist – geschätzt auch aus Betrieben, die erst kürzer beobachtet werden; ein "
+       "Betrieb zählt ab seiner ersten Beratung, eine Schließung am Tag der ersten Beratung "
+       "zählt mit.",
        "oek_betriebe_beraten → survival.kaplan_meier", 0, MINDESTBASIS_UEBERLEBEN, None,
        "Betriebe unter Beobachtung"),
     _K("stabil_12", "nach 12 Monaten noch aktiv", "%",
@@ -235,17 +237,16 @@ KATALOG: tuple[Kennzahl, ...] = (
        "oek_betriebe_beraten → oekonomie.stabilisierung", 0, MINDESTBASIS_UEBERLEBEN, None,
        "Betriebe"),
     _K("km_anteil_aktiv", "Anteil aktiv", "%",
-       "Kaplan–Meier-Schätzung des Anteils noch aktiver Betriebe nach so vielen Monaten "
-       "(zensiert: am Stichtag noch aktiv; Schließung am Eintrittstag zählt).",
+       "Geschätzter Anteil noch aktiver Betriebe nach so vielen Monaten; Betriebe, die am "
+       "Stichtag noch aktiv sind, zählen bis dahin mit (Schließung am Eintrittstag zählt).",
        "oek_betriebe_beraten → survival.kaplan_meier", 1, MINDESTBASIS_UEBERLEBEN, None,
        "Betriebe unter Beobachtung"),
-    _K("km_ki_unten", "KI unten", "%", "Untere Grenze des 95-%-Vertrauensbereichs "
-       "(exponentielles Greenwood-Intervall).", "survival.kaplan_meier.ci_unten", 1),
+    _K("km_ki_unten", "KI unten", "%", "Untere Grenze des 95-%-Vertrauensbereichs.", "survival.kaplan_meier.ci_unten", 1),
     _K("km_ki_oben", "KI oben", "%", "Obere Grenze des 95-%-Vertrauensbereichs.",
        "survival.kaplan_meier.ci_oben", 1),
     _K("km_aktiv_ki", "aktiv (95-%-KI)", "%",
-       "Kaplan–Meier-Schätzung mit 95-%-Vertrauensbereich; „–“ unter der Mindestzahl "
-       "beobachteter Betriebe.", "survival.kaplan_meier", 0, MINDESTBASIS_UEBERLEBEN, None,
+       "Geschätzter Anteil noch aktiver Betriebe mit 95-%-Vertrauensbereich; „–“ unter der "
+       "Mindestzahl beobachteter Betriebe.", "survival.kaplan_meier", 0, MINDESTBASIS_UEBERLEBEN, None,
        "Betriebe unter Beobachtung"),
     _K("unter_beobachtung", "unter Beobachtung", "Betriebe",
        "Betriebe, die zu diesem Zeitpunkt noch beobachtet werden: die Basis der Schätzung.",
@@ -568,7 +569,7 @@ MERKMALE = frozenset({
     "frei seit", "Status (aktuell erfasst)", "Status am Stichtag",
     # ESF+ split by sex × Quartier × Träger: Träger is a dimension like Quartier; the sex
     # columns are values of the dimension Geschlecht (cells: the row's indicator by sex)
-    "Träger", "Nicht-binär",
+    "Träger", "davon Frauen", "davon Männer", "davon nicht-binär",
     # committee report: status of a target (biwaq.app.bericht), comments (biwaq.app.kommentare)
     "Status Erreichte", "Status Eintritte", "Zahl / Diagramm", "Filter", "Verfasst von",
     "Zeit (UTC)", "Geändert (UTC)", "Datenstand", "Kommentar",

@@ -6,6 +6,7 @@ from biwaq.oeffentlich import published, rollenschutz
 from biwaq.app import charts_oekonomie as ch
 from biwaq.zahlen import kennzahlen as kz
 from biwaq.zahlen import oekonomie as oek
+from biwaq.zahlen import zusammenfassung as zf
 from biwaq.zahlen.texte import anzahl
 
 filt = ui.page_header(
@@ -61,7 +62,9 @@ else:
     tab = oek.betriebe_nach(beraten, dim)
     ui.chart_block_de(ch.betriebe_chart(tab, oek.DIMENSIONEN[dim]), tab,
                    f"Beratene Betriebe nach {oek.DIMENSIONEN[dim]}", key="betr_nach",
-                   filt=geltung, roh=("Gründungsjahr",))
+                   filt=geltung, roh=("Gründungsjahr",),
+                   zusammenfassung=zf.rangfolge(f"Beratene Betriebe nach {oek.DIMENSIONEN[dim]}",
+                                                tab.iloc[:, 0], tab["Gesamt"]))
 
     # --- Consultations -------------------------------------------------------------------
     st.subheader("Beratungen nach Format und Thema")
@@ -71,7 +74,9 @@ else:
     tab = oek.beratungen_tabelle(verlauf, nach, filt.von, filt.bis)
     ui.chart_block_de(ch.beratungen_chart(tab, nach), tab,
                    "Beratungen je Quartal nach " + ("Format" if nach == "format" else "Thema"),
-                   key="betr_beratungen", filt=geltung)
+                   key="betr_beratungen", filt=geltung,
+                   zusammenfassung=zf.verlauf("Beratungen je Quartal", tab["Quartal"],
+                                              tab.select_dtypes("number").sum(axis=1)))
 
     # --- Stabilisation -------------------------------------------------------------------
     st.subheader("Stabilisierung")
@@ -81,19 +86,29 @@ else:
     st.markdown("\n".join(f"- {x.satz()}" for x in saetze))
     st.caption(oek.STABIL_HINWEIS)
     st.markdown(
-        "Die Kurve darunter **schätzt** denselben Anteil mit **Kaplan–Meier** auch aus Betrieben, "
-        "die erst kürzer beobachtet werden (**zensiert**: am Stichtag noch aktiv, Striche in der "
+        "Die Kurve darunter **schätzt** denselben Anteil auch aus Betrieben, die erst kürzer "
+        "beobachtet werden (am Stichtag noch aktiv: sie zählen bis dahin mit, Striche in der "
         "Kurve) – für alle, die es genauer wissen wollen. "
         "**Seit Gründung** zählt ein Betrieb erst ab seiner ersten Beratung mit (verzögerter "
         "Eintritt): Betriebe, die vorher schlossen, hat das Projekt nie gesehen. **Seit erster "
         "Beratung** beginnt bei Vorgründungsberatung mit der Gründung. Eine Schließung am Tag "
         "der ersten Beratung zählt mit. Schattiert: 95-%-Vertrauensbereich.")
-    ui.chart_block_de(ch.ueberleben_chart(u), oek.ueberleben_tabelle(u),
+    with st.expander("Methodik (für Statistikerinnen und Statistiker)"):
+        st.markdown("Schätzung nach **Kaplan–Meier** mit verzögertem Eintritt (linksgestutzt "
+                    "ab der ersten Beratung); Betriebe, die am Stichtag noch aktiv sind, sind "
+                    "**zensiert**. Vertrauensbereich: exponentielles Greenwood-Intervall (95 %).")
+    ut = oek.ueberleben_tabelle(u)
+    ut24 = ut[(ut["Beginn"] == oek.URSPRUENGE["gruendung"]) & (ut["Monate"] == 24)]
+    ui.chart_block_de(ch.ueberleben_chart(u), ut,
                    "Stabilisierung beratener Betriebe", key="betr_ueberleben", filt=geltung,
                    prozent=(kz.label("km_anteil_aktiv"), kz.label("km_ki_unten"),
-                            kz.label("km_ki_oben")))
-    st.dataframe(oek.ueberleben_anzeige(kennz), hide_index=True,
-                 key="betr_ueberleben_kennzahlen")
+                            kz.label("km_ki_oben")),
+                   zusammenfassung=zf.aufzaehlung(
+                       "Geschätzt noch aktiv 24 Monate nach der Gründung",
+                       [f"{g} {kz.fmt('km_anteil_aktiv', a, basis=n)}" for g, a, n in
+                        zip(ut24["Gruppe"], ut24[kz.label("km_anteil_aktiv")],
+                            ut24[kz.label("unter_beobachtung")])]))
+    ui.tabelle(oek.ueberleben_anzeige(kennz), key="betr_ueberleben_kennzahlen")
     aus = {k: sum(v.values()) for k, v in u.ausgeschlossen.items()}
     st.caption("KI: 95-%-Vertrauensbereich. „unter Beobachtung“: Betriebe, die zu diesem "
                "Zeitpunkt noch beobachtet werden (Grundlage der Schätzung; unter etwa 10 ist der "
@@ -114,7 +129,9 @@ else:
     else:
         ohne = int(tab[kz.label("aktive_betriebe")].sum() - tab[kz.label("mit_angabe")].sum())
         ui.chart_block_de(ch.beschaeftigte_chart(tab), tab, "Beschäftigte beratener Betriebe",
-                       key="betr_beschaeftigte", filt=geltung)
+                       key="betr_beschaeftigte", filt=geltung,
+                       zusammenfassung=zf.rangfolge("Beschäftigte nach Branche", tab["Branche"],
+                                                    tab[kz.label("beschaeftigte")]))
         st.caption(f"{ui.fmt_int(tab[kz.label('beschaeftigte')].sum())} Beschäftigte in "
                    f"{anzahl(tab[kz.label('mit_angabe')].sum(), 'aktiven Betrieb', 'aktiven Betrieben')}"
                    " mit Angabe"
@@ -141,8 +158,12 @@ if rollenschutz.voll_sichtbar(auth.aktueller_nutzer().rolle):
             st.caption("Mit gewählter Zielgruppe sind Betriebe mit 1 oder 2 Vermittlungen zu "
                        "einer Zeile zusammengefasst: sonst wäre erkennbar, wer im Betrieb zur "
                        "Zielgruppe gehört.")
-        ui.chart_block_de(ch.vermittlungen_chart(platz), oek.vermittlungen_tabelle(platz),
+        vt = oek.vermittlungen_tabelle(platz)
+        ui.chart_block_de(ch.vermittlungen_chart(platz), vt,
                           "Vermittlungen in lokale Betriebe", key="betr_vermittlungen",
+                          zusammenfassung=zf.rangfolge(
+                              "Vermittlungen je Betrieb", vt["Betrieb"],
+                              vt[kz.label("vermittlungen")]),
                           filt=oek.Geltung(filt, traeger_zielgruppe=True,
                                            seitenfilter=seitenfilter,
                                            quartier_text="Quartier (Sitz des Betriebs)"))
@@ -164,6 +185,6 @@ else:
                            ).drop(columns="gesperrt").rename(columns={"Vermittlungen": k.label})
     geltung = oek.Geltung(filt, quartier_text="Quartier (Sitz des Betriebs)")
     st.caption("Filter: " + geltung.beschreibung())
-    st.dataframe(zeigen, hide_index=True, key="betr_vermittlungen_geschuetzt")
+    ui.tabelle(zeigen, key="betr_vermittlungen_geschuetzt")
     ui.download_buttons(zeigen, "Vermittlungen in lokale Betriebe", "betr_vermittlungen",
                         geltung)

@@ -11,6 +11,7 @@ from biwaq.einlesen import geo
 from biwaq.speicher import importer
 from biwaq.zahlen import kennzahlen as kz
 from biwaq.zahlen import oekonomie as oek
+from biwaq.zahlen import zusammenfassung as zf
 from biwaq.einlesen.contract import LEERSTAND_ARTEN, LEERSTAND_STATUS, QUARTIERE
 
 FLAECHEN_STUFEN = [0, 50, 100, 200, 500, 1000, 2500, 5000, 10_000, 25_000, float("inf")]
@@ -145,8 +146,7 @@ else:
         st.markdown(f"**{kz.label('raeume_treffer')}: {kz.fmt('raeume_treffer', len(raeume))}**"
                     f" · {suche}")
         tabelle = oek.raeume_tabelle(raeume)
-        st.dataframe(tabelle, hide_index=True, key="leer_raeume_tabelle",
-                     column_config=ui.deutsche_spalten(tabelle))
+        ui.tabelle(tabelle, key="leer_raeume_tabelle")
         ui.download_buttons(tabelle, "Räume finden", "leer_raeume", oek.Text(suche))
 
 gesucht = bool(st.session_state.get("leer_raeume_gesucht")) and raeume is not None
@@ -178,12 +178,18 @@ with karte_platz:
     if objekte.empty:
         ui.empty_message()
     else:
+        lt = oek.leerstand_tabelle(objekte)
+        status = lt["Status am Stichtag"].value_counts()
         ui.chart_block_de(ch.leerstand_karte(objekte, umrisse,
                                              "osm" if strassenkarte else "ohne",
                                              quartier=filt.quartier,
                                              treffer=raeume if gesucht else None),
-                          oek.leerstand_tabelle(objekte), "Leerstände und Brachflächen",
-                          key="leer_karte_block", filt=geltung, roh=("Breite", "Länge"))
+                          lt, "Leerstände und Brachflächen",
+                          key="leer_karte_block", filt=geltung,
+                          stellen={"Breite": 6, "Länge": 6},
+                          zusammenfassung=zf.anzahlen(
+                              f"Die Karte zeigt {kz.zahl(len(lt))} Objekte; Status am Stichtag",
+                              status.index, status.values))
         st.caption("Farbe und Muster: Status am Stichtag (siehe Legende) · Punktgröße: "
                    "Fläche, logarithmisch (35 m² klein … 25.000 m² groß)"
                    + (f" · schwarzer Ring: {kz.label('raeume_treffer')} "
@@ -222,8 +228,7 @@ else:
         if tab_g.empty:
             st.info("Kein offenes Gesuch.", icon=":material/info:")
         else:
-            st.dataframe(tab_g, hide_index=True, key="leer_gesuche_tabelle",
-                         column_config=ui.deutsche_spalten(tab_g))
+            ui.tabelle(tab_g, key="leer_gesuche_tabelle")
             ui.download_buttons(tab_g, "Offene Raumgesuche", "leer_gesuche", geltung_gesuche)
     with t2:
         tab_a = oek.angebote_tabelle(paare)
@@ -231,8 +236,7 @@ else:
             st.info("Kein verfügbares Objekt passt zu einem offenen Gesuch.",
                     icon=":material/info:")
         else:
-            st.dataframe(tab_a, hide_index=True, key="leer_angebote_tabelle",
-                         column_config=ui.deutsche_spalten(tab_a))
+            ui.tabelle(tab_a, key="leer_angebote_tabelle")
             ui.download_buttons(tab_a, "Objekte mit passenden Gesuchen", "leer_angebote",
                                 geltung_gesuche)
 
@@ -245,9 +249,13 @@ verlauf = ui.query("oek_leerstand_verlauf", **filt.params(), **seite)
 if verlauf.empty or verlauf[mass].sum() == 0:
     ui.empty_message()
 else:
-    ui.chart_block_de(ch.leerstand_verlauf_chart(verlauf, mass),
-                      oek.verlauf_tabelle(verlauf, mass), "Leerstand je Stadtteil",
-                      key="leer_verlauf", filt=geltung)
+    vt = oek.verlauf_tabelle(verlauf, mass)
+    ui.chart_block_de(ch.leerstand_verlauf_chart(verlauf, mass), vt, "Leerstand je Stadtteil",
+                      key="leer_verlauf", filt=geltung,
+                      zusammenfassung=zf.verlauf(
+                          "Leerstand in allen Stadtteilen zusammen ("
+                          + ("Einheiten" if mass == "einheiten" else "Fläche in m²") + ")",
+                          vt["Quartal"], vt.select_dtypes("number").sum(axis=1), einzahl=True))
 
 # --- Position check and district geodata ---------------------------------------------------
 
@@ -270,12 +278,12 @@ else:
                   "oder Stadtteil." if meta.get("geodaten_hinweise")
                   else "bitte Koordinaten oder Stadtteil prüfen."),
                icon=":material/wrong_location:")
-    st.dataframe(lage[["objekt_id", "adresse", "quartier", "stadtteil_angabe", "lat", "lon",
-                       "hinweis"]].rename(columns={
-                           "objekt_id": "Objekt", "adresse": "Adresse", "quartier": "Quartier",
-                           "stadtteil_angabe": "Stadtteil (Angabe)", "lat": "Breite",
-                           "lon": "Länge", "hinweis": "Hinweis"}),
-                 hide_index=True, key="leer_lage_tabelle")
+    ui.tabelle(lage[["objekt_id", "adresse", "quartier", "stadtteil_angabe", "lat", "lon",
+                     "hinweis"]].rename(columns={
+                         "objekt_id": "Objekt", "adresse": "Adresse", "quartier": "Quartier",
+                         "stadtteil_angabe": "Stadtteil (Angabe)", "lat": "Breite",
+                         "lon": "Länge", "hinweis": "Hinweis"}),
+               key="leer_lage_tabelle", stellen={"Breite": 6, "Länge": 6})
 
 meldung = st.session_state.pop("leer_geo_meldung", None)
 if meldung:

@@ -4,6 +4,7 @@ import streamlit as st
 from biwaq.zahlen import analytics as an
 from biwaq.app import charts_teilnehmende as ct
 from biwaq.app import bericht, ui
+from biwaq.zahlen import zusammenfassung as zf
 from biwaq.einlesen.contract import QUARTIERE, TRAEGER
 
 filt = ui.page_header(
@@ -55,22 +56,27 @@ else:
     else:
         ui.chart_block(ct.esf_chart(erfasst), erfasst[["Bereich", "Indikator", "Anzahl",
                                                        "Bezugsgröße", "Anteil (%)"]],
-                       "ESF+-Indikatoren Anteile", key="esf_anteile", filt=filt)
+                       "ESF+-Indikatoren Anteile", key="esf_anteile", filt=filt,
+                       zusammenfassung=" ".join(
+                           zf.rangfolge(f"{bereich}, Anteil an der Bezugsgröße",
+                                        teil["Indikator"], teil["Anteil (%)"], stellen=1,
+                                        einheit=" %", hoch="am höchsten", tief="am niedrigsten")
+                           for bereich, teil in erfasst.groupby("Bereich", sort=False)))
 
 # --- The funder's table: by sex, Quartier and Träger, with totals (steuerung, issue 11) ------
 
 st.subheader("Nach Geschlecht, Quartier und Träger")
 st.markdown(
-    "Die erfassten Indikatoren so, wie der Fördermittelgeber sie tabelliert: Frauen, Männer, "
-    "nicht-binäre Personen und insgesamt, je Quartier und Träger und zusammen "
-    "(„Insgesamt“). Jede Zelle ist eigens gezählt; eine Person zählt einmal. Zeitraum und "
+    "Die erfassten Indikatoren so, wie der Fördermittelgeber sie tabelliert: je Zeile der "
+    "Indikator insgesamt und **davon** Frauen, Männer und nicht-binäre Personen, je Quartier "
+    "und Träger und zusammen („Insgesamt“). Jede Zelle ist eigens gezählt; eine Person zählt "
+    "einmal. Zeitraum und "
     "Zielgruppe gelten; ist in der Seitenleiste ein Quartier oder Träger gewählt, nur dieses.")
 gliederung = an.esf_gliederung(
     zellen, [filt.quartier] if filt.quartier else [*QUARTIERE, None],
     [filt.traeger] if filt.traeger else [*TRAEGER, None])
-st.dataframe(gliederung, hide_index=True, key="esf_gliederung_table",
-             column_config=ui.deutsche_spalten(gliederung),
-             column_order=[c for c in gliederung.columns if c != "Bereich"])
+ui.tabelle(gliederung, key="esf_gliederung_table",
+           column_order=[c for c in gliederung.columns if c != "Bereich"])
 st.download_button(
     "XLSX (ein Tabellenblatt)",
     lambda: bericht.xlsx_bytes({"ESF+ nach Geschlecht": gliederung},

@@ -97,20 +97,29 @@ else:
                             kz.label("stufen_umgekehrt"): zeiten["umgekehrt"],
                             kz.label("stufen_median_tage"): [kz.runde(x, 1) for x in
                                                              zeiten["median_tage"]]})
+    erste = tabelle[tabelle["Gruppe"] == tabelle["Gruppe"].iloc[0]]
+    satz = zf.rangfolge(f"Median der Tage je Schritt für {erste['Gruppe'].iloc[0]}",
+                        erste["Schritt"], erste[kz.label("stufen_median_tage")], stellen=1,
+                        einheit=" Tage", hoch="am längsten", tief="am kürzesten")
     ui.chart_block(ct.stufenzeiten_chart(zeiten), tabelle, "Zeit zwischen den Stufen",
-                   key="funnel_zeiten", filt=filt)
+                   key="funnel_zeiten", filt=filt, zusammenfassung=satz)
 
 # --- Time to placement per entry cohort ------------------------------------------------------
 st.subheader("Zeit bis zur Vermittlung je Eintrittskohorte")
 st.markdown(
     "Kohorte hier: Personen mit **Eintritt im Zeitraum**, nach Eintrittsquartal oder -jahr. "
-    "Jüngere Kohorten hatten weniger Zeit. Die Kurven sind deshalb **kumulative Inzidenzen "
-    "(Aalen–Johansen-Schätzer)**: Wer am Datenstand noch im Projekt ist, zählt nur so lange "
-    "mit, wie er beobachtet wurde (zensiert); ein **Austritt ohne Vermittlung** ist ein "
-    "konkurrierendes Ereignis und zählt nie als Vermittlung. Als Vermittlung zählt die erste, "
-    "wenn sie spätestens 28 Tage nach dem Austritt beginnt. Die Tabelle darunter vergleicht "
-    "Kohorten nur zu Zeitpunkten, die **alle** ihre Mitglieder erreicht haben – dort ist der "
-    "Wert der einfache Anteil und zwischen Kohorten vergleichbar; sonst steht „–“.")
+    "Jede Kurve zeigt den **Anteil, der bis zum jeweiligen Tag nach dem Eintritt vermittelt "
+    "war**. Jüngere Kohorten hatten weniger Zeit: Wer noch in Betreuung ist, zählt bis zu "
+    "seinem letzten Stand mit. Wer **ohne Vermittlung ausgetreten** ist, zählt nie als "
+    "vermittelt. Als Vermittlung zählt die erste, wenn sie spätestens 28 Tage nach dem "
+    "Austritt beginnt. Die Tabelle darunter vergleicht Kohorten nur zu Zeitpunkten, die "
+    "**alle** ihre Mitglieder erreicht haben – dort ist der Wert der einfache Anteil und "
+    "zwischen Kohorten vergleichbar; sonst steht „–“.")
+with st.expander("Methodik (für Statistikerinnen und Statistiker)"):
+    st.markdown(
+        "Die Kurven sind **kumulative Inzidenzen** nach **Aalen–Johansen**: Wer am Datenstand "
+        "noch im Projekt ist, ist **zensiert** (zählt bis zu seinem letzten Beobachtungstag "
+        "mit); ein Austritt ohne Vermittlung ist ein **konkurrierendes Ereignis**.")
 einheit = st.radio("Kohorten", ["quartal", "jahr"], horizontal=True, key="funnel_kohorte",
                    format_func={"jahr": "Eintrittsjahr", "quartal": "Eintrittsquartal"}.get)
 verweil = ui.query("vermittlung_verweildauer", **params)
@@ -141,7 +150,7 @@ else:
     for h in an.HORIZONTE:
         anzeige[kz.label(f"inzidenz_{h}")] = [kz.zahl(v, 1) for v in
                                               vergleich[kz.label(f"inzidenz_{h}")]]
-    st.dataframe(anzeige, hide_index=True, key="funnel_kohorten_table")
+    ui.tabelle(anzeige, key="funnel_kohorten_table")
     ui.download_buttons(vergleich, "Vermittelt nach Tagen je Kohorte", "funnel_kohorten", filt)
 
 # --- Placements by type and sector -----------------------------------------------------------
@@ -166,8 +175,11 @@ else:
                             "Lokaler Betrieb": arten["lokal"].map({True: "ja", False: "nein"}),
                             kz.label("vermittlungen"): arten["vermittlungen"],
                             kz.label("personen"): arten["personen"]})
+    je_branche = tabelle.groupby("Branche", sort=False)[kz.label("vermittlungen")].sum()
     ui.chart_block(ct.arten_chart(arten, VERMITTLUNGSARTEN), tabelle,
-                   "Vermittlungen nach Branche und Art", key="funnel_arten", filt=filt)
+                   "Vermittlungen nach Branche und Art", key="funnel_arten", filt=filt,
+                   zusammenfassung=zf.rangfolge("Vermittlungen nach Branche", je_branche.index,
+                                                je_branche.values))
 
 # --- Exits by reason -------------------------------------------------------------------------
 st.subheader("Austritte nach Grund")
@@ -184,6 +196,11 @@ else:
                                 kz.prozentwert("anteil_in_gruppe", p, n)
                                 for p, n in zip(aus["personen"], summe)],
                             kz.label("personen_gruppe"): summe})
+    erste = tabelle[tabelle["Gruppe"] == tabelle["Gruppe"].iloc[0]]
+    satz = zf.rangfolge(f"Austrittsgründe ({erste['Gruppe'].iloc[0]})", erste["Austrittsgrund"],
+                        erste[kz.label("anteil_in_gruppe")], stellen=1, einheit=" %",
+                        hoch="am häufigsten", tief="am seltensten")
     ui.chart_block(ct.anteile_chart(aus, "austrittsgrund", "Austritte nach Grund",
                                     (*AUSTRITTSGRUENDE, an.OHNE_ANGABE)),
-                   tabelle, "Austritte nach Grund", key="funnel_austritte", filt=filt)
+                   tabelle, "Austritte nach Grund", key="funnel_austritte", filt=filt,
+                   zusammenfassung=satz)

@@ -8,6 +8,7 @@ from biwaq.app import charts_teilnehmende as ct
 from biwaq.zahlen import kennzahlen as kz
 from biwaq.app import ui
 from biwaq.app import zielstand_ui as zui
+from biwaq.zahlen import zusammenfassung as zf
 from biwaq.einlesen.contract import ZIELGRUPPEN_NAMEN, ZUGANGSWEGE
 
 filt = ui.page_header(
@@ -55,6 +56,9 @@ ui.metric(m2, "eintritte", gesamt["eingetreten"].sum())
 if not gesamt.empty and gesamt["erreicht"].sum() > 0:
     je_gruppe = reich[reich["gruppe"] != "alle"].groupby("gruppe")["erreicht"].sum()
     ui.metric(m3, "summe_gruppen", je_gruppe.sum())
+    m3.caption("Keine Zahl von Personen: Wer zu mehreren Gruppen gehört, zählt in jeder mit; "
+               "wer zu keiner gehört, fehlt. Darum weicht die Summe von den "
+               f"{kz.zahl(gesamt['erreicht'].sum())} erreichten Personen ab.")
 if reich.empty or (reich["erreicht"].sum() == 0 and reich["eingetreten"].sum() == 0):
     ui.empty_message()
 else:
@@ -64,9 +68,19 @@ else:
                                     "eingetreten": kz.label("eintritte")})
     spalten = ["Gruppe", *([spalte] if spalte else []), kz.label("erreichte_personen"),
                kz.label("eintritte")]
+    gezeigt = kz.label("eintritte" if mass == "eingetreten" and dim != "gesamt"
+                       else "erreichte_personen")
+    if spalte:      # one row per value of the dimension: the row of all participants
+        alle_tn = tabelle[tabelle["gruppe"] == "alle"]
+        satz = zf.rangfolge(f"{gezeigt} nach {spalte}", alle_tn[spalte], alle_tn[gezeigt])
+    else:
+        gruppen = tabelle[tabelle["gruppe"] != "alle"]
+        satz = (f"{gezeigt} insgesamt: {kz.zahl(tabelle.loc[tabelle['gruppe'] == 'alle', gezeigt].sum())}. "
+                + zf.rangfolge("Je Zielgruppe", gruppen["Gruppe"], gruppen[gezeigt])
+                + " Eine Person kann zu mehreren Gruppen gehören.")
     ui.chart_block(ct.reichweite_chart(reich, dim, mass), tabelle[spalten],
                    "Erreichte und eingetretene Personen je Zielgruppe", key="reach_gruppen",
-                   filt=filt)
+                   filt=filt, zusammenfassung=satz)
 
 # --- Targets: the on-track rule of biwaq/zahlen/zielstand.py (steuerung) -------------------------------
 zui.abschnitt(filt, key="reach_ziele", kennzahlen=("teilnehmende", "eintritte"))
@@ -94,9 +108,14 @@ else:
                                           for x in rep["anteil_teilnehmende"]],
         kz.label("anteil_migration_bev"): [kz.runde(x * 100, 1)
                                            for x in rep["anteil_bevoelkerung"]]})
+    stadtteile = tabelle[tabelle["Stadtteil"] != "Insgesamt"]
+    satz = zf.vergleich("Der Anteil mit Migrationshintergrund", stadtteile["Stadtteil"],
+                        stadtteile[kz.label("anteil_migration_tn")],
+                        stadtteile[kz.label("anteil_migration_bev")],
+                        "unter den erreichten Personen", "in der Bevölkerung")
     ui.chart_block(ct.repraesentation_chart(rep), tabelle,
                    "Migrationshintergrund Teilnehmende und Bevölkerung", key="reach_rep",
-                   filt=filt)
+                   filt=filt, zusammenfassung=satz)
     if filt.zielgruppe:
         st.caption(f"Der Zielgruppenfilter gilt auch hier: Anteil unter den erreichten "
                    f"{ZIELGRUPPEN_NAMEN[filt.zielgruppe]}.")
@@ -124,8 +143,13 @@ else:
                                 kz.prozentwert("anteil_in_gruppe", p, n)
                                 for p, n in zip(zug["personen"], summe)],
                             kz.label("personen_gruppe"): summe})
+    erste = tabelle[tabelle["Gruppe"] == tabelle["Gruppe"].iloc[0]]
+    satz = zf.rangfolge(f"Zugangswege ({erste['Gruppe'].iloc[0]})", erste["Zugangsweg"],
+                        erste[kz.label("anteil_in_gruppe")], stellen=1, einheit=" %",
+                        hoch="am häufigsten", tief="am seltensten")
     ui.chart_block(ct.anteile_chart(zug, "zugangsweg", "Zugangswege je Gruppe", ZUGANGSWEGE),
-                   tabelle, "Zugangswege je Gruppe", key="reach_zugang", filt=filt)
+                   tabelle, "Zugangswege je Gruppe", key="reach_zugang", filt=filt,
+                   zusammenfassung=satz)
 
 # --- Combinations ----------------------------------------------------------------------------
 st.subheader("Kombinationen der Zielgruppen")
@@ -142,4 +166,6 @@ else:
     lang[kz.label("anteil_an_gruppe")] = [kz.prozentwert("anteil_an_gruppe", p, g)
                                           for p, g in zip(lang[kz.label("personen")], groesse)]
     ui.chart_block(ct.kombinationen_chart(matrix), lang, "Kombinationen der Zielgruppen",
-                   key="reach_kombi", filt=filt)
+                   key="reach_kombi", filt=filt,
+                   zusammenfassung=zf.paare(lang["Gruppe"], lang["und Gruppe"],
+                                            lang[kz.label("personen")]))
