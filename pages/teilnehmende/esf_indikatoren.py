@@ -42,7 +42,7 @@ else:
         st.table(an.esf_anzeige(tabelle[tabelle["Bereich"] == bereich]).set_index("Indikator"))
     ui.download_buttons(tabelle, "ESF+-Indikatoren", "esf", filt)
 
-    st.subheader("Anteile im Überblick")
+    st.header("Anteile im Überblick")
     erfasst = tabelle[tabelle["Anzahl"].notna()
                       & ~tabelle["Indikator"].isin(["Teilnehmende insgesamt",
                                                     "Austritte insgesamt"])
@@ -56,7 +56,7 @@ else:
 
 # --- The funder's table: by sex, Quartier and Träger, with totals (steuerung, issue 11) ------
 
-st.subheader("Nach Geschlecht, Quartier und Träger")
+st.header("Nach Geschlecht, Quartier und Träger")
 st.markdown(
     "Die erfassten Indikatoren so, wie der Fördermittelgeber sie tabelliert: Frauen, Männer, "
     "nicht-binäre Personen und insgesamt, je Quartier und Träger und zusammen "
