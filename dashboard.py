@@ -16,6 +16,7 @@ barrierefrei.einrichten()   # lang="de", caption contrast, German file uploader
 nutzer = auth.aktueller_nutzer()   # one local user as `steuerung` when no sign-in is configured
 ui.ensure_database()
 nav = auth.navigation(nutzer, ROOT)
+barrierefrei.nach_navigation()   # no English "Page not found" on a fresh server's first run
 st.session_state["seite_titel"] = nav.title   # page part of download file names
 
 with st.sidebar:

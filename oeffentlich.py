@@ -36,9 +36,14 @@ def barrierefreiheit() -> None:
 # No menu (position hidden): this also switches off Streamlit's automatic pages/ folder, so no
 # internal page can be opened through this server. Every page links the accessibility
 # statement (BITV 2.0 § 7) at its foot, and the statement links back.
-ZAHLEN = st.Page(zahlen, title="Zahlen für die Stadtteile", url_path="zahlen", default=True)
+ZAHLEN = st.Page(zahlen, title="Zahlen für die Stadtteile", url_path="start", default=True)
 ERKLAERUNG = st.Page(barrierefreiheit, title=erklaerung.TITEL, url_path="barrierefreiheit")
-seite = st.navigation([ZAHLEN, ERKLAERUNG], position="hidden")
+# The start page's address is "/"; "/zahlen" leads there (Streamlit finds no default page by
+# its own name, so it gets an internal one).
+ZAHLEN_ADRESSE = st.Page(lambda: st.switch_page(ZAHLEN), title="Zahlen für die Stadtteile",
+                         url_path="zahlen", visibility="hidden")
+seite = st.navigation([ZAHLEN, ERKLAERUNG, ZAHLEN_ADRESSE], position="hidden")
+barrierefrei.nach_navigation()   # no "Page not found" on a fresh server's first run
 seite.run()
 st.divider()
 if seite.url_path == ERKLAERUNG.url_path:

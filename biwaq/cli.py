@@ -81,7 +81,7 @@ def print_lage_bericht(db) -> None:
 
 
 def cmd_publish(args) -> int:
-    from biwaq.oeffentlich import publish
+    from biwaq.oeffentlich import publish, revisionen
 
     t0 = time.perf_counter()
     try:
@@ -91,9 +91,14 @@ def cmd_publish(args) -> int:
         print(f"Veröffentlichung abgebrochen, nichts geschrieben. {e}", file=sys.stderr)
         return 1
     p = v.manifest["pruefung"]
+    nummer = int(v.manifest["revision"])
     print(f"{len(v.tabellen)} Tabellen nach {args.out} geschrieben in "
           f"{time.perf_counter() - t0:.1f} s (Schwelle {args.threshold}; gesperrt: "
           f"{p['primaer']} primär, {p['sekundaer']} sekundär; Prüfung bestanden)")
+    print(f"Veröffentlicht als Revision {nummer}: {Path(args.out) / 'manifest.json'} "
+          f"(Kopie in {Path(args.out) / revisionen.REVISIONEN / f'{nummer:04d}'}; "
+          f"interne Werte für spätere Prüfungen in "
+          f"{revisionen.intern_verzeichnis(args.out) / f'{nummer:04d}.json'})")
     if args.handout:
         from biwaq.oeffentlich import handout, published
 
@@ -369,7 +374,7 @@ def _bericht_befehl(sub) -> None:
 
 
 def cmd_bericht(args) -> int:
-    from biwaq.app import bericht, kommentare
+    from biwaq.app import bericht_pdf, kommentare
     from biwaq.speicher import store
     from biwaq.speicher.filters import Filter
 
@@ -386,7 +391,7 @@ def cmd_bericht(args) -> int:
     pfad = Path(os.environ.get(kommentare.ENV) or db.with_name("kommentare.sqlite"))
     ks = kommentare.KommentarStore(pfad, sicherung=False) if pfad.exists() else None
     t0 = time.perf_counter()
-    pdf, xlsx = bericht.erstelle(db, filt, args.out, ks)
+    pdf, xlsx = bericht_pdf.erstelle(db, filt, args.out, ks)
     print(f"Bericht {pdf} und Tabellen {xlsx} geschrieben in {time.perf_counter() - t0:.1f} s")
     return 0
 

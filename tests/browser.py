@@ -84,9 +84,9 @@ def wait_for_app(page, timeout: float = 60_000) -> None:
 
 
 def warm_up(browser, url: str) -> None:
-    """Open the start page once. A fresh server runs its very first script run in Streamlit's
-    legacy mode for apps with a `pages/` folder, which would show "Page not found" for a deep
-    link; every later run uses st.navigation."""
+    """Open the start page once, so the first page a test opens does not also pay for the
+    server's first script run (Streamlit's legacy `pages/` mode; `tests/test_browser_adressen.py`
+    checks that a deep link opened first still works)."""
     pg = browser.new_page()
     try:
         pg.goto(url + "/")

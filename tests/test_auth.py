@@ -225,8 +225,18 @@ def nav_spy(monkeypatch):
     def spy(pages, *a, **kw):
         flat = [p for ps in (pages.values() if isinstance(pages, dict) else [pages])
                 for p in ps]
-        calls.append({p._url_path: p.visibility for p in flat})
-        bodies.append({p._url_path: p._page for p in flat})
+        # The start page is registered under an internal name; its own name is a hidden page
+        # that leads to it (auth.seiten): record the start page under its own name.
+        start = [p for p in flat if p._url_path == auth.STARTSEITE_INTERN]
+        namen = {p._url_path: p._url_path for p in flat}
+        for st_page in start:
+            alias = next(p for p in flat if p.title == st_page.title and p is not st_page)
+            namen = {alias._url_path: st_page._url_path,
+                     **{k: v for k, v in namen.items()
+                        if k not in (alias._url_path, st_page._url_path)}}
+        seiten = {p._url_path: p for p in flat}
+        calls.append({n: seiten[u].visibility for n, u in namen.items()})
+        bodies.append({n: seiten[u]._page for n, u in namen.items()})
         return real(pages, *a, **kw)
 
     monkeypatch.setattr(streamlit, "navigation", spy)

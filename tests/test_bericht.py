@@ -14,7 +14,7 @@ import pytest
 from pypdf import PdfReader
 from streamlit.testing.v1 import AppTest
 
-from biwaq.app import bericht, kommentare
+from biwaq.app import bericht, bericht_pdf, kommentare
 from biwaq.zahlen import kennzahlen as kz
 from biwaq.speicher.filters import Filter
 from conftest import ROOT
@@ -57,7 +57,7 @@ def test_every_figure_in_the_pdf_is_the_pages_figure(seiten, demo_env, tmp_path)
                    FORMEL)
     ks.hinzufuegen("uebersicht.eintritte", "Eintritte", Filter(quartier="Magdeburger Allee"),
                    "2018-12-31", "Ben", "Nur Magdeburger Allee")
-    pdf, xlsx = bericht.erstelle(demo_env, FILT, tmp_path, ks)
+    pdf, xlsx = bericht_pdf.erstelle(demo_env, FILT, tmp_path, ks)
     text = pdf_text(pdf)
 
     # 1 on track: every row of the Übersicht table, cell by cell in order
@@ -111,7 +111,7 @@ def test_every_figure_in_the_pdf_is_the_pages_figure(seiten, demo_env, tmp_path)
 
 
 def test_title_page_names_period_filters_stand_and_demo(demo_env, tmp_path):
-    pdf, xlsx = bericht.erstelle(demo_env, FILT, tmp_path)
+    pdf, xlsx = bericht_pdf.erstelle(demo_env, FILT, tmp_path)
     assert pdf.name == "biwaq_bericht_2016-01-01_bis_2017-06-30_sued-ost.pdf"
     assert xlsx.name == "biwaq_bericht_2016-01-01_bis_2017-06-30_sued-ost.xlsx"
     erste = norm(PdfReader(str(pdf)).pages[0].extract_text())
@@ -130,7 +130,7 @@ def test_no_demo_mark_with_real_data(tmp_path):
     db = make_db(tmp_path / "echt.duckdb", datenquelle="import",
                  teilnehmende=[dict(tn_id="A", eintritt=D(2016, 2, 1))],
                  ziele=[dict(kennzahl="eintritte", zielwert=10)])
-    pdf, _ = bericht.erstelle(db, Filter(), tmp_path / "b.pdf")
+    pdf, _ = bericht_pdf.erstelle(db, Filter(), tmp_path / "b.pdf")
     assert "DEMODATEN" not in pdf_text(pdf)
     # data stand 01.02.2016 = Stichtag: 124 of 1188 days → expected 10 × 124/1188 = 1.04 (shown
     # 1); 1/1.0438 = 95.8 % → knapp; 10.0 % of the target; pace 1 per 124 days over the 1064
@@ -140,8 +140,8 @@ def test_no_demo_mark_with_real_data(tmp_path):
 
 
 def test_same_data_and_options_give_identical_files(demo_env, tmp_path):
-    a = bericht.erstelle(demo_env, FILT, tmp_path / "a" / "x.pdf")
-    b = bericht.erstelle(demo_env, FILT, tmp_path / "b" / "x.pdf")
+    a = bericht_pdf.erstelle(demo_env, FILT, tmp_path / "a" / "x.pdf")
+    b = bericht_pdf.erstelle(demo_env, FILT, tmp_path / "b" / "x.pdf")
     assert a[0].read_bytes() == b[0].read_bytes()
     assert a[1].read_bytes() == b[1].read_bytes()
 

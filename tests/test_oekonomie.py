@@ -9,6 +9,7 @@ import pytest
 import shapely
 
 from biwaq.app import charts_oekonomie as ch
+from biwaq.app.charts_oekonomie import LEERSTAND_STATUS
 from biwaq.app import kartentext
 from biwaq.zahlen import oekonomie as oek
 from biwaq.speicher.filters import Filter
@@ -157,11 +158,13 @@ def test_map_draws_only_the_chosen_area_with_names_and_highlights_hits(db_factor
     umrisse = schematic_districts()
     fig = ch.leerstand_karte(df, umrisse, "ohne", quartier="Süd-Ost",
                              treffer=df[df["objekt_id"] == "L3"])
-    flaechen = next(t for t in fig.data if str(t.name).startswith("▭ Stadtteile"))
+    flaechen = next(t for t in fig.data if t.name == "Stadtteile (schematisch)")
     sued_ost = sorted(k for k, v in STADTTEILE.items() if v == "Süd-Ost")
     assert sorted(flaechen.locations) == sued_ost
     namen = next(t for t in fig.data if t.name == "Stadtteilnamen")
     assert sorted(namen.locations) == sued_ost
+    # names beneath the points: no `below=""` (which put them above every layer, points too)
+    assert all(t.below is None for t in fig.data if str(t.name).startswith("Stadtteilnamen"))
     # each name is drawn inside the view, centred on a point inside its district
     for f in namen.geojson["features"]:
         x0, y0, x1, y1 = shapely.geometry.shape(f["geometry"]).bounds
@@ -171,7 +174,7 @@ def test_map_draws_only_the_chosen_area_with_names_and_highlights_hits(db_factor
     # the view fits Süd-Ost: its centre lies in the Süd-Ost box, not between both areas
     b = umrisse[umrisse["quartier"] == "Süd-Ost"].total_bounds
     assert b[1] <= fig.layout.map.center.lat <= b[3] and b[0] <= fig.layout.map.center.lon <= b[2]
-    treffer = next(t for t in fig.data if str(t.name).startswith("◯ Treffer"))
+    treffer = next(t for t in fig.data if t.name == ch.TREFFER_NAME and t.showlegend is False)
     assert list(treffer.customdata[:, 0]) == ["Magdeburger Allee 1"]
     assert (np.asarray(treffer.marker.size) > ch.marker_groesse([5000.0])).all()
     beide = ch.leerstand_karte(df, umrisse, "ohne")
@@ -379,10 +382,20 @@ def test_map_fits_the_box_and_draws_points_by_status(db_factory):
     assert 50.974 < mitte["lat"] < 50.976 and mitte["lon"] == pytest.approx(11.04)
     fig = ch.leerstand_karte(df, None, "ohne")
     assert fig.layout.map.style == "white-bg"
-    by_name = {t.name: t for t in fig.data if t.showlegend is not False}
-    assert set(by_name) == {"● leer", "○ wiederbelegt", "◎ Zwischennutzung", "◉ in Vermarktung"}
-    assert by_name["● leer"].marker.color == "#D55E00"
-    assert list(by_name["◎ Zwischennutzung"].customdata[0]) == [
+    # one legend entry per status: the symbol in the status colour, then the word; the entry's
+    # own mark is invisible (a map trace's mark is always a dot: "● • leer" showed it twice)
+    legende = [t for t in fig.data if t.showlegend is not False]
+    assert sorted(t.name for t in legende) == sorted([
+        '<span style="color:#D55E00;font-size:18px">●</span> leer',
+        '<span style="color:#009E73;font-size:18px">○</span> wiederbelegt',
+        '<span style="color:#CC79A7;font-size:18px">◎</span> Zwischennutzung',
+        '<span style="color:#0072B2;font-size:18px">◉</span> in Vermarktung'])
+    assert all(t.marker.opacity == 0 and list(t.lat) == [None] for t in legende)
+    assert {t.legendgroup for t in legende} == set(LEERSTAND_STATUS)
+    by_name = {t.name: t for t in fig.data if t.meta in LEERSTAND_STATUS}
+    assert by_name["leer"].marker.color == "#D55E00"
+    assert by_name["leer"].legendgroup == "leer"
+    assert list(by_name["Zwischennutzung"].customdata[0]) == [
         "Magdeburger Allee 1", "Brachfläche", "5.000", "01.01.2017", "Zwischennutzung",
         "Urban Gardening", "ohne Angabe"]
     # the pattern: white and coloured discs on top, not in the legend, no hover of their own

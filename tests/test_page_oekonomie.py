@@ -145,7 +145,7 @@ def test_leerstand_map_follows_quartier_and_states_the_reference_date(demo_env):
     spec = karte_spec(at)
     namen = next(t for t in spec["data"] if t.get("name") == "Stadtteilnamen")
     assert len(namen["locations"]) == 6
-    assert not any(str(t.get("name", "")).startswith("◯ Treffer") for t in spec["data"])
+    assert not any(t.get("name") == ch.TREFFER_NAME for t in spec["data"])
     at.selectbox(key="filter_quartier").set_value("Süd-Ost").run()
     at.date_input(key="filter_zeitraum").set_value((D(2017, 1, 1), D(2017, 12, 31))).run()
     assert not at.exception
@@ -177,7 +177,7 @@ def test_raeume_finden_hits_go_on_the_map_after_a_search(demo_env):
     at.number_input(key="leer_raeume_von").set_value(3000)
     at.button(key="leer_raeume_suchen").click().run()
     spec = karte_spec(at)
-    treffer = next(t for t in spec["data"] if str(t.get("name", "")).startswith("◯ Treffer"))
+    treffer = next(t for t in spec["data"] if t.get("name") == ch.TREFFER_NAME)
     erwartet = sorted(r[0] for r in sql(demo_env, """select adresse from leerstaende
         where status in ('leer', 'in Vermarktung') and flaeche_m2 >= 3000"""))
     assert sorted(c[0] for c in treffer["customdata"]) == erwartet and erwartet
@@ -413,6 +413,10 @@ def test_leerstand_map_offline_notice_names_and_points(demo_server, page):
         "Straßenkarte (OpenStreetMap)", "")
     # all six district names are drawn (as outlines: no font server needed)
     assert sorted(trace(fig, "Stadtteilnamen")["locations"]) == sorted(STADTTEILE)
+    # the legend as drawn: one symbol per status, then the word (was "● • leer")
+    legende = karte.locator(".legendtext").evaluate_all("els => els.map(e => e.textContent)")
+    assert legende == ["▭ Stadtteile (schematisch)", "● leer", "◉ in Vermarktung",
+                       "◎ Zwischennutzung", "○ wiederbelegt"], legende
     png = karte.screenshot()
     (ROOT / "screenshots").mkdir(exist_ok=True)
     (ROOT / "screenshots" / "leerstand_karte.png").write_bytes(png)
@@ -438,7 +442,7 @@ def test_leerstand_map_sued_ost_draws_only_its_districts(demo_server, page):
     page.get_by_role("option", name="Süd-Ost").click()
     warte_auf_karte(page, "Status am Stichtag 31.12.2018 – Quartier Süd-Ost")
     fig = karte_figur(page)
-    assert sorted(trace(fig, "▭ Stadtteile")["locations"]) == SUED_OST
+    assert sorted(trace(fig, "Stadtteile (schematisch)")["locations"]) == SUED_OST
     assert sorted(trace(fig, "Stadtteilnamen")["locations"]) == SUED_OST
     png = page.locator('[data-testid="stPlotlyChart"]').first.screenshot()
     (ROOT / "screenshots" / "leerstand_karte_sued_ost.png").write_bytes(png)
@@ -477,7 +481,7 @@ def test_raeume_finden_hits_are_ringed_on_the_map(demo_server, page):
         where status in ('leer', 'in Vermarktung') and flaeche_m2 >= 3000"""))
     assert len(erwartet) >= 2
     fig = karte_figur(page)
-    assert sorted(trace(fig, "◯ Treffer")["adressen"]) == erwartet
+    assert sorted(trace(fig, ch.TREFFER_NAME)["adressen"]) == erwartet
     png = page.locator('[data-testid="stPlotlyChart"]').first.screenshot()
     (ROOT / "screenshots" / "leerstand_karte_treffer.png").write_bytes(png)
     # black rings add dark pixels beyond the names' letters

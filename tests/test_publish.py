@@ -215,9 +215,15 @@ def test_cli_publish_with_threshold_and_handout(demo_db, tmp_path, capsys):
     pdf = tmp_path / "handzettel.pdf"
     assert main(["publish", "--db", str(demo_db), "--out", str(out), "--threshold", "5",
                  "--handout", str(pdf)]) == 0
-    assert "Prüfung bestanden" in capsys.readouterr().out
+    ausgabe = capsys.readouterr().out
+    assert "Prüfung bestanden" in ausgabe
     m = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert m["schwelle"] == 5
+    # the first publication into a new folder is revision 1, and the command says where it went
+    assert m["revision"] == 1
+    assert f"Veröffentlicht als Revision 1: {out / 'manifest.json'}" in ausgabe
+    assert f"Kopie in {out / 'revisionen' / '0001'}" in ausgabe
+    assert (out / "revisionen" / "0001" / "manifest.json").exists()
     for p in out.glob("*.csv"):
         if p.stem in ("quoten", "leerstaende_orte"):
             continue

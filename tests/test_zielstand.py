@@ -205,6 +205,10 @@ def test_page_charts_mark_projection_dashed_and_thresholds():
     bars = cz.status_chart(z.tabelle)
     assert bars.data[0].marker.color == cz.STATUS_FARBEN["knapp"]
     assert list(bars.data[0].text) == ["90,0\u00a0%"]
+    # the label stands right of the plot (paper x = 1), not on the 90 % line
+    assert [(a.text, a.xref, a.x) for a in bars.layout.annotations if a.xref == "paper"] == [
+        ("90,0\u00a0%", "paper", 1)]
+    assert bars.layout.xaxis.range[1] >= 110 and bars.layout.margin.r >= 80
     assert sorted(s.x0 for s in bars.layout.shapes) == [90, 100]
 
 

@@ -293,14 +293,31 @@ def seiten(nutzer: Nutzer, root: Path, pages: tuple[PageSpec, ...] | None = None
         out.append(("", st.Page(_startseite(nutzer), title="Start", icon=":material/login:",
                                 url_path="start", default=True)))
     for p in pages:
-        if erlaubt(p, nutzer.rolle):
-            page = st.Page(str(root / p.path), title=p.title, icon=p.icon, url_path=p.url,
-                           default=p is start)
+        if p is start:
+            # Streamlit gives the default page the address "/" and finds no page under its
+            # own name ("/uebersicht" showed "Page not found"): the page itself gets an
+            # internal name, and its name leads to "/" through a hidden page.
+            page = st.Page(str(root / p.path), title=p.title, icon=p.icon,
+                           url_path=STARTSEITE_INTERN, default=True)
+            out.append((p.section, st.Page(_weiter_zu(page), title=p.title, icon=p.icon,
+                                           url_path=p.url, visibility="hidden")))
+        elif erlaubt(p, nutzer.rolle):
+            page = st.Page(str(root / p.path), title=p.title, icon=p.icon, url_path=p.url)
         else:
             page = st.Page(_verweigert(p, nutzer), title=p.title, icon=p.icon,
                            url_path=p.url, visibility="hidden")
         out.append((p.section, page))
     return out
+
+
+STARTSEITE_INTERN = "startseite"    # internal name of the start page (its address is "/")
+
+
+def _weiter_zu(ziel):
+    def weiter() -> None:
+        st.switch_page(ziel)
+    weiter.__name__ = f"weiter_zu_{ziel.title}"
+    return weiter
 
 
 def navigation(nutzer: Nutzer, root: Path):

@@ -45,6 +45,11 @@ SKRIPT = r"""<script>
     [/^Skip to main content$/, 'Zum Inhalt springen'],
     [/^(\d+(?:\.\d+)?)\s?B$/, (m, n) => Math.round(parseFloat(n)) + ' Byte'],  // "23.0B"
     [/^(\d+(?:\.\d+)?)\s?([KMGT]B)$/, (m, n, e) => n.replace('.', ',') + ' ' + e],
+    [/^Page not found$/, 'Seite nicht gefunden'],            // Streamlit's dialog for an
+    [/^The page that you have requested does not seem to exist\..*$/,   // unknown address
+     'Diese Seite gibt es nicht. Sie sehen die Startseite.'],
+    [/^You have requested page (\S+), but no corresponding file was found.*$/,
+     'Die Seite $1 gibt es nicht. Sie sehen die Startseite.'],
   ];
   const NAMEN = [                       // aria-label, title, placeholder
     [/^Add files$/, 'Weitere Dateien hinzufügen'],
@@ -58,6 +63,7 @@ SKRIPT = r"""<script>
     [/^day, (.+)$/, 'Tag, $1'], [/^month, (.+)$/, 'Monat, $1'], [/^year, (.+)$/, 'Jahr, $1'],
     [/^App pages$/, 'Seiten'],
     [/^Main menu$/, 'Hauptmenü'],
+    [/^Close$/, 'Schließen'],
     [/^Sidebar$/, 'Seitenleiste'],
     [/^Collapse sidebar$/, 'Seitenleiste einklappen'],
     [/^Expand sidebar$/, 'Seitenleiste ausklappen'],
@@ -84,7 +90,7 @@ SKRIPT = r"""<script>
   };
   const deutsch = () => {
     const orte = document.querySelectorAll(
-      '[data-testid="stFileUploader"], [data-testid="stSkipToContent"]');
+      '[data-testid="stFileUploader"], [data-testid="stSkipToContent"], [role="dialog"]');
     for (const box of orte) {
       const w = document.createTreeWalker(box, NodeFilter.SHOW_TEXT);
       for (let t = w.nextNode(); t; t = w.nextNode()) {
@@ -109,7 +115,66 @@ SKRIPT = r"""<script>
 </script>"""
 
 
+# Closes Streamlit's "Page not found" dialog once it is drawn (used only when the server said it
+# by mistake, see `nach_navigation`); gives up after 15 s.
+DIALOG_SCHLIESSEN = r"""<script>
+(() => {
+  const zu = () => {
+    for (const d of document.querySelectorAll('[role="dialog"]')) {
+      const h = d.querySelector('h2');
+      if (!h || !/^(Page not found|Seite nicht gefunden)$/.test(h.textContent.trim())) continue;
+      const knopf = d.querySelector('button');
+      if (knopf) { knopf.click(); return true; }
+    }
+    return false;
+  };
+  if (zu()) return;
+  const beobachter = new MutationObserver(() => { if (zu()) beobachter.disconnect(); });
+  beobachter.observe(document.body, {subtree: true, childList: true});
+  setTimeout(() => beobachter.disconnect(), 15000);
+})();
+</script>"""
+
+_ERSTLAUF = "_biwaq_alter_seitenordner_lauf"
+
+
+def _alter_seitenordner_lauf() -> bool:
+    """True while the server's very first script run goes through Streamlit's legacy
+    `pages/` mode (see `nach_navigation`). Reads a Streamlit internal; False if it is gone."""
+    try:
+        from streamlit.runtime.pages_manager import PagesManager
+    except ImportError:     # pragma: no cover - a later Streamlit without the flag
+        return False
+    return bool(getattr(PagesManager, "uses_pages_directory", False))
+
+
 def einrichten() -> None:
-    """Insert the style and the script into the running page (no visible element)."""
+    """Insert the style and the script into the running page (no visible element).
+
+    Call before `st.navigation`: it notes whether this is the server's first run in Streamlit's
+    legacy `pages/` mode, for `nach_navigation`."""
+    if _alter_seitenordner_lauf():
+        st.session_state[_ERSTLAUF] = True     # this session began in legacy mode
     st.html(STIL)
     st.html(SKRIPT, unsafe_allow_javascript=True)
+
+
+def nach_navigation() -> bool:
+    """After `st.navigation(...)`: close Streamlit's "Page not found" dialog if
+    Streamlit showed it only because this session began in the server's first run. Returns
+    True if it added the closing script.
+
+    Why: a project with a `pages/` folder next to the entry script starts every fresh server in
+    Streamlit's legacy multipage mode (`PagesManager.uses_pages_directory`, streamlit 1.67
+    `runtime/scriptrunner/script_runner.py::_mpa_v1`). Its first script run builds a navigation
+    from `pages/*.py` only (none here: pages live in sub-folders), finds no page for an address
+    such as `/leerstand`, sends "Page not found" and runs the entry script, whose own
+    `st.navigation` then finds and shows the page and switches the legacy mode off for good.
+    So in the session that began in legacy mode the dialog is wrong for every registered page
+    (every address the navigation knows); that session gets the closing script on each run (a
+    rerun may come before the first run's output reached the browser). Any other session
+    keeps Streamlit's dialog for an address no page has (in German, by SKRIPT)."""
+    if not st.session_state.get(_ERSTLAUF):
+        return False
+    st.html(DIALOG_SCHLIESSEN, unsafe_allow_javascript=True)
+    return True

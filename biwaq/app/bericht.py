@@ -332,30 +332,3 @@ def xlsx_bytes(tabellen: dict[str, pd.DataFrame], titel: str, filter_text: str,
 def xlsx(d: BerichtDaten) -> bytes:
     """Every table of the report, one sheet each."""
     return xlsx_bytes(d.tabellen, TITEL, " · ".join(filter_zeilen(d.filt)), datum(d.datenstand))
-
-
-# --- Building both files -----------------------------------------------------------------------
-
-def erstelle(db: Path | str, filt: Filter, ziel: Path | str,
-             ks: km.KommentarStore | None = None) -> tuple[Path, Path]:
-    """Write the PDF to `ziel` (a .pdf file; anything else is a folder, created if needed, and
-    the files are named by `dateiname`) and the
-    XLSX beside it (same name, .xlsx). Returns both paths."""
-    from biwaq.app import bericht_pdf
-    from biwaq.speicher import store
-
-    ist_ordner = Path(ziel).is_dir() or str(ziel).endswith(("/", "\\")) \
-        or Path(ziel).suffix.lower() != ".pdf"
-    ziel = Path(ziel)
-    pdf_pfad = ziel / dateiname(filt, "pdf") if ist_ordner else ziel
-    con = store.connect_readonly(db)
-    try:
-        d = daten(con, filt, ks)
-    finally:
-        con.close()
-    pdf_pfad.parent.mkdir(parents=True, exist_ok=True)
-    pdf_pfad.write_bytes(bericht_pdf.pdf(d))
-    xlsx_pfad = pdf_pfad.with_suffix(".xlsx")
-    xlsx_pfad.write_bytes(xlsx(d))
-    return pdf_pfad, xlsx_pfad
-

@@ -9,6 +9,7 @@ import datetime as dt
 import hashlib
 import io
 import os
+from pathlib import Path
 
 import matplotlib
 import pandas as pd
@@ -16,6 +17,7 @@ from fpdf import FPDF
 from fpdf.fonts import FontFace
 
 from biwaq.zahlen import analytics as an
+from biwaq.app import bericht
 from biwaq.app import charts_bericht as cb
 from biwaq.zahlen import kennzahlen as kz
 from biwaq.zahlen import zielstand as zs
@@ -320,3 +322,30 @@ def _kommentare(p: _Pdf, d: BerichtDaten) -> None:
     p.absatz("Jeder Kommentar gilt für die Filter, unter denen er geschrieben wurde.", 7.5)
     p.tabelle(t[["Zahl / Diagramm", "Filter", "Verfasst von", "Zeit (UTC)", "Kommentar"]],
               breiten=(28, 50, 20, 22, 60), size=6.5)
+
+
+# --- Building both files -----------------------------------------------------------------------
+
+def erstelle(db: Path | str, filt, ziel: Path | str,
+             ks=None) -> tuple[Path, Path]:
+    """Write the PDF to `ziel` (a .pdf file; anything else is a folder, created if needed, and
+    the files are named by `dateiname`) and the
+    XLSX beside it (same name, .xlsx). Returns both paths. `ks`: the comments store
+    (biwaq.app.kommentare.KommentarStore) or None; `filt`: a biwaq.speicher.filters.Filter. Lives here, not in `bericht`, so that
+    `bericht` (data and tables) never imports this module: no import cycle inside `app`."""
+    from biwaq.speicher import store
+
+    ist_ordner = Path(ziel).is_dir() or str(ziel).endswith(("/", "\\")) \
+        or Path(ziel).suffix.lower() != ".pdf"
+    ziel = Path(ziel)
+    pdf_pfad = ziel / bericht.dateiname(filt, "pdf") if ist_ordner else ziel
+    con = store.connect_readonly(db)
+    try:
+        d = bericht.daten(con, filt, ks)
+    finally:
+        con.close()
+    pdf_pfad.parent.mkdir(parents=True, exist_ok=True)
+    pdf_pfad.write_bytes(pdf(d))
+    xlsx_pfad = pdf_pfad.with_suffix(".xlsx")
+    xlsx_pfad.write_bytes(bericht.xlsx(d))
+    return pdf_pfad, xlsx_pfad

@@ -24,7 +24,7 @@ def _komm_stand() -> tuple:
 
 def knoepfe(filt: Filter, key: str = "bericht") -> None:
     """Two download buttons; the files carry period and filters in their names."""
-    st.subheader("Bericht für die Steuerungsrunde")
+    st.header("Bericht für die Steuerungsrunde")
     st.markdown("Ein PDF (A4) mit Zielstand, Zielgruppen, Trichter und Verbleib, "
                 "ESF+-Indikatoren, Betrieben, Leerstand mit Karte, Datenqualität und den "
                 "Kommentaren – für die Filter der Seitenleiste. Dazu eine XLSX-Datei mit jeder "

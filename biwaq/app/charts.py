@@ -40,13 +40,64 @@ def farbe(name: str, i: int = 0) -> str:
 
 
 def german_layout(fig: go.Figure, titel: str | None = None) -> go.Figure:
-    """Decimal comma and thousands dot, readable fonts, legend on top."""
+    """Decimal comma and thousands dot, readable fonts, legend on top; readable with few
+    points (`wenige_punkte`)."""
     fig.update_layout(
         separators=",.", title=titel, template="plotly_white",
         legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0),
         margin=dict(l=10, r=10, t=60 if titel else 30, b=10), font=dict(size=14),
     )
+    wenige_punkte(fig)
+    if titel and fig.layout.showlegend:     # room for the title above the legend's row
+        fig.update_layout(margin_t=TITEL_UND_LEGENDE_PX, title=dict(y=0.98, yanchor="top"))
     return fig
+
+
+TITEL_UND_LEGENDE_PX = 95
+
+
+EIN_PUNKT_SPANNE = pd.Timedelta(days=46)   # half a quarter each side of a lone date
+
+
+def wenige_punkte(fig: go.Figure) -> go.Figure:
+    """Keep a chart readable when its series have one or two points (e.g. one quarter chosen):
+
+    - the legend is shown whenever a trace has a legend entry (plotly hides it for a single
+      trace, so a lone bar or point had no name);
+    - a line series with a single point gets a marker (a line through one point is invisible);
+    - a date x axis whose series all sit on one date spans that date ± half a quarter, with
+      day-month-year ticks (plotly's automatic range around one date spans odd hours/dates).
+    Charts with several x axes (small multiples) keep their axes. Returns `fig` (changed)."""
+    eintraege = [t for t in fig.data if t.name and t.showlegend is not False
+                 and getattr(t, "visible", True) is not False]
+    if eintraege:
+        fig.update_layout(showlegend=True)
+    daten = []
+    for t in fig.data:
+        if t.type not in ("scatter", "bar") or t.x is None:
+            continue
+        x = [v for v in t.x if v is not None]
+        if t.type == "scatter" and len(x) == 1 and t.mode and "markers" not in t.mode:
+            t.mode = t.mode + "+markers"
+        daten += x
+    mehrere_achsen = len({getattr(t, "xaxis", None) or "x" for t in fig.data}) > 1
+    if daten and not mehrere_achsen and len({str(v) for v in daten}) == 1:
+        tag = _als_datum(daten[0])
+        if tag is not None:
+            fig.update_xaxes(range=[tag - EIN_PUNKT_SPANNE, tag + EIN_PUNKT_SPANNE],
+                             tickformat="%d.%m.%Y", tickvals=[tag], type="date")
+    return fig
+
+
+def _als_datum(v) -> pd.Timestamp | None:
+    """A date/datetime x value as a Timestamp; None for numbers and labels ("Q1/2016")."""
+    import datetime as dt
+
+    import numpy as np
+
+    if isinstance(v, (dt.date, np.datetime64, pd.Timestamp)):
+        return pd.Timestamp(v)
+    return None
 
 
 def trend_chart(df: pd.DataFrame) -> go.Figure:

@@ -24,6 +24,8 @@ KACHEL_PROBE = "https://tile.openstreetmap.org/0/0/0.png"   # the style's own ti
 GROESSE_MIN_PX, GROESSE_MAX_PX = 11.0, 32.0
 FLAECHE_MIN_M2, FLAECHE_MAX_M2 = 30.0, 25_000.0
 TREFFER_FARBE = "#000000"
+TREFFER_NAME = "Treffer aus „Räume finden“"
+NAMEN_HOEHE_ANTEIL = 0.016   # district names: capital height as share of the map's height
 # Status by pattern as well as colour (MapLibre circles only: layered discs, no icon sprites,
 # which would have to be downloaded): (symbol in the legend, rings as (diameter share, white?)).
 STATUS_MUSTER = {
@@ -148,8 +150,10 @@ def leerstand_karte(objekte: pd.DataFrame, umrisse: gpd.GeoDataFrame | None,
             showscale=False, marker_line_color="#3a3a3a", marker_line_width=1.6,
             customdata=np.column_stack([q]),
             hovertemplate="<b>%{location}</b><br>%{customdata[0]}<extra></extra>",
-            name="▭ Stadtteile (schematisch)" if schematisch else "▭ Stadtteile",
-            showlegend=True))
+            name="Stadtteile (schematisch)" if schematisch else "Stadtteile",
+            showlegend=False))
+        _legende(fig, "▭", "#3a3a3a",
+                 "Stadtteile (schematisch)" if schematisch else "Stadtteile", "Stadtteile")
         boxen.append(umrisse.total_bounds)
     if len(objekte):
         boxen.append((objekte["lon"].min(), objekte["lat"].min(),
@@ -166,10 +170,11 @@ def leerstand_karte(objekte: pd.DataFrame, umrisse: gpd.GeoDataFrame | None,
     if treffer is not None and len(treffer):
         fig.add_trace(go.Scattermap(
             lat=treffer["lat"], lon=treffer["lon"], mode="markers",
-            name="◯ Treffer aus „Räume finden“",
+            name=TREFFER_NAME, legendgroup=TREFFER_NAME, showlegend=False,
             marker=dict(size=marker_groesse(treffer["flaeche_m2"]) + 9, color=TREFFER_FARBE,
                         opacity=0.9),
             customdata=_hover_daten(treffer), hovertemplate=HOVER))
+        _legende(fig, "◯", TREFFER_FARBE, TREFFER_NAME, TREFFER_NAME)
     spalte = "status_stichtag" if "status_stichtag" in objekte else "status"
     for status in LEERSTAND_STATUS:
         teil = objekte[objekte[spalte] == status]
@@ -178,10 +183,11 @@ def leerstand_karte(objekte: pd.DataFrame, umrisse: gpd.GeoDataFrame | None,
         zeichen, ringe = STATUS_MUSTER[status]
         groesse = marker_groesse(teil["flaeche_m2"])
         fig.add_trace(go.Scattermap(
-            lat=teil["lat"], lon=teil["lon"], mode="markers", name=f"{zeichen} {status}",
-            legendgroup=status, meta=status,
+            lat=teil["lat"], lon=teil["lon"], mode="markers", name=status,
+            legendgroup=status, meta=status, showlegend=False,
             marker=dict(size=groesse, color=farbe(status), opacity=1.0),
             customdata=_hover_daten(teil, spalte), hovertemplate=HOVER))
+        _legende(fig, zeichen, farbe(status), status, status)
         for anteil, weiss in ringe:
             fig.add_trace(go.Scattermap(
                 lat=teil["lat"], lon=teil["lon"], mode="markers", legendgroup=status,
@@ -189,7 +195,7 @@ def leerstand_karte(objekte: pd.DataFrame, umrisse: gpd.GeoDataFrame | None,
                 marker=dict(size=groesse * anteil, color="#ffffff" if weiss else farbe(status),
                             opacity=1.0)))
     if umrisse is not None:      # drawn below the points: placed where they cover fewest
-        hoehe_grad = max(min((box[3] - box[1]) * 0.024, 0.004), 0.0008)
+        hoehe_grad = max(min((box[3] - box[1]) * NAMEN_HOEHE_ANTEIL, 0.003), 0.0006)
         teile = [pd.DataFrame({"lat": objekte["lat"], "lon": objekte["lon"],
                                "groesse_px": marker_groesse(objekte["flaeche_m2"])})]
         if treffer is not None and len(treffer):
@@ -204,8 +210,19 @@ def leerstand_karte(objekte: pd.DataFrame, umrisse: gpd.GeoDataFrame | None,
         map=dict(style=HINTERGRUENDE.get(hintergrund, "white-bg"), center=mitte, zoom=zoom),
         # above the map, not on it: nothing of the map is hidden
         legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="left", x=0,
-                    title_text="Status am Stichtag:", font_size=13))
+                    title_text="Status am Stichtag:", font_size=13, itemwidth=30))
     return fig
+
+
+def _legende(fig: go.Figure, zeichen: str, farbe_: str, wort: str, gruppe: str) -> None:
+    """One legend entry: the symbol in its colour, then the word (`<span>` styling of plotly
+    text). The entry belongs to a trace of its own without points whose marker is invisible,
+    because a map trace's own legend mark is always a plain dot and showed the status twice
+    ("● • leer"); clicking the entry still hides and shows the whole `gruppe`."""
+    fig.add_trace(go.Scattermap(
+        lat=[None], lon=[None], mode="markers", legendgroup=gruppe, hoverinfo="skip",
+        name=f'<span style="color:{farbe_};font-size:18px">{zeichen}</span> {wort}',
+        marker=dict(size=1, opacity=0, color="rgba(0,0,0,0)"), showlegend=True))
 
 
 HOVER = ("<b>%{customdata[0]}</b><br>Art: %{customdata[1]}<br>Fläche: %{customdata[2]} m²"

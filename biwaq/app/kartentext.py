@@ -73,13 +73,14 @@ def beschriftung_geojson(texte, lat, lon, hoehe_grad: float, halo: float = 0.0) 
 
 def flaeche_trace(geojson: dict, farbe_: str, name: str, **kw) -> go.Choroplethmap:
     """All features of `geojson` (property `name`) filled in one colour, no outline, no hover,
-    not in the legend."""
+    not in the legend. Drawn where plotly puts polygon traces by default: beneath every point
+    trace (plotly.js inserts choroplethmap layers below the first scattermap layer), so a label
+    never covers a point."""
     namen = [f["properties"]["name"] for f in geojson["features"]]
     return go.Choroplethmap(
         geojson=geojson, locations=namen, featureidkey="properties.name",
         z=np.ones(len(namen)), colorscale=[[0, farbe_], [1, farbe_]], showscale=False,
-        marker_line_width=0, hoverinfo="skip", name=name, showlegend=False,
-        below="", **kw)    # "": above every layer, points included
+        marker_line_width=0, hoverinfo="skip", name=name, showlegend=False, **kw)
 
 
 def namen_positionen(texte, lat, lon, hoehe_grad: float) -> tuple[list, list]:

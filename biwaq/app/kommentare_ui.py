@@ -73,7 +73,7 @@ def alle_liste(key: str = "kommentare_liste") -> None:
     """Every comment on every figure with its filters, newest first, as a table to download."""
     if autor() is None:
         return
-    st.subheader("Kommentare zu Zahlen")
+    st.header("Kommentare zu Zahlen")
     df = _store().liste()
     if df.empty:
         st.info("Noch keine Kommentare. Über „Kommentieren“ neben einer Zahl hält die "

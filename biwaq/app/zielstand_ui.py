@@ -58,7 +58,7 @@ def abschnitt(filt, key: str, kennzahlen: tuple[str, ...] | None = None,
               titel: str = "Stand gegenüber den Zielen") -> zs.Zielstand | None:
     """Section: rule text, status of every target (chart + table + downloads), and the
     quarterly course of one chosen target with its projection."""
-    st.subheader(titel)
+    st.header(titel)
     st.caption(zs.REGEL_TEXT)
     if filt.traeger:
         st.info(TRAEGER_HINWEIS, icon=":material/info:")

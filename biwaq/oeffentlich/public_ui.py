@@ -63,7 +63,7 @@ def zeigen(daten: Oeffentlich, auswahl: Auswahl = Auswahl(), key: str = "oeff",
     st.markdown(_md(" ".join(public_view.saetze(daten, auswahl))))
     st.info(_md(daten.hinweis), icon=":material/visibility_off:")
 
-    st.subheader("Wer macht mit?")
+    st.header("Wer macht mit?")
     st.markdown("So viele Menschen sind in jedem Jahr neu ins Projekt gekommen.")
     _block(public_view.balken(daten, "teilnehmende", "jahr", "quartier",
                               "Neue Teilnehmende je Jahr", "Personen", auswahl,
@@ -77,7 +77,7 @@ def zeigen(daten: Oeffentlich, auswahl: Auswahl = Auswahl(), key: str = "oeff",
                                      Auswahl(auswahl.quartier), jahr=INSGESAMT),
                  hide_index=True, key=f"{key}_gruppen")
 
-    st.subheader("Wer hat Arbeit gefunden?")
+    st.header("Wer hat Arbeit gefunden?")
     _block(public_view.balken(daten, "vermittlungsarten", "art", None,
                               "Art der Arbeit oder Ausbildung", "Personen",
                               Auswahl(auswahl.quartier), horizontal=True,
@@ -90,7 +90,7 @@ def zeigen(daten: Oeffentlich, auswahl: Auswahl = Auswahl(), key: str = "oeff",
                  hide_index=True, key=f"{key}_vm")
     st.dataframe(public_view.quoten_text(daten, auswahl), hide_index=True, key=f"{key}_quoten")
 
-    st.subheader("Betriebe im Stadtteil")
+    st.header("Betriebe im Stadtteil")
     st.markdown("Das Projekt berät junge und kleine Betriebe. So oft fand jede Art von "
                 "Beratung statt.")
     _block(public_view.balken(daten, "beratungen", "format", None, "Beratungen nach Art",
@@ -100,7 +100,7 @@ def zeigen(daten: Oeffentlich, auswahl: Auswahl = Auswahl(), key: str = "oeff",
                                Auswahl(auswahl.quartier)),
            "Beratungen nach Art", f"{key}_ber", filter_text, daten)
 
-    st.subheader("Leere Läden und Flächen")
+    st.header("Leere Läden und Flächen")
     letztes = daten.dim_werte("leerstaende_bestand", "jahr")[-1]
     st.markdown(f"So viele Läden, Büros und Flächen standen Ende {letztes} leer. "
                 "Und so viele werden wieder genutzt.")

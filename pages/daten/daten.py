@@ -28,7 +28,7 @@ st.caption("Die Filter der Seitenleiste gelten auf dieser Seite nicht: Import un
 meta = ui.meta()
 demo = meta.get("datenquelle") == "demo"
 bestand = ui.query("daten_bestand")
-st.subheader("Datenbestand")
+st.header("Datenbestand")
 if demo:
     st.info("Die Datenbank enthält **Demodaten**. Echte Daten werden nie mit ihnen gemischt: "
             "beim ersten Import werden die Demodaten nach Ihrer Bestätigung vollständig "
@@ -51,7 +51,7 @@ st.dataframe(tabelle, hide_index=True, key="daten_bestand",
 
 # --- Upload ----------------------------------------------------------------------------------
 
-st.subheader("Dateien importieren")
+st.header("Dateien importieren")
 st.markdown("Zwei Schritte: **Prüfen** zeigt im Probelauf, was der Import ändern würde – neue, "
             "geänderte (jedes Feld: bisher → neu) und unveränderte Datensätze und alle Hinweise; "
             "gespeichert wird dabei nichts. **Einspielen** speichert danach genau diese Lieferung.")
@@ -83,12 +83,27 @@ if los:
         st.session_state[PROBE_KEY] = (dt.datetime.now(), probe, eingaben)
 
 
+ERWARTET_PX = 400             # with the other columns within the page's width (no side scroll)
+ZEICHEN_JE_ZEILE = 48          # of "Erwartet" at 400 px (14 px Source Sans, about 7.5 px each)
+
+
+def zeilenhoehe(texte: pd.Series) -> int | None:
+    """Row height (px) that shows the longest text in full: None (one line, Streamlit's
+    default) when it fits, else 22 px per line plus padding – at least 68 px, the height above
+    which Streamlit lets table cells wrap – for at most 6 lines."""
+    laengste = int(texte.astype(str).str.len().max()) if len(texte) else 0
+    zeilen = min(-(-laengste // ZEICHEN_JE_ZEILE), 6)
+    return None if zeilen <= 1 else max(68, 22 * zeilen + 8)
+
+
 def meldungen_block(meldungen, titel: str, key: str, zeit: dt.datetime, dateinamen: str) -> None:
     df = importer.meldungen_tabelle(meldungen).drop(columns=["Art"])
-    st.dataframe(df, hide_index=True, key=f"{key}_tabelle", column_config={
-        "Datei": st.column_config.TextColumn(width="medium"),
-        "Zeile": st.column_config.TextColumn(width="small"),
-        "Erwartet": st.column_config.TextColumn(width="large")})
+    # "Erwartet" is the message people must read in full: a wide column, and rows tall enough
+    # to wrap the longest message (table cells wrap only in rows above 4rem).
+    st.dataframe(df, hide_index=True, key=f"{key}_tabelle", row_height=zeilenhoehe(df["Erwartet"]),
+                 column_config={"Datei": st.column_config.TextColumn(width=170),
+                                "Zeile": st.column_config.TextColumn(width="small"),
+                                "Erwartet": st.column_config.TextColumn(width=ERWARTET_PX)})
     text = f"Importversuch vom {zeit:%d.%m.%Y %H:%M} · Dateien: {dateinamen}"
     tabelle_herunterladen(df, titel, key, text)
 
@@ -184,7 +199,7 @@ if ERGEBNIS_KEY in st.session_state:
 
 # --- Import log ------------------------------------------------------------------------------
 
-st.subheader("Importprotokoll")
+st.header("Importprotokoll")
 log = ui.query("import_protokoll")
 if log.empty:
     st.info("Noch kein Import. Die Datenbank wurde aus "

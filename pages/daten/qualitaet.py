@@ -101,23 +101,29 @@ filter_text = ("Quartier: " + (filt.quartier or "beide") + " · Träger: "
                + (TRAEGER_NAMEN.get(filt.traeger, filt.traeger) if filt.traeger else "alle")
                + " (Zeitraum und Zielgruppe gelten nicht)")
 
-st.subheader("Regeln")
+st.header("Regeln")
 if sicht.empty:
     ui.empty_message()
 else:
+    # Sortable table of the counts; the rule texts (too long for a table cell, which cannot
+    # wrap) stand in full right below, where they wrap.
     tabelle = pd.DataFrame({
         "Regel": sicht["id"], "Schweregrad": sicht["schwere"], "Verstöße": sicht["anzahl"],
-        "Beschreibung": sicht["beschreibung"], "Betroffene Nummern": [ids_text(i, n) for i, n in zip(sicht["ids"], sicht["n_ids"])],
-        "Tabelle": sicht["tabelle"], "Hinweis": sicht["hinweis"]})
+        "Tabelle": sicht["tabelle"],
+        "Betroffene Nummern": [ids_text(i, n) for i, n in zip(sicht["ids"], sicht["n_ids"])]})
     st.dataframe(tabelle, hide_index=True, key="qualitaet_regeln", height="content",
-                 column_config={"Regel": st.column_config.TextColumn(width="small"),
-                                "Verstöße": st.column_config.NumberColumn(width="small"),
-                                "Beschreibung": st.column_config.TextColumn(width="large"),
-                                "Betroffene Nummern": st.column_config.TextColumn(width="medium")})
+                 column_config={"Regel": st.column_config.TextColumn(width=70),
+                                "Schweregrad": st.column_config.TextColumn(width=110),
+                                "Verstöße": st.column_config.NumberColumn(width=90),
+                                "Tabelle": st.column_config.TextColumn(width=250),
+                                "Betroffene Nummern": st.column_config.TextColumn(width=400)})
+    st.subheader("Was prüft jede Regel?")
+    st.table(pd.DataFrame({"Regel": sicht["id"], "Beschreibung": sicht["beschreibung"],
+                           "Hinweis": sicht["hinweis"].fillna("")}).set_index("Regel"))
 
     mit = sicht[sicht["anzahl"] > 0]
     if not mit.empty:
-        st.subheader("Verstöße im Einzelnen")
+        st.header("Verstöße im Einzelnen")
         wahl = st.selectbox("Regel", mit["id"].tolist(), key="qualitaet_regel",
                             format_func=lambda r: f"{r} – {quality.REGEL[r].beschreibung}")
         _, faelle = _pruefen(stamp)

@@ -56,7 +56,7 @@ else:
                + (f" – {kz.grund('aktiv_24_gruendung', basis_24)}" if zu_wenige else ""))
 
     # --- Who is advised ------------------------------------------------------------------
-    st.subheader("Beratene Betriebe")
+    st.header("Beratene Betriebe")
     dim = st.radio("Gliederung", list(oek.DIMENSIONEN), horizontal=True, key="betr_gliederung",
                    format_func=oek.DIMENSIONEN.get)
     tab = oek.betriebe_nach(beraten, dim)
@@ -67,7 +67,7 @@ else:
                                                 tab.iloc[:, 0], tab["Gesamt"]))
 
     # --- Consultations -------------------------------------------------------------------
-    st.subheader("Beratungen nach Format und Thema")
+    st.header("Beratungen nach Format und Thema")
     nach = st.radio("Aufteilung", ["format", "thema"], horizontal=True, key="betr_beratung_nach",
                     format_func={"format": "Format", "thema": "Thema"}.get)
     verlauf = ui.query("oek_beratungen_verlauf", **filt.params(), **seite)
@@ -79,7 +79,7 @@ else:
                                               tab.select_dtypes("number").sum(axis=1)))
 
     # --- Stabilisation -------------------------------------------------------------------
-    st.subheader("Stabilisierung")
+    st.header("Stabilisierung")
     # In plain words first (issue 12): simple counts of businesses whose fate is known.
     saetze = [oek.stabilisierung(beraten, m, g) for m in (12, 24) for g in (oek.ALLE,)]
     saetze += [oek.stabilisierung(beraten, 24, oek.MIGRANT)]
@@ -118,7 +118,7 @@ else:
                   "Schließungsdatum oder ohne Beobachtungszeit)." if aus["gruendung"] else ""))
 
     # --- Employees -----------------------------------------------------------------------
-    st.subheader("Beschäftigte")
+    st.header("Beschäftigte")
     st.info("Einen Verlauf der Beschäftigtenzahl über die Zeit gibt es nicht: der Datenvertrag "
             "enthält je Betrieb nur die **aktuelle** Zahl (Spalte „beschaeftigte“). Gezeigt "
             "wird dieser heutige Stand der noch aktiven beratenen Betriebe; der Zeitraum "
@@ -140,7 +140,7 @@ else:
 
 # --- Placements into local firms ----------------------------------------------------------
 
-st.subheader("Vermittlungen in lokale Betriebe")
+st.header("Vermittlungen in lokale Betriebe")
 if rollenschutz.voll_sichtbar(auth.aktueller_nutzer().rolle):
     st.caption("Hier gelten **alle Filter**: Träger und Zielgruppe für die vermittelten "
                "Teilnehmenden, Quartier für den Sitz des Betriebs, Zeitraum für den Beginn der "

@@ -93,7 +93,7 @@ st.caption(f"Stichtag: {stichtag_text} (Ende des Zeitraums, höchstens Datenstan
 
 # --- Map (drawn below, once the search of "Räume finden" is known) --------------------------
 
-st.subheader("Karte")
+st.header("Karte")
 st.markdown(f"**Status am Stichtag {stichtag_text}** – "
             + ("Quartier " + filt.quartier if filt.quartier else "beide Quartiere") + ".")
 st.caption(oek.STATUS_STICHTAG_TEXT)
@@ -101,7 +101,7 @@ karte_platz = st.container()
 
 # --- Finding premises ---------------------------------------------------------------------
 
-st.subheader("Räume finden")
+st.header("Räume finden")
 st.markdown("Für Gründerinnen und Gründer: Objekte, die am Datenstand nicht wiederbelegt sind. "
             "**Verfügbar** heißt leer oder in Vermarktung; zwischengenutzte Objekte lassen "
             "sich dazuwählen. Die Treffer sind auf der Karte schwarz umrandet.")
@@ -201,7 +201,7 @@ with karte_platz:
 
 # --- Requests meet offers -------------------------------------------------------------------
 
-st.subheader("Gesuche und Angebote")
+st.header("Gesuche und Angebote")
 gesuche = ui.query("oek_raumgesuche", quartier=filt.quartier)
 if gesuche.empty:
     st.info("Es sind keine Raumgesuche erfasst. Gesuche lassen sich als Tabelle "
@@ -242,7 +242,7 @@ else:
 
 # --- Stock per district over time ---------------------------------------------------------
 
-st.subheader("Leerstand je Stadtteil im Zeitverlauf")
+st.header("Leerstand je Stadtteil im Zeitverlauf")
 mass = st.radio("Maß", ["einheiten", "flaeche_m2"], horizontal=True, key="leer_verlauf_mass",
                 format_func={"einheiten": "Einheiten", "flaeche_m2": "Fläche (m²)"}.get)
 verlauf = ui.query("oek_leerstand_verlauf", **filt.params(), **seite)
@@ -259,7 +259,7 @@ else:
 
 # --- Position check and district geodata ---------------------------------------------------
 
-st.subheader("Lage der Objekte")
+st.header("Lage der Objekte")
 lage = ui.query("oek_leerstand_lage")
 meta = ui.meta()
 if umrisse is None:

@@ -46,7 +46,7 @@ else:
         st.table(an.esf_anzeige(tabelle[tabelle["Bereich"] == bereich]).set_index("Indikator"))
     ui.download_buttons(tabelle, "ESF+-Indikatoren", "esf", filt)
 
-    st.subheader("Anteile im Überblick")
+    st.header("Anteile im Überblick")
     erfasst = tabelle[tabelle["Anzahl"].notna()
                       & ~tabelle["Indikator"].isin(["Teilnehmende insgesamt",
                                                     "Austritte insgesamt"])
@@ -65,7 +65,7 @@ else:
 
 # --- The funder's table: by sex, Quartier and Träger, with totals (steuerung, issue 11) ------
 
-st.subheader("Nach Geschlecht, Quartier und Träger")
+st.header("Nach Geschlecht, Quartier und Träger")
 st.markdown(
     "Die erfassten Indikatoren so, wie der Fördermittelgeber sie tabelliert: je Zeile der "
     "Indikator insgesamt und **davon** Frauen, Männer und nicht-binäre Personen, je Quartier "

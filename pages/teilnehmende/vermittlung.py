@@ -46,7 +46,7 @@ if filt.zielgruppe:
             "Gruppen.", icon=":material/filter_alt:")
 
 # --- Funnel ----------------------------------------------------------------------------------
-st.subheader("Vom Erstkontakt zum Verbleib")
+st.header("Vom Erstkontakt zum Verbleib")
 c1, c2 = st.columns(2)
 dim = c1.selectbox("Gruppen nebeneinander", list(an.DIMENSIONEN),
                    format_func=an.DIMENSIONEN.get, key="funnel_dim")
@@ -81,7 +81,7 @@ else:
                    key="funnel_trichter", filt=filt, zusammenfassung=satz)
 
 # --- Time between stages ---------------------------------------------------------------------
-st.subheader("Zeit zwischen den Stufen")
+st.header("Zeit zwischen den Stufen")
 st.caption(kz.get("stufen_median_tage").definition + " " + kz.get("stufen_personen").definition
            + " Wer die spätere Stufe noch nicht erreicht hat, fehlt – die Werte beschreiben die "
            "bisher erfolgreichen Wege, nicht die Wartezeit aller.")
@@ -105,7 +105,7 @@ else:
                    key="funnel_zeiten", filt=filt, zusammenfassung=satz)
 
 # --- Time to placement per entry cohort ------------------------------------------------------
-st.subheader("Zeit bis zur Vermittlung je Eintrittskohorte")
+st.header("Zeit bis zur Vermittlung je Eintrittskohorte")
 st.markdown(
     "Kohorte hier: Personen mit **Eintritt im Zeitraum**, nach Eintrittsquartal oder -jahr. "
     "Jede Kurve zeigt den **Anteil, der bis zum jeweiligen Tag nach dem Eintritt vermittelt "
@@ -154,7 +154,7 @@ else:
     ui.download_buttons(vergleich, "Vermittelt nach Tagen je Kohorte", "funnel_kohorten", filt)
 
 # --- Placements by type and sector -----------------------------------------------------------
-st.subheader("Vermittlungen nach Art und Branche")
+st.header("Vermittlungen nach Art und Branche")
 st.caption("Vermittlungen mit Beginn im Zeitraum; jede Vermittlung zählt (wer zweimal "
            "vermittelt wurde, zweimal). **Lokaler Betrieb** = Arbeitgeber ist ein bekannter "
            "Betrieb der Programmgebiete.")
@@ -182,7 +182,7 @@ else:
                                                 je_branche.values))
 
 # --- Exits by reason -------------------------------------------------------------------------
-st.subheader("Austritte nach Grund")
+st.header("Austritte nach Grund")
 st.caption(f"Personen mit Austritt im Zeitraum, Gruppen wie oben ({an.DIMENSIONEN[dim]}).")
 aus = ui.query("vermittlung_austritte", **params, dim=dim)
 if aus.empty:

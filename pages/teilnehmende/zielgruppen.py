@@ -37,7 +37,7 @@ if filt.zielgruppe:
             icon=":material/filter_alt:")
 
 # --- Reach per group -------------------------------------------------------------------------
-st.subheader("Erreichte und eingetretene Personen")
+st.header("Erreichte und eingetretene Personen")
 c1, c2 = st.columns([1, 1])
 dim = c1.selectbox("Aufschlüsseln nach", list(an.REICHWEITE_DIMENSIONEN),
                    format_func=an.REICHWEITE_DIMENSIONEN.get, key="reach_dim")
@@ -86,7 +86,7 @@ else:
 zui.abschnitt(filt, key="reach_ziele", kennzahlen=("teilnehmende", "eintritte"))
 
 # --- Representation --------------------------------------------------------------------------
-st.subheader("Vertretung im Vergleich zur Bevölkerung")
+st.header("Vertretung im Vergleich zur Bevölkerung")
 rep = an.repraesentation(ui.query("zielgruppen_repraesentation", **params))
 if rep["teilnehmende"].iloc[-1] == 0:
     ui.empty_message()
@@ -126,7 +126,7 @@ st.caption(
     "geschätzt.")
 
 # --- Access routes ---------------------------------------------------------------------------
-st.subheader("Zugangswege")
+st.header("Zugangswege")
 st.markdown("Über welchen Weg kamen die erreichten Personen ins Projekt? Grundlage für die "
             "Entscheidung, wo aufsuchende Arbeit und Stunden im KONTAKT-Laden wirken.")
 zdim = st.selectbox("Zeilen", list(an.DIMENSIONEN), format_func=an.DIMENSIONEN.get,
@@ -152,7 +152,7 @@ else:
                    zusammenfassung=satz)
 
 # --- Combinations ----------------------------------------------------------------------------
-st.subheader("Kombinationen der Zielgruppen")
+st.header("Kombinationen der Zielgruppen")
 st.markdown("Wie viele erreichte Personen gehören zu zwei Gruppen zugleich? Auf der Diagonale "
             "steht die Größe der Gruppe.")
 komb = ui.query("zielgruppen_kombinationen", **params)

@@ -57,7 +57,7 @@ st.caption("Alle Zahlen dieser Seite zählen **Ereignisse im Zeitraum** (Erstkon
 ui.wie_gezaehlt(list(KATALOG_ID.values()),
                 ("Zielgruppen überschneiden sich; eine Person zählt in jeder ihrer Gruppen.",))
 
-st.subheader("Entwicklung je Quartal")
+st.header("Entwicklung je Quartal")
 trend = ui.query("uebersicht_trend", **filt.params())
 if trend.empty or (trend["eintritte"].sum() == 0 and trend["vermittlungen"].sum() == 0):
     ui.empty_message()

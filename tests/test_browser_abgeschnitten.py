@@ -1,0 +1,108 @@
+"""No text cut off (issue 15), in real Chromium: every page of the internal dashboard, the
+public app's pages, and the Daten page's error table after a refused import.
+
+`tests/abgeschnitten.js` finds (1) HTML text reaching past an ancestor that clips it (overflow
+hidden/clip or an ellipsis: metric labels, captions, buttons, select boxes, tabs …) and (2) in
+every st.dataframe (drawn on a canvas by glide-data-grid) each header and cell – all rows –
+wider than its column (or, where cells wrap, taller than its row).
+
+BEKANNT lists what other pages still cut, each with its page; the test fails on anything else.
+"""
+from __future__ import annotations
+
+import pytest
+
+from biwaq.app import registry
+from biwaq.oeffentlich import publish
+from browser import ROOT, StreamlitServer, screenshot, wait_for_app, warm_up
+
+pytestmark = pytest.mark.browser
+
+JS = (ROOT / "tests" / "abgeschnitten.js").read_text(encoding="utf-8")
+BAD = ROOT / "tests" / "bad_files" / "teilnehmende_typen.csv"
+
+# page url -> beginnings of findings seen on 29.11.2026 on pages outside this change (their
+# tables' column widths); to be fixed on those pages.
+BEKANNT: dict[str, tuple[str, ...]] = {
+    "leerstand": ("Zelle abgeschnitten in Spalte „Adresse“", "Zelle abgeschnitten in Spalte „Art“",
+                  "Zelle abgeschnitten in Spalte „Status“", "Zelle abgeschnitten in Spalte „Branche“",
+                  "Zelle abgeschnitten in Spalte „Objekte“"),
+    "esf-indikatoren": ("Zelle abgeschnitten in Spalte „Indikator“",),
+}
+
+
+def abgeschnitten(page) -> list[str]:
+    # tables draw late: wait until every visible table has its canvas (hidden tabs have none)
+    for tabelle in page.locator('[data-testid="stDataFrame"]').all():   # drawn when in view
+        if tabelle.is_visible():
+            tabelle.scroll_into_view_if_needed(timeout=10_000)
+            page.wait_for_timeout(300)
+    try:
+        page.wait_for_function("""() => [...document.querySelectorAll(
+            '[data-testid="stDataFrame"]')].filter(d => d.offsetParent !== null)
+            .every(d => d.querySelector('canvas'))""", timeout=30_000)
+    except Exception:     # noqa: BLE001 - a table without canvas is reported by the script
+        pass
+    page.wait_for_timeout(1000)
+    return page.evaluate(JS)
+
+
+def _neu_und_erledigt(url: str, funde: list[str]) -> tuple[list[str], list[str]]:
+    bekannt = BEKANNT.get(url, ())
+    neu = [f for f in funde if not f.startswith(bekannt)] if bekannt else list(funde)
+    erledigt = [b for b in bekannt if not any(f.startswith(b) for f in funde)]
+    return neu, erledigt
+
+
+@pytest.mark.parametrize("spec", registry.PAGES, ids=lambda p: p.url)
+def test_no_text_cut_off_on_internal_page(spec, demo_server, page):
+    page.goto(f"{demo_server.url}/{spec.url}")
+    wait_for_app(page)
+    neu, _ = _neu_und_erledigt(spec.url, abgeschnitten(page))
+    assert not neu, "\n".join(neu)
+
+
+@pytest.fixture(scope="module")
+def public_server(demo_db, tmp_path_factory, browser):
+    out = tmp_path_factory.mktemp("oeff_abgeschnitten") / "oeffentlich"
+    publish.publish(demo_db, out)
+    server = StreamlitServer("oeffentlich.py", env={"BIWAQ_OEFFENTLICH_DIR": str(out)})
+    warm_up(browser, server.url)
+    yield server
+    server.stop()
+
+
+@pytest.mark.parametrize("pfad", ["", "barrierefreiheit"])
+def test_no_text_cut_off_on_public_page(pfad, public_server, page):
+    page.goto(f"{public_server.url}/{pfad}")
+    wait_for_app(page)
+    funde = abgeschnitten(page)
+    assert not funde, "\n".join(funde)
+
+
+def test_no_text_cut_off_in_the_error_table_of_a_refused_import(demo_server, page):
+    """The "Erwartet" column of the error table (was cut at 400 px)."""
+    page.goto(demo_server.url + "/daten")
+    wait_for_app(page)
+    page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(BAD))
+    page.locator('[data-testid="stFileChip"]').first.wait_for(timeout=30_000)
+    page.get_by_role("button", name="Prüfen (Probelauf)").click()
+    page.get_by_text("Import abgelehnt").wait_for(timeout=60_000)
+    wait_for_app(page)
+    funde = abgeschnitten(page)
+    screenshot(page, "daten_fehlertabelle")
+    assert not funde, "\n".join(funde)
+
+
+def test_the_check_finds_a_cut_cell_and_a_cut_label(demo_server, page):
+    """The check itself: a table cell wider than its column and a clipped label are found."""
+    page.goto(f"{demo_server.url}/datenqualitaet")
+    wait_for_app(page)
+    page.evaluate("""() => {
+        const box = document.createElement('div');
+        box.style.cssText = 'width:60px;overflow:hidden;white-space:nowrap';
+        box.innerHTML = '<span>Ein sehr langer Beschriftungstext</span>';
+        document.querySelector('[data-testid="stMain"] h1').after(box);
+    }""")
+    funde = abgeschnitten(page)
+    assert any("Ein sehr langer Beschriftungstext" in f for f in funde), funde
