@@ -7,6 +7,7 @@ protobuf (text, labels, help texts, captions, alerts) is checked, skipping only 
 expander whose label starts with „Methodik“."""
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -47,7 +48,30 @@ def _texte(msg: Message) -> list[str]:
             if isinstance(w, Message):
                 out += _texte(w)
             elif isinstance(w, str):
-                out.append(w)
+                out += _plotly_texte(w) if feld.name == "spec" else [w]
+    return out
+
+
+# Keys of a plotly figure whose strings a reader sees (titles, names, labels, hover texts);
+# the rest of the JSON is drawing instructions (`"textposition": "none"`, `null` …).
+PLOTLY_SICHTBAR = {"text", "title", "name", "hovertemplate", "texttemplate", "ticktext",
+                   "customdata", "labels", "x", "y"}
+
+
+def _plotly_texte(spec: str) -> list[str]:
+    """The strings of a plotly chart spec (JSON) that are shown to a reader."""
+    out: list[str] = []
+
+    def sammeln(wert, sichtbar: bool) -> None:
+        if isinstance(wert, dict):
+            for k, v in wert.items():
+                sammeln(v, sichtbar or k in PLOTLY_SICHTBAR)
+        elif isinstance(wert, list):
+            for v in wert:
+                sammeln(v, sichtbar)
+        elif isinstance(wert, str) and sichtbar:
+            out.append(wert)
+    sammeln(json.loads(spec), False)
     return out
 
 
