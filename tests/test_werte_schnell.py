@@ -1,0 +1,134 @@
+"""The fast paths of reading (issue 14) give exactly what today's cell-by-cell reading gives.
+
+`werte.lies_spalte` reads each distinct cell text once and spreads the result back;
+`werte.lies_spalte_zellen` reads every cell. For every column of the contract, random columns
+mixing clean cells with the dirty cells of the bad-file examples (tests/bad_files,
+tests/echte_exporte) and of the issue-9 catalogue are read both ways: typed values (and
+dtype), errors by row and notes (rows, example, text) must be identical.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import random
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from biwaq.einlesen import fileio, werte
+from biwaq.einlesen.contract import TABLES
+
+HEUTE = dt.date(2024, 6, 30)
+HIER = Path(__file__).parent
+
+# Dirty cells of the catalogue (issue 9 kinds 1–7, issue 13.12/13.13) beside those in the files.
+SCHMUTZ = ["", " ", "nan", "NaT", "None", "inf", "-Infinity", "#NV", "#DIV/0!", "#WERT!",
+           "KI\u00a0K", "Euratibor\u200b", "B\u00c3\u00a4ckerei", "Caf\ufffd", "Text\x00",
+           "  Magdeburger   Allee ", "magdeburger allee", "SÜD-OST", "süd-ost", "kik",
+           "1.250", "1,250", "1.250,5", "1,250.5", "12,5", "12.5", "0,5", "-3", "+7", "1e400",
+           "1.000.000", "12 %", "50,99", "50.991", "18,1", "7,4", "1", "0", "x", "X", "ja",
+           "Nein", "j", "n", "true", "falsch", "vielleicht", "1,0", "2.0", "9007199254740993",
+           "01.03.2016", "1.3.2016", "2016-03-01", "2016-3-1", "01.03.2016 00:00",
+           "2016-03-01T00:00:00", "00.00.0000", "0000-00-00", "01.01.1900", "31.12.1899",
+           "31.12.9999", "01.01.0001", "30.02.2016", "15.03.1890", "15.03.1960", "31.12.2101",
+           "31.12.2030", "1.3.16", "42430", "2016", "42430,0", "01.01.2099", "28.02.2023"]
+
+
+def _zellen_aus_dateien() -> list[str]:
+    zellen: set[str] = set()
+    for ordner in ("bad_files", "echte_exporte"):
+        for p in sorted((HIER / ordner).glob("*.csv")):
+            text, _ = fileio.dekodiere(p.read_bytes())
+            try:
+                df = fileio.read_csv_text(text.replace("\r\n", "\n"))
+            except Exception:  # noqa: BLE001 – files meant to be unreadable give no cells
+                continue
+            for c in df.columns:
+                zellen |= set(df[c].astype(str))
+    return sorted(zellen)
+
+
+DATEI_ZELLEN = _zellen_aus_dateien()
+SPALTEN = [(t.name, c.name) for t in TABLES.values() for c in t.columns]
+
+
+def _sauber(col, rnd: random.Random) -> str:
+    if col.values:
+        return rnd.choice(col.values)
+    if col.type == "date":
+        d = dt.date(2016, 1, 1) + dt.timedelta(days=rnd.randrange(2900))
+        return d.strftime("%d.%m.%Y") if rnd.random() < 0.8 else d.isoformat()
+    if col.type == "int":
+        return str(rnd.randrange(0, 600))
+    if col.type == "float":
+        return rnd.choice(["50,97", "11,02", "120", "3,5", "0,25"])
+    if col.type == "bool":
+        return rnd.choice(["ja", "nein"])
+    return rnd.choice(["TN-000001", "TN-000002", "B-0007", "Ilversgehofen", "Bäckerei Kühn"])
+
+
+def _spalte(col, seed: int, n: int = 400) -> pd.Series:
+    rnd = random.Random(seed)
+    sauber = [_sauber(col, rnd) for _ in range(12)]
+    schmutz = SCHMUTZ + rnd.sample(DATEI_ZELLEN, min(40, len(DATEI_ZELLEN)))
+    anteil = rnd.choice([0.0, 0.02, 0.2, 0.6])
+    zellen = [rnd.choice(schmutz) if rnd.random() < anteil else rnd.choice(sauber)
+              for _ in range(n)]
+    start = rnd.choice([2, 3, 7])
+    return pd.Series(zellen, index=range(start, start + n), dtype="str", name=col.name)
+
+
+def _gleich(a: werte.Spalte, b: werte.Spalte) -> None:
+    assert a.typed.dtype == b.typed.dtype
+    assert a.typed.index.equals(b.typed.index)
+    assert a.typed.name == b.typed.name
+    assert [None if pd.isna(x) else x for x in a.typed] == [None if pd.isna(x) else x
+                                                           for x in b.typed]
+    assert a.fehler == b.fehler
+    assert [(h.rows, h.beispiel, h.text, h.meldung()) for h in a.hinweise] == [
+        (h.rows, h.beispiel, h.text, h.meldung()) for h in b.hinweise]
+
+
+@pytest.mark.parametrize("tabelle, spalte", SPALTEN)
+@pytest.mark.parametrize("seed", range(4))
+def test_schneller_weg_gleich_zellenweise(tabelle, spalte, seed):
+    table = TABLES[tabelle]
+    col = table.column(spalte)
+    s = _spalte(col, hash((tabelle, spalte, seed)) % 2**32)
+    schnell = werte.lies_spalte(s, col, table, heute=HEUTE)
+    zellenweise = werte.lies_spalte_zellen(s, col, table, heute=HEUTE)
+    _gleich(schnell, zellenweise)
+
+
+def test_schneller_weg_wird_genommen_und_meldet_jede_zeile(monkeypatch):
+    """A repeated bad value is read once but reported in every row; a repeated repair is one
+    note naming all its rows (worked out by hand)."""
+    aufrufe = []
+    echt = werte.lies_spalte_zellen
+    monkeypatch.setattr(werte, "lies_spalte_zellen",
+                        lambda v, *a, **k: aufrufe.append(len(v)) or echt(v, *a, **k))
+    table = TABLES["aktivitaeten"]
+    s = pd.Series(["01.03.2016", "00.00.0000", "01.03.2016", "00.00.0000", "2016-03-01",
+                   "01.03.2016"], index=range(2, 8), dtype="str")
+    sp = werte.lies_spalte(s, table.column("datum"), table, heute=HEUTE)
+    assert aufrufe == [3]                     # three distinct texts, read once each
+    assert sorted(sp.fehler) == [3, 5]
+    assert sp.fehler[3][1].startswith("Platzhalter für ein unbekanntes Datum")
+    assert list(sp.typed) == [dt.date(2016, 3, 1), None, dt.date(2016, 3, 1), None,
+                              dt.date(2016, 3, 1), dt.date(2016, 3, 1)]
+    art = pd.Series(["coaching", "Coaching", "coaching", "Coaching"], index=range(2, 6),
+                    dtype="str")
+    sp = werte.lies_spalte(art, table.column("art"), table, heute=HEUTE)
+    assert [(h.rows, h.beispiel) for h in sp.hinweise] == [([2, 4], "coaching")]
+    assert sp.hinweise[0].meldung().startswith("Zeilen 2, 4: Schreibweise an die Werteliste")
+
+
+def test_mehrere_tausenderpunkte_ohne_dezimalkomma_abgelehnt_statt_absturz():
+    """'1.000.000' in a column without decimal commas crashed the reading (float('1.000.000'));
+    it is refused in its cell, the other cells are read."""
+    table = TABLES["leerstaende"]
+    s = pd.Series(["120", "1.000.000"], index=[2, 3], dtype="str")
+    sp = werte.lies_spalte_zellen(s, table.column("flaeche_m2"), table, heute=HEUTE)
+    assert list(sp.typed[[2]]) == [120.0] and pd.isna(sp.typed[3])
+    assert sp.fehler == {3: ("1.000.000", "Tausendertrennzeichen ohne Dezimalkomma in dieser "
+                                          "Spalte? – bitte 1000000 schreiben")}
