@@ -132,3 +132,68 @@ def test_mehrere_tausenderpunkte_ohne_dezimalkomma_abgelehnt_statt_absturz():
     assert list(sp.typed[[2]]) == [120.0] and pd.isna(sp.typed[3])
     assert sp.fehler == {3: ("1.000.000", "Tausendertrennzeichen ohne Dezimalkomma in dieser "
                                           "Spalte? – bitte 1000000 schreiben")}
+
+
+# --- CSV: Arrow's reader for plain files, pandas' for the rest -------------------------------
+
+def _varianten() -> list[tuple[str, bytes]]:
+    """Every CSV of the bad-file examples, plus plain files in the variants real exports have."""
+    dateien = [(p.name, p.read_bytes()) for ordner in ("bad_files", "echte_exporte")
+               for p in sorted((HIER / ordner).glob("*.csv"))]
+    kopf = "tn_id;datum;art;dauer_min;betrieb_id\n"
+    zeilen = ["TN-1;01.03.2016;Coaching;30;", "TN-2;2016-03-02;coaching ;1.250;B-1",
+              "TN-1;00.00.0000;Erstgespräch;;", "TN-3;01.03.2016;Coaching\u00a0;30;B-2",
+              "TN-\x004;01.03.2016;Coaching;x;", " TN-5 ;01.03.16;#NV;-3;B-1"]
+    plain = kopf + "\n".join(zeilen) + "\n"
+    varianten = {
+        "lf": plain.encode(), "bom": b"\xef\xbb\xbf" + plain.encode(),
+        "crlf": plain.replace("\n", "\r\n").encode(), "ohne_letztes_lf": plain[:-1].encode(),
+        "titel": ("Export vom 1.3.2024\n\n" + plain).encode(),
+        "leerzeile": (kopf + zeilen[0] + "\n\n" + zeilen[1] + "\n").encode(),
+        "kurz": (kopf + "TN-1;01.03.2016\n" + zeilen[1] + "\n").encode(),
+        "lang": (kopf + zeilen[0] + ";zu;viel\n").encode(),
+        "quote": (kopf + '"TN;1";01.03.2016;Coaching;30;\n').encode(),
+        "cr": plain.replace("\n", "\r").encode(), "komma": plain.replace(";", ",").encode(),
+        "nur_kopf": kopf.encode(), "cp1252": plain.encode("cp1252"),
+        "utf16": plain.encode("utf-16"),
+    }
+    return dateien + [(f"aktivitaeten_{k}.csv", v) for k, v in varianten.items()]
+
+
+@pytest.mark.parametrize("name, data", _varianten(), ids=lambda x: x if isinstance(x, str) else "")
+def test_csv_arrow_wie_pandas(name, data, monkeypatch):
+    """Where Arrow's reader takes a file, its cells are pandas' cells; the whole reading
+    (frame, errors, notes) is the same with and without it."""
+    text, cp1252 = fileio.dekodiere(data)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    tabelle = fileio.table_for_filename(name)
+    kopf = fileio._csv_kopf(text, TABLES[tabelle]) if tabelle else None
+    if kopf is not None and not cp1252:
+        sep, skip = kopf[0], kopf[1]
+        arrow = fileio._csv_body_arrow(data, sep, skip)
+        if arrow is not None:
+            pd.testing.assert_frame_equal(arrow, fileio._csv_body(text, sep, skip))
+    mit = fileio.lies_datei(name, data=data)
+    monkeypatch.setattr(fileio, "_csv_body_arrow", lambda *a: None)
+    ohne = fileio.lies_datei(name, data=data)
+    assert len(mit) == len(ohne)
+    for a, b in zip(mit, ohne):
+        assert (a.datei, a.tabelle, a.kopfzeile, a.fehler, a.warnungen) == (
+            b.datei, b.tabelle, b.kopfzeile, b.fehler, b.warnungen)
+        if a.frame is not None or b.frame is not None:
+            pd.testing.assert_frame_equal(a.frame, b.frame)
+
+
+def test_csv_arrow_nimmt_die_schlichten_dateien():
+    """The plain variants go through Arrow's reader, the others do not (else the test above
+    would compare pandas with itself)."""
+    genommen = {}
+    for name, data in _varianten():
+        if not name.startswith("aktivitaeten_"):
+            continue
+        text = fileio.dekodiere(data)[0].replace("\r\n", "\n").replace("\r", "\n")
+        kopf = fileio._csv_kopf(text, TABLES["aktivitaeten"])
+        genommen[name[13:-4]] = (kopf is not None
+                                 and fileio._csv_body_arrow(data, kopf[0], kopf[1]) is not None)
+    assert {k for k, v in genommen.items() if v} == {"lf", "bom", "crlf", "ohne_letztes_lf",
+                                                      "titel", "komma", "leerzeile"}

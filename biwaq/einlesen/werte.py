@@ -266,7 +266,7 @@ def lies_spalte(values: pd.Series, col: Column, table: Table, heute: dt.date | N
     zeilen = values.index.to_numpy()
     erste = np.full(len(uniques), n, dtype=np.int64)
     np.minimum.at(erste, codes, np.arange(n))            # position of each text's first cell
-    einzeln = pd.Series(values.to_numpy()[erste], index=zeilen[erste], dtype=values.dtype,
+    einzeln = pd.Series(values.array.take(erste), index=zeilen[erste], dtype=values.dtype,
                         name=values.name)
     sp1 = lies_spalte_zellen(einzeln, col, table, heute)
     sp = Spalte(pd.Series(sp1.typed.array.take(codes), index=values.index,
