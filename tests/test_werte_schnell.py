@@ -197,3 +197,25 @@ def test_csv_arrow_nimmt_die_schlichten_dateien():
                                  and fileio._csv_body_arrow(data, kopf[0], kopf[1]) is not None)
     assert {k for k, v in genommen.items() if v} == {"lf", "bom", "crlf", "ohne_letztes_lf",
                                                       "titel", "komma", "leerzeile"}
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_doppelte_schluessel_wie_als_text(seed):
+    """Duplicate keys found on integer codes are those found on the cells' texts (the
+    comparison before), for typed key columns with missing values."""
+    from biwaq.einlesen import validate
+
+    rnd = random.Random(seed)
+    n = 300
+    df = pd.DataFrame({
+        "tn_id": pd.Series([rnd.choice(["TN-1", "TN-2", "TN-3", None]) for _ in range(n)],
+                           dtype=object),
+        "datum": pd.Series([rnd.choice([dt.date(2016, 1, 1), dt.date(2016, 1, 2), None])
+                            for _ in range(n)], dtype=object),
+        "jahr": pd.array([rnd.choice([2016, 2017, None]) for _ in range(n)], dtype="Int64")},
+        index=range(2, n + 2))
+    for key in (["tn_id"], ["tn_id", "datum"], ["datum", "jahr"], ["tn_id", "datum", "jahr"]):
+        codes = validate._schluessel_codes(df, key)
+        text = df[key].astype(str)
+        assert codes.duplicated().tolist() == text.duplicated().tolist()
+        assert codes.duplicated(keep=False).tolist() == text.duplicated(keep=False).tolist()

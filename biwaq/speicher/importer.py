@@ -555,8 +555,14 @@ def _vergleichen(con, table: str, teile: list[tuple[int, pd.DataFrame]], felder:
     temp table _neu. Returns per batch entry (inserted, changed) and, with `felder`, every
     changed field of every changed record."""
     cols, key = TABLES[table].column_names, TABLES[table].key
-    src = pd.concat([store._for_duckdb(df, table).assign(_nr=nr) for nr, df in teile],  # noqa: F841
-                    ignore_index=True)
+    teile_src = [store.fuer_duckdb(df, table, nr) for nr, df in teile]
+    if any(isinstance(x, pd.DataFrame) for x in teile_src):     # cells not of their type
+        src = pd.concat([store._for_duckdb(df, table).assign(_nr=nr) for nr, df in teile],  # noqa: F841
+                        ignore_index=True)
+    else:       # Arrow tables (the common case): scanned by DuckDB without Python objects
+        import pyarrow as pa
+        src = pa.concat_tables(teile_src)  # noqa: F841
+    del teile_src
     t = store.ident(table)
     con.execute("create or replace temp table _neu as select *, 0 as _nr from " + t + " limit 0")
     con.execute("insert into _neu by name select * from src")
