@@ -159,6 +159,14 @@ def upsert_frame(con: duckdb.DuckDBPyConnection, table_name: str, df: pd.DataFra
     con.execute("insert or replace into " + ident(table_name) + " by name select * from src")
 
 
+def einfuegen_frame(con: duckdb.DuckDBPyConnection, table_name: str, df: pd.DataFrame) -> None:
+    """Insert rows into a table that holds none of their keys (a fresh `build`, whose keys
+    `validate` found unique): a plain insert, without the conflict check of `upsert_frame`.
+    A key that is there after all raises duckdb.ConstraintException (nothing is replaced)."""
+    src = fuer_duckdb(df, table_name)  # noqa: F841 (scanned by DuckDB by name)
+    con.execute("insert into " + ident(table_name) + " by name select * from src")
+
+
 def datenstand(con: duckdb.DuckDBPyConnection) -> dt.date | None:
     """Latest date of any event in the data: the 'as of' date of the figures."""
     row = con.execute("""
@@ -219,7 +227,7 @@ def build(db: Path | str | None = None, source_dir: Path | str | None = None,
     with replace_atomically(db, fresh=True, backup_dir=backup_dir) as con:
         for name in LOAD_ORDER:
             if name in frames:          # optional tables may be missing
-                upsert_frame(con, name, frames[name])
+                einfuegen_frame(con, name, frames.pop(name))    # freed once loaded
         _load_geodata(con, source_dir, geodaten)
         set_meta(con, datenquelle=quelle, quelle_verzeichnis=str(source_dir),
                  erstellt_am=dt.datetime.now().isoformat(timespec="seconds"),
