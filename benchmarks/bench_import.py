@@ -2,11 +2,13 @@
 (nothing changes), a one-file correction into the full database, the dry run (Probelauf) of
 the full export against the full database, and all quality rules.
 
-Prints medians; run with `python benchmarks/bench_import.py [--scales 1 20] [--runs 3]`.
+Prints medians and the machine's load (1-min mean; the machine is shared); run with
+`python benchmarks/bench_import.py [--scales 1 20] [--runs 3]`.
 """
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import tempfile
@@ -37,7 +39,7 @@ def main() -> None:
     args = ap.parse_args()
     print(f"{'Faktor':>6} {'Zeilen':>9} {'MB':>6} {'Erstimport (s)':>15} {'Wiederholung (s)':>17}"
           f" {'Korrektur (s)':>14} {'Probelauf (s)':>14} {'Aufbau (s)':>11}"
-          f" {'Qualität (s)':>13}")
+          f" {'Qualität (s)':>13} {'Last':>5}")
     for scale in args.scales:
         with tempfile.TemporaryDirectory() as tmp:
             tmp = Path(tmp)
@@ -72,7 +74,8 @@ def main() -> None:
 
             t_q = median(pruefen, args.runs)
             print(f"{scale:>6} {zeilen:>9,} {mb:>6.1f} {t_erst:>15.2f} {t_wieder:>17.2f} "
-                  f"{t_korr:>14.2f} {t_probe:>14.2f} {t_bau:>11.2f} {t_q:>13.2f}"
+                  f"{t_korr:>14.2f} {t_probe:>14.2f} {t_bau:>11.2f} {t_q:>13.2f} "
+                  f"{os.getloadavg()[0]:>5.1f}"
                   .replace(",", "."))
 
 

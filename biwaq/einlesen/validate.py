@@ -93,7 +93,7 @@ def _duplicate_keys(df: pd.DataFrame, table: Table, datei: str) -> list[Fehler]:
     key = list(table.key)
     if not set(key) <= set(df.columns) or df.empty:
         return []
-    k = df[key].astype(str)
+    k = _schluessel_codes(df, key)
     dup = k.duplicated(keep="first")
     if not dup.any():
         return []
@@ -107,6 +107,15 @@ def _duplicate_keys(df: pd.DataFrame, table: Table, datei: str) -> list[Fehler]:
                                                                          for c in key),
                              f"Schlüssel doppelt (schon in Zeile {first[tuple(r)]})"))
     return fehler
+
+
+def _schluessel_codes(df: pd.DataFrame, key: list[str]) -> pd.DataFrame:
+    """The key columns as integer codes (one per distinct value, missing values one code):
+    equal codes exactly where the cells' texts (`astype(str)`, the comparison before) are
+    equal, since a typed key column holds one type (text, date or whole number) – without
+    making a text of each of 10 M cells (6 of 10 s of the checks at scale 100)."""
+    return pd.DataFrame({c: pd.factorize(df[c], use_na_sentinel=False)[0] for c in key},
+                        index=df.index)
 
 
 def _table_rules(df: pd.DataFrame, name: str, datei: str) -> list[Fehler]:

@@ -24,6 +24,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 import ftfy
+import numpy as np
 import pandas as pd
 
 from biwaq.einlesen.contract import ERFURT_BBOX, SPAETESTENS, Column, Table
@@ -235,9 +236,59 @@ _EXCEL_FEHLER = re.compile(r"^#(DIV/0!|N/A|NV|WERT!|VALUE!|BEZUG!|REF!|NAME\?|ZA
 
 # --- Step 2: types -------------------------------------------------------------------------
 
+# A column with at most this share of distinct cell texts is read per distinct text (below).
+ANTEIL_VERSCHIEDENE = 0.5
+
+
 def lies_spalte(values: pd.Series, col: Column, table: Table, heute: dt.date | None = None
                 ) -> Spalte:
     """Read one column of cell texts as the contract type of `col`.
+
+    Same arguments, result and rules as `lies_spalte_zellen`, of which it is the fast path for
+    long columns that repeat their texts (an activity file: 10 M cells, a few thousand dates,
+    eight kinds, ~1 M participant numbers): the cells are factorised, each distinct text is
+    read once by `lies_spalte_zellen` (indexed by the Excel row of its first occurrence) and
+    values, errors and notes are spread back to every row holding that text. This is exact
+    because every rule there is a function of the cell text alone, or of `any`/`all` over the
+    column (decimal separators, the x-column of booleans), which distinct texts decide alike;
+    a note's example is its first row's text either way. Columns whose texts are mostly
+    distinct, and cells that are not all strings, are read directly.
+    `tests/test_werte_schnell.py` checks both paths against each other."""
+    n = len(values)
+    if n < 2 or not (pd.api.types.is_integer_dtype(values.index.dtype)
+                     and values.index.is_monotonic_increasing and values.index.is_unique
+                     and pd.api.types.is_string_dtype(values.dtype)
+                     and (values.dtype != object or all(isinstance(v, str) for v in values))):
+        return lies_spalte_zellen(values, col, table, heute)
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    if len(uniques) > n * ANTEIL_VERSCHIEDENE:
+        return lies_spalte_zellen(values, col, table, heute)
+    zeilen = values.index.to_numpy()
+    erste = np.full(len(uniques), n, dtype=np.int64)
+    np.minimum.at(erste, codes, np.arange(n))            # position of each text's first cell
+    einzeln = pd.Series(values.array.take(erste), index=zeilen[erste], dtype=values.dtype,
+                        name=values.name)
+    sp1 = lies_spalte_zellen(einzeln, col, table, heute)
+    sp = Spalte(pd.Series(sp1.typed.array.take(codes), index=values.index,
+                          dtype=sp1.typed.dtype, name=sp1.typed.name))
+    nummer = {int(r): i for i, r in enumerate(zeilen[erste])}   # first row -> distinct text
+    if sp1.fehler:
+        betroffen = np.zeros(len(uniques), dtype=bool)
+        betroffen[[nummer[r] for r in sp1.fehler]] = True
+        fehler = {nummer[r]: f for r, f in sp1.fehler.items()}
+        sp.fehler = {int(r): fehler[c] for r, c in zip(zeilen[betroffen[codes]],
+                                                     codes[betroffen[codes]])}
+    for h in sp1.hinweise:
+        betroffen = np.zeros(len(uniques), dtype=bool)
+        betroffen[[nummer[r] for r in h.rows]] = True
+        sp.hinweise.append(Hinweis([int(r) for r in zeilen[betroffen[codes]]], h.beispiel,
+                                   h.text))
+    return sp
+
+
+def lies_spalte_zellen(values: pd.Series, col: Column, table: Table,
+                       heute: dt.date | None = None) -> Spalte:
+    """Read one column of cell texts as the contract type of `col`, cell by cell.
 
     `values`: cell texts as the person saw them, index = Excel row number. `heute`: day of
     the import (default today) for the latest plausible date. Returns a `Spalte`: typed values
@@ -360,6 +411,10 @@ def _zahl(s, ok, col, sp) -> pd.Series:
         for row in s.index[unklar.to_numpy()]:
             v = s[row]
             tausend = re.sub(r"[.,]", "", v)
+            if len(re.findall(r"[.,]", v)) > 1:    # '1.000.000': no decimal reading exists
+                sp.melde(row, v, f"Tausendertrennzeichen ohne Dezimalkomma in dieser Spalte? – "
+                         f"bitte {tausend} schreiben")
+                continue
             dezimal = zahl_de(float(v.replace(",", ".")))
             sp.melde(row, v, f"mehrdeutig: Tausendertrennzeichen ({tausend}) oder "
                      f"Dezimaltrennzeichen ({dezimal})? – bitte {tausend} oder {dezimal} "
