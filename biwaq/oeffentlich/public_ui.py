@@ -135,9 +135,10 @@ def zeigen(daten: Oeffentlich, auswahl: Auswahl = Auswahl(), key: str = "oeff",
             st.dataframe(liste, hide_index=True, key=f"{key}_orte")
 
     st.divider()
+    # built only when pressed (about 1 s): a visit does not wait for the PDF
     st.download_button("Handzettel (PDF, eine Seite)",
-                       _handout(daten, (daten.manifest["veroeffentlicht_am"],
-                                        daten.manifest["datenstand"])),
+                       lambda: _handout(daten, (daten.manifest["veroeffentlicht_am"],
+                                                daten.manifest["datenstand"])),
                        file_name="biwaq_erfurt_zahlen.pdf", mime="application/pdf",
                        key=f"{key}_pdf", on_click="ignore", icon=":material/picture_as_pdf:")
     with st.expander("Wie schützen wir die Daten?"):
