@@ -333,3 +333,27 @@ def test_distinct_ids_across_groups_are_counted_directly():
     assert gefragt == ["Q01"]
     ist = quality.je_filter(regeln, gruppen, "Süd-Ost", None, 30, n_ids_direkt=None)
     assert (ist["anzahl"][0], ist["n_ids"][0]) == (2, 2)
+
+
+def test_q31_finds_every_kind_of_unknown_reference(tmp_path):
+    """Q31 with anti-joins (issue 14): all five kinds of reference, worked out by hand; a
+    missing business reference is no violation."""
+    t = copy.deepcopy(BASIS)
+    dazu(t, "aktivitaeten", tn_id="P9", datum=D(2016, 5, 1), art="Coaching")
+    dazu(t, "aktivitaeten", tn_id="P1", datum=D(2016, 5, 2), art="Coaching", betrieb_id="B8")
+    dazu(t, "vermittlungen", tn_id="P7", beginn=D(2016, 6, 1), art="Ausbildung")
+    dazu(t, "vermittlungen", tn_id="P2", beginn=D(2016, 7, 1), art="Ausbildung",
+         betrieb_id="B7")
+    dazu(t, "beratungen", betrieb_id="B6", datum=D(2016, 5, 1))
+    con = make(tmp_path / "q31.duckdb", t)
+    df = quality.verstoesse(quality.REGEL["Q31"], con)
+    assert sorted(zip(df["id"], df["details"])) == [
+        ("B6", "Beratung: unbekannte(r) Betrieb B6"),
+        ("P1", "Aktivität: unbekannte(r) Betrieb B8"),
+        ("P2", "Vermittlung: unbekannte(r) Betrieb B7"),
+        ("P7", "Vermittlung: unbekannte(r) Person P7"),
+        ("P9", "Aktivität: unbekannte(r) Person P9")]
+    assert list(df["id"]) == sorted(df["id"])
+    zeile = df.set_index("id").loc["P1"]
+    assert zeile["quartier"] == "Magdeburger Allee" and zeile["traeger"] == "KIK"
+    con.close()
