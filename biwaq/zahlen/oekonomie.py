@@ -152,6 +152,34 @@ STATUS_STICHTAG_TEXT = (
     "führt nur den aktuellen Status und die Daten „leer seit“ und „wiederbelegt am“ – ob ein "
     "Objekt früher einmal in Vermarktung oder zwischengenutzt war, ist nicht erfasst.")
 
+# On screen at most this many points on the vacancy map and rows of "Räume finden" (issue 14:
+# 80,000 vacancies at scale 1000 made a map nobody can read and a page of several seconds);
+# tables behind the map and every download hold all.
+KARTE_MAX_PUNKTE = 2_000
+RAEUME_MAX_ZEILEN = 200
+
+
+def karte_auswahl(objekte: pd.DataFrame, n: int | None = None) -> pd.DataFrame:
+    """The objects the map draws: all up to `n`, else the `n` largest by floor area (ties by
+    objekt_id) – the ones a search for premises looks at first; narrowing Quartier,
+    Stadtteil, Art or Fläche shows every point. n: None = KARTE_MAX_PUNKTE."""
+    n = KARTE_MAX_PUNKTE if n is None else n
+    if len(objekte) <= n:
+        return objekte
+    return (objekte.sort_values(["flaeche_m2", "objekt_id"], ascending=[False, True],
+                                na_position="last").head(n))
+
+
+def karte_hinweis(gezeigt: int, alle: int, was: str = "Objekten") -> str:
+    """The note under a map that shows only part of the objects ('' when it shows all)."""
+    if gezeigt >= alle:
+        return ""
+    return (f"Die Karte zeigt die {kz.zahl(gezeigt)} größten von {kz.zahl(alle)} {was} "
+            "(mehr Punkte wären nicht mehr zu unterscheiden). Alle zeigt die Karte, wenn "
+            "Quartier, Stadtteil, Art oder Fläche weniger auswählen; die Tabelle und die "
+            "Downloads enthalten alle.")
+
+
 # "Räume finden" (issue 12): what can be offered to someone looking for premises.
 RAUM_STATUS = ("leer", "in Vermarktung", "Zwischennutzung")
 VERFUEGBAR = ("leer", "in Vermarktung")          # "verfügbar", also for requests meet offers

@@ -145,8 +145,11 @@ else:
         st.markdown(f"**{kz.label('raeume_treffer')}: {kz.fmt('raeume_treffer', len(raeume))}**"
                     f" · {suche}")
         tabelle = oek.raeume_tabelle(raeume)
-        st.dataframe(tabelle, hide_index=True, key="leer_raeume_tabelle",
-                     column_config=ui.deutsche_spalten(tabelle))
+        if len(tabelle) > oek.RAEUME_MAX_ZEILEN:
+            st.caption(f"Gezeigt werden die ersten {ui.fmt_int(oek.RAEUME_MAX_ZEILEN)} von "
+                       f"{ui.fmt_int(len(tabelle))} Treffern; alle stehen in den Downloads.")
+        st.dataframe(tabelle.head(oek.RAEUME_MAX_ZEILEN), hide_index=True,
+                     key="leer_raeume_tabelle", column_config=ui.deutsche_spalten(tabelle))
         ui.download_buttons(tabelle, "Räume finden", "leer_raeume", oek.Text(suche))
 
 gesucht = bool(st.session_state.get("leer_raeume_gesucht")) and raeume is not None
@@ -178,10 +181,12 @@ with karte_platz:
     if objekte.empty:
         ui.empty_message()
     else:
-        ui.chart_block_de(ch.leerstand_karte(objekte, umrisse,
+        auf_karte = oek.karte_auswahl(objekte)
+        treffer_karte = oek.karte_auswahl(raeume) if gesucht else None
+        ui.chart_block_de(ch.leerstand_karte(auf_karte, umrisse,
                                              "osm" if strassenkarte else "ohne",
                                              quartier=filt.quartier,
-                                             treffer=raeume if gesucht else None),
+                                             treffer=treffer_karte),
                           oek.leerstand_tabelle(objekte), "Leerstände und Brachflächen",
                           key="leer_karte_block", filt=geltung, roh=("Breite", "Länge"))
         st.caption("Farbe und Muster: Status am Stichtag (siehe Legende) · Punktgröße: "
@@ -192,6 +197,10 @@ with karte_platz:
                    "Art, Fläche, Status, „frei seit“, Eigentümer und Nachnutzung."
                    + (" Kartenhintergrund © OpenStreetMap-Mitwirkende."
                       if strassenkarte else ""))
+        for teil, alle, was in ((auf_karte, objekte, "Objekten"),
+                                (treffer_karte, raeume, "Treffern aus „Räume finden“")):
+            if teil is not None and oek.karte_hinweis(len(teil), len(alle), was):
+                st.caption(oek.karte_hinweis(len(teil), len(alle), was))
 
 # --- Requests meet offers -------------------------------------------------------------------
 
