@@ -285,6 +285,62 @@ def angebote_tabelle(paare: pd.DataFrame) -> pd.DataFrame:
                       ).reset_index(drop=True)
 
 
+# Requests meet offers at scale (issue 14): the page reads per request and per unit the
+# counts and the first GESUCHE_K names from DuckDB (oek_raumgesuche_passend/_angebote)
+# instead of every (request, unit) pair – tens of millions at scale 1000.
+GESUCHE_K = 10
+GESUCHE_MAX_ZEILEN = 200
+
+
+def _weitere(teile: list[str], n: int, trenner: str) -> str:
+    """'a; b … und 3 weitere' – the first names and how many more there are."""
+    text = trenner.join(teile)
+    return text + (f" … und {kz.zahl(n - len(teile))} weitere" if n > len(teile) else "")
+
+
+def mit_passenden_anzahl(gesuche: pd.DataFrame, passend: pd.DataFrame) -> pd.DataFrame:
+    """oek_raumgesuche with `passende_objekte` from oek_raumgesuche_passend (0 for requests
+    no longer open or with no fitting unit) – the same column as mit_passenden(...)."""
+    n = passend.set_index("gesuch_id")["passende_objekte"]
+    return gesuche.assign(passende_objekte=gesuche["gesuch_id"].map(n).fillna(0).astype(int))
+
+
+def gesuche_tabelle_gezaehlt(gesuche: pd.DataFrame, passend: pd.DataFrame) -> pd.DataFrame:
+    """gesuche_tabelle(...) from the counts: `gesuche` from mit_passenden_anzahl, `passend`
+    the rows of oek_raumgesuche_passend; "Objekte" names the first units and how many more."""
+    def z(x):
+        return f"{x:,.0f}".replace(",", ".")
+    namen = {g: _weitere([f"{o['adresse']} ({z(o['flaeche_m2'])} m²)" for o in objekte], n,
+                         "; ")
+             for g, n, objekte in zip(passend["gesuch_id"], passend["passende_objekte"],
+                                      passend["objekte"])}
+    offen = gesuche[gesuche["status"] == "offen"]
+    return pd.DataFrame({
+        "Gesuch": offen["gesuch_id"], "seit": offen["datum"], "Art": offen["art"],
+        "Fläche gesucht": [flaechen_spanne(a, b) for a, b in zip(offen["flaeche_min_m2"],
+                                                                 offen["flaeche_max_m2"])],
+        "Quartier gesucht": offen["quartier"].fillna("beide"),
+        "Branche": offen["branche"].fillna(""),
+        kz.label("passende_objekte"): offen["passende_objekte"].astype(int),
+        "Objekte": offen["gesuch_id"].map(namen).fillna(""),
+    }).reset_index(drop=True)
+
+
+def angebote_tabelle_gezaehlt(angebote: pd.DataFrame) -> pd.DataFrame:
+    """angebote_tabelle(...) from oek_raumgesuche_angebote (already in its order): "Gesuche"
+    names the first requests and how many more."""
+    if angebote.empty:
+        return angebote_tabelle(pd.DataFrame())
+    return pd.DataFrame({
+        "Objekt": angebote["objekt_id"], "Adresse": angebote["adresse"],
+        "Stadtteil": angebote["stadtteil"].fillna(OHNE_ANGABE), "Art": angebote["art"],
+        "Fläche (m²)": angebote["flaeche_m2"], "Status": angebote["status"],
+        kz.label("passende_gesuche"): angebote["passende_gesuche"].astype(int),
+        "Gesuche": [_weitere(list(g), n, ", ") for g, n in zip(angebote["gesuche"],
+                                                              angebote["passende_gesuche"])],
+    }).reset_index(drop=True)
+
+
 def lage_bericht_zeilen(lage: pd.DataFrame) -> list[str]:
     """One German line per reported vacancy position (for `python -m biwaq build`)."""
     return [f"{r.objekt_id} ({r.adresse}, {r.lat:.5f} N / {r.lon:.5f} O): {r.hinweis}"

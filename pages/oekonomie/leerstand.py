@@ -211,8 +211,9 @@ if gesuche.empty:
             "`raumgesuche` auf der Seite „Daten“ einspielen (siehe Datenvertrag).",
             icon=":material/info:")
 else:
-    paare = ui.query("oek_raumgesuche_paare", quartier=filt.quartier)
-    gesuche = oek.mit_passenden(gesuche, paare)
+    # counts and the first names per request and per unit, never every pair (issue 14)
+    passend = ui.query("oek_raumgesuche_passend", quartier=filt.quartier, k=oek.GESUCHE_K)
+    gesuche = oek.mit_passenden_anzahl(gesuche, passend)
     gw = oek.gesuche_kennzahlen(gesuche, filt.von, oek.stichtag(filt.bis,
                                                                  ui.meta().get("datenstand")))
     g1, g2, g3 = st.columns(3)
@@ -227,21 +228,30 @@ else:
                                + " · offene Gesuche und verfügbare Objekte am Datenstand")
     t1, t2 = st.tabs(["Offene Gesuche mit passenden Objekten", "Objekte mit passenden Gesuchen"])
     with t1:
-        tab_g = oek.gesuche_tabelle(gesuche, paare)
+        tab_g = oek.gesuche_tabelle_gezaehlt(gesuche, passend)
         if tab_g.empty:
             st.info("Kein offenes Gesuch.", icon=":material/info:")
         else:
-            st.dataframe(tab_g, hide_index=True, key="leer_gesuche_tabelle",
-                         column_config=ui.deutsche_spalten(tab_g))
+            if len(tab_g) > oek.GESUCHE_MAX_ZEILEN:
+                st.caption(f"Gezeigt werden die ersten {ui.fmt_int(oek.GESUCHE_MAX_ZEILEN)} "
+                           f"von {ui.fmt_int(len(tab_g))} offenen Gesuchen; alle stehen in "
+                           "den Downloads.")
+            st.dataframe(tab_g.head(oek.GESUCHE_MAX_ZEILEN), hide_index=True,
+                         key="leer_gesuche_tabelle", column_config=ui.deutsche_spalten(tab_g))
             ui.download_buttons(tab_g, "Offene Raumgesuche", "leer_gesuche", geltung_gesuche)
     with t2:
-        tab_a = oek.angebote_tabelle(paare)
+        tab_a = oek.angebote_tabelle_gezaehlt(
+            ui.query("oek_raumgesuche_angebote", quartier=filt.quartier, k=oek.GESUCHE_K))
         if tab_a.empty:
             st.info("Kein verfügbares Objekt passt zu einem offenen Gesuch.",
                     icon=":material/info:")
         else:
-            st.dataframe(tab_a, hide_index=True, key="leer_angebote_tabelle",
-                         column_config=ui.deutsche_spalten(tab_a))
+            if len(tab_a) > oek.GESUCHE_MAX_ZEILEN:
+                st.caption(f"Gezeigt werden die ersten {ui.fmt_int(oek.GESUCHE_MAX_ZEILEN)} "
+                           f"von {ui.fmt_int(len(tab_a))} Objekten; alle stehen in den "
+                           "Downloads.")
+            st.dataframe(tab_a.head(oek.GESUCHE_MAX_ZEILEN), hide_index=True,
+                         key="leer_angebote_tabelle", column_config=ui.deutsche_spalten(tab_a))
             ui.download_buttons(tab_a, "Objekte mit passenden Gesuchen", "leer_angebote",
                                 geltung_gesuche)
 
