@@ -295,7 +295,7 @@ def test_counts_and_first_ids_equal_those_of_the_full_list(tmp_path):
     con = make(tmp_path / "alle.duckdb", t)
     regeln, faelle = quality.pruefen(con)
     assert (regeln["anzahl"] > 0).sum() >= 25          # most rules broken at once
-    r2, gruppen = quality.pruefen_gruppen(con, max_ids=2)
+    r2, gruppen = quality.pruefen_gruppen(con, max_ids=2, max_zeilen=50)
     assert list(r2["id"]) == list(regeln["id"]) and list(r2["hinweis"]) == list(regeln["hinweis"])
     direkt = []
     for quartier in (None, "Magdeburger Allee", "Süd-Ost"):
@@ -311,6 +311,17 @@ def test_counts_and_first_ids_equal_those_of_the_full_list(tmp_path):
                     liste = quality.verstoesse_gefiltert(quality.REGEL[z.id], con, quartier,
                                                          traeger)
                     assert len(liste) == z.anzahl
+                    # the first rows kept per group, merged: the full list's first rows
+                    soll_zeilen = faelle[faelle["regel"] == z.id]
+                    if quartier:
+                        soll_zeilen = soll_zeilen[soll_zeilen["quartier"] == quartier]
+                    if traeger:
+                        soll_zeilen = soll_zeilen[soll_zeilen["traeger"].isna()
+                                                  | (soll_zeilen["traeger"] == traeger)]
+                    for n in (1, 2, 50):
+                        erste = quality.erste_faelle(gruppen, z.id, quartier, traeger, n)
+                        assert erste.fillna("").values.tolist() == soll_zeilen[
+                            quality.ERGEBNIS_SPALTEN].head(n).fillna("").values.tolist()
                     assert list(liste["id"][:1]) == z.ids[:1]
                     assert len(quality.verstoesse_gefiltert(quality.REGEL[z.id], con,
                                                             quartier, traeger, 1)) == 1

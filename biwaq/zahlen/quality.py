@@ -191,15 +191,20 @@ def pruefen(con: duckdb.DuckDBPyConnection) -> tuple[pd.DataFrame, pd.DataFrame]
 
 _GRUPPEN_SQL = """
 with v as materialized (
+    select *, row_number() over () as nr      -- the rule's order (it ends in order by)
+    from (
 {regel}
+    ) r
 ),
 gruppen as (
     select quartier, traeger, count(*) as anzahl, count(distinct id) as n_ids,
-           list(distinct id order by id)[1:$max_ids] as ids
+           list(distinct id order by id)[1:$max_ids] as ids,
+           min_by({{'id': id, 'details': details, 'quartier': quartier, 'traeger': traeger,
+                    'nr': nr}}, nr, $max_zeilen) as erste
     from v
     group by all
 )
-select g.quartier, g.traeger, g.anzahl, g.n_ids, g.ids,
+select g.quartier, g.traeger, g.anzahl, g.n_ids, g.ids, g.erste,
        (select count(distinct id) from v) as n_ids_regel
 from gruppen g
 """
@@ -212,7 +217,8 @@ where ($quartier is null or quartier = $quartier)
   and ($traeger is null or traeger is null or traeger = $traeger)
 """
 
-GRUPPEN_SPALTEN = ["regel", "quartier", "traeger", "anzahl", "n_ids", "ids", "n_ids_regel"]
+GRUPPEN_SPALTEN = ["regel", "quartier", "traeger", "anzahl", "n_ids", "ids", "erste",
+                   "n_ids_regel"]
 
 
 def _abfrage(regel: Regel) -> tuple[str, dict]:
@@ -220,26 +226,32 @@ def _abfrage(regel: Regel) -> tuple[str, dict]:
     return q.sql, {k: v for k, v in PARAMS.items() if k in q.params}
 
 
-def _gruppen_aus_frame(regel_id: str, df: pd.DataFrame, max_ids: int) -> pd.DataFrame:
+def _gruppen_aus_frame(regel_id: str, df: pd.DataFrame, max_ids: int, max_zeilen: int
+                       ) -> pd.DataFrame:
     """The same per-group figures from a rule computed in Python (Q29)."""
     if df.empty:
         return pd.DataFrame(columns=GRUPPEN_SPALTEN)
-    g = df.groupby(["quartier", "traeger"], dropna=False)["id"]
-    out = pd.DataFrame({"anzahl": g.size(), "n_ids": g.nunique(),
-                        "ids": g.agg(lambda s: sorted(set(s))[:max_ids])}).reset_index()
+    df = df.reset_index(drop=True).assign(nr=lambda d: d.index + 1)
+    g = df.groupby(["quartier", "traeger"], dropna=False)
+    out = pd.DataFrame({"anzahl": g.size(), "n_ids": g["id"].nunique(),
+                        "ids": g["id"].agg(lambda s: sorted(set(s))[:max_ids]),
+                        "erste": g[[*ERGEBNIS_SPALTEN, "nr"]].apply(
+                            lambda t: t.head(max_zeilen).to_dict("records"))}).reset_index()
     out.insert(0, "regel", regel_id)
     out["n_ids_regel"] = df["id"].nunique()
     return out[GRUPPEN_SPALTEN]
 
 
-def pruefen_gruppen(con: duckdb.DuckDBPyConnection, max_ids: int = 30
+def pruefen_gruppen(con: duckdb.DuckDBPyConnection, max_ids: int = 30, max_zeilen: int = 1000
                     ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Run every rule, keeping only counts and the first ids (for the page).
 
     Returns (one row per rule: id, tabelle, beschreibung, schwere, hinweis; one row per rule
     and (quartier, traeger) with violations: regel, quartier, traeger, anzahl, n_ids (distinct
     ids in the group), ids (the first `max_ids` distinct ids, sorted – every rule's query
-    orders by id), n_ids_regel (distinct ids of the whole rule)). Counts are those of
+    orders by id), erste (the group's first `max_zeilen` violations in the rule's order, as
+    dicts with id, details, quartier, traeger, nr), n_ids_regel (distinct ids of the whole
+    rule)). Counts are those of
     `pruefen` (tests/test_quality.py compares them); `je_filter` combines the groups."""
     bestand = run_query("daten_bestand", con).set_index("tabelle")["zeilen"]
     regeln, gruppen = [], []
@@ -251,13 +263,14 @@ def pruefen_gruppen(con: duckdb.DuckDBPyConnection, max_ids: int = 30
         if leer:
             continue
         if r.pruefung is not None:
-            g = _gruppen_aus_frame(r.id, r.pruefung(con), max_ids)
+            g = _gruppen_aus_frame(r.id, r.pruefung(con), max_ids, max_zeilen)
         else:
             sql, params = _abfrage(r)
             cur = con.cursor()
             try:
                 g = cur.execute(_GRUPPEN_SQL.format(regel=sql),
-                                {**params, "max_ids": max_ids}).df()
+                                {**params, "max_ids": max_ids,
+                                 "max_zeilen": max_zeilen}).df()
             finally:
                 cur.close()
             g.insert(0, "regel", r.id)
@@ -267,6 +280,20 @@ def pruefen_gruppen(con: duckdb.DuckDBPyConnection, max_ids: int = 30
                                           "hinweis"]),
             pd.concat(gruppen, ignore_index=True) if gruppen
             else pd.DataFrame(columns=GRUPPEN_SPALTEN))
+
+
+def erste_faelle(gruppen: pd.DataFrame, regel: str, quartier: str | None,
+                 traeger: str | None, limit: int) -> pd.DataFrame:
+    """The first `limit` violations of one rule under the filters, in the rule's order, from
+    the groups of `pruefen_gruppen` (limit at most its max_zeilen): every group keeps its
+    first rows, so the first rows of any union of groups are among them."""
+    g = gruppen[gruppen["regel"] == regel]
+    if quartier:
+        g = g[g["quartier"] == quartier]
+    if traeger:
+        g = g[g["traeger"].isna() | (g["traeger"] == traeger)]
+    zeilen = sorted((z for liste in g["erste"] for z in liste), key=lambda z: z["nr"])[:limit]
+    return pd.DataFrame(zeilen, columns=[*ERGEBNIS_SPALTEN, "nr"])[ERGEBNIS_SPALTEN]
 
 
 def verstoesse_gefiltert(regel: Regel, con: duckdb.DuckDBPyConnection,

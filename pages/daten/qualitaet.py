@@ -25,7 +25,7 @@ def _pruefen(stamp: tuple) -> tuple[pd.DataFrame, pd.DataFrame]:
     """All rules over one database version, as counts and the first ids per rule and
     (Quartier, Träger) – a few hundred rows whatever the data size (issue 14). Shared by
     every session and never changed in place."""
-    return quality.pruefen_gruppen(ui.connection(), MAX_IDS)
+    return quality.pruefen_gruppen(ui.connection(), MAX_IDS, MAX_ZEILEN)
 
 
 @st.cache_data(show_spinner=False, max_entries=50)
@@ -41,7 +41,10 @@ def _je_regel(stamp: tuple, quartier: str | None, traeger: str | None) -> pd.Dat
 @st.cache_data(show_spinner=False, max_entries=20)
 def _faelle(stamp: tuple, regel: str, quartier: str | None, traeger: str | None,
             limit: int | None) -> pd.DataFrame:
-    """The violations of one rule under the filters (at most `limit`; None: all)."""
+    """The violations of one rule under the filters: at most `limit` from the checked
+    groups (no query), or all (None, for a download) from the rule's query."""
+    if limit is not None and limit <= MAX_ZEILEN:
+        return quality.erste_faelle(_pruefen(stamp)[1], regel, quartier, traeger, limit)
     return quality.verstoesse_gefiltert(quality.REGEL[regel], ui.connection(), quartier,
                                         traeger, limit)
 
