@@ -250,10 +250,15 @@ def gesuche_kennzahlen(gesuche: pd.DataFrame, von: dt.date, bis: dt.date) -> dic
 
 def gesuche_tabelle(gesuche: pd.DataFrame, paare: pd.DataFrame) -> pd.DataFrame:
     """Open requests, oldest first, each with the fitting units (oek_raumgesuche_paare)."""
-    offen = gesuche[gesuche["status"] == "offen"]
     objekte = (paare.assign(t=paare["adresse"] + " (" + paare["flaeche_m2"].map(
         lambda x: f"{x:,.0f}".replace(",", ".")) + " m²)")
         .groupby("gesuch_id")["t"].agg("; ".join))
+    return _gesuche_rahmen(gesuche, objekte)
+
+
+def _gesuche_rahmen(gesuche: pd.DataFrame, objekte) -> pd.DataFrame:
+    """The open requests as the page's table; `objekte`: gesuch_id -> names of the units."""
+    offen = gesuche[gesuche["status"] == "offen"]
     return pd.DataFrame({
         "Gesuch": offen["gesuch_id"], "seit": offen["datum"], "Art": offen["art"],
         "Fläche gesucht": [flaechen_spanne(a, b) for a, b in zip(offen["flaeche_min_m2"],
@@ -314,16 +319,7 @@ def gesuche_tabelle_gezaehlt(gesuche: pd.DataFrame, passend: pd.DataFrame) -> pd
                          "; ")
              for g, n, objekte in zip(passend["gesuch_id"], passend["passende_objekte"],
                                       passend["objekte"])}
-    offen = gesuche[gesuche["status"] == "offen"]
-    return pd.DataFrame({
-        "Gesuch": offen["gesuch_id"], "seit": offen["datum"], "Art": offen["art"],
-        "Fläche gesucht": [flaechen_spanne(a, b) for a, b in zip(offen["flaeche_min_m2"],
-                                                                 offen["flaeche_max_m2"])],
-        "Quartier gesucht": offen["quartier"].fillna("beide"),
-        "Branche": offen["branche"].fillna(""),
-        kz.label("passende_objekte"): offen["passende_objekte"].astype(int),
-        "Objekte": offen["gesuch_id"].map(namen).fillna(""),
-    }).reset_index(drop=True)
+    return _gesuche_rahmen(gesuche, namen)
 
 
 def angebote_tabelle_gezaehlt(angebote: pd.DataFrame) -> pd.DataFrame:
