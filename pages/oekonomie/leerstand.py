@@ -71,6 +71,13 @@ if seite["leer_von"] or seite["leer_bis"]:
 geltung = oek.Geltung(filt, seitenfilter=tuple(seitenfilter))
 
 objekte = ui.query("oek_leerstand_objekte", **filt.params(), **seite)
+
+
+@st.cache_data(show_spinner=False, max_entries=20)
+def _objekte_tabelle(stamp: tuple, params: tuple) -> pd.DataFrame:
+    """The table behind the map (every object, German columns), shaped once per database
+    version and filter: 80,000 rows at scale 1000, a rerun only draws (issue 14)."""
+    return oek.leerstand_tabelle(ui.query("oek_leerstand_objekte", **dict(params)))
 werte = oek.leerstand_kennzahlen(objekte)
 stichtag_text = oek.datum_text(oek.stichtag(filt.bis, ui.meta().get("datenstand")))
 
@@ -187,7 +194,9 @@ with karte_platz:
                                              "osm" if strassenkarte else "ohne",
                                              quartier=filt.quartier,
                                              treffer=treffer_karte),
-                          oek.leerstand_tabelle(objekte), "Leerstände und Brachflächen",
+                          _objekte_tabelle(ui.db_stamp(), tuple(sorted(
+                              {**filt.params(), **seite}.items()))),
+                          "Leerstände und Brachflächen",
                           key="leer_karte_block", filt=geltung, roh=("Breite", "Länge"))
         st.caption("Farbe und Muster: Status am Stichtag (siehe Legende) · Punktgröße: "
                    "Fläche, logarithmisch (35 m² klein … 25.000 m² groß)"
@@ -204,6 +213,17 @@ with karte_platz:
 
 # --- Requests meet offers -------------------------------------------------------------------
 
+@st.cache_data(show_spinner=False, max_entries=20)
+def _gesuche_tabellen(stamp: tuple, quartier: str | None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The two tables of "Gesuche und Angebote", shaped once per database version and
+    Quartier (44,000 open requests at scale 1000): a rerun only draws (issue 14)."""
+    passend = ui.query("oek_raumgesuche_passend", quartier=quartier, k=oek.GESUCHE_K)
+    gesuche = oek.mit_passenden_anzahl(ui.query("oek_raumgesuche", quartier=quartier), passend)
+    return (oek.gesuche_tabelle_gezaehlt(gesuche, passend),
+            oek.angebote_tabelle_gezaehlt(ui.query("oek_raumgesuche_angebote",
+                                                   quartier=quartier, k=oek.GESUCHE_K)))
+
+
 st.subheader("Gesuche und Angebote")
 gesuche = ui.query("oek_raumgesuche", quartier=filt.quartier)
 if gesuche.empty:
@@ -214,6 +234,7 @@ else:
     # counts and the first names per request and per unit, never every pair (issue 14)
     passend = ui.query("oek_raumgesuche_passend", quartier=filt.quartier, k=oek.GESUCHE_K)
     gesuche = oek.mit_passenden_anzahl(gesuche, passend)
+    tab_g, tab_a = _gesuche_tabellen(ui.db_stamp(), filt.quartier)
     gw = oek.gesuche_kennzahlen(gesuche, filt.von, oek.stichtag(filt.bis,
                                                                  ui.meta().get("datenstand")))
     g1, g2, g3 = st.columns(3)
@@ -228,7 +249,6 @@ else:
                                + " · offene Gesuche und verfügbare Objekte am Datenstand")
     t1, t2 = st.tabs(["Offene Gesuche mit passenden Objekten", "Objekte mit passenden Gesuchen"])
     with t1:
-        tab_g = oek.gesuche_tabelle_gezaehlt(gesuche, passend)
         if tab_g.empty:
             st.info("Kein offenes Gesuch.", icon=":material/info:")
         else:
@@ -240,8 +260,6 @@ else:
                          key="leer_gesuche_tabelle", column_config=ui.deutsche_spalten(tab_g))
             ui.download_buttons(tab_g, "Offene Raumgesuche", "leer_gesuche", geltung_gesuche)
     with t2:
-        tab_a = oek.angebote_tabelle_gezaehlt(
-            ui.query("oek_raumgesuche_angebote", quartier=filt.quartier, k=oek.GESUCHE_K))
         if tab_a.empty:
             st.info("Kein verfügbares Objekt passt zu einem offenen Gesuch.",
                     icon=":material/info:")
