@@ -2,26 +2,32 @@
 -- them; this catches data that reached the database another way).
 -- Parameters: none.
 -- Grain: one row per offending reference (id = the referencing record's pseudonym).
+-- Anti-joins per referencing table (issue 14: scale 1000, 10 M activities, about 1.7× faster
+-- than `not in` over the union of all references); a missing reference is no violation.
 with verweise as (
-    select tn_id as id, tn_id as person, 'Aktivität' as tabelle, 'Person' as ziel,
-           tn_id as nummer
-    from stg_aktivitaeten
+    select a.tn_id as id, a.tn_id as person, 'Aktivität' as tabelle, 'Person' as ziel,
+           a.tn_id as nummer
+    from stg_aktivitaeten a anti join stg_teilnehmende t on t.tn_id = a.tn_id
+    where a.tn_id is not null
     union all
-    select tn_id, tn_id, 'Vermittlung', 'Person', tn_id from stg_vermittlungen
+    select v.tn_id, v.tn_id, 'Vermittlung', 'Person', v.tn_id
+    from stg_vermittlungen v anti join stg_teilnehmende t on t.tn_id = v.tn_id
+    where v.tn_id is not null
     union all
-    select tn_id, tn_id, 'Aktivität', 'Betrieb', betrieb_id from stg_aktivitaeten
-    where betrieb_id is not null
+    select a.tn_id, a.tn_id, 'Aktivität', 'Betrieb', a.betrieb_id
+    from stg_aktivitaeten a anti join stg_betriebe b on b.betrieb_id = a.betrieb_id
+    where a.betrieb_id is not null
     union all
-    select tn_id, tn_id, 'Vermittlung', 'Betrieb', betrieb_id from stg_vermittlungen
-    where betrieb_id is not null
+    select v.tn_id, v.tn_id, 'Vermittlung', 'Betrieb', v.betrieb_id
+    from stg_vermittlungen v anti join stg_betriebe b on b.betrieb_id = v.betrieb_id
+    where v.betrieb_id is not null
     union all
-    select betrieb_id, null, 'Beratung', 'Betrieb', betrieb_id from stg_beratungen
+    select r.betrieb_id, null, 'Beratung', 'Betrieb', r.betrieb_id
+    from stg_beratungen r anti join stg_betriebe b on b.betrieb_id = r.betrieb_id
+    where r.betrieb_id is not null
 )
 select v.id, v.tabelle || ': unbekannte(r) ' || v.ziel || ' ' || v.nummer as details,
        t.quartier, t.traeger
 from verweise v
 left join stg_teilnehmende t on t.tn_id = v.person
-where case when v.ziel = 'Person'
-           then v.nummer not in (select tn_id from stg_teilnehmende)
-           else v.nummer not in (select betrieb_id from stg_betriebe) end
 order by v.id

@@ -611,3 +611,42 @@ def test_survival_in_plain_words_counts_only_known_fates(db_factory):
     assert mig.satz() == ("Von 2 beratenen Betrieben der Migrantenökonomie, deren Gründung "
                           "mindestens 24 Monate zurückliegt: zu wenige Betriebe für einen "
                           "Anteil (mindestens 5).")
+
+
+@pytest.mark.parametrize("quartier", [None, "Magdeburger Allee", "Süd-Ost"])
+def test_requests_meet_offers_from_counts_equal_those_from_every_pair(demo_db, quartier):
+    """Issue 14: the page reads counts and the first names per request and per unit
+    (oek_raumgesuche_passend/_angebote) instead of every pair; with k above every count the
+    tables equal those built from all pairs, with a small k they name the first k and say
+    how many more."""
+    from biwaq.speicher import store
+
+    con = store.connect_readonly(demo_db)
+    try:
+        gesuche = run_query("oek_raumgesuche", con, quartier=quartier)
+        paare = run_query("oek_raumgesuche_paare", con, quartier=quartier)
+        alt = oek.mit_passenden(gesuche, paare)
+        passend = run_query("oek_raumgesuche_passend", con, quartier=quartier, k=10_000)
+        neu = oek.mit_passenden_anzahl(gesuche, passend)
+        assert neu["passende_objekte"].tolist() == alt["passende_objekte"].tolist()
+        assert (alt["passende_objekte"] > 2).sum() >= 2      # the k = 2 case below bites
+        pd.testing.assert_frame_equal(oek.gesuche_tabelle_gezaehlt(neu, passend),
+                                      oek.gesuche_tabelle(alt, paare))
+        angebote = run_query("oek_raumgesuche_angebote", con, quartier=quartier, k=10_000)
+        pd.testing.assert_frame_equal(oek.angebote_tabelle_gezaehlt(angebote),
+                                      oek.angebote_tabelle(paare), check_dtype=False)
+        # k = 2: the first two names (in the order of all pairs) and how many more
+        kurz = oek.gesuche_tabelle_gezaehlt(neu, run_query("oek_raumgesuche_passend", con,
+                                                          quartier=quartier, k=2))
+        voll = oek.gesuche_tabelle(alt, paare)
+        for k, v, n in zip(kurz["Objekte"], voll["Objekte"], voll["passende Objekte"]):
+            teile = v.split("; ") if v else []
+            assert k == "; ".join(teile[:2]) + (f" … und {n - 2} weitere" if n > 2 else "")
+        kurz = oek.angebote_tabelle_gezaehlt(run_query("oek_raumgesuche_angebote", con,
+                                                       quartier=quartier, k=2))
+        voll = oek.angebote_tabelle(paare)
+        for k, v, n in zip(kurz["Gesuche"], voll["Gesuche"], voll["passende Gesuche"]):
+            teile = v.split(", ")
+            assert k == ", ".join(teile[:2]) + (f" … und {n - 2} weitere" if n > 2 else "")
+    finally:
+        con.close()

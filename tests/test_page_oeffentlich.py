@@ -131,3 +131,41 @@ def test_the_button_does_nothing_for_another_role(demo_env, pub):
     knopf.click().run()
     assert not at.exception
     assert json.loads((pub / "manifest.json").read_text(encoding="utf-8"))["revision"] == 1
+
+
+def test_a_slow_check_does_not_hold_up_the_visit(demo_env, pub, monkeypatch):
+    """Issue 14: whether the publication is current needs every public query over the whole
+    database (seconds at scale 1000). It runs once per database version in the background;
+    the visit shows the publication at once with a note, and the answer once it is there."""
+    import threading
+
+    from biwaq.oeffentlich import handout, vorschau
+
+    publish.publish(demo_env, pub)
+    d = published.laden(pub)
+    frei = threading.Event()
+    echt = vorschau._fingerabdruck_rechnen
+    aufrufe = []
+
+    def langsam(con):
+        aufrufe.append(1)
+        assert frei.wait(60)
+        return echt(con)
+    monkeypatch.setattr(vorschau, "_fingerabdruck_rechnen", langsam)
+
+    def kein_pdf(*a, **kw):
+        raise AssertionError("the handout is built only when its button is pressed")
+    monkeypatch.setattr(handout, "pdf", kein_pdf)
+
+    at = _app("steuerung")
+    assert not at.exception
+    assert _menschen(at) == published.zahl(d.wert("teilnehmende", quartier=I, zielgruppe=I,
+                                                  jahr=I))
+    text = " ".join(m.value for m in at.markdown)
+    assert "wird gerade geprüft" in text and "entspricht dem aktuellen" not in text
+    frei.set()
+    vorschau.fingerabdruck_pruefung(store.file_stamp(store.db_path())).result(timeout=60)
+    at.run()
+    assert not at.exception
+    assert any("entspricht dem aktuellen Datenbestand" in m.value for m in at.markdown)
+    assert len(aufrufe) == 1             # once per database version, not per run

@@ -534,3 +534,45 @@ def test_survival_on_almost_nothing_shows_a_dash_and_its_base(demo_env):
     # the plain-words sentences always give the count
     texte = " ".join(m.value for m in at.markdown)
     assert "Von " in texte and "deren Gründung mindestens 24 Monate zurückliegt" in texte
+
+
+def test_map_and_premises_search_are_bounded_on_screen(demo_env, monkeypatch):
+    """Issue 14 (80,000 vacancies at scale 1000): the map draws at most KARTE_MAX_PUNKTE
+    points – the largest – and says so; "Räume finden" lists the first RAEUME_MAX_ZEILEN hits
+    with the count; the table behind the map and the downloads keep every object."""
+    from biwaq.app import ui
+    from biwaq.zahlen import oekonomie as oek
+
+    monkeypatch.setattr(oek, "KARTE_MAX_PUNKTE", 10)
+    monkeypatch.setattr(oek, "RAEUME_MAX_ZEILEN", 5)
+    verschoben = []
+    original_lazy = ui._lazy
+    monkeypatch.setattr(ui, "_lazy", lambda fn, *a: verschoben.append(
+        (a[1], original_lazy(fn, *a))) or verschoben[-1][1])
+    at = open_page("leerstand")
+    assert not at.exception
+    alle = sql(demo_env, """select count(*) from leerstaende
+        where leer_seit <= date '2018-12-31'
+          and (status <> 'wiederbelegt' or wiederbelegt_am >= date '2015-10-01')""")[0][0]
+    groesste = [r[0] for r in sql(demo_env, """select adresse from leerstaende
+        where leer_seit <= date '2018-12-31'
+          and (status <> 'wiederbelegt' or wiederbelegt_am >= date '2015-10-01')
+        order by flaeche_m2 desc, objekt_id limit 10""")]
+    spec = karte_spec(at)
+    gezeigt = [c[0] for t in spec["data"] if t.get("meta") for c in t["customdata"]]
+    assert alle > 10 and sorted(gezeigt) == sorted(groesste)
+    assert any(f"die 10 größten von {alle} Objekten" in c.value for c in at.caption)
+    from biwaq.zahlen import kennzahlen as kz
+    assert metric(at, kz.label("leerstehend_stichtag")) == ui.fmt_int(vacant_at(demo_env, ENDE))
+
+    at.button(key="leer_raeume_suchen").click().run()
+    ids = {r[0] for r in sql(demo_env, """select objekt_id from leerstaende
+        where status in ('leer', 'in Vermarktung')""")}
+    treffer = len(ids)
+    assert len(raeume_tab(at)) == 5 and treffer > 5
+    assert any(f"die ersten 5 von {treffer} Treffern" in c.value for c in at.caption)
+    ringe = next(t for t in karte_spec(at)["data"]
+                 if str(t.get("name", "")).startswith("◯ Treffer"))
+    assert len(ringe["customdata"]) == 10
+    csv = next(f for titel, f in verschoben if titel == "Räume finden")().decode("utf-8-sig")
+    assert ids <= {line.rsplit(";", 1)[-1].strip().strip('"') for line in csv.splitlines()}

@@ -277,3 +277,24 @@ def test_public_page_in_browser(public_server, pub_dir, demo_db, page):
         page.get_by_text("Handzettel (PDF, eine Seite)").click()
     pdf = Path(dl.value.path()).read_bytes()
     assert len(PdfReader(io.BytesIO(pdf)).pages) == 1
+
+
+def test_public_map_draws_at_most_the_largest_places_and_says_so(public_env, monkeypatch):
+    """Issue 14 (22,209 consented places at scale 1000): the map draws the largest
+    ORTE_MAX_PUNKTE places and says how many there are; the list keeps all."""
+    from biwaq.oeffentlich import public_view
+
+    d = published.laden(public_env)
+    monkeypatch.setattr(public_view, "ORTE_MAX_PUNKTE", 3)
+    at = AppTest.from_file(str(ROOT / "oeffentlich.py"), default_timeout=60).run()
+    assert not at.exception
+    orte = d.orte
+    groesste = orte.sort_values(["flaeche_m2", "adresse"], ascending=[False, True]).head(3)
+    karte = next(c for c in at.get("plotly_chart") if "Lage freigegeben" in c.proto.spec)
+    punkte = next(t for t in json.loads(karte.proto.spec)["data"]
+                  if t.get("name") == "leer (Lage freigegeben)")
+    assert sorted(c[0] for c in punkte["customdata"]) == sorted(groesste["adresse"])
+    assert len(orte) > 3
+    assert any(f"die 3 größten von {len(orte)} Orten" in c.value for c in at.caption)
+    liste = next(f.value for f in at.dataframe if "Adresse" in f.value.columns)
+    assert len(liste) == len(orte)

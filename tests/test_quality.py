@@ -270,3 +270,101 @@ def test_q16_flags_only_records_equal_in_every_compared_column(db_factory):
     # D2: earlier D1, later D3, and D4 as the one more look-alike (3 others in all)
     assert df.loc["D2", "details"] == "gleiche Angaben wie D1, D3 und 1 weitere"
     assert df.loc["D1", "details"] == "gleiche Angaben wie D2 und 2 weitere"
+
+
+def _erwartet(faelle, quartier, traeger, max_ids):
+    """The page's figures worked out from the full list of violations (the old way)."""
+    if quartier:
+        faelle = faelle[faelle["quartier"] == quartier]
+    if traeger:
+        faelle = faelle[faelle["traeger"].isna() | (faelle["traeger"] == traeger)]
+    out = {}
+    for r, teil in faelle.groupby("regel"):
+        ids = list(dict.fromkeys(teil["id"]))
+        out[r] = (len(teil), len(ids), ids[:max_ids])
+    return out
+
+
+def test_counts_and_first_ids_equal_those_of_the_full_list(tmp_path):
+    """Issue 14: the page reads per rule counts and the first ids per (Quartier, Träger)
+    instead of every violation; for every filter they equal the full list's."""
+    t = copy.deepcopy(BASIS)
+    for aendern, ohne, _ in FAELLE.values():
+        if not ohne:
+            aendern(t)
+    con = make(tmp_path / "alle.duckdb", t)
+    regeln, faelle = quality.pruefen(con)
+    assert (regeln["anzahl"] > 0).sum() >= 25          # most rules broken at once
+    r2, gruppen = quality.pruefen_gruppen(con, max_ids=2, max_zeilen=50)
+    assert list(r2["id"]) == list(regeln["id"]) and list(r2["hinweis"]) == list(regeln["hinweis"])
+    direkt = []
+    for quartier in (None, "Magdeburger Allee", "Süd-Ost"):
+        for traeger in (None, "KIK", "Euratibor"):
+            soll = _erwartet(faelle, quartier, traeger, 2)
+            ist = quality.je_filter(r2, gruppen, quartier, traeger, 2, n_ids_direkt=lambda r: (
+                direkt.append(r), quality.n_ids_gefiltert(quality.REGEL[r], con, quartier,
+                                                          traeger))[1])
+            for z in ist.itertuples():
+                assert (z.anzahl, z.n_ids, z.ids) == soll.get(z.id, (0, 0, [])), (
+                    z.id, quartier, traeger)
+                if z.anzahl:
+                    liste = quality.verstoesse_gefiltert(quality.REGEL[z.id], con, quartier,
+                                                         traeger)
+                    assert len(liste) == z.anzahl
+                    # the first rows kept per group, merged: the full list's first rows
+                    soll_zeilen = faelle[faelle["regel"] == z.id]
+                    if quartier:
+                        soll_zeilen = soll_zeilen[soll_zeilen["quartier"] == quartier]
+                    if traeger:
+                        soll_zeilen = soll_zeilen[soll_zeilen["traeger"].isna()
+                                                  | (soll_zeilen["traeger"] == traeger)]
+                    for n in (1, 2, 50):
+                        erste = quality.erste_faelle(gruppen, z.id, quartier, traeger, n)
+                        assert erste.fillna("").values.tolist() == soll_zeilen[
+                            quality.ERGEBNIS_SPALTEN].head(n).fillna("").values.tolist()
+                    assert list(liste["id"][:1]) == z.ids[:1]
+                    assert len(quality.verstoesse_gefiltert(quality.REGEL[z.id], con,
+                                                            quartier, traeger, 1)) == 1
+    con.close()
+
+
+def test_distinct_ids_across_groups_are_counted_directly():
+    """An id in two groups of a rule (here A in both Quartiere) must not count twice."""
+    import pandas as pd
+
+    regeln = pd.DataFrame({"id": ["Q01"], "tabelle": ["x"], "beschreibung": ["x"],
+                           "schwere": [quality.FEHLER], "hinweis": [""]})
+    gruppen = pd.DataFrame({"regel": ["Q01", "Q01"], "quartier": ["Süd-Ost", "Magdeburger Allee"],
+                            "traeger": [None, None], "anzahl": [2, 1], "n_ids": [2, 1],
+                            "ids": [["A", "B"], ["A"]], "n_ids_regel": [2, 2]})
+    gefragt = []
+    ist = quality.je_filter(regeln, gruppen, None, None, 30,
+                            n_ids_direkt=lambda r: gefragt.append(r) or 2)
+    assert (ist["anzahl"][0], ist["n_ids"][0], ist["ids"][0]) == (3, 2, ["A", "B"])
+    assert gefragt == ["Q01"]
+    ist = quality.je_filter(regeln, gruppen, "Süd-Ost", None, 30, n_ids_direkt=None)
+    assert (ist["anzahl"][0], ist["n_ids"][0]) == (2, 2)
+
+
+def test_q31_finds_every_kind_of_unknown_reference(tmp_path):
+    """Q31 with anti-joins (issue 14): all five kinds of reference, worked out by hand; a
+    missing business reference is no violation."""
+    t = copy.deepcopy(BASIS)
+    dazu(t, "aktivitaeten", tn_id="P9", datum=D(2016, 5, 1), art="Coaching")
+    dazu(t, "aktivitaeten", tn_id="P1", datum=D(2016, 5, 2), art="Coaching", betrieb_id="B8")
+    dazu(t, "vermittlungen", tn_id="P7", beginn=D(2016, 6, 1), art="Ausbildung")
+    dazu(t, "vermittlungen", tn_id="P2", beginn=D(2016, 7, 1), art="Ausbildung",
+         betrieb_id="B7")
+    dazu(t, "beratungen", betrieb_id="B6", datum=D(2016, 5, 1))
+    con = make(tmp_path / "q31.duckdb", t)
+    df = quality.verstoesse(quality.REGEL["Q31"], con)
+    assert sorted(zip(df["id"], df["details"])) == [
+        ("B6", "Beratung: unbekannte(r) Betrieb B6"),
+        ("P1", "Aktivität: unbekannte(r) Betrieb B8"),
+        ("P2", "Vermittlung: unbekannte(r) Betrieb B7"),
+        ("P7", "Vermittlung: unbekannte(r) Person P7"),
+        ("P9", "Aktivität: unbekannte(r) Person P9")]
+    assert list(df["id"]) == sorted(df["id"])
+    zeile = df.set_index("id").loc["P1"]
+    assert zeile["quartier"] == "Magdeburger Allee" and zeile["traeger"] == "KIK"
+    con.close()

@@ -242,7 +242,8 @@ def _diagramm_und_tabelle(fig, table, titel, key, filt, zusammenfassung, spalten
     download_buttons(table, titel, key, filt)
 
 
-def download_buttons(table: pd.DataFrame, titel: str, key: str, filt: Filter) -> None:
+def download_buttons(table: pd.DataFrame | Callable[[], pd.DataFrame], titel: str, key: str,
+                     filt: Filter) -> None:
     stand = datenstand_text()
     text = filt.beschreibung()
     seite = st.session_state.get("seite_titel")      # set by dashboard.py for the open page
@@ -257,8 +258,10 @@ def download_buttons(table: pd.DataFrame, titel: str, key: str, filt: Filter) ->
                        key=f"{key}_xlsx", on_click="ignore", icon=":material/download:")
 
 
-def _lazy(fn: Callable[..., bytes], *args) -> Callable[[], bytes]:
-    return lambda: fn(*args)
+def _lazy(fn: Callable[..., bytes], table, *args) -> Callable[[], bytes]:
+    """fn(table, *args) when the button is pressed; `table` may be a function that reads the
+    table only then (e.g. every violation of a data-quality rule)."""
+    return lambda: fn(table() if callable(table) else table, *args)
 
 
 # --- Tables with German formats (added with the local-economy pages) -----------------------

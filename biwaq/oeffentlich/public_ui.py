@@ -128,17 +128,22 @@ def zeigen(daten: Oeffentlich, auswahl: Auswahl = Auswahl(), key: str = "oeff",
                     "(oben).")
         karte, tabelle = st.tabs(["Karte", "Liste"])
         with karte:
-            st.plotly_chart(public_view.orte_karte(orte), key=f"{key}_orte_karte",
+            auf_karte = public_view.orte_auf_karte(orte)
+            st.plotly_chart(public_view.orte_karte(auf_karte), key=f"{key}_orte_karte",
                             config={"displaylogo": False})
             st.caption("Punkt antippen oder mit der Maus darauf zeigen: Adresse, Art und "
-                       "Fläche. Die Karte braucht keine Internetverbindung.")
+                       "Fläche. Die Karte braucht keine Internetverbindung."
+                       + (f" Die Karte zeigt die {published.zahl(len(auf_karte))} größten von "
+                          f"{published.zahl(len(orte))} Orten; alle stehen in der Liste."
+                          if len(auf_karte) < len(orte) else ""))
         with tabelle:
             st.dataframe(liste, hide_index=True, key=f"{key}_orte")
 
     st.divider()
+    # built only when pressed (about 1 s): a visit does not wait for the PDF
     st.download_button("Handzettel (PDF, eine Seite)",
-                       _handout(daten, (daten.manifest["veroeffentlicht_am"],
-                                        daten.manifest["datenstand"])),
+                       lambda: _handout(daten, (daten.manifest["veroeffentlicht_am"],
+                                                daten.manifest["datenstand"])),
                        file_name="biwaq_erfurt_zahlen.pdf", mime="application/pdf",
                        key=f"{key}_pdf", on_click="ignore", icon=":material/picture_as_pdf:")
     with st.expander("Wie schützen wir die Daten?"):

@@ -233,6 +233,19 @@ def orte_tabelle(orte: pd.DataFrame) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
+ORTE_MAX_PUNKTE = 2_000      # points on the public map (issue 14: 22,209 at scale 1000)
+
+
+def orte_auf_karte(orte: pd.DataFrame, n: int | None = None) -> pd.DataFrame:
+    """The places the public map draws: all up to `n` (None: ORTE_MAX_PUNKTE), else the `n`
+    largest by floor area (ties by address); the list shows all."""
+    n = ORTE_MAX_PUNKTE if n is None else n
+    if len(orte) <= n or "flaeche_m2" not in orte:
+        return orte if len(orte) <= n else orte.head(n)
+    return orte.sort_values(["flaeche_m2", "adresse"], ascending=[False, True],
+                            na_position="last").head(n).reset_index(drop=True)
+
+
 def orte_karte(orte: pd.DataFrame, hoehe: int = 480) -> go.Figure:
     """The consented vacancies on a map that needs no tiles (white background): one point per
     unit with address, type and floor area on hover, district names at the middle of their

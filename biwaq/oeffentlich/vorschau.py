@@ -4,6 +4,8 @@ suppression MILP), whether it is current, and publishing from the page for `steu
 (same code and checks as `python -m biwaq publish`)."""
 from __future__ import annotations
 
+import concurrent.futures
+
 import streamlit as st
 
 from biwaq.oeffentlich import publish, published, revisionen
@@ -24,20 +26,45 @@ def _laden(stempel: tuple) -> Oeffentlich:
     return published.laden(stempel[0])
 
 
-@st.cache_data(show_spinner=False, max_entries=4)
-def _fingerabdruck(stamp: tuple) -> str:
+# The fingerprint reads every public query over the whole database (at demo scale 1000 about
+# 400,000 rows, 2–3 s): it runs once per database version in one background thread, and a
+# page visit waits for it at most WARTEN_S (a small database is done by then).
+WARTEN_S = 0.5
+PRUEFT = "prüft"          # ist_aktuell(): the check is still running
+_PRUEFER = concurrent.futures.ThreadPoolExecutor(max_workers=1,
+                                                 thread_name_prefix="biwaq-fingerabdruck")
+
+
+def _fingerabdruck_rechnen(con) -> str:
     """Fingerprint of what a publication of this database version would read (SQL only)."""
-    return publish.fingerabdruck(publish.lesen(con=ui._connection(*stamp)))
+    return publish.fingerabdruck(publish.lesen(con=con))
 
 
-def ist_aktuell(daten: Oeffentlich) -> bool | None:
+@st.cache_resource(show_spinner=False, max_entries=4)
+def fingerabdruck_pruefung(stamp: tuple) -> concurrent.futures.Future:
+    """The fingerprint of database version `stamp` (ui.db_stamp()), computed once in the
+    background and shared by every session (a Future of the hex string)."""
+    return _PRUEFER.submit(_fingerabdruck_rechnen, ui._connection(*stamp))
+
+
+def ist_aktuell(daten: Oeffentlich, warten_s: float = WARTEN_S) -> bool | None | str:
     """True when the database still holds exactly the figures of this publication, False
-    when they changed, None when unknown (internal values missing)."""
+    when they changed, None when unknown (internal values missing), PRUEFT while the
+    background check of this database version is still running (after `warten_s` seconds).
+    Raises what the check raised (e.g. a query error)."""
     stand = revisionen.laden(revisionen.intern_verzeichnis(published.verzeichnis()),
                              daten.revision)
     if stand is None or not stand.fingerabdruck:
         return None
-    return stand.fingerabdruck == _fingerabdruck(ui.db_stamp())
+    f = fingerabdruck_pruefung(ui.db_stamp())
+    try:
+        wert = f.result(timeout=warten_s)
+    except concurrent.futures.TimeoutError:
+        return PRUEFT
+    except Exception:
+        fingerabdruck_pruefung.clear()     # the next visit tries again
+        raise
+    return stand.fingerabdruck == wert
 
 
 def veroeffentlichen(fortschritt=None) -> publish.Veroeffentlichung:

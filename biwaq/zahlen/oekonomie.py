@@ -152,6 +152,34 @@ STATUS_STICHTAG_TEXT = (
     "führt nur den aktuellen Status und die Daten „leer seit“ und „wiederbelegt am“ – ob ein "
     "Objekt früher einmal in Vermarktung oder zwischengenutzt war, ist nicht erfasst.")
 
+# On screen at most this many points on the vacancy map and rows of "Räume finden" (issue 14:
+# 80,000 vacancies at scale 1000 made a map nobody can read and a page of several seconds);
+# tables behind the map and every download hold all.
+KARTE_MAX_PUNKTE = 2_000
+RAEUME_MAX_ZEILEN = 200
+
+
+def karte_auswahl(objekte: pd.DataFrame, n: int | None = None) -> pd.DataFrame:
+    """The objects the map draws: all up to `n`, else the `n` largest by floor area (ties by
+    objekt_id) – the ones a search for premises looks at first; narrowing Quartier,
+    Stadtteil, Art or Fläche shows every point. n: None = KARTE_MAX_PUNKTE."""
+    n = KARTE_MAX_PUNKTE if n is None else n
+    if len(objekte) <= n:
+        return objekte
+    return (objekte.sort_values(["flaeche_m2", "objekt_id"], ascending=[False, True],
+                                na_position="last").head(n))
+
+
+def karte_hinweis(gezeigt: int, alle: int, was: str = "Objekten") -> str:
+    """The note under a map that shows only part of the objects ('' when it shows all)."""
+    if gezeigt >= alle:
+        return ""
+    return (f"Die Karte zeigt die {kz.zahl(gezeigt)} größten von {kz.zahl(alle)} {was} "
+            "(mehr Punkte wären nicht mehr zu unterscheiden). Alle zeigt die Karte, wenn "
+            "Quartier, Stadtteil, Art oder Fläche weniger auswählen; die Tabelle und die "
+            "Downloads enthalten alle.")
+
+
 # "Räume finden" (issue 12): what can be offered to someone looking for premises.
 RAUM_STATUS = ("leer", "in Vermarktung", "Zwischennutzung")
 VERFUEGBAR = ("leer", "in Vermarktung")          # "verfügbar", also for requests meet offers
@@ -222,10 +250,15 @@ def gesuche_kennzahlen(gesuche: pd.DataFrame, von: dt.date, bis: dt.date) -> dic
 
 def gesuche_tabelle(gesuche: pd.DataFrame, paare: pd.DataFrame) -> pd.DataFrame:
     """Open requests, oldest first, each with the fitting units (oek_raumgesuche_paare)."""
-    offen = gesuche[gesuche["status"] == "offen"]
     objekte = (paare.assign(t=paare["adresse"] + " (" + paare["flaeche_m2"].map(
         lambda x: f"{x:,.0f}".replace(",", ".")) + " m²)")
         .groupby("gesuch_id")["t"].agg("; ".join))
+    return _gesuche_rahmen(gesuche, objekte)
+
+
+def _gesuche_rahmen(gesuche: pd.DataFrame, objekte) -> pd.DataFrame:
+    """The open requests as the page's table; `objekte`: gesuch_id -> names of the units."""
+    offen = gesuche[gesuche["status"] == "offen"]
     return pd.DataFrame({
         "Gesuch": offen["gesuch_id"], "seit": offen["datum"], "Art": offen["art"],
         "Fläche gesucht": [flaechen_spanne(a, b) for a, b in zip(offen["flaeche_min_m2"],
@@ -255,6 +288,53 @@ def angebote_tabelle(paare: pd.DataFrame) -> pd.DataFrame:
                                "flaeche_m2": "Fläche (m²)", "status": "Status",
                                "n": kz.label("passende_gesuche"), "gesuche": "Gesuche"}
                       ).reset_index(drop=True)
+
+
+# Requests meet offers at scale (issue 14): the page reads per request and per unit the
+# counts and the first GESUCHE_K names from DuckDB (oek_raumgesuche_passend/_angebote)
+# instead of every (request, unit) pair – tens of millions at scale 1000.
+GESUCHE_K = 10
+GESUCHE_MAX_ZEILEN = 200
+
+
+def _weitere(teile: list[str], n: int, trenner: str) -> str:
+    """'a; b … und 3 weitere' – the first names and how many more there are."""
+    text = trenner.join(teile)
+    return text + (f" … und {kz.zahl(n - len(teile))} weitere" if n > len(teile) else "")
+
+
+def mit_passenden_anzahl(gesuche: pd.DataFrame, passend: pd.DataFrame) -> pd.DataFrame:
+    """oek_raumgesuche with `passende_objekte` from oek_raumgesuche_passend (0 for requests
+    no longer open or with no fitting unit) – the same column as mit_passenden(...)."""
+    n = passend.set_index("gesuch_id")["passende_objekte"]
+    return gesuche.assign(passende_objekte=gesuche["gesuch_id"].map(n).fillna(0).astype(int))
+
+
+def gesuche_tabelle_gezaehlt(gesuche: pd.DataFrame, passend: pd.DataFrame) -> pd.DataFrame:
+    """gesuche_tabelle(...) from the counts: `gesuche` from mit_passenden_anzahl, `passend`
+    the rows of oek_raumgesuche_passend; "Objekte" names the first units and how many more."""
+    def z(x):
+        return f"{x:,.0f}".replace(",", ".")
+    namen = {g: _weitere([f"{o['adresse']} ({z(o['flaeche_m2'])} m²)" for o in objekte], n,
+                         "; ")
+             for g, n, objekte in zip(passend["gesuch_id"], passend["passende_objekte"],
+                                      passend["objekte"])}
+    return _gesuche_rahmen(gesuche, namen)
+
+
+def angebote_tabelle_gezaehlt(angebote: pd.DataFrame) -> pd.DataFrame:
+    """angebote_tabelle(...) from oek_raumgesuche_angebote (already in its order): "Gesuche"
+    names the first requests and how many more."""
+    if angebote.empty:
+        return angebote_tabelle(pd.DataFrame())
+    return pd.DataFrame({
+        "Objekt": angebote["objekt_id"], "Adresse": angebote["adresse"],
+        "Stadtteil": angebote["stadtteil"].fillna(OHNE_ANGABE), "Art": angebote["art"],
+        "Fläche (m²)": angebote["flaeche_m2"], "Status": angebote["status"],
+        kz.label("passende_gesuche"): angebote["passende_gesuche"].astype(int),
+        "Gesuche": [_weitere(list(g), n, ", ") for g, n in zip(angebote["gesuche"],
+                                                              angebote["passende_gesuche"])],
+    }).reset_index(drop=True)
 
 
 def lage_bericht_zeilen(lage: pd.DataFrame) -> list[str]:

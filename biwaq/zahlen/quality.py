@@ -183,6 +183,186 @@ def pruefen(con: duckdb.DuckDBPyConnection) -> tuple[pd.DataFrame, pd.DataFrame]
     return regeln, faelle
 
 
+# --- Counts and a bounded sample for the page (issue 14) -----------------------------------
+# A rule may have hundreds of thousands of violations at scale 1000 (Q16: 345,479); the page
+# needs per rule only the count, the number of distinct ids and the first ids. The rule's
+# named query is wrapped (its text nested as a subquery; every value stays bound) so that
+# DuckDB counts per (quartier, traeger) and hands over one small row per group.
+
+_GRUPPEN_SQL = """
+with v as materialized (
+    select *, row_number() over () as nr      -- the rule's order (it ends in order by)
+    from (
+{regel}
+    ) r
+),
+gruppen as (
+    select quartier, traeger, count(*) as anzahl, count(distinct id) as n_ids,
+           list(distinct id order by id)[1:$max_ids] as ids,
+           min_by({{'id': id, 'details': details, 'quartier': quartier, 'traeger': traeger,
+                    'nr': nr}}, nr, $max_zeilen) as erste
+    from v
+    group by all
+)
+select g.quartier, g.traeger, g.anzahl, g.n_ids, g.ids, g.erste,
+       (select count(distinct id) from v) as n_ids_regel
+from gruppen g
+"""
+
+_FILTER_SQL = """
+select * from (
+{regel}
+) v
+where ($quartier is null or quartier = $quartier)
+  and ($traeger is null or traeger is null or traeger = $traeger)
+"""
+
+GRUPPEN_SPALTEN = ["regel", "quartier", "traeger", "anzahl", "n_ids", "ids", "erste",
+                   "n_ids_regel"]
+
+
+def _abfrage(regel: Regel) -> tuple[str, dict]:
+    q = load_query(regel.abfrage)
+    return q.sql, {k: v for k, v in PARAMS.items() if k in q.params}
+
+
+def _gruppen_aus_frame(regel_id: str, df: pd.DataFrame, max_ids: int, max_zeilen: int
+                       ) -> pd.DataFrame:
+    """The same per-group figures from a rule computed in Python (Q29)."""
+    if df.empty:
+        return pd.DataFrame(columns=GRUPPEN_SPALTEN)
+    df = df.reset_index(drop=True).assign(nr=lambda d: d.index + 1)
+    g = df.groupby(["quartier", "traeger"], dropna=False)
+    out = pd.DataFrame({"anzahl": g.size(), "n_ids": g["id"].nunique(),
+                        "ids": g["id"].agg(lambda s: sorted(set(s))[:max_ids]),
+                        "erste": g[[*ERGEBNIS_SPALTEN, "nr"]].apply(
+                            lambda t: t.head(max_zeilen).to_dict("records"))}).reset_index()
+    out.insert(0, "regel", regel_id)
+    out["n_ids_regel"] = df["id"].nunique()
+    return out[GRUPPEN_SPALTEN]
+
+
+def pruefen_gruppen(con: duckdb.DuckDBPyConnection, max_ids: int = 30, max_zeilen: int = 1000
+                    ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Run every rule, keeping only counts and the first ids (for the page).
+
+    Returns (one row per rule: id, tabelle, beschreibung, schwere, hinweis; one row per rule
+    and (quartier, traeger) with violations: regel, quartier, traeger, anzahl, n_ids (distinct
+    ids in the group), ids (the first `max_ids` distinct ids, sorted – every rule's query
+    orders by id), erste (the group's first `max_zeilen` violations in the rule's order, as
+    dicts with id, details, quartier, traeger, nr), n_ids_regel (distinct ids of the whole
+    rule)). Counts are those of
+    `pruefen` (tests/test_quality.py compares them); `je_filter` combines the groups."""
+    bestand = run_query("daten_bestand", con).set_index("tabelle")["zeilen"]
+    regeln, gruppen = [], []
+    for r in REGELN:
+        leer = [t for t in r.braucht if not bestand.get(t, 0)]
+        regeln.append((r.id, r.tabelle, r.beschreibung, r.schwere,
+                       "nicht prüfbar: noch keine Daten in "
+                       + ", ".join(TITEL.get(t, t) for t in leer) if leer else ""))
+        if leer:
+            continue
+        if r.pruefung is not None:
+            g = _gruppen_aus_frame(r.id, r.pruefung(con), max_ids, max_zeilen)
+        else:
+            sql, params = _abfrage(r)
+            cur = con.cursor()
+            try:
+                g = cur.execute(_GRUPPEN_SQL.format(regel=sql),
+                                {**params, "max_ids": max_ids,
+                                 "max_zeilen": max_zeilen}).df()
+            finally:
+                cur.close()
+            g.insert(0, "regel", r.id)
+        if len(g):
+            gruppen.append(g[GRUPPEN_SPALTEN])
+    return (pd.DataFrame(regeln, columns=["id", "tabelle", "beschreibung", "schwere",
+                                          "hinweis"]),
+            pd.concat(gruppen, ignore_index=True) if gruppen
+            else pd.DataFrame(columns=GRUPPEN_SPALTEN))
+
+
+def erste_faelle(gruppen: pd.DataFrame, regel: str, quartier: str | None,
+                 traeger: str | None, limit: int) -> pd.DataFrame:
+    """The first `limit` violations of one rule under the filters, in the rule's order, from
+    the groups of `pruefen_gruppen` (limit at most its max_zeilen): every group keeps its
+    first rows, so the first rows of any union of groups are among them."""
+    g = gruppen[gruppen["regel"] == regel]
+    if quartier:
+        g = g[g["quartier"] == quartier]
+    if traeger:
+        g = g[g["traeger"].isna() | (g["traeger"] == traeger)]
+    zeilen = sorted((z for liste in g["erste"] for z in liste), key=lambda z: z["nr"])[:limit]
+    return pd.DataFrame(zeilen, columns=[*ERGEBNIS_SPALTEN, "nr"])[ERGEBNIS_SPALTEN]
+
+
+def verstoesse_gefiltert(regel: Regel, con: duckdb.DuckDBPyConnection,
+                         quartier: str | None = None, traeger: str | None = None,
+                         limit: int | None = None) -> pd.DataFrame:
+    """Violations of one rule under the page's filters (Quartier; Träger where the record
+    has one), in the rule's order, at most `limit` rows (None: all, for a download)."""
+    if regel.pruefung is not None:
+        df = regel.pruefung(con)
+        if quartier:
+            df = df[df["quartier"] == quartier]
+        if traeger:
+            df = df[df["traeger"].isna() | (df["traeger"] == traeger)]
+        return (df if limit is None else df.head(limit)).reset_index(drop=True)
+    sql, params = _abfrage(regel)
+    text = _FILTER_SQL.format(regel=sql) + ("limit $limit" if limit is not None else "")
+    cur = con.cursor()
+    try:
+        return cur.execute(text, {**params, "quartier": quartier, "traeger": traeger,
+                                  **({"limit": limit} if limit is not None else {})}).df()
+    finally:
+        cur.close()
+
+
+def n_ids_gefiltert(regel: Regel, con: duckdb.DuckDBPyConnection, quartier: str | None,
+                    traeger: str | None) -> int:
+    """Distinct ids of one rule under the filters (when an id falls in several groups)."""
+    if regel.pruefung is not None:
+        return int(verstoesse_gefiltert(regel, con, quartier, traeger)["id"].nunique())
+    sql, params = _abfrage(regel)
+    cur = con.cursor()
+    try:
+        return int(cur.execute(f"select count(distinct id) from ({_FILTER_SQL.format(regel=sql)})",
+                               {**params, "quartier": quartier, "traeger": traeger}
+                               ).fetchone()[0])
+    finally:
+        cur.close()
+
+
+def je_filter(regeln: pd.DataFrame, gruppen: pd.DataFrame, quartier: str | None,
+              traeger: str | None, max_ids: int = 30, n_ids_direkt=None) -> pd.DataFrame:
+    """Per rule under the filters: anzahl, n_ids, ids (the first `max_ids` distinct ids).
+
+    A record counts when its quartier is the chosen one (or none is chosen) and its traeger
+    is the chosen one or missing (businesses and vacancies have none). The groups of
+    `pruefen_gruppen` add up exactly; distinct ids add up when no id lies in two groups of a
+    rule (checked with n_ids_regel); otherwise, when several groups are chosen,
+    `n_ids_direkt(regel_id)` counts them (e.g. quality.n_ids_gefiltert)."""
+    g = gruppen
+    if quartier:
+        g = g[g["quartier"] == quartier]
+    if traeger:
+        g = g[g["traeger"].isna() | (g["traeger"] == traeger)]
+    getrennt = (gruppen.groupby("regel")["n_ids"].sum()
+                == gruppen.groupby("regel")["n_ids_regel"].first())
+    anzahl = g.groupby("regel")["anzahl"].sum()
+    n_ids = g.groupby("regel")["n_ids"].sum()
+    ids: dict[str, set] = {}
+    for r, liste in zip(g["regel"], g["ids"]):
+        ids.setdefault(r, set()).update(liste)
+    out = regeln.copy()
+    out["anzahl"] = out["id"].map(anzahl).fillna(0).astype(int)
+    mehrere = g.groupby("regel").size() > 1
+    out["n_ids"] = [int(n_ids_direkt(r)) if mehrere.get(r, False) and not getrennt.get(r, True)
+                    else int(n_ids.get(r, 0)) for r in out["id"]]
+    out["ids"] = [sorted(ids.get(r, ()))[:max_ids] for r in out["id"]]
+    return out
+
+
 def hat_fehler(regeln: pd.DataFrame) -> bool:
     return bool(((regeln["schwere"] == FEHLER) & (regeln["anzahl"] > 0)).any())
 

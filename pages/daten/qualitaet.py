@@ -22,34 +22,31 @@ st.caption("Es gelten die Filter **Quartier** und **Träger** (Träger nur für 
 
 @st.cache_resource(show_spinner="Regeln werden geprüft …", max_entries=3)
 def _pruefen(stamp: tuple) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """All rules over one database version. Shared by every session and never changed in
-    place (cache_resource hands out the object itself: no copy of every violation per rerun)."""
-    return quality.pruefen(ui.connection())
+    """All rules over one database version, as counts and the first ids per rule and
+    (Quartier, Träger) – a few hundred rows whatever the data size (issue 14). Shared by
+    every session and never changed in place."""
+    return quality.pruefen_gruppen(ui.connection(), MAX_IDS, MAX_ZEILEN)
 
 
 @st.cache_data(show_spinner=False, max_entries=50)
 def _je_regel(stamp: tuple, quartier: str | None, traeger: str | None) -> pd.DataFrame:
     """Per rule under the filters: anzahl (violations), n_ids (distinct ids) and the first
     MAX_IDS distinct ids in the rule's order – a bounded table whatever the data size."""
-    regeln, faelle = _pruefen(stamp)
-    faelle = _gefiltert(faelle, quartier, traeger)
-    anzahl = faelle.groupby("regel").size()
-    eindeutig = faelle[["regel", "id"]].drop_duplicates()
-    n_ids = eindeutig.groupby("regel").size()
-    ids = eindeutig.groupby("regel", sort=False).head(MAX_IDS).groupby("regel")["id"].agg(list)
-    out = regeln.drop(columns=["anzahl", "ids"]).copy()
-    out["anzahl"] = out["id"].map(anzahl).fillna(0).astype(int)
-    out["n_ids"] = out["id"].map(n_ids).fillna(0).astype(int)
-    out["ids"] = [v if isinstance(v, list) else [] for v in out["id"].map(ids)]
-    return out
+    regeln, gruppen = _pruefen(stamp)
+    return quality.je_filter(regeln, gruppen, quartier, traeger, MAX_IDS,
+                             n_ids_direkt=lambda r: quality.n_ids_gefiltert(
+                                 quality.REGEL[r], ui.connection(), quartier, traeger))
 
 
-def _gefiltert(faelle: pd.DataFrame, quartier: str | None, traeger: str | None) -> pd.DataFrame:
-    if quartier:
-        faelle = faelle[faelle["quartier"] == quartier]
-    if traeger:
-        faelle = faelle[faelle["traeger"].isna() | (faelle["traeger"] == traeger)]
-    return faelle
+@st.cache_data(show_spinner=False, max_entries=20)
+def _faelle(stamp: tuple, regel: str, quartier: str | None, traeger: str | None,
+            limit: int | None) -> pd.DataFrame:
+    """The violations of one rule under the filters: at most `limit` from the checked
+    groups (no query), or all (None, for a download) from the rule's query."""
+    if limit is not None and limit <= MAX_ZEILEN:
+        return quality.erste_faelle(_pruefen(stamp)[1], regel, quartier, traeger, limit)
+    return quality.verstoesse_gefiltert(quality.REGEL[regel], ui.connection(), quartier,
+                                        traeger, limit)
 
 
 stamp = ui.db_stamp()
@@ -126,14 +123,17 @@ else:
         st.header("Verstöße im Einzelnen")
         wahl = st.selectbox("Regel", mit["id"].tolist(), key="qualitaet_regel",
                             format_func=lambda r: f"{r} – {quality.REGEL[r].beschreibung}")
-        _, faelle = _pruefen(stamp)
-        einzeln = _gefiltert(faelle[faelle["regel"] == wahl], filt.quartier, filt.traeger)
-        df = pd.DataFrame({"Nummer": einzeln["id"], "Angaben": einzeln["details"],
-                           "Quartier": einzeln["quartier"],
-                           "Träger": einzeln["traeger"].fillna("–")})
-        if len(df) > MAX_ZEILEN:
+        n = int(mit.loc[mit["id"] == wahl, "anzahl"].iloc[0])
+
+        def tabelle_faelle(limit: int | None) -> pd.DataFrame:
+            einzeln = _faelle(stamp, wahl, filt.quartier, filt.traeger, limit)
+            return pd.DataFrame({"Nummer": einzeln["id"], "Angaben": einzeln["details"],
+                                 "Quartier": einzeln["quartier"],
+                                 "Träger": einzeln["traeger"].fillna("–")})
+        if n > MAX_ZEILEN:
             st.caption(f"Gezeigt werden die ersten {ui.fmt_int(MAX_ZEILEN)} von "
-                       f"{ui.fmt_int(len(df))} Verstößen; alle stehen in den Downloads.")
-        st.dataframe(df.head(MAX_ZEILEN), hide_index=True, key="qualitaet_faelle")
-        # built only when a button is pressed (as ui.chart_block does)
-        ui.download_buttons(df, f"Datenqualität {wahl}", "qualitaet", _Geltung(filter_text))
+                       f"{ui.fmt_int(n)} Verstößen; alle stehen in den Downloads.")
+        st.dataframe(tabelle_faelle(MAX_ZEILEN), hide_index=True, key="qualitaet_faelle")
+        # the full list is read and written only when a button is pressed
+        ui.download_buttons(lambda: tabelle_faelle(None), f"Datenqualität {wahl}",
+                            "qualitaet", _Geltung(filter_text))

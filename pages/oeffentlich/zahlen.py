@@ -24,7 +24,17 @@ if steuerung:
         else:
             aktuell = vorschau.ist_aktuell(daten)
             wann = published.datum(daten.veroeffentlicht_am.date())
-            if aktuell:
+            if aktuell == vorschau.PRUEFT:
+                # a large database: the check runs in the background, the page does not wait
+                @st.fragment(run_every=2)
+                def _pruefung_abwarten():
+                    if vorschau.ist_aktuell(daten, warten_s=0) != vorschau.PRUEFT:
+                        st.rerun()
+                    st.markdown(f"**Veröffentlichung Nr. {daten.revision}** vom {wann}: Ob "
+                                "sie dem aktuellen Datenbestand entspricht, wird gerade "
+                                "geprüft …")
+                _pruefung_abwarten()
+            elif aktuell:
                 st.markdown(f"**Veröffentlichung Nr. {daten.revision}** vom {wann} entspricht "
                             "dem aktuellen Datenbestand.")
             elif aktuell is False:

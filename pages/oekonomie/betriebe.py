@@ -28,24 +28,47 @@ seite = dict(branchen=oek.liste_oder_none(branchen))
 seitenfilter = ("Branche: " + ", ".join(branchen),) if branchen else ()
 geltung = oek.Geltung(filt, seitenfilter=seitenfilter, quartier_text="Quartier (Sitz)")
 
-beraten = ui.query("oek_betriebe_beraten", **filt.params(), **seite)
+
+
+@st.cache_data(show_spinner=False, max_entries=20)
+def _auswertung(stamp: tuple, params: tuple) -> dict | None:
+    """Everything this page draws from oek_betriebe_beraten (one row per advised business,
+    136,000 at scale 1000), worked out once per database version and filter: a rerun (a
+    radio button, a tab) only draws (issue 14). None when no business was advised."""
+    beraten = ui.query("oek_betriebe_beraten", **dict(params))
+    if beraten.empty:
+        return None
+    u = oek.ueberleben(beraten)
+    kennz = oek.ueberleben_kennzahlen(u)
+    return {"betriebe": len(beraten),
+            "migrantenoekonomie": int(beraten["migrantenoekonomie"].sum()),
+            "beratungen": int(beraten["beratungen_zeitraum"].sum()),
+            "aktiv": oek.aktiv_am_stichtag(beraten), "u": u, "kennz": kennz,
+            "nach": {d: oek.betriebe_nach(beraten, d) for d in oek.DIMENSIONEN},
+            "saetze": [oek.stabilisierung(beraten, 12, oek.ALLE),
+                       oek.stabilisierung(beraten, 24, oek.ALLE),
+                       oek.stabilisierung(beraten, 24, oek.MIGRANT)],
+            "beschaeftigte": oek.beschaeftigte(beraten)}
+
+
+aw = _auswertung(ui.db_stamp(), tuple(sorted({**filt.params(), **seite}.items(),
+                                             key=lambda kv: kv[0])))
 stichtag = oek.stichtag(filt.bis, ui.meta().get("datenstand"))
 
 # --- Headline figures ----------------------------------------------------------------------
 
-if beraten.empty:
+if aw is None:
     ui.empty_message()
 else:
-    u = oek.ueberleben(beraten)
-    kennz = oek.ueberleben_kennzahlen(u)
+    u, kennz = aw["u"], aw["kennz"]
     alle = kennz[(kennz["Gruppe"] == oek.ALLE) & (kennz["Beginn"] == "seit Gründung")].iloc[0]
-    aktiv = oek.aktiv_am_stichtag(beraten)
+    aktiv = aw["aktiv"]
     # two rows of key figures, so that no label is cut off (issue 15)
     k1, k2, k3 = st.columns(3)
     k4, k5, _ = st.columns(3)
-    ui.metric(k1, "beratene_betriebe", len(beraten))
-    ui.metric(k2, "beratene_migrantenoekonomie", beraten["migrantenoekonomie"].sum())
-    ui.metric(k3, "beratungen_zeitraum", beraten["beratungen_zeitraum"].sum())
+    ui.metric(k1, "beratene_betriebe", aw["betriebe"])
+    ui.metric(k2, "beratene_migrantenoekonomie", aw["migrantenoekonomie"])
+    ui.metric(k3, "beratungen_zeitraum", aw["beratungen"])
     ui.metric(k4, "aktiv_am_stichtag", aktiv,
               hilfe=kz.get("aktiv_am_stichtag").definition
               + f" Stichtag: {oek.datum_text(stichtag)}.")
@@ -59,7 +82,7 @@ else:
     st.header("Beratene Betriebe")
     dim = st.radio("Gliederung", list(oek.DIMENSIONEN), horizontal=True, key="betr_gliederung",
                    format_func=oek.DIMENSIONEN.get)
-    tab = oek.betriebe_nach(beraten, dim)
+    tab = aw["nach"][dim]
     ui.chart_block_de(ch.betriebe_chart(tab, oek.DIMENSIONEN[dim]), tab,
                    f"Beratene Betriebe nach {oek.DIMENSIONEN[dim]}", key="betr_nach",
                    filt=geltung, roh=("Gründungsjahr",),
@@ -81,8 +104,7 @@ else:
     # --- Stabilisation -------------------------------------------------------------------
     st.header("Stabilisierung")
     # In plain words first (issue 12): simple counts of businesses whose fate is known.
-    saetze = [oek.stabilisierung(beraten, m, g) for m in (12, 24) for g in (oek.ALLE,)]
-    saetze += [oek.stabilisierung(beraten, 24, oek.MIGRANT)]
+    saetze = aw["saetze"]
     st.markdown("\n".join(f"- {x.satz()}" for x in saetze))
     st.caption(oek.STABIL_HINWEIS)
     st.markdown(
@@ -123,7 +145,7 @@ else:
             "enthält je Betrieb nur die **aktuelle** Zahl (Spalte „beschaeftigte“). Gezeigt "
             "wird dieser heutige Stand der noch aktiven beratenen Betriebe; der Zeitraum "
             "bestimmt nur, welche Betriebe zählen.", icon=":material/info:")
-    tab = oek.beschaeftigte(beraten)
+    tab = aw["beschaeftigte"]
     if tab.empty:
         ui.empty_message()
     else:

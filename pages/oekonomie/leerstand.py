@@ -72,6 +72,13 @@ if seite["leer_von"] or seite["leer_bis"]:
 geltung = oek.Geltung(filt, seitenfilter=tuple(seitenfilter))
 
 objekte = ui.query("oek_leerstand_objekte", **filt.params(), **seite)
+
+
+@st.cache_data(show_spinner=False, max_entries=20)
+def _objekte_tabelle(stamp: tuple, params: tuple) -> pd.DataFrame:
+    """The table behind the map (every object, German columns), shaped once per database
+    version and filter: 80,000 rows at scale 1000, a rerun only draws (issue 14)."""
+    return oek.leerstand_tabelle(ui.query("oek_leerstand_objekte", **dict(params)))
 werte = oek.leerstand_kennzahlen(objekte)
 stichtag_text = oek.datum_text(oek.stichtag(filt.bis, ui.meta().get("datenstand")))
 
@@ -146,7 +153,10 @@ else:
         st.markdown(f"**{kz.label('raeume_treffer')}: {kz.fmt('raeume_treffer', len(raeume))}**"
                     f" · {suche}")
         tabelle = oek.raeume_tabelle(raeume)
-        ui.tabelle(tabelle, key="leer_raeume_tabelle")
+        if len(tabelle) > oek.RAEUME_MAX_ZEILEN:
+            st.caption(f"Gezeigt werden die ersten {ui.fmt_int(oek.RAEUME_MAX_ZEILEN)} von "
+                       f"{ui.fmt_int(len(tabelle))} Treffern; alle stehen in den Downloads.")
+        ui.tabelle(tabelle.head(oek.RAEUME_MAX_ZEILEN), key="leer_raeume_tabelle")
         ui.download_buttons(tabelle, "Räume finden", "leer_raeume", oek.Text(suche))
 
 gesucht = bool(st.session_state.get("leer_raeume_gesucht")) and raeume is not None
@@ -178,12 +188,14 @@ with karte_platz:
     if objekte.empty:
         ui.empty_message()
     else:
-        lt = oek.leerstand_tabelle(objekte)
+        auf_karte = oek.karte_auswahl(objekte)
+        treffer_karte = oek.karte_auswahl(raeume) if gesucht else None
+        lt = _objekte_tabelle(ui.db_stamp(), tuple(sorted({**filt.params(), **seite}.items())))
         status = lt["Status am Stichtag"].value_counts()
-        ui.chart_block_de(ch.leerstand_karte(objekte, umrisse,
+        ui.chart_block_de(ch.leerstand_karte(auf_karte, umrisse,
                                              "osm" if strassenkarte else "ohne",
                                              quartier=filt.quartier,
-                                             treffer=raeume if gesucht else None),
+                                             treffer=treffer_karte),
                           lt, "Leerstände und Brachflächen",
                           key="leer_karte_block", filt=geltung,
                           stellen={"Breite": 6, "Länge": 6},
@@ -198,8 +210,23 @@ with karte_platz:
                    "Art, Fläche, Status, „frei seit“, Eigentümer und Nachnutzung."
                    + (" Kartenhintergrund © OpenStreetMap-Mitwirkende."
                       if strassenkarte else ""))
+        for teil, alle, was in ((auf_karte, objekte, "Objekten"),
+                                (treffer_karte, raeume, "Treffern aus „Räume finden“")):
+            if teil is not None and oek.karte_hinweis(len(teil), len(alle), was):
+                st.caption(oek.karte_hinweis(len(teil), len(alle), was))
 
 # --- Requests meet offers -------------------------------------------------------------------
+
+@st.cache_data(show_spinner=False, max_entries=20)
+def _gesuche_tabellen(stamp: tuple, quartier: str | None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The two tables of "Gesuche und Angebote", shaped once per database version and
+    Quartier (44,000 open requests at scale 1000): a rerun only draws (issue 14)."""
+    passend = ui.query("oek_raumgesuche_passend", quartier=quartier, k=oek.GESUCHE_K)
+    gesuche = oek.mit_passenden_anzahl(ui.query("oek_raumgesuche", quartier=quartier), passend)
+    return (oek.gesuche_tabelle_gezaehlt(gesuche, passend),
+            oek.angebote_tabelle_gezaehlt(ui.query("oek_raumgesuche_angebote",
+                                                   quartier=quartier, k=oek.GESUCHE_K)))
+
 
 st.header("Gesuche und Angebote")
 gesuche = ui.query("oek_raumgesuche", quartier=filt.quartier)
@@ -208,8 +235,10 @@ if gesuche.empty:
             "`raumgesuche` auf der Seite „Daten“ einspielen (siehe Datenvertrag).",
             icon=":material/info:")
 else:
-    paare = ui.query("oek_raumgesuche_paare", quartier=filt.quartier)
-    gesuche = oek.mit_passenden(gesuche, paare)
+    # counts and the first names per request and per unit, never every pair (issue 14)
+    passend = ui.query("oek_raumgesuche_passend", quartier=filt.quartier, k=oek.GESUCHE_K)
+    gesuche = oek.mit_passenden_anzahl(gesuche, passend)
+    tab_g, tab_a = _gesuche_tabellen(ui.db_stamp(), filt.quartier)
     gw = oek.gesuche_kennzahlen(gesuche, filt.von, oek.stichtag(filt.bis,
                                                                  ui.meta().get("datenstand")))
     g1, g2, g3 = st.columns(3)
@@ -224,19 +253,25 @@ else:
                                + " · offene Gesuche und verfügbare Objekte am Datenstand")
     t1, t2 = st.tabs(["Offene Gesuche mit passenden Objekten", "Objekte mit passenden Gesuchen"])
     with t1:
-        tab_g = oek.gesuche_tabelle(gesuche, paare)
         if tab_g.empty:
             st.info("Kein offenes Gesuch.", icon=":material/info:")
         else:
-            ui.tabelle(tab_g, key="leer_gesuche_tabelle")
+            if len(tab_g) > oek.GESUCHE_MAX_ZEILEN:
+                st.caption(f"Gezeigt werden die ersten {ui.fmt_int(oek.GESUCHE_MAX_ZEILEN)} "
+                           f"von {ui.fmt_int(len(tab_g))} offenen Gesuchen; alle stehen in "
+                           "den Downloads.")
+            ui.tabelle(tab_g.head(oek.GESUCHE_MAX_ZEILEN), key="leer_gesuche_tabelle")
             ui.download_buttons(tab_g, "Offene Raumgesuche", "leer_gesuche", geltung_gesuche)
     with t2:
-        tab_a = oek.angebote_tabelle(paare)
         if tab_a.empty:
             st.info("Kein verfügbares Objekt passt zu einem offenen Gesuch.",
                     icon=":material/info:")
         else:
-            ui.tabelle(tab_a, key="leer_angebote_tabelle")
+            if len(tab_a) > oek.GESUCHE_MAX_ZEILEN:
+                st.caption(f"Gezeigt werden die ersten {ui.fmt_int(oek.GESUCHE_MAX_ZEILEN)} "
+                           f"von {ui.fmt_int(len(tab_a))} Objekten; alle stehen in den "
+                           "Downloads.")
+            ui.tabelle(tab_a.head(oek.GESUCHE_MAX_ZEILEN), key="leer_angebote_tabelle")
             ui.download_buttons(tab_a, "Objekte mit passenden Gesuchen", "leer_angebote",
                                 geltung_gesuche)
 
