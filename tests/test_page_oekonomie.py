@@ -571,8 +571,9 @@ def test_map_and_premises_search_are_bounded_on_screen(demo_env, monkeypatch):
     treffer = len(ids)
     assert len(raeume_tab(at)) == 5 and treffer > 5
     assert any(f"die ersten 5 von {treffer} Treffern" in c.value for c in at.caption)
+    from biwaq.app import charts_oekonomie as ch_oek
     ringe = next(t for t in karte_spec(at)["data"]
-                 if str(t.get("name", "")).startswith("◯ Treffer"))
+                 if t.get("name") == ch_oek.TREFFER_NAME and t.get("customdata"))
     assert len(ringe["customdata"]) == 10
     csv = next(f for titel, f in verschoben if titel == "Räume finden")().decode("utf-8-sig")
     assert ids <= {line.rsplit(";", 1)[-1].strip().strip('"') for line in csv.splitlines()}
