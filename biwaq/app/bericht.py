@@ -15,7 +15,6 @@ import io
 import json
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import duckdb
 import pandas as pd

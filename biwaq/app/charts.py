@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import pandas as pd
 import plotly.graph_objects as go
+import plotly.io as pio
 
 from biwaq.einlesen.contract import ZIELGRUPPEN_NAMEN
 
@@ -39,11 +40,19 @@ def farbe(name: str, i: int = 0) -> str:
     return FARBEN.get(name, SEQUENZ[i % len(SEQUENZ)])
 
 
+# Every figure of the dashboard uses plotly's "plotly_white" template. As the process default it
+# is applied once when a figure is built; `update_layout(template="plotly_white")` validated the
+# whole template again for every chart (20–40 ms each, the larger part of a rerun of Betriebe or
+# Vermittlung; issue 14). The resulting figure JSON is the same (tests/test_charts_vorlage.py).
+VORLAGE = "plotly_white"
+pio.templates.default = VORLAGE
+
+
 def german_layout(fig: go.Figure, titel: str | None = None) -> go.Figure:
     """Decimal comma and thousands dot, readable fonts, legend on top; readable with few
     points (`wenige_punkte`)."""
     fig.update_layout(
-        separators=",.", title=titel, template="plotly_white",
+        separators=",.", title=titel,
         legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0),
         margin=dict(l=10, r=10, t=60 if titel else 30, b=10), font=dict(size=14),
     )

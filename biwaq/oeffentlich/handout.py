@@ -8,7 +8,7 @@ from biwaq.oeffentlich import foerderhinweis
 from biwaq.zahlen import kennzahlen as kz
 from biwaq.einlesen.contract import QUARTIERE
 from biwaq.oeffentlich.public_view import kennzahlen, saetze
-from biwaq.oeffentlich.published import INSGESAMT, STERN, Oeffentlich, datum, prozent, zahl
+from biwaq.oeffentlich.published import INSGESAMT, Oeffentlich, datum, prozent, zahl
 
 RAND = 15.0
 BREITE = 210.0 - 2 * RAND

@@ -4,7 +4,6 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
-from pathlib import Path
 
 import duckdb
 import pandas as pd
