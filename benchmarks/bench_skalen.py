@@ -6,7 +6,8 @@ existing database, opened read-only).
 
 Prints, per demo scale K:
 
-* `demo --scale K`, `build` and `import` of the same folder (with the demo removed): wall time
+* `demo --scale K`, `build`, `import` of the same folder (with the demo removed) and `publish`
+  (disclosure control of the built database, which the public page then shows): wall time
   and peak resident memory of each command's own process (`os.wait4` rusage, `ru_maxrss`).
   The command-line file limit is lifted for these runs (`BIWAQ_MAX_MB`), as a user would do.
 * for every page of `biwaq.app.registry.PAGES`: the server-side time (AppTest, median of `--runs`)
@@ -269,7 +270,14 @@ def skala(k: int, runs: int, seiten: list, tmp: Path, mit_import: bool = True,
               f"| {load()} |", flush=True)
         imp.unlink()
         shutil.rmtree(tmp / "backup", ignore_errors=True)
+    # the public page shows the last publication: publish first, as the project would
+    oeffentlich = tmp / f"oeffentlich_{k}"
+    t, mb = befehl(["publish", "--db", str(db), "--out", str(oeffentlich)])
+    zeige(f"| `publish` (Sperrung und Prüfung) | {ms(t)} | {mb_text(mb)} | {load()} |", flush=True)
+    os.environ["BIWAQ_OEFFENTLICH_DIR"] = str(oeffentlich)
     seiten_messen(db, runs, seiten, tmp)
+    shutil.rmtree(oeffentlich, ignore_errors=True)
+    shutil.rmtree(Path(str(oeffentlich) + ".intern"), ignore_errors=True)
     shutil.rmtree(demo_dir)
     db.unlink()
 
@@ -304,6 +312,8 @@ def main() -> None:
     ap.add_argument("--ohne-import", action="store_true", help="den Import nicht messen")
     ap.add_argument("--db", type=Path, default=None,
                     help="nur die Seiten auf dieser vorhandenen Datenbank messen (nur lesend)")
+    ap.add_argument("--oeffentlich", type=Path, default=None,
+                    help="mit --db: Verzeichnis der Veröffentlichung für die öffentliche Seite")
     a = ap.parse_args()
     global AUSGABE
     AUSGABE = os.fdopen(os.dup(1), "w")        # the table; the MILP's log goes to /dev/null
@@ -317,6 +327,8 @@ def main() -> None:
           f"(1 min), Python {sys.version.split()[0]}")
     with tempfile.TemporaryDirectory() as d:
         if a.db is not None:
+            if a.oeffentlich is not None:
+                os.environ["BIWAQ_OEFFENTLICH_DIR"] = str(a.oeffentlich.resolve())
             skala(0, a.runs, seiten, Path(d), vorhanden=a.db.resolve())
             return
         for k in (int(x) for x in a.skalen.split(",")):
