@@ -429,21 +429,49 @@ def ueberleben_eingaben(beraten: pd.DataFrame, ursprung: str) -> tuple[pd.DataFr
 @dataclass
 class Ueberleben:
     kurven: dict           # (ursprung, gruppe) -> Kaplan–Meier table
-    eingaben: dict         # (ursprung, gruppe) -> rows used
+    eingaben: dict         # (ursprung, gruppe) -> counts per time point (survival.zaehlung)
     ausgeschlossen: dict   # ursprung -> counts of excluded businesses
 
 
 def ueberleben(beraten: pd.DataFrame) -> Ueberleben:
-    """Kaplan–Meier curves for both origins and for migrant-run, other and all businesses."""
+    """Kaplan–Meier curves for both origins and for migrant-run, other and all businesses,
+    from one row per business (rows of oek_betriebe_beraten; the committee report). The
+    page uses ueberleben_gezaehlt on the database's counts, which gives the same result."""
     kurven, eingaben, aus = {}, {}, {}
     for ursprung in URSPRUENGE:
         rows, aus[ursprung] = ueberleben_eingaben(beraten, ursprung)
         for gruppe in (MIGRANT, ANDERE, ALLE):
             teil = rows if gruppe == ALLE else rows[rows["gruppe"] == gruppe]
-            eingaben[(ursprung, gruppe)] = teil
+            eingaben[(ursprung, gruppe)] = survival.zaehlung(
+                teil["dauer"], teil["ereignis"], teil["eintritt"])
             if len(teil):
                 kurven[(ursprung, gruppe)] = survival.kaplan_meier(
                     teil["dauer"], teil["ereignis"], teil["eintritt"])
+    return Ueberleben(kurven, eingaben, aus)
+
+
+def ueberleben_gezaehlt(zaehlung: pd.DataFrame) -> Ueberleben:
+    """ueberleben(...) from the rows of oek_betriebe_ueberleben: counts per origin, group and
+    day, worked out in the database (issue 14: a few thousand rows instead of one per
+    business). Days become months as in ueberleben_eingaben; the curves come from
+    survival.kaplan_meier_gezaehlt (same product-limit formula and Greenwood band)."""
+    kurven, eingaben, aus = {}, {}, {}
+    spalten = ["ereignisse", "zensiert", "eintritte"]
+    for ursprung in URSPRUENGE:
+        z = zaehlung[zaehlung["ursprung"] == ursprung]
+        aus[ursprung] = {k: int(z[k].sum())
+                         for k in ("ohne_schliessungsdatum", "ohne_beobachtungszeit")}
+        z = z[z["tage"].notna()]
+        z = z.assign(gruppe=np.where(z["migrantenoekonomie"].astype(bool), MIGRANT, ANDERE))
+        for gruppe in (MIGRANT, ANDERE, ALLE):
+            teil = z if gruppe == ALLE else z[z["gruppe"] == gruppe]
+            teil = (teil.groupby("tage", as_index=False)[spalten].sum()
+                    .astype({k: np.int64 for k in spalten}))
+            teil = pd.DataFrame({"zeit": survival.tage_in_monate(teil["tage"]),
+                                 **{k: teil[k].to_numpy() for k in spalten}})
+            eingaben[(ursprung, gruppe)] = teil
+            if len(teil):
+                kurven[(ursprung, gruppe)] = survival.kaplan_meier_gezaehlt(teil)
     return Ueberleben(kurven, eingaben, aus)
 
 
@@ -451,16 +479,16 @@ def ueberleben_kennzahlen(u: Ueberleben, monate: tuple[int, ...] = (12, 24)) -> 
     """Share still active after 12 and 24 months with its 95 % band and the number at risk."""
     zeilen = []
     for (ursprung, gruppe), teil in u.eingaben.items():
-        z = {"Beginn": URSPRUENGE[ursprung], "Gruppe": gruppe, "Betriebe": len(teil),
-             "Schließungen": int(teil["ereignis"].sum())}
+        z = {"Beginn": URSPRUENGE[ursprung], "Gruppe": gruppe,
+             "Betriebe": int(teil["eintritte"].sum()),
+             "Schließungen": int(teil["ereignisse"].sum())}
         km = u.kurven.get((ursprung, gruppe))
         for m in monate:
             w = survival.wert_bei(km, m) if km is not None else {
                 "ueberleben": np.nan, "ci_unten": np.nan, "ci_oben": np.nan}
             z[f"aktiv nach {m} Mon."] = w["ueberleben"]
             z[f"95-%-KI {m} Mon."] = _ki_text(w)
-            z[f"unter Beobachtung {m} Mon."] = survival.n_risiko_bei(
-                teil["dauer"], teil["eintritt"], m)
+            z[f"unter Beobachtung {m} Mon."] = survival.n_risiko_gezaehlt(teil, m)
         zeilen.append(z)
     return pd.DataFrame(zeilen)
 
@@ -504,7 +532,7 @@ def ueberleben_tabelle(u: Ueberleben) -> pd.DataFrame:
         teil = u.eingaben[(ursprung, gruppe)]
         for m in STUETZSTELLEN:
             w = survival.wert_bei(km, m)
-            basis = survival.n_risiko_bei(teil["dauer"], teil["eintritt"], m)
+            basis = survival.n_risiko_gezaehlt(teil, m)
             if kz.unter_mindestbasis("km_anteil_aktiv", basis):    # too few for a rate
                 w = {k: np.nan for k in w}
             zeilen.append({"Beginn": URSPRUENGE[ursprung], "Gruppe": gruppe, "Monate": m,

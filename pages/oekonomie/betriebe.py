@@ -38,7 +38,7 @@ def _auswertung(stamp: tuple, params: tuple) -> dict | None:
     beraten = ui.query("oek_betriebe_beraten", **dict(params))
     if beraten.empty:
         return None
-    u = oek.ueberleben(beraten)
+    u = oek.ueberleben_gezaehlt(ui.query("oek_betriebe_ueberleben", **dict(params)))
     kennz = oek.ueberleben_kennzahlen(u)
     return {"betriebe": len(beraten),
             "migrantenoekonomie": int(beraten["migrantenoekonomie"].sum()),
