@@ -119,9 +119,9 @@ def n_risiko_bei(dauer, eintritt, t: float) -> int:
 def n_risiko_gezaehlt(zaehlung: pd.DataFrame, t: float) -> int:
     """n_risiko_bei(...) from the counts of kaplan_meier_gezaehlt: entries at or before t
     minus endings (events + censorings) before t."""
-    z = zaehlung
-    return int(z.loc[z["zeit"] <= t, "eintritte"].sum()
-               - (z.loc[z["zeit"] < t, "ereignisse"] + z.loc[z["zeit"] < t, "zensiert"]).sum())
+    zeit = zaehlung["zeit"].to_numpy(float)
+    ende = zaehlung["ereignisse"].to_numpy(np.int64) + zaehlung["zensiert"].to_numpy(np.int64)
+    return int(zaehlung["eintritte"].to_numpy(np.int64)[zeit <= t].sum() - ende[zeit < t].sum())
 
 
 def zaehlung(dauer, ereignis, eintritt=None) -> pd.DataFrame:
