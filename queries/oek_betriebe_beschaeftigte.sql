@@ -7,13 +7,7 @@
 --   migrantenoekonomie NULL (both groups; the only rows with the median).
 --   aktive: active businesses; mit_angabe: of them with a number; beschaeftigte: sum of the
 --   numbers; median: median of the numbers (both groups, NULL without any).
-with beratung as (
-    select betrieb_id
-    from stg_beratungen
-    group by betrieb_id
-    having count(*) filter (where datum between $von and $bis) > 0
-),
-final as (
+with final as (
     select b.branche, b.migrantenoekonomie,
            grouping(b.migrantenoekonomie) = 1 as beide,
            count(*) as aktive,
@@ -21,11 +15,8 @@ final as (
            sum(b.beschaeftigte)::bigint as beschaeftigte,
            case when grouping(b.migrantenoekonomie) = 1
                 then quantile_cont(b.beschaeftigte, 0.5) end as median
-    from stg_betriebe b
-    join beratung r using (betrieb_id)
+    from betriebe_beraten($quartier, $von, $bis, $branchen) b   -- biwaq/speicher/sql/makros.sql
     where b.status = 'aktiv'
-      and ($quartier is null or b.quartier = $quartier)
-      and ($branchen is null or list_contains($branchen, b.branche))
     group by grouping sets ((b.branche, b.migrantenoekonomie), (b.branche))
 )
 select * from final

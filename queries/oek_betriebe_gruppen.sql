@@ -9,33 +9,19 @@
 --   aktiv_am_stichtag: founded by the stichtag and not closed by then;
 --   bekannt_12/_24: advised on or before founding, fate known, founded >= 12/24 calendar
 --   months before the stichtag; stabil_12/_24: of them not closed within 12/24 months.
-with stichtag as (
-    select stichtag($bis) as stichtag        -- macro in biwaq/speicher/sql/makros.sql
-),
-beratung as (
-    select betrieb_id, min(datum) as erste_beratung,
-           count(*) filter (where datum between $von and $bis) as beratungen_zeitraum
-    from stg_beratungen
-    group by betrieb_id
-),
-beraten as (
+with beraten as (     -- macro in biwaq/speicher/sql/makros.sql
     select b.stadtteil, b.quartier, b.branche, year(b.gruendung) as gruendungsjahr,
-           b.migrantenoekonomie, r.beratungen_zeitraum,
-           b.gruendung <= s.stichtag
-               and (b.status = 'aktiv' or coalesce(b.status_datum > s.stichtag, false))
+           b.migrantenoekonomie, b.beratungen_zeitraum,
+           b.gruendung <= b.stichtag
+               and (b.status = 'aktiv' or coalesce(b.status_datum > b.stichtag, false))
                as aktiv,
-           r.erste_beratung <= b.gruendung
+           b.erste_beratung <= b.gruendung
                and not (b.status = 'geschlossen' and b.status_datum is null) as von_anfang,
            b.gruendung + interval 12 month as grenze_12,
            b.gruendung + interval 24 month as grenze_24,
-           s.stichtag,
+           b.stichtag,
            case when b.status = 'geschlossen' then b.status_datum end as zu_am
-    from stg_betriebe b
-    join beratung r using (betrieb_id)
-    cross join stichtag s
-    where r.beratungen_zeitraum > 0
-      and ($quartier is null or b.quartier = $quartier)
-      and ($branchen is null or list_contains($branchen, b.branche))
+    from betriebe_beraten($quartier, $von, $bis, $branchen) b
 ),
 final as (
     select case when grouping(stadtteil) = 0 then 'stadtteil'

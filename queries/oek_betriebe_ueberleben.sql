@@ -10,29 +10,15 @@
 -- Grain: one row per ursprung, migrantenoekonomie and day (tage) with ereignisse, zensiert,
 --   eintritte; plus per ursprung and migrantenoekonomie one row with tage NULL holding the
 --   excluded businesses (ohne_schliessungsdatum, ohne_beobachtungszeit).
-with stichtag as (
-    select stichtag($bis) as stichtag        -- macro in biwaq/speicher/sql/makros.sql
-),
-beratung as (
-    select betrieb_id, min(datum) as erste_beratung,
-           count(*) filter (where datum between $von and $bis) as beratungen_zeitraum
-    from stg_beratungen
-    group by betrieb_id
-),
-beraten as (
-    select b.migrantenoekonomie, b.gruendung, r.erste_beratung, s.stichtag,
-           coalesce(b.status = 'geschlossen' and b.status_datum <= s.stichtag, false) as zu,
+with beraten as (     -- macro in biwaq/speicher/sql/makros.sql
+    select b.migrantenoekonomie, b.gruendung, b.erste_beratung, b.stichtag,
+           coalesce(b.status = 'geschlossen' and b.status_datum <= b.stichtag, false) as zu,
            coalesce(b.status = 'geschlossen' and b.status_datum is null, false)
                as ohne_datum,
-           case when coalesce(b.status = 'geschlossen' and b.status_datum <= s.stichtag,
+           case when coalesce(b.status = 'geschlossen' and b.status_datum <= b.stichtag,
                               false)
-                then b.status_datum else s.stichtag end as ende
-    from stg_betriebe b
-    join beratung r using (betrieb_id)
-    cross join stichtag s
-    where r.beratungen_zeitraum > 0
-      and ($quartier is null or b.quartier = $quartier)
-      and ($branchen is null or list_contains($branchen, b.branche))
+                then b.status_datum else b.stichtag end as ende
+    from betriebe_beraten($quartier, $von, $bis, $branchen) b
 ),
 dauern as (
     select 'gruendung' as ursprung, migrantenoekonomie, zu, ohne_datum,
