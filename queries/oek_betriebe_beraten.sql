@@ -5,28 +5,12 @@
 --   sectors, NULL = all).
 -- Grain: one row per business. stichtag = the earlier of $bis and the data stand (closures
 --   after it are not yet known for this view); erste_beratung = first consultation ever.
-with stichtag as (
-    select stichtag($bis) as stichtag        -- macro in biwaq/speicher/sql/makros.sql
-),
-beratung as (
-    select betrieb_id,
-           min(datum) as erste_beratung,
-           count(*) filter (where datum between $von and $bis) as beratungen_zeitraum,
-           bool_or(format = 'Vorgründungsberatung') as vorgruendungsberatung
-    from stg_beratungen
-    group by betrieb_id
-),
-final as (
-    select b.betrieb_id, b.name, b.quartier, b.stadtteil, b.branche, b.gruendung,
-           year(b.gruendung) as gruendungsjahr, b.migrantenoekonomie, b.beschaeftigte,
-           b.status, b.status_datum, r.erste_beratung, r.beratungen_zeitraum,
-           r.vorgruendungsberatung, s.stichtag
-    from stg_betriebe b
-    join beratung r using (betrieb_id)
-    cross join stichtag s
-    where r.beratungen_zeitraum > 0
-      and ($quartier is null or b.quartier = $quartier)
-      and ($branchen is null or list_contains($branchen, b.branche))
-    order by b.betrieb_id
+with final as (
+    select betrieb_id, name, quartier, stadtteil, branche, gruendung,
+           year(gruendung) as gruendungsjahr, migrantenoekonomie, beschaeftigte,
+           status, status_datum, erste_beratung, beratungen_zeitraum,
+           vorgruendungsberatung, stichtag
+    from betriebe_beraten($quartier, $von, $bis, $branchen)  -- biwaq/speicher/sql/makros.sql
+    order by betrieb_id
 )
 select * from final

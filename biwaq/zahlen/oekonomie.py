@@ -357,7 +357,27 @@ def betriebe_nach(beraten: pd.DataFrame, dim: str) -> pd.DataFrame:
                                         MIGRANT, ANDERE))
     if not pd.api.types.is_numeric_dtype(df[dim]):
         df[dim] = df[dim].fillna(OHNE_ANGABE)
-    tab = pd.crosstab(df[dim], df["gruppe"]).reindex(columns=[MIGRANT, ANDERE], fill_value=0)
+    return _nach_tabelle(pd.crosstab(df[dim], df["gruppe"]), dim)
+
+
+def betriebe_nach_gezaehlt(gruppen: pd.DataFrame, dim: str) -> pd.DataFrame:
+    """betriebe_nach(...) from the rows of oek_betriebe_gruppen (counts per value of `dim`
+    and group, worked out in the database; issue 14)."""
+    if dim not in DIMENSIONEN:
+        raise ValueError(f"unbekannte Gliederung {dim!r}")
+    df = gruppen[gruppen["ebene"] == dim]
+    df = df.assign(gruppe=np.where(df["migrantenoekonomie"].astype(bool), MIGRANT, ANDERE))
+    if dim == "gruendungsjahr":
+        df = df.astype({dim: np.int64})
+    else:
+        df[dim] = df[dim].fillna(OHNE_ANGABE)
+    return _nach_tabelle(df.pivot_table(index=dim, columns="gruppe", values="betriebe",
+                                        aggfunc="sum", fill_value=0), dim)
+
+
+def _nach_tabelle(tab: pd.DataFrame, dim: str) -> pd.DataFrame:
+    """Counts per value of `dim` (index) and group (columns) as the page's table."""
+    tab = tab.reindex(columns=[MIGRANT, ANDERE], fill_value=0).astype(np.int64)
     tab["Gesamt"] = tab.sum(axis=1)
     tab = tab.reset_index().rename(columns={dim: DIMENSIONEN[dim]})
     tab.columns.name = None
@@ -429,21 +449,49 @@ def ueberleben_eingaben(beraten: pd.DataFrame, ursprung: str) -> tuple[pd.DataFr
 @dataclass
 class Ueberleben:
     kurven: dict           # (ursprung, gruppe) -> Kaplan–Meier table
-    eingaben: dict         # (ursprung, gruppe) -> rows used
+    eingaben: dict         # (ursprung, gruppe) -> counts per time point (survival.zaehlung)
     ausgeschlossen: dict   # ursprung -> counts of excluded businesses
 
 
 def ueberleben(beraten: pd.DataFrame) -> Ueberleben:
-    """Kaplan–Meier curves for both origins and for migrant-run, other and all businesses."""
+    """Kaplan–Meier curves for both origins and for migrant-run, other and all businesses,
+    from one row per business (rows of oek_betriebe_beraten; the committee report). The
+    page uses ueberleben_gezaehlt on the database's counts, which gives the same result."""
     kurven, eingaben, aus = {}, {}, {}
     for ursprung in URSPRUENGE:
         rows, aus[ursprung] = ueberleben_eingaben(beraten, ursprung)
         for gruppe in (MIGRANT, ANDERE, ALLE):
             teil = rows if gruppe == ALLE else rows[rows["gruppe"] == gruppe]
-            eingaben[(ursprung, gruppe)] = teil
+            eingaben[(ursprung, gruppe)] = survival.zaehlung(
+                teil["dauer"], teil["ereignis"], teil["eintritt"])
             if len(teil):
                 kurven[(ursprung, gruppe)] = survival.kaplan_meier(
                     teil["dauer"], teil["ereignis"], teil["eintritt"])
+    return Ueberleben(kurven, eingaben, aus)
+
+
+def ueberleben_gezaehlt(zaehlung: pd.DataFrame) -> Ueberleben:
+    """ueberleben(...) from the rows of oek_betriebe_ueberleben: counts per origin, group and
+    day, worked out in the database (issue 14: a few thousand rows instead of one per
+    business). Days become months as in ueberleben_eingaben; the curves come from
+    survival.kaplan_meier_gezaehlt (same product-limit formula and Greenwood band)."""
+    kurven, eingaben, aus = {}, {}, {}
+    spalten = ["ereignisse", "zensiert", "eintritte"]
+    for ursprung in URSPRUENGE:
+        z = zaehlung[zaehlung["ursprung"] == ursprung]
+        aus[ursprung] = {k: int(z[k].sum())
+                         for k in ("ohne_schliessungsdatum", "ohne_beobachtungszeit")}
+        z = z[z["tage"].notna()]
+        z = z.assign(gruppe=np.where(z["migrantenoekonomie"].astype(bool), MIGRANT, ANDERE))
+        for gruppe in (MIGRANT, ANDERE, ALLE):
+            teil = z if gruppe == ALLE else z[z["gruppe"] == gruppe]
+            teil = (teil.groupby("tage", as_index=False)[spalten].sum()
+                    .astype({k: np.int64 for k in spalten}))
+            teil = pd.DataFrame({"zeit": survival.tage_in_monate(teil["tage"]),
+                                 **{k: teil[k].to_numpy() for k in spalten}})
+            eingaben[(ursprung, gruppe)] = teil
+            if len(teil):
+                kurven[(ursprung, gruppe)] = survival.kaplan_meier_gezaehlt(teil)
     return Ueberleben(kurven, eingaben, aus)
 
 
@@ -451,16 +499,16 @@ def ueberleben_kennzahlen(u: Ueberleben, monate: tuple[int, ...] = (12, 24)) -> 
     """Share still active after 12 and 24 months with its 95 % band and the number at risk."""
     zeilen = []
     for (ursprung, gruppe), teil in u.eingaben.items():
-        z = {"Beginn": URSPRUENGE[ursprung], "Gruppe": gruppe, "Betriebe": len(teil),
-             "Schließungen": int(teil["ereignis"].sum())}
+        z = {"Beginn": URSPRUENGE[ursprung], "Gruppe": gruppe,
+             "Betriebe": int(teil["eintritte"].sum()),
+             "Schließungen": int(teil["ereignisse"].sum())}
         km = u.kurven.get((ursprung, gruppe))
         for m in monate:
             w = survival.wert_bei(km, m) if km is not None else {
                 "ueberleben": np.nan, "ci_unten": np.nan, "ci_oben": np.nan}
             z[f"aktiv nach {m} Mon."] = w["ueberleben"]
             z[f"95-%-KI {m} Mon."] = _ki_text(w)
-            z[f"unter Beobachtung {m} Mon."] = survival.n_risiko_bei(
-                teil["dauer"], teil["eintritt"], m)
+            z[f"unter Beobachtung {m} Mon."] = survival.n_risiko_gezaehlt(teil, m)
         zeilen.append(z)
     return pd.DataFrame(zeilen)
 
@@ -504,7 +552,7 @@ def ueberleben_tabelle(u: Ueberleben) -> pd.DataFrame:
         teil = u.eingaben[(ursprung, gruppe)]
         for m in STUETZSTELLEN:
             w = survival.wert_bei(km, m)
-            basis = survival.n_risiko_bei(teil["dauer"], teil["eintritt"], m)
+            basis = survival.n_risiko_gezaehlt(teil, m)
             if kz.unter_mindestbasis("km_anteil_aktiv", basis):    # too few for a rate
                 w = {k: np.nan for k in w}
             zeilen.append({"Beginn": URSPRUENGE[ursprung], "Gruppe": gruppe, "Monate": m,
@@ -579,21 +627,71 @@ def beschaeftigte(beraten: pd.DataFrame) -> pd.DataFrame:
     aktiv = beraten[beraten["status"] == "aktiv"]
     df = aktiv.assign(gruppe=np.where(aktiv["migrantenoekonomie"].astype(bool), MIGRANT, ANDERE))
     bekannt = df[df["beschaeftigte"].notna()]
+    return _beschaeftigte_tabelle(
+        df.groupby("branche").size(), bekannt.groupby("branche").size(),
+        bekannt.groupby("branche")["beschaeftigte"].sum(),
+        bekannt[bekannt["gruppe"] == MIGRANT].groupby("branche")["beschaeftigte"].sum(),
+        bekannt[bekannt["gruppe"] == ANDERE].groupby("branche")["beschaeftigte"].sum(),
+        bekannt.groupby("branche")["beschaeftigte"].median())
+
+
+def beschaeftigte_gezaehlt(zeilen: pd.DataFrame) -> pd.DataFrame:
+    """beschaeftigte(...) from the rows of oek_betriebe_beschaeftigte (sums and median per
+    sector worked out in the database; issue 14)."""
+    beide = zeilen[zeilen["beide"].astype(bool)].set_index("branche")
+    je = zeilen[~zeilen["beide"].astype(bool)]
+    mig = je[je["migrantenoekonomie"].astype(bool)].set_index("branche")
+    andere = je[~je["migrantenoekonomie"].astype(bool)].set_index("branche")
+    mit = beide["mit_angabe"] > 0                  # sectors with at least one number
+
+    def summe(t):
+        return t.loc[t["mit_angabe"] > 0, "beschaeftigte"]
+    return _beschaeftigte_tabelle(beide["aktive"], beide.loc[mit, "mit_angabe"],
+                                  summe(beide), summe(mig), summe(andere),
+                                  beide.loc[mit, "median"])
+
+
+def _beschaeftigte_tabelle(aktive, mit_angabe, summe, summe_migrant, summe_andere,
+                           median_) -> pd.DataFrame:
+    """The employees table from series per sector (index branche); missing sectors are 0."""
     median = kz.label("beschaeftigte_median")
     tab = pd.DataFrame({
-        kz.label("aktive_betriebe"): df.groupby("branche").size(),
-        kz.label("mit_angabe"): bekannt.groupby("branche").size(),
-        kz.label("beschaeftigte"): bekannt.groupby("branche")["beschaeftigte"].sum(),
-        kz.label("beschaeftigte_migrant"): bekannt[bekannt["gruppe"] == MIGRANT]
-        .groupby("branche")["beschaeftigte"].sum(),
-        kz.label("beschaeftigte_andere"): bekannt[bekannt["gruppe"] == ANDERE]
-        .groupby("branche")["beschaeftigte"].sum(),
-        median: bekannt.groupby("branche")["beschaeftigte"].median(),
+        kz.label("aktive_betriebe"): aktive,
+        kz.label("mit_angabe"): mit_angabe,
+        kz.label("beschaeftigte"): summe,
+        kz.label("beschaeftigte_migrant"): summe_migrant,
+        kz.label("beschaeftigte_andere"): summe_andere,
+        median: median_,
     }).fillna(0)
     tab = tab.astype({c: int for c in tab.columns if c != median})
     tab = tab.sort_values(kz.label("beschaeftigte"), ascending=False).reset_index(
         names="Branche")
     return tab
+
+
+def kennzahlen_gezaehlt(gruppen: pd.DataFrame) -> dict:
+    """Headline figures of the Betriebe page from the rows of oek_betriebe_gruppen (issue
+    14): betriebe, migrantenoekonomie, beratungen (in the period) and aktiv (aktiv_am_stichtag
+    rule); all 0 when no business was advised."""
+    alle = gruppen[gruppen["ebene"] == "alle"]
+    mig = alle["migrantenoekonomie"].astype(bool)
+    return {"betriebe": int(alle["betriebe"].sum()),
+            "migrantenoekonomie": int(alle.loc[mig, "betriebe"].sum()),
+            "beratungen": int(alle["beratungen"].sum()),
+            "aktiv": int(alle["aktiv_am_stichtag"].sum())}
+
+
+def stabilisierung_gezaehlt(gruppen: pd.DataFrame, monate: int, gruppe: str = ALLE
+                            ) -> Stabilisierung:
+    """stabilisierung(...) from the rows of oek_betriebe_gruppen (same rule, counted in the
+    database; issue 14)."""
+    if monate not in (12, 24):
+        raise ValueError(monate)
+    alle = gruppen[gruppen["ebene"] == "alle"]
+    if gruppe != ALLE:
+        alle = alle[alle["migrantenoekonomie"].astype(bool)]
+    return Stabilisierung(monate, gruppe, int(alle[f"bekannt_{monate}"].sum()),
+                          int(alle[f"stabil_{monate}"].sum()))
 
 
 def aktiv_am_stichtag(beraten: pd.DataFrame) -> int:

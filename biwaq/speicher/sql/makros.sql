@@ -127,3 +127,25 @@ create or replace macro esf_werte(f_quartier, f_traeger, f_zielgruppe, f_von, f_
     where (alle_quartier or quartier is not null)
       and (alle_traeger or traeger is not null)
       and (alle_geschlecht or geschlecht is not null);
+
+-- Advised businesses (Betriebe page, issue 14): stg_betriebe rows with at least one
+-- consultation in [f_von, f_bis], under Quartier (seat) and sectors (list, NULL = all), with
+-- the first consultation ever, the consultations in the period, whether any was
+-- pre-founding advice, and the stichtag. One definition for oek_betriebe_beraten,
+-- oek_betriebe_gruppen, oek_betriebe_ueberleben and oek_betriebe_beschaeftigte.
+create or replace macro betriebe_beraten(f_quartier, f_von, f_bis, f_branchen) as table
+    with beratung as (
+        select betrieb_id,
+               min(datum) as erste_beratung,
+               count(*) filter (where datum between f_von and f_bis) as beratungen_zeitraum,
+               bool_or(format = 'Vorgründungsberatung') as vorgruendungsberatung
+        from stg_beratungen
+        group by betrieb_id
+    )
+    select b.*, r.erste_beratung, r.beratungen_zeitraum, r.vorgruendungsberatung,
+           stichtag(f_bis) as stichtag
+    from stg_betriebe b
+    join beratung r using (betrieb_id)
+    where r.beratungen_zeitraum > 0
+      and (f_quartier is null or b.quartier = f_quartier)
+      and (f_branchen is null or list_contains(f_branchen, b.branche));
