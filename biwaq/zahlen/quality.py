@@ -377,21 +377,26 @@ def vorberechnet(con: duckdb.DuckDBPyConnection, max_ids: int = MAX_IDS,
     shows them only while its guard holds), the same max_ids/max_zeilen, and the same
     `_pruef_hash`. Rules that depend on today's date are computed afresh when the result
     was stored on another day."""
-    da = {n for (n,) in con.execute(
-        "select table_name from information_schema.tables where table_catalog = 'memory'"
-        ).fetchall()}
-    if not {FEST_REGELN, FEST_GRUPPEN, "_meta"} <= da:
-        return None
-    meta = dict(con.execute("select schluessel, wert from _meta where schluessel in "
-                            "('vorberechnet_qualitaet', 'vorberechnet_qualitaet_tag')"
-                            ).fetchall())
-    if meta.get("vorberechnet_qualitaet") != _pruef_hash(con, max_ids, max_zeilen):
-        return None
-    regeln = con.execute("select * from " + FEST_REGELN).df()
-    gruppen = con.execute("select * from " + FEST_GRUPPEN).df()
+    cur = con.cursor()           # the UI's connection is shared by sessions: a cursor each
+    try:
+        da = {n for (n,) in cur.execute(
+            "select table_name from information_schema.tables where table_catalog = 'memory'"
+            ).fetchall()}
+        if not {FEST_REGELN, FEST_GRUPPEN, "_meta"} <= da:
+            return None
+        meta = dict(cur.execute("select schluessel, wert from _meta where schluessel in "
+                                "('vorberechnet_qualitaet', 'vorberechnet_qualitaet_tag')"
+                                ).fetchall())
+        if meta.get("vorberechnet_qualitaet") != _pruef_hash(cur, max_ids, max_zeilen):
+            return None
+        regeln = cur.execute("select * from " + FEST_REGELN).df()
+        gruppen = cur.execute("select * from " + FEST_GRUPPEN).df()
+        heute = _heute(cur)
+    finally:
+        cur.close()
     if list(regeln["id"]) != [r.id for r in REGELN]:
         return None
-    if meta.get("vorberechnet_qualitaet_tag") == _heute(con):
+    if meta.get("vorberechnet_qualitaet_tag") == heute:
         return regeln[REGELN_SPALTEN], gruppen[GRUPPEN_SPALTEN]
     neu = [r for r in REGELN if heute_abhaengig(r)]
     bestand = run_query("daten_bestand", con).set_index("tabelle")["zeilen"]
