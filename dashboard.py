@@ -5,6 +5,7 @@ from pathlib import Path
 import streamlit as st
 
 from biwaq.app import auth, barrierefrei, ui
+from biwaq.zahlen import quality  # noqa: F401  imports and geodata store the quality result
 
 ROOT = Path(__file__).resolve().parent
 

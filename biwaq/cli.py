@@ -400,6 +400,7 @@ def main(argv: list[str] | None = None) -> int:
     """Run one command; a database held open by another program ends every command with a
     German message and exit code 1 (no traceback, nothing changed)."""
     from biwaq.speicher import store
+    from biwaq.zahlen import quality  # noqa: F401  every write stores the data-quality result
 
     args = parser().parse_args(argv)
     try:

@@ -8,7 +8,7 @@ import os
 import re
 import shutil
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -297,6 +297,7 @@ def replace_atomically(db: Path | str, fresh: bool = False, backup_dir: Path | N
                 yield con
                 materialisiere_marts(con)
                 set_meta(con, schema_version=SCHEMA_VERSION)
+                _vorberechnen(con)
                 con.execute("commit")
                 con.execute("checkpoint")
             finally:
@@ -375,6 +376,54 @@ def materialisiere_marts(con: duckdb.DuckDBPyConnection) -> None:
     for m in MARTS:
         con.execute("create or replace table " + _q(m + FEST) + " as select * from " + _q(m))
     set_meta(con, marts_schema=_schema_hash(), marts_daten=_daten_fingerabdruck(con))
+
+
+# Further results computed once per write by later groups (issue 14): e.g. zahlen.quality
+# registers the data-quality rules here. Each writes tables <name>__fest (and its own guard
+# in _meta) in the writer's transaction, after the marts. Every other <name>__fest in the
+# copy (from the previous version, or of a step not registered in this process) is dropped
+# first, so a file never keeps a result of older data. Readers see these tables only while
+# the marts' guard holds (connect_readonly); the step checks its own further guard.
+VORBERECHNUNGEN: dict[str, Callable[[duckdb.DuckDBPyConnection], None]] = {}
+
+
+def vorberechnung(name: str):
+    """Decorator: register `fn(con)` to run at the end of every write (replace_atomically),
+    inside its transaction; it must only create tables whose names end in FEST."""
+    def registrieren(fn):
+        VORBERECHNUNGEN[name] = fn
+        return fn
+    return registrieren
+
+
+def _vorberechnen(con: duckdb.DuckDBPyConnection) -> None:
+    alt = [n for (n,) in con.execute(
+        "select table_name from information_schema.tables where table_schema = 'main' "
+        "and table_type = 'BASE TABLE'").fetchall()
+        if n.endswith(FEST) and n[:-len(FEST)] not in MARTS]
+    for n in alt:
+        con.execute("drop table " + _q(n))
+    for fn in VORBERECHNUNGEN.values():
+        fn(_InTransaktion(con))
+
+
+class _InTransaktion:
+    """The writer's connection for code that opens cursors (e.g. queries.run_query): in
+    DuckDB a cursor is a new connection outside the writer's open transaction, which would
+    not see the data being written. Here cursor() is the connection itself and close() of
+    such a cursor does nothing; everything else goes to the connection."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection):
+        self._con = con
+
+    def cursor(self) -> _InTransaktion:
+        return self
+
+    def close(self) -> None:
+        pass
+
+    def __getattr__(self, name: str):
+        return getattr(self._con, name)
 
 
 def _lock_pfad(db: Path) -> Path:
@@ -487,10 +536,11 @@ def connect_readonly(db: Path | str | None = None) -> duckdb.DuckDBPyConnection:
             "select table_name from information_schema.tables "
             "where table_catalog = 'biwaq_datei' and table_schema = 'main'").fetchall()
         vorhanden = {n for (n,) in names}
-        if any(m + FEST in vorhanden for m in MARTS) and not _marts_aktuell(con, vorhanden):
-            vorhanden -= {m + FEST for m in MARTS}     # stale or foreign copies: not used
+        fest = {n for n in vorhanden if n.endswith(FEST)}
+        if fest and not _marts_aktuell(con, vorhanden):
+            vorhanden -= fest      # stale or foreign copies (marts and VORBERECHNUNGEN): not used
         for (name,) in names:    # names from the file's own catalog, quoted as identifiers
-            if name.endswith(FEST) and name[:-len(FEST)] in MARTS:
+            if name.endswith(FEST) and (name[:-len(FEST)] in MARTS or name not in vorhanden):
                 continue
             quelle = name + FEST if name in MARTS and name + FEST in vorhanden else name
             con.execute("create view " + _q(name) + " as select * from biwaq_datei.main."

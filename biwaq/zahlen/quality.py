@@ -1,13 +1,18 @@
 """Data-quality rules over the stored data: id, German description, severity, offending ids."""
 from __future__ import annotations
 
+import hashlib
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import duckdb
 import pandas as pd
 
 from biwaq.einlesen.contract import ERFURT_BBOX, TABLES
+from biwaq.einlesen.metadaten import set_meta
+from biwaq.speicher import store
 from biwaq.speicher.queries import load_query, run_query
 from biwaq.zahlen.texte import anzahl
 
@@ -256,30 +261,166 @@ def pruefen_gruppen(con: duckdb.DuckDBPyConnection, max_ids: int = 30, max_zeile
     bestand = run_query("daten_bestand", con).set_index("tabelle")["zeilen"]
     regeln, gruppen = [], []
     for r in REGELN:
-        leer = [t for t in r.braucht if not bestand.get(t, 0)]
-        regeln.append((r.id, r.tabelle, r.beschreibung, r.schwere,
-                       "nicht prüfbar: noch keine Daten in "
-                       + ", ".join(TITEL.get(t, t) for t in leer) if leer else ""))
-        if leer:
-            continue
-        if r.pruefung is not None:
-            g = _gruppen_aus_frame(r.id, r.pruefung(con), max_ids, max_zeilen)
-        else:
-            sql, params = _abfrage(r)
-            cur = con.cursor()
-            try:
-                g = cur.execute(_GRUPPEN_SQL.format(regel=sql),
-                                {**params, "max_ids": max_ids,
-                                 "max_zeilen": max_zeilen}).df()
-            finally:
-                cur.close()
-            g.insert(0, "regel", r.id)
-        if len(g):
-            gruppen.append(g[GRUPPEN_SPALTEN])
-    return (pd.DataFrame(regeln, columns=["id", "tabelle", "beschreibung", "schwere",
-                                          "hinweis"]),
+        zeile, g = _regel_gruppen(r, con, bestand, max_ids, max_zeilen)
+        regeln.append(zeile)
+        if g is not None and len(g):
+            gruppen.append(g)
+    return _rahmen(regeln, gruppen)
+
+
+def _rahmen(regeln: list[tuple], gruppen: list[pd.DataFrame]
+            ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    return (pd.DataFrame(regeln, columns=REGELN_SPALTEN),
             pd.concat(gruppen, ignore_index=True) if gruppen
             else pd.DataFrame(columns=GRUPPEN_SPALTEN))
+
+
+REGELN_SPALTEN = ["id", "tabelle", "beschreibung", "schwere", "hinweis"]
+
+
+def _regel_gruppen(r: Regel, con: duckdb.DuckDBPyConnection, bestand: pd.Series,
+                   max_ids: int, max_zeilen: int) -> tuple[tuple, pd.DataFrame | None]:
+    """One rule of `pruefen_gruppen`: its row of the rule table and its groups (None when
+    it cannot be checked)."""
+    leer = [t for t in r.braucht if not bestand.get(t, 0)]
+    zeile = (r.id, r.tabelle, r.beschreibung, r.schwere,
+             "nicht prüfbar: noch keine Daten in "
+             + ", ".join(TITEL.get(t, t) for t in leer) if leer else "")
+    if leer:
+        return zeile, None
+    if r.pruefung is not None:
+        return zeile, _gruppen_aus_frame(r.id, r.pruefung(con), max_ids, max_zeilen)
+    sql, params = _abfrage(r)
+    cur = con.cursor()
+    try:
+        g = cur.execute(_GRUPPEN_SQL.format(regel=sql),
+                        {**params, "max_ids": max_ids, "max_zeilen": max_zeilen}).df()
+    finally:
+        cur.close()
+    g.insert(0, "regel", r.id)
+    return zeile, g[GRUPPEN_SPALTEN]
+
+
+# --- The result of pruefen_gruppen stored at every write (issue 14) -------------------------
+# At scale 1000 all rules take ~24 s; every write (store.replace_atomically) stores the
+# result of pruefen_gruppen(con, MAX_IDS, MAX_ZEILEN) in the tables below, in the same
+# transaction. The store shows them to readers only while its guard holds (schema.sql and
+# the data fingerprint unchanged since the write); on top, _meta['vorberechnet_qualitaet']
+# holds a hash of everything else the result depends on (`_pruef_hash`). Rules that read
+# today's date (Q27: dates in the future) are computed afresh on any other day than the
+# write's. Otherwise – or when the tables are missing – pruefen_gruppen computes as before.
+
+MAX_IDS, MAX_ZEILEN = 30, 1000
+FEST_REGELN, FEST_GRUPPEN = "qualitaet_regeln" + store.FEST, "qualitaet_gruppen" + store.FEST
+_HEUTE = re.compile(r"current_date|current_timestamp|\bnow\s*\(|\btoday\s*\(|get_current",
+                    re.IGNORECASE)
+_GRUPPEN_TYP = ("regel varchar, quartier varchar, traeger varchar, anzahl bigint, "
+                "n_ids bigint, ids varchar[], erste struct(id varchar, details varchar, "
+                "quartier varchar, traeger varchar, nr bigint)[], n_ids_regel bigint")
+
+
+def heute_abhaengig(r: Regel) -> bool:
+    """Whether a rule's result depends on today's date (its SQL reads the current date)."""
+    return r.abfrage is not None and bool(_HEUTE.search(load_query(r.abfrage).sql))
+
+
+def _pruef_hash(con: duckdb.DuckDBPyConnection, max_ids: int, max_zeilen: int) -> str:
+    """sha256 over what the stored result depends on besides the data tables: the source of
+    this module and of geo (Q29), every queries/*.sql a rule runs (incl. the Q29 and
+    daten_bestand queries), the parameters, max_ids/max_zeilen and _meta (e.g. datenstand,
+    read by Q14/Q15) except the guards themselves."""
+    from biwaq.einlesen import geo
+
+    h = hashlib.sha256()
+    for pfad in (Path(__file__), Path(geo.__file__)):
+        h.update(pfad.read_bytes())
+    namen = sorted({r.abfrage for r in REGELN if r.abfrage}
+                   | {"daten_bestand", "qualitaet_q29_leerstand_positionen",
+                      "qualitaet_stadtteilgrenzen"})
+    for n in namen:
+        h.update(n.encode() + b"\0" + load_query(n).sql.encode("utf-8"))
+    meta = sorted((k, v) for k, v in con.execute("select schluessel, wert from _meta").fetchall()
+                  if not k.startswith(("marts_", "vorberechnet_")))
+    h.update(repr((sorted(PARAMS.items()), max_ids, max_zeilen, meta)).encode("utf-8"))
+    return h.hexdigest()
+
+
+def _heute(con: duckdb.DuckDBPyConnection) -> str:
+    return str(con.execute("select current_date").fetchone()[0])
+
+
+@store.vorberechnung("qualitaet")
+def vorberechnen(con: duckdb.DuckDBPyConnection) -> None:
+    """Store pruefen_gruppen(con, MAX_IDS, MAX_ZEILEN) in FEST_REGELN / FEST_GRUPPEN and
+    its guard in _meta (called by store.replace_atomically inside the writer's
+    transaction)."""
+    regeln, gruppen = pruefen_gruppen(con, MAX_IDS, MAX_ZEILEN)
+    con.register("_qualitaet_regeln", regeln)
+    con.register("_qualitaet_gruppen", gruppen)
+    try:
+        con.execute("create or replace table " + FEST_REGELN + " as select * from "
+                    "_qualitaet_regeln")
+        con.execute("create or replace table " + FEST_GRUPPEN + " (" + _GRUPPEN_TYP + ")")
+        if len(gruppen):
+            con.execute("insert into " + FEST_GRUPPEN + " select * from _qualitaet_gruppen")
+    finally:
+        con.unregister("_qualitaet_regeln")
+        con.unregister("_qualitaet_gruppen")
+    set_meta(con, vorberechnet_qualitaet=_pruef_hash(con, MAX_IDS, MAX_ZEILEN),
+             vorberechnet_qualitaet_tag=_heute(con))
+
+
+def vorberechnet(con: duckdb.DuckDBPyConnection, max_ids: int = MAX_IDS,
+                 max_zeilen: int = MAX_ZEILEN) -> tuple[pd.DataFrame, pd.DataFrame] | None:
+    """The stored result of pruefen_gruppen (same frames) when it is valid for this
+    connection (store.connect_readonly) as it is now, else None: tables present (the store
+    shows them only while its guard holds), the same max_ids/max_zeilen, and the same
+    `_pruef_hash`. Rules that depend on today's date are computed afresh when the result
+    was stored on another day."""
+    cur = con.cursor()           # the UI's connection is shared by sessions: a cursor each
+    try:
+        da = {n for (n,) in cur.execute(
+            "select table_name from information_schema.tables where table_catalog = 'memory'"
+            ).fetchall()}
+        if not {FEST_REGELN, FEST_GRUPPEN, "_meta"} <= da:
+            return None
+        meta = dict(cur.execute("select schluessel, wert from _meta where schluessel in "
+                                "('vorberechnet_qualitaet', 'vorberechnet_qualitaet_tag')"
+                                ).fetchall())
+        if meta.get("vorberechnet_qualitaet") != _pruef_hash(cur, max_ids, max_zeilen):
+            return None
+        regeln = cur.execute("select * from " + FEST_REGELN).df()
+        gruppen = cur.execute("select * from " + FEST_GRUPPEN).df()
+        heute = _heute(cur)
+    finally:
+        cur.close()
+    if list(regeln["id"]) != [r.id for r in REGELN]:
+        return None
+    if meta.get("vorberechnet_qualitaet_tag") == heute:
+        return regeln[REGELN_SPALTEN], gruppen[GRUPPEN_SPALTEN]
+    neu = [r for r in REGELN if heute_abhaengig(r)]
+    bestand = run_query("daten_bestand", con).set_index("tabelle")["zeilen"]
+    zeilen = list(regeln[REGELN_SPALTEN].itertuples(index=False, name=None))
+    teile = [gruppen[~gruppen["regel"].isin({r.id for r in neu})]]
+    for r in neu:
+        zeile, g = _regel_gruppen(r, con, bestand, max_ids, max_zeilen)
+        zeilen[[z[0] for z in zeilen].index(r.id)] = zeile
+        if g is not None and len(g):
+            teile.append(g)
+    reihenfolge = {r.id: i for i, r in enumerate(REGELN)}
+    gruppen = pd.concat([t for t in teile if len(t)], ignore_index=True) if any(
+        len(t) for t in teile) else pd.DataFrame(columns=GRUPPEN_SPALTEN)
+    gruppen = gruppen.sort_values("regel", key=lambda s: s.map(reihenfolge), kind="stable"
+                                  ).reset_index(drop=True)
+    return _rahmen(zeilen, [gruppen[GRUPPEN_SPALTEN]] if len(gruppen) else [])
+
+
+def pruefen_gruppen_gespeichert(con: duckdb.DuckDBPyConnection, max_ids: int = MAX_IDS,
+                                max_zeilen: int = MAX_ZEILEN
+                                ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """pruefen_gruppen, read from the result stored at the last write when it is valid
+    (`vorberechnet`), else computed."""
+    return vorberechnet(con, max_ids, max_zeilen) or pruefen_gruppen(con, max_ids, max_zeilen)
 
 
 def erste_faelle(gruppen: pd.DataFrame, regel: str, quartier: str | None,

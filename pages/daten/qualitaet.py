@@ -6,8 +6,8 @@ from biwaq.zahlen import quality
 from biwaq.app import ui
 from biwaq.einlesen.contract import TRAEGER_NAMEN
 
-MAX_IDS = 30          # ids named per rule in the overview table
-MAX_ZEILEN = 1000     # violations of the chosen rule shown on the page (downloads: all)
+MAX_IDS = quality.MAX_IDS        # ids named per rule in the overview table (30)
+MAX_ZEILEN = quality.MAX_ZEILEN  # violations of the chosen rule shown (1,000; downloads: all)
 
 filt = ui.page_header(
     "Datenqualität",
@@ -24,8 +24,9 @@ st.caption("Es gelten die Filter **Quartier** und **Träger** (Träger nur für 
 def _pruefen(stamp: tuple) -> tuple[pd.DataFrame, pd.DataFrame]:
     """All rules over one database version, as counts and the first ids per rule and
     (Quartier, Träger) – a few hundred rows whatever the data size (issue 14). Shared by
-    every session and never changed in place."""
-    return quality.pruefen_gruppen(ui.connection(), MAX_IDS, MAX_ZEILEN)
+    every session and never changed in place. Read from the result stored at the last write
+    while it is valid, else computed."""
+    return quality.pruefen_gruppen_gespeichert(ui.connection(), MAX_IDS, MAX_ZEILEN)
 
 
 @st.cache_data(show_spinner=False, max_entries=50)
