@@ -148,3 +148,31 @@ def test_a_write_without_the_step_leaves_no_old_result(tmp_path, demo_db, monkey
         assert quality.vorberechnet(con) is None
     finally:
         con.close()
+
+
+def test_a_failing_step_keeps_the_write_and_stores_no_result(tmp_path, demo_db, monkeypatch):
+    """A rule that fails while a write stores the results must not stop the import: the data
+    are written, no result (old or half) is stored, the page computes as without the store."""
+    db = tmp_path / "f.duckdb"
+    db.write_bytes(demo_db.read_bytes())
+    echt = dict(store.VORBERECHNUNGEN)
+
+    def kaputt(con):
+        for fn in echt.values():
+            fn(con)                       # writes the tables and its guard …
+        raise RuntimeError("Regel kaputt")   # … then fails: all of it must be rolled back
+
+    monkeypatch.setattr(store, "VORBERECHNUNGEN", {"kaputt": kaputt})
+    with store.replace_atomically(db) as con:
+        con.execute("update teilnehmende set geburtsjahr = 1971 where tn_id = "
+                    "(select min(tn_id) from teilnehmende)")
+    con = store.connect_readonly(db)
+    try:
+        assert con.execute("select geburtsjahr from teilnehmende order by tn_id limit 1"
+                           ).fetchone()[0] == 1971
+        tabellen = {n for (n,) in con.execute("select table_name from information_schema.tables "
+                                              "where table_catalog = 'biwaq_datei'").fetchall()}
+        assert quality.FEST_GRUPPEN not in tabellen and quality.FEST_REGELN not in tabellen
+        assert quality.vorberechnet(con) is None
+    finally:
+        con.close()

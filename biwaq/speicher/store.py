@@ -297,8 +297,16 @@ def replace_atomically(db: Path | str, fresh: bool = False, backup_dir: Path | N
                 yield con
                 materialisiere_marts(con)
                 set_meta(con, schema_version=SCHEMA_VERSION)
-                _vorberechnen(con)
+                _alte_vorberechnungen_loeschen(con)
                 con.execute("commit")
+                # Own transaction: a failing step (a rule's error) never stops a write – the
+                # data stand, no result is stored, and the page computes (and shows the error).
+                try:
+                    con.execute("begin transaction")
+                    _vorberechnen(con)
+                    con.execute("commit")
+                except Exception:   # noqa: BLE001 - see above; nothing half-stored survives
+                    con.execute("rollback")
                 con.execute("checkpoint")
             finally:
                 con.close()
@@ -396,13 +404,18 @@ def vorberechnung(name: str):
     return registrieren
 
 
-def _vorberechnen(con: duckdb.DuckDBPyConnection) -> None:
+def _alte_vorberechnungen_loeschen(con: duckdb.DuckDBPyConnection) -> None:
+    """Drop every stored result of an earlier version (in the writer's data transaction, so a
+    failing step afterwards can never leave an old result beside new data)."""
     alt = [n for (n,) in con.execute(
         "select table_name from information_schema.tables where table_schema = 'main' "
         "and table_type = 'BASE TABLE'").fetchall()
         if n.endswith(FEST) and n[:-len(FEST)] not in MARTS]
     for n in alt:
         con.execute("drop table " + _q(n))
+
+
+def _vorberechnen(con: duckdb.DuckDBPyConnection) -> None:
     for fn in VORBERECHNUNGEN.values():
         fn(_InTransaktion(con))
 
