@@ -705,7 +705,37 @@ def test_requests_meet_offers_counts_at_boundary_areas_worked_by_hand(db_factory
                 o: len(gs) for o, gs in je_objekt.items()}
             assert dict(zip(angebote["objekt_id"], angebote["gesuche"].map(list))) == {
                 o: gs[:k] for o, gs in je_objekt.items()}
+            erste = run_query("oek_raumgesuche_angebote_erste", con, quartier=quartier, k=k,
+                              zeilen=2)
+            assert erste["objekt_id"].tolist() == angebote["objekt_id"].tolist()
+            assert erste["passende_gesuche"].tolist() == angebote["passende_gesuche"].tolist()
+            assert [list(g) for g in erste["gesuche"]] == [
+                list(g) if i < 2 else [] for i, g in enumerate(angebote["gesuche"])]
     # by hand, both Quartiere: U1 and U2 fit four requests each, U3 three, U4 two, U7 one
     angebote = run_query("oek_raumgesuche_angebote", con, quartier=None, k=10)
     assert list(zip(angebote["objekt_id"], angebote["passende_gesuche"])) == [
         ("U1", 4), ("U2", 4), ("U3", 3), ("U4", 2), ("U7", 1)]
+
+
+@pytest.mark.parametrize("quartier", [None, "Magdeburger Allee", "Süd-Ost"])
+def test_units_counted_from_sorted_bounds_equal_those_from_every_pair(demo_db, quartier):
+    """Issue 14: oek_raumgesuche_angebote_erste (counts from cumulative counts over the
+    sorted bounds, names for the first rows only) has the rows, order and counts of the
+    pair-based oek_raumgesuche_angebote and the same names in its first rows."""
+    from biwaq.speicher import store
+
+    con = store.connect_readonly(demo_db)
+    try:
+        alt = run_query("oek_raumgesuche_angebote", con, quartier=quartier, k=3)
+        neu = run_query("oek_raumgesuche_angebote_erste", con, quartier=quartier, k=3,
+                        zeilen=5)
+        assert len(alt) > 5
+        pd.testing.assert_frame_equal(neu.drop(columns="gesuche"),
+                                      alt.drop(columns="gesuche"), check_dtype=False)
+        assert [list(g) for g in neu["gesuche"]] == [
+            list(g) if i < 5 else [] for i, g in enumerate(alt["gesuche"])]
+        voll = run_query("oek_raumgesuche_angebote_erste", con, quartier=quartier, k=3,
+                         zeilen=len(alt))
+        assert [list(g) for g in voll["gesuche"]] == [list(g) for g in alt["gesuche"]]
+    finally:
+        con.close()
