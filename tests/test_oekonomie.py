@@ -635,6 +635,14 @@ def test_requests_meet_offers_from_counts_equal_those_from_every_pair(demo_db, q
         angebote = run_query("oek_raumgesuche_angebote", con, quartier=quartier, k=10_000)
         pd.testing.assert_frame_equal(oek.angebote_tabelle_gezaehlt(angebote),
                                       oek.angebote_tabelle(paare), check_dtype=False)
+        # names for the first rows only (the page shows 200): the rest stay empty
+        erste = oek.gesuche_tabelle_gezaehlt(neu, passend, zeilen=3)
+        voll = oek.gesuche_tabelle(alt, paare)
+        assert erste["Objekte"].tolist() == voll["Objekte"].head(3).tolist() + [""] * (
+            len(voll) - 3)
+        assert (voll["Objekte"].iloc[3:] != "").any()
+        pd.testing.assert_frame_equal(erste.drop(columns="Objekte"),
+                                      voll.drop(columns="Objekte"))
         # k = 2: the first two names (in the order of all pairs) and how many more
         kurz = oek.gesuche_tabelle_gezaehlt(neu, run_query("oek_raumgesuche_passend", con,
                                                           quartier=quartier, k=2))
