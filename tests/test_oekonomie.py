@@ -635,6 +635,14 @@ def test_requests_meet_offers_from_counts_equal_those_from_every_pair(demo_db, q
         angebote = run_query("oek_raumgesuche_angebote", con, quartier=quartier, k=10_000)
         pd.testing.assert_frame_equal(oek.angebote_tabelle_gezaehlt(angebote),
                                       oek.angebote_tabelle(paare), check_dtype=False)
+        # names for the first rows only (the page shows 200): the rest stay empty
+        erste = oek.gesuche_tabelle_gezaehlt(neu, passend, zeilen=3)
+        voll = oek.gesuche_tabelle(alt, paare)
+        assert erste["Objekte"].tolist() == voll["Objekte"].head(3).tolist() + [""] * (
+            len(voll) - 3)
+        assert (voll["Objekte"].iloc[3:] != "").any()
+        pd.testing.assert_frame_equal(erste.drop(columns="Objekte"),
+                                      voll.drop(columns="Objekte"))
         # k = 2: the first two names (in the order of all pairs) and how many more
         kurz = oek.gesuche_tabelle_gezaehlt(neu, run_query("oek_raumgesuche_passend", con,
                                                           quartier=quartier, k=2))
@@ -648,5 +656,94 @@ def test_requests_meet_offers_from_counts_equal_those_from_every_pair(demo_db, q
         for k, v, n in zip(kurz["Gesuche"], voll["Gesuche"], voll["passende Gesuche"]):
             teile = v.split(", ")
             assert k == ", ".join(teile[:2]) + (f" … und {n - 2} weitere" if n > 2 else "")
+    finally:
+        con.close()
+
+
+# Boundary areas (issue 14, counted from sorted lists instead of pairs): Ladenlokale of
+# 100, 80 (twice, in both areas), 50 m² and one not available; a Büro.
+GRENZ_LEER = dict(leerstaende=[
+    dict(objekt_id=o, quartier=q, art=a, flaeche_m2=f, leer_seit=D(2016, 1, 1), status=s,
+         adresse=f"Straße {o}")
+    for o, q, a, f, s in [
+        ("U1", "Magdeburger Allee", "Ladenlokal", 80.0, "leer"),
+        ("U2", "Süd-Ost", "Ladenlokal", 80.0, "leer"),
+        ("U3", "Magdeburger Allee", "Ladenlokal", 100.0, "in Vermarktung"),
+        ("U4", "Süd-Ost", "Ladenlokal", 50.0, "leer"),
+        ("U6", "Magdeburger Allee", "Ladenlokal", 120.0, "Zwischennutzung"),
+        ("U7", "Magdeburger Allee", "Büro", 80.0, "leer")]])
+GRENZ_GESUCHE = [
+    dict(gesuch_id=g, datum=D(2017, 1, 1), art=a, flaeche_min_m2=lo, flaeche_max_m2=hi,
+         quartier=q)
+    for g, a, lo, hi, q in [
+        ("A", "Ladenlokal", 80, 100, None), ("B", "Ladenlokal", 80, None, "Magdeburger Allee"),
+        ("C", "Ladenlokal", None, 80, None), ("D", "Ladenlokal", None, None, None),
+        ("E", "Ladenlokal", 100, 80, None), ("F", "Ladenlokal", 80, 80, "Süd-Ost"),
+        ("G", "Ladenlokal", 101, None, None), ("H", "Büro", None, None, "Magdeburger Allee")]]
+
+
+def test_requests_meet_offers_counts_at_boundary_areas_worked_by_hand(db_factory):
+    """Closed bounds (80 fits 80–100 and 80–80), open bounds, an empty range (100–80),
+    ties in area named by objekt_id, the unavailable 120 m² never fits; counts and first
+    names from oek_raumgesuche_passend/_angebote equal those from every pair."""
+    con = db_factory(**GRENZ_LEER, raumgesuche=GRENZ_GESUCHE)
+    hand = {"A": ["U3", "U1", "U2"], "B": ["U3", "U1"], "C": ["U1", "U2", "U4"],
+            "D": ["U3", "U1", "U2", "U4"], "F": ["U2"], "H": ["U7"]}
+    for quartier in (None, "Magdeburger Allee", "Süd-Ost"):
+        paare = run_query("oek_raumgesuche_paare", con, quartier=quartier)
+        im_quartier = {o["objekt_id"] for o in GRENZ_LEER["leerstaende"]
+                       if quartier in (None, o["quartier"])}
+        gesucht = {g["gesuch_id"] for g in GRENZ_GESUCHE if quartier in (None, g["quartier"])
+                   or g["quartier"] is None}
+        erwartet = {g: [o for o in os_ if o in im_quartier] for g, os_ in hand.items()
+                    if g in gesucht}
+        erwartet = {g: os_ for g, os_ in erwartet.items() if os_}
+        assert paare.groupby("gesuch_id", sort=True)["objekt_id"].agg(list).to_dict() \
+            == erwartet
+        for k in (1, 2, 10):
+            passend = run_query("oek_raumgesuche_passend", con, quartier=quartier, k=k)
+            assert dict(zip(passend["gesuch_id"], passend["passende_objekte"])) == {
+                g: len(os_) for g, os_ in erwartet.items()}
+            assert dict(zip(passend["gesuch_id"],
+                            [[o["adresse"] for o in objs] for objs in passend["objekte"]])) \
+                == {g: [f"Straße {o}" for o in os_[:k]] for g, os_ in erwartet.items()}
+            angebote = run_query("oek_raumgesuche_angebote", con, quartier=quartier, k=k)
+            je_objekt = paare.groupby("objekt_id")["gesuch_id"].agg(sorted).to_dict()
+            assert dict(zip(angebote["objekt_id"], angebote["passende_gesuche"])) == {
+                o: len(gs) for o, gs in je_objekt.items()}
+            assert dict(zip(angebote["objekt_id"], angebote["gesuche"].map(list))) == {
+                o: gs[:k] for o, gs in je_objekt.items()}
+            erste = run_query("oek_raumgesuche_angebote_erste", con, quartier=quartier, k=k,
+                              zeilen=2)
+            assert erste["objekt_id"].tolist() == angebote["objekt_id"].tolist()
+            assert erste["passende_gesuche"].tolist() == angebote["passende_gesuche"].tolist()
+            assert [list(g) for g in erste["gesuche"]] == [
+                list(g) if i < 2 else [] for i, g in enumerate(angebote["gesuche"])]
+    # by hand, both Quartiere: U1 and U2 fit four requests each, U3 three, U4 two, U7 one
+    angebote = run_query("oek_raumgesuche_angebote", con, quartier=None, k=10)
+    assert list(zip(angebote["objekt_id"], angebote["passende_gesuche"])) == [
+        ("U1", 4), ("U2", 4), ("U3", 3), ("U4", 2), ("U7", 1)]
+
+
+@pytest.mark.parametrize("quartier", [None, "Magdeburger Allee", "Süd-Ost"])
+def test_units_counted_from_sorted_bounds_equal_those_from_every_pair(demo_db, quartier):
+    """Issue 14: oek_raumgesuche_angebote_erste (counts from cumulative counts over the
+    sorted bounds, names for the first rows only) has the rows, order and counts of the
+    pair-based oek_raumgesuche_angebote and the same names in its first rows."""
+    from biwaq.speicher import store
+
+    con = store.connect_readonly(demo_db)
+    try:
+        alt = run_query("oek_raumgesuche_angebote", con, quartier=quartier, k=3)
+        neu = run_query("oek_raumgesuche_angebote_erste", con, quartier=quartier, k=3,
+                        zeilen=5)
+        assert len(alt) > 5
+        pd.testing.assert_frame_equal(neu.drop(columns="gesuche"),
+                                      alt.drop(columns="gesuche"), check_dtype=False)
+        assert [list(g) for g in neu["gesuche"]] == [
+            list(g) if i < 5 else [] for i, g in enumerate(alt["gesuche"])]
+        voll = run_query("oek_raumgesuche_angebote_erste", con, quartier=quartier, k=3,
+                         zeilen=len(alt))
+        assert [list(g) for g in voll["gesuche"]] == [list(g) for g in alt["gesuche"]]
     finally:
         con.close()

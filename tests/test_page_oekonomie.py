@@ -205,6 +205,29 @@ def test_requests_meet_offers_on_the_page(demo_env):
     assert set(angebote["Status"]) <= {"leer", "in Vermarktung"} and len(angebote) > 0
 
 
+def test_units_table_names_the_requests_of_the_rows_shown(demo_env, monkeypatch):
+    """Issue 14: the units' table names the requests only for the rows it shows; with 3
+    rows shown they equal the first 3 rows from the pair-based query, and the caption
+    gives the total."""
+    from biwaq.speicher.queries import run_query
+    from biwaq.zahlen import oekonomie as oek
+
+    monkeypatch.setattr(oek, "GESUCHE_MAX_ZEILEN", 3)
+    at = open_page("leerstand")
+    con = demo_con(demo_env)
+    try:
+        voll = oek.angebote_tabelle_gezaehlt(run_query("oek_raumgesuche_angebote", con,
+                                                       quartier=None, k=oek.GESUCHE_K))
+    finally:
+        con.close()
+    angebote = next(d.value for d in at.dataframe if "passende Gesuche" in d.value.columns)
+    assert len(voll) > 3 and len(angebote) == 3
+    assert angebote["Gesuche"].tolist() == voll["Gesuche"].head(3).tolist()
+    assert all(g.startswith("G") for g in angebote["Gesuche"])
+    assert angebote["Objekt"].tolist() == voll["Objekt"].head(3).tolist()
+    assert any(f"ersten 3 von {len(voll)} Objekten" in c.value for c in at.caption)
+
+
 def geojson_bytes(crs: str, **props) -> bytes:
     gdf = schematic_districts().to_crs(crs).assign(**props)
     path = io.BytesIO()

@@ -31,6 +31,8 @@ EXAMPLE_PARAMS.update(karenz_tage=28, lat_min=50.85, lat_max=51.08, lon_min=10.8
 EXAMPLE_PARAMS.update(import_nr=1)
 # issue 14: how many names per request / unit in "Gesuche und Angebote"
 EXAMPLE_PARAMS.update(k=10)
+# ... and for how many rows the units' table names them
+EXAMPLE_PARAMS.update(zeilen=200)
 
 
 def test_every_query_has_header_and_runs(db_factory):

@@ -218,14 +218,26 @@ with karte_platz:
 # --- Requests meet offers -------------------------------------------------------------------
 
 @st.cache_data(show_spinner=False, max_entries=20)
-def _gesuche_tabellen(stamp: tuple, quartier: str | None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The two tables of "Gesuche und Angebote", shaped once per database version and
-    Quartier (44,000 open requests at scale 1000): a rerun only draws (issue 14)."""
+def _gesuche_tabellen(stamp: tuple, quartier: str | None
+                      ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The requests with their counts, the rows of oek_raumgesuche_passend and the two
+    tables of "Gesuche und Angebote", shaped once per database version and Quartier (44,000
+    requests at scale 1000): a rerun only draws (issue 14). Both tables name units and
+    requests for the rows shown only; the downloads name them for every row."""
     passend = ui.query("oek_raumgesuche_passend", quartier=quartier, k=oek.GESUCHE_K)
     gesuche = oek.mit_passenden_anzahl(ui.query("oek_raumgesuche", quartier=quartier), passend)
-    return (oek.gesuche_tabelle_gezaehlt(gesuche, passend),
-            oek.angebote_tabelle_gezaehlt(ui.query("oek_raumgesuche_angebote",
-                                                   quartier=quartier, k=oek.GESUCHE_K)))
+    return (gesuche, passend,
+            oek.gesuche_tabelle_gezaehlt(gesuche, passend, zeilen=oek.GESUCHE_MAX_ZEILEN),
+            oek.angebote_tabelle_gezaehlt(ui.query(
+                "oek_raumgesuche_angebote_erste", quartier=quartier, k=oek.GESUCHE_K,
+                zeilen=oek.GESUCHE_MAX_ZEILEN)))
+
+
+def _angebote_voll(quartier: str | None) -> pd.DataFrame:
+    """The units' table with the requests named for every unit (for the downloads, read
+    when a download button is pressed)."""
+    return oek.angebote_tabelle_gezaehlt(ui.query("oek_raumgesuche_angebote",
+                                                  quartier=quartier, k=oek.GESUCHE_K))
 
 
 st.header("Gesuche und Angebote")
@@ -236,9 +248,7 @@ if gesuche.empty:
             icon=":material/info:")
 else:
     # counts and the first names per request and per unit, never every pair (issue 14)
-    passend = ui.query("oek_raumgesuche_passend", quartier=filt.quartier, k=oek.GESUCHE_K)
-    gesuche = oek.mit_passenden_anzahl(gesuche, passend)
-    tab_g, tab_a = _gesuche_tabellen(ui.db_stamp(), filt.quartier)
+    gesuche, passend, tab_g, tab_a = _gesuche_tabellen(ui.db_stamp(), filt.quartier)
     gw = oek.gesuche_kennzahlen(gesuche, filt.von, oek.stichtag(filt.bis,
                                                                  ui.meta().get("datenstand")))
     g1, g2, g3 = st.columns(3)
@@ -261,7 +271,8 @@ else:
                            f"von {ui.fmt_int(len(tab_g))} offenen Gesuchen; alle stehen in "
                            "den Downloads.")
             ui.tabelle(tab_g.head(oek.GESUCHE_MAX_ZEILEN), key="leer_gesuche_tabelle")
-            ui.download_buttons(tab_g, "Offene Raumgesuche", "leer_gesuche", geltung_gesuche)
+            ui.download_buttons(lambda g=gesuche, p=passend: oek.gesuche_tabelle_gezaehlt(g, p),
+                                "Offene Raumgesuche", "leer_gesuche", geltung_gesuche)
     with t2:
         if tab_a.empty:
             st.info("Kein verfügbares Objekt passt zu einem offenen Gesuch.",
@@ -272,7 +283,8 @@ else:
                            f"von {ui.fmt_int(len(tab_a))} Objekten; alle stehen in den "
                            "Downloads.")
             ui.tabelle(tab_a.head(oek.GESUCHE_MAX_ZEILEN), key="leer_angebote_tabelle")
-            ui.download_buttons(tab_a, "Objekte mit passenden Gesuchen", "leer_angebote",
+            ui.download_buttons(lambda q=filt.quartier: _angebote_voll(q),
+                                "Objekte mit passenden Gesuchen", "leer_angebote",
                                 geltung_gesuche)
 
 # --- Stock per district over time ---------------------------------------------------------
