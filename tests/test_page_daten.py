@@ -95,7 +95,7 @@ def test_daten_page_switches_from_demo_to_real_data_only_when_confirmed(demo_env
     at.button(key="daten_einspielen").click().run()
     assert not at.exception
     # the unconfirmed dry run had no error, so it is not logged: this is import no. 1
-    assert "Import Nr. 1 gespeichert: 1 Datensätze neu, 0 geändert – die Demodaten wurden " \
+    assert "Import Nr. 1 gespeichert: 1 Datensatz neu, 0 geändert – die Demodaten wurden " \
            "entfernt." == at.success[-1].value
     assert not demo_hinweis(at)                           # the notice is gone at once
     assert count(demo_env, "betriebe") == 1 and count(demo_env, "teilnehmende") == 0

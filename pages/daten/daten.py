@@ -4,6 +4,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
+from biwaq.zahlen.texte import anzahl
 from biwaq.app import export, ui
 from biwaq.speicher import importer
 from biwaq.einlesen.contract import TABLES
@@ -137,7 +138,8 @@ if PROBE_KEY in st.session_state:
     namen = dateinamen(probe.eintraege)
     if probe.ok:
         st.info(f"**Probelauf** vom {zeit:%d.%m.%Y %H:%M} ({namen}) – noch ist **nichts** "
-                f"gespeichert. Der Import würde {ui.fmt_int(probe.eingefuegt)} Datensätze neu "
+                f"gespeichert. Der Import würde "
+                f"{anzahl(probe.eingefuegt, 'Datensatz', 'Datensätze')} neu "
                 f"anlegen und {ui.fmt_int(probe.aktualisiert)} ändern"
                 + ("; vorher würden alle Demodaten entfernt." if probe.demo_entfernen else ".")
                 , icon=":material/fact_check:")
@@ -149,7 +151,8 @@ if PROBE_KEY in st.session_state:
             tabelle_herunterladen(aend, "Probelauf – geänderte Felder", "daten_probe_aend",
                                   f"Probelauf vom {zeit:%d.%m.%Y %H:%M} · Dateien: {namen}")
         if probe.warnungen:
-            st.warning(f"{len(probe.warnungen)} Hinweise (verhindern den Import nicht):",
+            st.warning(f"{anzahl(len(probe.warnungen), 'Hinweis', 'Hinweise')} "
+                       "(verhindern den Import nicht):",
                        icon=":material/warning:")
             meldungen_block(probe.warnungen, "Hinweise beim Probelauf", "daten_probe_hinweise",
                             zeit, namen)
@@ -175,7 +178,8 @@ if PROBE_KEY in st.session_state:
                         "gelöscht …“ ankreuzen – echte Daten werden nie mit Demodaten gemischt.")
         meldungen_block(probe.fehler, "Fehler beim Import", "daten_fehler", zeit, namen)
         if probe.warnungen:
-            st.warning(f"{len(probe.warnungen)} Hinweise:", icon=":material/warning:")
+            st.warning(f"{anzahl(len(probe.warnungen), 'Hinweis', 'Hinweise')}:",
+                       icon=":material/warning:")
             meldungen_block(probe.warnungen, "Hinweise beim Import", "daten_hinweise", zeit,
                             namen)
 
@@ -183,8 +187,9 @@ if ERGEBNIS_KEY in st.session_state:
     zeit, erg = st.session_state[ERGEBNIS_KEY]
     namen = dateinamen(erg.eintraege)
     if erg.ok:
-        st.success(f"Import Nr. {erg.import_nr} gespeichert: {ui.fmt_int(erg.eingefuegt)} "
-                   f"Datensätze neu, {ui.fmt_int(erg.aktualisiert)} geändert"
+        st.success(f"Import Nr. {erg.import_nr} gespeichert: "
+                   f"{anzahl(erg.eingefuegt, 'Datensatz', 'Datensätze')} "
+                   f"neu, {ui.fmt_int(erg.aktualisiert)} geändert"
                    + (" – die Demodaten wurden entfernt." if erg.demo_entfernt else "."),
                    icon=":material/check_circle:")
         st.dataframe(erg.je_datei(), hide_index=True, key="daten_ergebnis_dateien")
@@ -193,7 +198,8 @@ if ERGEBNIS_KEY in st.session_state:
                  f"{len(erg.fehler)} Fehler, alle auf einmal:", icon=":material/error:")
         meldungen_block(erg.fehler, "Fehler beim Import", "daten_fehler", zeit, namen)
     if erg.warnungen:
-        st.warning(f"{len(erg.warnungen)} Hinweise (verhindern den Import nicht):",
+        st.warning(f"{anzahl(len(erg.warnungen), 'Hinweis', 'Hinweise')} "
+                   "(verhindern den Import nicht):",
                    icon=":material/warning:")
         meldungen_block(erg.warnungen, "Hinweise beim Import", "daten_hinweise", zeit, namen)
 
