@@ -212,6 +212,7 @@ gruppen as (
 select g.quartier, g.traeger, g.anzahl, g.n_ids, g.ids, g.erste,
        (select count(distinct id) from v) as n_ids_regel
 from gruppen g
+order by g.quartier nulls first, g.traeger nulls first   -- groups in one fixed order
 """
 
 _FILTER_SQL = """
