@@ -52,7 +52,18 @@ def abgeschnitten(page) -> list[str]:
     except Exception:     # noqa: BLE001 - a table without canvas is reported by the script
         pass
     page.wait_for_timeout(1000)
-    return page.evaluate(JS)
+    funde = page.evaluate(JS)
+    # A page that redraws itself (Öffentliche Zahlen polls until its currency check is done)
+    # can be between two draws: look again before reporting a table without canvas.
+    for _ in range(3):
+        if not any(f.startswith("Tabelle nicht gezeichnet") for f in funde):
+            break
+        page.wait_for_timeout(5000)
+        for tabelle in page.locator('[data-testid="stDataFrame"]').all():
+            if tabelle.is_visible():
+                tabelle.scroll_into_view_if_needed(timeout=10_000)
+        funde = page.evaluate(JS)
+    return funde
 
 
 def _neu_und_erledigt(url: str, funde: list[str]) -> tuple[list[str], list[str]]:
