@@ -157,7 +157,11 @@ def test_handout_is_one_a4_page_with_the_key_figures(pub_dir):
     assert "31.12.2018" not in text
     assert "* bedeutet" in text
     assert "DEMODATEN" in text
-    assert foerderhinweis.EMBLEM_TEXT in text and "BIWAQ - Bildung, Wirtschaft, Arbeit" in text
+    assert foerderhinweis.EMBLEM_TEXT in text and "BIWAQ – Bildung, Wirtschaft, Arbeit" in text
+    # Issue 15 / attacker test: German typography as written (Unicode font), no ASCII hyphen
+    assert "BIWAQ Erfurt – Zahlen" in text and "BIWAQ Erfurt - Zahlen" not in text
+    assert handout.dateiname(d) == \
+        f"biwaq_erfurt_zahlen_stand_2018-12_veroeffentlichung_{d.revision}.pdf"
     inhalt = reader.pages[0].get_contents().get_data().decode("latin-1")
     assert "0 0.2 0.6 rg" in inhalt and "1 0.8 0 rg" in inhalt     # EU blue and gold drawn
     # A suppressed district value appears as `*` in the vacancy table.

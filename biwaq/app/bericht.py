@@ -277,8 +277,10 @@ def _ascii(s: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", s).strip("-")
 
 
-def dateiname(filt: Filter, endung: str) -> str:
-    """'biwaq_bericht_2015-10-01_bis_2018-12-31_sued-ost.pdf': period and every set filter."""
+def dateiname(filt: Filter, endung: str, datenstand: dt.date | None = None) -> str:
+    """'biwaq_bericht_2015-10-01_bis_2018-12-31_sued-ost_stand_2018-12-31.pdf': period, every
+    set filter and the data as-of date (left out when unknown), so two reports of different
+    data never get the same name."""
     teile = ["biwaq_bericht", filt.von.isoformat(), "bis", filt.bis.isoformat()]
     if filt.quartier:
         teile.append(_ascii(filt.quartier))
@@ -286,6 +288,8 @@ def dateiname(filt: Filter, endung: str) -> str:
         teile.append(_ascii(filt.traeger))
     if filt.zielgruppe:
         teile.append(_ascii(filt.zielgruppe))
+    if datenstand is not None:
+        teile += ["stand", datenstand.isoformat()]
     return "_".join(teile) + "." + endung
 
 
