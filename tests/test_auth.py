@@ -460,3 +460,21 @@ def test_local_mode_behind_proxy_stops_in_browser(demo_env, page):
         assert page.locator('[data-testid="stSidebarNav"]').count() == 0
     finally:
         server.stop()
+
+
+@pytest.mark.parametrize("rolle", ROLLEN)
+def test_sidebar_offers_only_filters_and_notes_that_apply_to_the_role(rolle, demo_env, nav_spy):
+    """Attacker test 29.11.2026: roles wirtschaft and oeffentlich were told „Echte
+    Projektdaten werden über den Datenimport geladen“ without a Daten page, and the public
+    role was offered Träger and Zielgruppe filters its only page never applies."""
+    at = app(rolle).run()
+    assert not at.exception
+    filter_namen = {s.label for s in at.sidebar.selectbox}
+    hinweis = " ".join(w.value for w in at.warning if "Demodaten" in w.value)
+    assert "Demodaten" in hinweis
+    darf_importieren = any(s.url == "daten" and rolle in s.roles for s in registry.PAGES)
+    assert ("Datenimport" in hinweis) == darf_importieren == (rolle == "steuerung")
+    if rolle == "oeffentlich":
+        assert filter_namen == {"Quartier"}
+    else:
+        assert {"Quartier", "Träger", "Zielgruppe"} <= filter_namen
