@@ -24,6 +24,7 @@ RUN useradd --create-home --uid 10001 --shell /usr/sbin/nologin biwaq \
 
 ENV BIWAQ_DB=/var/lib/biwaq/biwaq.duckdb \
     BIWAQ_OEFFENTLICH_DIR=/srv/biwaq/veroeffentlicht/oeffentlich \
+    BIWAQ_INTERN_DIR=/var/lib/biwaq/oeffentlich.intern \
     STREAMLIT_SERVER_ADDRESS=0.0.0.0 \
     STREAMLIT_SERVER_PORT=8501 \
     STREAMLIT_SERVER_HEADLESS=true \

@@ -24,6 +24,7 @@ with st.sidebar:
     st.markdown("**BIWAQ Erfurt** · Magdeburger Allee und Süd-Ost")
 auth.seitenleiste(nutzer)
 if nutzer.rolle:
-    ui.sidebar_filters()
-ui.demo_notice()
+    ui.sidebar_filters(personenfilter=nutzer.rolle != "oeffentlich")
+ui.demo_notice(datenimport=any(auth.erlaubt(p, nutzer.rolle) for p in auth.registry.PAGES
+                               if p.url == "daten"))
 nav.run()

@@ -404,3 +404,77 @@ def test_internal_public_figures_page_in_browser(demo_server, page):
         timeout=300_000)
     assert published.laden(out).revision == d.revision + 1
     screenshot(page, "oeffentliche_zahlen_veroeffentlicht")
+
+
+def test_local_mode_with_address_unset_stops(demo_env, nav_spy):
+    """Fail closed (attacker test 29.11.2026): a copy without .streamlit/config.toml leaves
+    server.address unset, and Streamlit then listens on every interface. Local mode must
+    not show data then."""
+    from streamlit import config
+    alt = config.get_option("server.address")
+    config.set_option("server.address", None)
+    try:
+        at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=90).run()
+    finally:
+        config.set_option("server.address", alt)
+    assert not at.exception
+    text = _gezeigt(at)
+    assert "server.address = (nicht festgelegt)" in text and "keine Anmeldung" in text
+    assert not nav_spy and not at.metric and not at.sidebar.selectbox
+
+
+@pytest.mark.parametrize("kopf, grund", [
+    ({"Host": "127.0.0.1:8501"}, None),
+    ({"Host": "localhost"}, None),
+    ({"Host": "[::1]:8501"}, None),
+    ({}, None),
+    ({"Host": "192.0.2.2:8501"}, "„192.0.2.2“"),
+    ({"Host": "dashboard.erfurt.de"}, "„dashboard.erfurt.de“"),
+    ({"Host": "127.0.0.1:8501", "X-Forwarded-For": "198.51.100.7"}, "x-forwarded-for"),
+    ({"host": "localhost", "Forwarded": "for=198.51.100.7"}, "forwarded"),
+    ({"Host": "localhost", "X-Real-IP": "198.51.100.7"}, "x-real-ip"),
+])
+def test_request_from_network_is_recognised(kopf, grund):
+    """A proxy on this machine forwarding to 127.0.0.1 passes the address check: the request
+    headers show it (Host not loopback, or a proxy's forwarding header)."""
+    ergebnis = auth.netz_anfrage(kopf)
+    if grund is None:
+        assert ergebnis is None
+    else:
+        assert ergebnis is not None and grund in ergebnis
+
+
+@pytest.mark.browser
+def test_local_mode_behind_proxy_stops_in_browser(demo_env, page):
+    """Real browser: the same server on 127.0.0.1, reached with a proxy's forwarding header,
+    shows only the error page (the websocket request carries the header)."""
+    from browser import StreamlitServer, wait_for_app
+
+    server = StreamlitServer("dashboard.py")
+    try:
+        page.set_extra_http_headers({"X-Forwarded-For": "198.51.100.7"})
+        page.goto(server.url)
+        wait_for_app(page)
+        page.get_by_text("keine Anmeldung eingerichtet").first.wait_for(timeout=60_000)
+        assert page.locator('[data-testid="stMetric"]').count() == 0
+        assert page.locator('[data-testid="stSidebarNav"]').count() == 0
+    finally:
+        server.stop()
+
+
+@pytest.mark.parametrize("rolle", ROLLEN)
+def test_sidebar_offers_only_filters_and_notes_that_apply_to_the_role(rolle, demo_env, nav_spy):
+    """Attacker test 29.11.2026: roles wirtschaft and oeffentlich were told „Echte
+    Projektdaten werden über den Datenimport geladen“ without a Daten page, and the public
+    role was offered Träger and Zielgruppe filters its only page never applies."""
+    at = app(rolle).run()
+    assert not at.exception
+    filter_namen = {s.label for s in at.sidebar.selectbox}
+    hinweis = " ".join(w.value for w in at.warning if "Demodaten" in w.value)
+    assert "Demodaten" in hinweis
+    darf_importieren = any(s.url == "daten" and rolle in s.roles for s in registry.PAGES)
+    assert ("Datenimport" in hinweis) == darf_importieren == (rolle == "steuerung")
+    if rolle == "oeffentlich":
+        assert filter_namen == {"Quartier"}
+    else:
+        assert {"Quartier", "Träger", "Zielgruppe"} <= filter_namen

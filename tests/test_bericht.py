@@ -112,8 +112,8 @@ def test_every_figure_in_the_pdf_is_the_pages_figure(seiten, demo_env, tmp_path)
 
 def test_title_page_names_period_filters_stand_and_demo(demo_env, tmp_path):
     pdf, xlsx = bericht_pdf.erstelle(demo_env, FILT, tmp_path)
-    assert pdf.name == "biwaq_bericht_2016-01-01_bis_2017-06-30_sued-ost.pdf"
-    assert xlsx.name == "biwaq_bericht_2016-01-01_bis_2017-06-30_sued-ost.xlsx"
+    assert pdf.name == "biwaq_bericht_2016-01-01_bis_2017-06-30_sued-ost_stand_2018-12-31.pdf"
+    assert xlsx.name == "biwaq_bericht_2016-01-01_bis_2017-06-30_sued-ost_stand_2018-12-31.xlsx"
     erste = norm(PdfReader(str(pdf)).pages[0].extract_text())
     for teil in ("Bericht für die Steuerungsrunde", "Zeitraum: 01.01.2016 bis 30.06.2017",
                  "Quartier: Süd-Ost", "Datenstand: 31.12.2018", "DEMODATEN"):
@@ -158,8 +158,8 @@ def test_cli_builds_without_a_browser(demo_env, tmp_path):
                        env={"PATH": "/nonexistent", "HOME": str(tmp_path),
                             "PYTHONPATH": str(ROOT)}, timeout=300)
     assert r.returncode == 0, r.stderr
-    assert (tmp_path / "biwaq_bericht_2015-10-01_bis_2018-12-31_magdeburger-allee.pdf").exists()
-    assert (tmp_path / "biwaq_bericht_2015-10-01_bis_2018-12-31_magdeburger-allee.xlsx").exists()
+    assert (tmp_path / "biwaq_bericht_2015-10-01_bis_2018-12-31_magdeburger-allee_stand_2018-12-31.pdf").exists()
+    assert (tmp_path / "biwaq_bericht_2015-10-01_bis_2018-12-31_magdeburger-allee_stand_2018-12-31.xlsx").exists()
 
 
 def test_cli_refuses_a_wrong_date_in_german(tmp_path):

@@ -96,7 +96,7 @@ def test_esf_page_shows_the_split_and_exports_one_sheet(demo_env):
     from biwaq.app import bericht
     data = bericht.xlsx_bytes({"ESF+ nach Geschlecht": df}, "ESF+", "Filter", "31.12.2018")
     wb = openpyxl.load_workbook(io.BytesIO(data))
-    assert wb.sheetnames == ["ESF+ nach Geschlecht"]
+    assert wb.sheetnames == ["ESF+ nach Geschlecht", "Filter"]
 
 
 @pytest.mark.browser

@@ -99,3 +99,61 @@ def test_csv_writes_german_formats_worked_out_by_hand():
     ]
     for falsch in ("2018-12-31", "00:00:00", "None", "nan", "NaT", "107.6", "True"):
         assert falsch not in "\n".join(zeilen[4:])
+
+
+def test_xlsx_gets_numbers_percentages_and_dates_back_from_display_texts():
+    """Attacker test 29.11.2026: the on-track table's XLSX had '106,0 %' and '31.12.2018' as
+    text, the report's ESF+ sheet '773'. Display texts become numbers/dates with the format
+    shown; anything that is not exactly such a text stays text (years, ids, mixed decimals)."""
+    import datetime as dt
+    import openpyxl
+    from biwaq.app import export
+    df = pd.DataFrame({
+        "Ziel": ["Eintritte", "Vermittlungen"],
+        "Erreicht": ["1.234", "773"],
+        "Quote": ["106,0\u00a0%", "99,6\u00a0%"],
+        "Bis": ["31.12.2018", "–"],
+        "Jahr": ["2015", "2016"],                 # no thousands separator: not our number text
+        "Nummer": ["00123", "12"],                # leading zero: an id, stays text
+        "Wert": ["1,5", "2,25"],                  # decimals differ: stays text
+        "Anteil": ["12,5", "0,0"],
+    })
+    typ, formate = export.xlsx_typisiert(df)
+    assert typ["Erreicht"].tolist() == [1234, 773] and formate["Erreicht"] == "#,##0"
+    assert typ["Quote"].tolist() == pytest.approx([1.06, 0.996])
+    assert formate["Quote"] == "0.0 %"
+    assert typ["Bis"].tolist()[0] == dt.datetime(2018, 12, 31) and typ["Bis"].tolist()[1] is None
+    assert typ["Anteil"].tolist() == [12.5, 0.0] and formate["Anteil"] == "#,##0.0"
+    for c in ("Ziel", "Jahr", "Nummer", "Wert"):
+        assert typ[c].tolist() == df[c].tolist() and c not in formate
+    wb = openpyxl.load_workbook(io.BytesIO(export.to_xlsx(df, "Ziele", "alle")))
+    ws = wb[export.BLATT_DATEN]
+    kopf = [c.value for c in ws[1]]
+    zeile = {k: c for k, c in zip(kopf, ws[2])}
+    assert zeile["Erreicht"].value == 1234 and zeile["Erreicht"].number_format == "#,##0"
+    assert zeile["Quote"].value == pytest.approx(1.06)
+    assert zeile["Quote"].number_format == "0.0 %"
+    assert zeile["Bis"].value == dt.datetime(2018, 12, 31)
+    assert zeile["Bis"].number_format == "dd.mm.yyyy"
+    assert zeile["Jahr"].value == "2015" and zeile["Nummer"].value == "00123"
+
+
+def test_report_xlsx_tables_start_in_a1_with_a_filter_sheet():
+    """Issue 15: each report table from A1 (reads back without skipping), filters on their own
+    sheet; comments stay text even when they look like numbers."""
+    import openpyxl
+    from biwaq.app import bericht
+    tabellen = {"ESF+-Indikatoren": pd.DataFrame({"Indikator": ["Teilnehmende"],
+                                                  "Insgesamt": ["773"]}),
+                "Kommentare": pd.DataFrame({"Text": ["12"]})}
+    data = bericht.xlsx_bytes(tabellen, "Bericht", "Quartier: beide", "31.12.2018",
+                              als_text=("Kommentare",))
+    wb = openpyxl.load_workbook(io.BytesIO(data))
+    assert wb.sheetnames == ["ESF+-Indikatoren", "Kommentare", "Filter"]
+    esf = wb["ESF+-Indikatoren"]
+    assert [c.value for c in esf[1]] == ["Indikator", "Insgesamt"]
+    assert esf["B2"].value == 773
+    assert wb["Kommentare"]["A2"].value == "12"
+    filt = [r[0].value for r in wb["Filter"].iter_rows()]
+    assert filt[:3] == ["BIWAQ Erfurt – Bericht", "Filter: Quartier: beide",
+                        "Datenstand: 31.12.2018"]

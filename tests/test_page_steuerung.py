@@ -148,7 +148,7 @@ def test_comment_and_report_download_in_browser(demo_server, page, tmp_path):
         page.get_by_role("button", name="Bericht (PDF)").click()
     ziel = tmp_path / dl.value.suggested_filename
     dl.value.save_as(ziel)
-    assert ziel.name == "biwaq_bericht_2015-10-01_bis_2018-12-31.pdf"
+    assert ziel.name == "biwaq_bericht_2015-10-01_bis_2018-12-31_stand_2018-12-31.pdf"
     text = " ".join(p.extract_text() for p in PdfReader(str(ziel)).pages)
     assert "Bericht für die Steuerungsrunde" in text and "<b>Browser</b> =1+1" in text
 

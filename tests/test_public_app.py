@@ -157,7 +157,11 @@ def test_handout_is_one_a4_page_with_the_key_figures(pub_dir):
     assert "31.12.2018" not in text
     assert "* bedeutet" in text
     assert "DEMODATEN" in text
-    assert foerderhinweis.EMBLEM_TEXT in text and "BIWAQ - Bildung, Wirtschaft, Arbeit" in text
+    assert foerderhinweis.EMBLEM_TEXT in text and "BIWAQ – Bildung, Wirtschaft, Arbeit" in text
+    # Issue 15 / attacker test: German typography as written (Unicode font), no ASCII hyphen
+    assert "BIWAQ Erfurt – Zahlen" in text and "BIWAQ Erfurt - Zahlen" not in text
+    assert handout.dateiname(d) == \
+        f"biwaq_erfurt_zahlen_stand_2018-12_veroeffentlichung_{d.revision}.pdf"
     inhalt = reader.pages[0].get_contents().get_data().decode("latin-1")
     assert "0 0.2 0.6 rg" in inhalt and "1 0.8 0 rg" in inhalt     # EU blue and gold drawn
     # A suppressed district value appears as `*` in the vacancy table.
@@ -298,3 +302,33 @@ def test_public_map_draws_at_most_the_largest_places_and_says_so(public_env, mon
     assert any(f"die 3 größten von {len(orte)} Orten" in c.value for c in at.caption)
     liste = next(f.value for f in at.dataframe if "Adresse" in f.value.columns)
     assert len(liste) == len(orte)
+
+
+def test_year_filter_sentences_claim_no_share_of_the_people_who_entered(pub_dir):
+    """Attacker test 29.11.2026: with Zeitraum 2018 the page said „206 Menschen haben …
+    mitgemacht. 72 von ihnen haben eine Arbeit … gefunden. Das sind 35,0 %“ — but the 72 are
+    people placed in 2018, most of whom entered earlier. For some years the two figures stand
+    side by side, without „von ihnen“ and without a share; for the whole term the share stays."""
+    from biwaq.oeffentlich import public_view as pv
+    from biwaq.oeffentlich.published import laden, zahl, prozent
+    daten = laden(pub_dir)
+    ganz = pv.saetze(daten)
+    tn = pv.summe(daten, "teilnehmende", quartier="Insgesamt", zielgruppe="Insgesamt",
+                  jahr="Insgesamt")
+    vm = pv.summe(daten, "eintritte_vermittlungen", kennzahl="Vermittlungen",
+                  quartier="Insgesamt", jahr="Insgesamt")
+    assert f"{zahl(vm)} von ihnen" in " ".join(ganz)
+    assert f"Das sind {prozent(100 * vm / tn)}." in ganz
+
+    jahr = pv.Auswahl(None, ("2018",))
+    s = " ".join(pv.saetze(daten, jahr))
+    tn18 = pv.summe(daten, "teilnehmende", quartier="Insgesamt", zielgruppe="Insgesamt",
+                    jahr="2018")
+    vm18 = pv.summe(daten, "eintritte_vermittlungen", kennzahl="Vermittlungen",
+                    quartier="Insgesamt", jahr="2018")
+    assert "von ihnen" not in s and "Das sind" not in s and "%" not in s
+    assert f"{zahl(tn18)} Menschen sind im Jahr 2018 ins Projekt gekommen." in s
+    assert f"{zahl(vm18)} Menschen haben im Jahr 2018 eine Arbeit" in s
+    assert pv._jahre_text(("2016", "2017", "2018")) == "in den Jahren 2016 bis 2018"
+    assert pv._jahre_text(("2018", "2016")) == "in den Jahren 2016 und 2018"
+    assert pv._jahre_text(("2015", "2016", "2018")) == "in den Jahren 2015, 2016 und 2018"

@@ -160,3 +160,29 @@ def test_joint_audit_by_hand_on_one_small_table():
     gesperrt = dc.Ergebnis({("t", ("a",)), ("t", (dc.INSGESAMT,))}, {}, [])
     fehler, _ = revisionen.gemeinsam_pruefen(n, gesperrt, p, 3)
     assert fehler == []
+
+
+def test_intern_folder_follows_its_setting_only_for_the_configured_folder(tmp_path, monkeypatch):
+    """Attacker test 29.11.2026: in the container the internal values lay beside the published
+    folder on the volume the public service mounts. BIWAQ_INTERN_DIR moves them, for the
+    configured published folder only; any other folder keeps `<dir>.intern` beside it."""
+    pub, intern = tmp_path / "vol" / "oeffentlich", tmp_path / "daten" / "oeffentlich.intern"
+    monkeypatch.setenv("BIWAQ_OEFFENTLICH_DIR", str(pub))
+    monkeypatch.delenv("BIWAQ_INTERN_DIR", raising=False)
+    assert revisionen.intern_verzeichnis(pub) == tmp_path / "vol" / "oeffentlich.intern"
+    monkeypatch.setenv("BIWAQ_INTERN_DIR", str(intern))
+    assert revisionen.intern_verzeichnis(pub) == intern
+    assert revisionen.intern_verzeichnis(str(pub) + "/") == intern
+    anders = tmp_path / "anders"
+    assert revisionen.intern_verzeichnis(anders) == tmp_path / "anders.intern"
+
+
+def test_container_keeps_the_intern_folder_off_the_public_volume():
+    """Dockerfile: BIWAQ_INTERN_DIR on the internal volume (/var/lib/biwaq), not under the
+    published volume the public service mounts; ignore files keep data/*.intern out."""
+    from conftest import ROOT
+    docker = (ROOT / "Dockerfile").read_text(encoding="utf-8")
+    zeile = next(z for z in docker.splitlines() if "BIWAQ_INTERN_DIR=" in z)
+    assert "/var/lib/biwaq/" in zeile and "/srv/biwaq/veroeffentlicht" not in zeile
+    assert "data/*.intern" in (ROOT / ".gitignore").read_text(encoding="utf-8")
+    assert "data/*.intern" in (ROOT / ".dockerignore").read_text(encoding="utf-8")

@@ -209,29 +209,69 @@ _gewarnt = False
 
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
+# Headers a reverse proxy adds: a request that carries one came through another machine's
+# (or this machine's) proxy, i.e. possibly from the network.
+WEITERLEITUNG = ("x-forwarded-for", "x-forwarded-host", "x-real-ip", "forwarded")
 
 
 def netz_adresse() -> str | None:
-    """The configured `server.address` if it is set and not this machine only, else None.
-    (Unset means Streamlit's default: all interfaces — then only the start warning.)"""
+    """The configured `server.address` unless it is this machine only, else None.
+
+    Unset (Streamlit's default: every network interface) counts as open to the network and
+    is returned as "(nicht festgelegt)": fail closed, local mode needs an explicit loopback
+    address (source: Streamlit's `server.address` option, default all interfaces)."""
     from streamlit import config
     adresse = str(config.get_option("server.address") or "").strip()
-    return adresse if adresse and adresse not in LOOPBACK else None
+    if not adresse:
+        return "(nicht festgelegt)"
+    return adresse if adresse not in LOOPBACK else None
+
+
+def _host(wert: str) -> str:
+    """Host part of a Host header value: "[::1]:8501" -> "::1", "localhost:80" -> "localhost"."""
+    wert = wert.strip().lower()
+    if wert.startswith("["):
+        return wert[1:wert.find("]")] if "]" in wert else wert
+    return wert.rsplit(":", 1)[0] if wert.count(":") == 1 else wert
+
+
+def netz_anfrage(kopf: Mapping[str, str] | None = None) -> str | None:
+    """Why the current request may come from the network, or None if it came from this
+    machine: a Host header that is not a loopback name, or a header a reverse proxy adds
+    (WEITERLEITUNG). kopf: the request headers (default `st.context.headers`; empty in
+    AppTest). Returns a German reason for the error page."""
+    if kopf is None:
+        try:
+            kopf = dict(st.context.headers or {})
+        except Exception:   # noqa: BLE001 - no request context (bare script): nothing to judge
+            kopf = {}
+    kopf = {str(k).lower(): str(v) for k, v in kopf.items()}
+    weiter = [k for k in WEITERLEITUNG if k in kopf]
+    if weiter:
+        return "Die Anfrage kam über einen Proxy (Kopfzeile " + ", ".join(weiter) + ")."
+    host = _host(kopf.get("host", ""))
+    if host and host not in LOOPBACK:
+        return f"Die Seite wurde über die Adresse „{host}“ aufgerufen (nicht über localhost)."
+    return None
 
 
 def aktueller_nutzer() -> Nutzer:
     """The current user. Stops the script with `fehlerseite` if sign-in is misconfigured, or
-    if local mode (no sign-in) is explicitly opened to a network (`server.address`)."""
+    if local mode (no sign-in) may be reached from a network: `server.address` unset or not
+    loopback (`netz_adresse`), or the request came by another host name or a proxy
+    (`netz_anfrage`)."""
     konfig = konfig_pruefen()
     if konfig.probleme:
         fehlerseite(konfig)
     if konfig.lokal:
-        adresse = netz_adresse()
-        if adresse:
+        adresse, anfrage = netz_adresse(), netz_anfrage()
+        if adresse or anfrage:
+            grund = (f"Der Server ist für ein Netz geöffnet (server.address = {adresse})"
+                     if adresse else anfrage.rstrip("."))
             fehlerseite(Konfig(konfig.geheim, (
-                f"Der Server ist für ein Netz geöffnet (server.address = {adresse}), aber es "
-                "ist keine Anmeldung eingerichtet. Ohne Anmeldung läuft das Dashboard nur auf "
-                "diesem Rechner (server.address = 127.0.0.1).",)))
+                f"{grund}, aber es ist keine Anmeldung eingerichtet. Ohne Anmeldung läuft das "
+                "Dashboard nur auf diesem Rechner (server.address = 127.0.0.1, Aufruf über "
+                "localhost).",)))
         lokal_warnung()
         return LOKAL
     if not st.user.is_logged_in:

@@ -277,8 +277,10 @@ def _ascii(s: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", s).strip("-")
 
 
-def dateiname(filt: Filter, endung: str) -> str:
-    """'biwaq_bericht_2015-10-01_bis_2018-12-31_sued-ost.pdf': period and every set filter."""
+def dateiname(filt: Filter, endung: str, datenstand: dt.date | None = None) -> str:
+    """'biwaq_bericht_2015-10-01_bis_2018-12-31_sued-ost_stand_2018-12-31.pdf': period, every
+    set filter and the data as-of date (left out when unknown), so two reports of different
+    data never get the same name."""
     teile = ["biwaq_bericht", filt.von.isoformat(), "bis", filt.bis.isoformat()]
     if filt.quartier:
         teile.append(_ascii(filt.quartier))
@@ -286,6 +288,8 @@ def dateiname(filt: Filter, endung: str) -> str:
         teile.append(_ascii(filt.traeger))
     if filt.zielgruppe:
         teile.append(_ascii(filt.zielgruppe))
+    if datenstand is not None:
+        teile += ["stand", datenstand.isoformat()]
     return "_".join(teile) + "." + endung
 
 
@@ -303,31 +307,48 @@ def filter_zeilen(filt: Filter) -> list[str]:
 # --- XLSX ------------------------------------------------------------------------------------
 
 def xlsx_bytes(tabellen: dict[str, pd.DataFrame], titel: str, filter_text: str,
-               datenstand: str | None) -> bytes:
-    """One sheet per table (name ≤ 31 characters), title, filters and data as-of date above.
-    Texts stay texts: strings are never turned into formulas or links
-    (XlsxWriter strings_to_formulas/strings_to_urls off; see field case 12)."""
+               datenstand: str | None, typisieren: bool = True,
+               als_text: tuple[str, ...] = ()) -> bytes:
+    """One sheet per table (name ≤ 31 characters), each table from cell A1 (header in row 1),
+    then a sheet „Filter“ with title, filters and data as-of date (issue 15: a table reads
+    back without skipping rows). With `typisieren`, display texts of numbers, percentages and
+    dates become real numbers and dates with the format shown (`export.xlsx_typisiert`);
+    free texts (comments) pass typisieren=False, or name their tables in `als_text`. Texts
+    stay texts: strings are never turned
+    into formulas or links (XlsxWriter strings_to_formulas/strings_to_urls off; see field
+    case 12)."""
+    from biwaq.app import export
     buf = io.BytesIO()
-    with pd.ExcelWriter(buf, engine="xlsxwriter", engine_kwargs={"options": {
-            "strings_to_formulas": False, "strings_to_urls": False}}) as xw:
+    with pd.ExcelWriter(buf, engine="xlsxwriter", datetime_format="dd.mm.yyyy",
+                        date_format="dd.mm.yyyy", engine_kwargs={"options": {
+                            "strings_to_formulas": False, "strings_to_urls": False}}) as xw:
         xw.book.set_properties({"title": titel, "author": "BIWAQ Erfurt",
                                 "created": dt.datetime(2000, 1, 1)})
         fett = xw.book.add_format({"bold": True})
         for name, df in tabellen.items():
             blatt = re.sub(r"[\[\]:*?/\\]", "-", name)[:31]
-            kopf = [f"BIWAQ Erfurt – {titel}: {name}", f"Filter: {filter_text}"]
-            if datenstand:
-                kopf.append(f"Datenstand: {datenstand}")
-            df.to_excel(xw, sheet_name=blatt, index=False, startrow=len(kopf) + 1)
+            typ, formate = export.xlsx_typisiert(df) if typisieren and name not in als_text \
+                else (df, {})
+            typ.to_excel(xw, sheet_name=blatt, index=False)
             ws = xw.sheets[blatt]
-            for i, zeile in enumerate(kopf):
-                ws.write_string(i, 0, zeile, fett if i == 0 else None)
+            ws.freeze_panes(1, 0)
             for j, col in enumerate(df.columns):
                 breite = max([len(str(col))] + [len(str(v)) for v in df[col].head(200)]) + 2
-                ws.set_column(j, j, min(breite, 60))
+                ws.set_column(j, j, min(breite, 60),
+                              xw.book.add_format({"num_format": formate[col]})
+                              if col in formate else None)
+        wf = xw.book.add_worksheet(export.BLATT_FILTER)
+        kopf = [f"BIWAQ Erfurt – {titel}", f"Filter: {filter_text}"]
+        if datenstand:
+            kopf.append(f"Datenstand: {datenstand}")
+        kopf.append("Tabellen: " + ", ".join(tabellen))
+        for i, zeile in enumerate(kopf):
+            wf.write_string(i, 0, zeile, fett if i == 0 else None)
+        wf.set_column(0, 0, 100)
     return buf.getvalue()
 
 
 def xlsx(d: BerichtDaten) -> bytes:
     """Every table of the report, one sheet each."""
-    return xlsx_bytes(d.tabellen, TITEL, " · ".join(filter_zeilen(d.filt)), datum(d.datenstand))
+    return xlsx_bytes(d.tabellen, TITEL, " · ".join(filter_zeilen(d.filt)), datum(d.datenstand),
+                      als_text=("Kommentare",))

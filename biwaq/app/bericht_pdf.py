@@ -338,12 +338,12 @@ def erstelle(db: Path | str, filt, ziel: Path | str,
     ist_ordner = Path(ziel).is_dir() or str(ziel).endswith(("/", "\\")) \
         or Path(ziel).suffix.lower() != ".pdf"
     ziel = Path(ziel)
-    pdf_pfad = ziel / bericht.dateiname(filt, "pdf") if ist_ordner else ziel
     con = store.connect_readonly(db)
     try:
         d = bericht.daten(con, filt, ks)
     finally:
         con.close()
+    pdf_pfad = ziel / bericht.dateiname(filt, "pdf", d.datenstand) if ist_ordner else ziel
     pdf_pfad.parent.mkdir(parents=True, exist_ok=True)
     pdf_pfad.write_bytes(pdf(d))
     xlsx_pfad = pdf_pfad.with_suffix(".xlsx")

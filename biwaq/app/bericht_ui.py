@@ -2,6 +2,8 @@
 page's filters, built on click and cached per database version, filters and comments."""
 from __future__ import annotations
 
+import datetime as dt
+
 import streamlit as st
 
 from biwaq.app import bericht, kommentare, ui
@@ -30,11 +32,13 @@ def knoepfe(filt: Filter, key: str = "bericht") -> None:
                 "Kommentaren – für die Filter der Seitenleiste. Dazu eine XLSX-Datei mit jeder "
                 "Tabelle des Berichts.")
     stand = _komm_stand()
+    wert = ui.meta().get("datenstand")
+    datenstand = dt.date.fromisoformat(wert) if wert and wert != "None" else None
     c1, c2, _ = st.columns([1, 1, 2])
     c1.download_button("Bericht (PDF)", lambda: _dateien(ui.db_stamp(), filt, stand)[0],
-                       file_name=bericht.dateiname(filt, "pdf"), mime="application/pdf",
+                       file_name=bericht.dateiname(filt, "pdf", datenstand), mime="application/pdf",
                        key=f"{key}_pdf", on_click="ignore", icon=":material/picture_as_pdf:")
     c2.download_button("Tabellen des Berichts (XLSX)",
                        lambda: _dateien(ui.db_stamp(), filt, stand)[1],
-                       file_name=bericht.dateiname(filt, "xlsx"), mime=bericht.XLSX_MIME,
+                       file_name=bericht.dateiname(filt, "xlsx", datenstand), mime=bericht.XLSX_MIME,
                        key=f"{key}_xlsx", on_click="ignore", icon=":material/download:")

@@ -71,15 +71,19 @@ def to_xlsx(df: pd.DataFrame, titel: str, filter_text: str,
     """Sheet "Daten": the table from cell A1 (header row 1), dates as real Excel dates.
     Sheet "Filter": title, filters and data date, one per row. Text is always written as
     text, never as a formula or link (XlsxWriter `strings_to_formulas`/`strings_to_urls`
-    off); numbers stay numbers."""
+    off); numbers stay numbers, and display texts of numbers, percentages and dates become
+    numbers and dates again (`xlsx_typisiert`)."""
     buf = io.BytesIO()
     with pd.ExcelWriter(buf, engine="xlsxwriter", engine_kwargs={"options": XLSX_OPTIONEN},
                         datetime_format="dd.mm.yyyy", date_format="dd.mm.yyyy") as xw:
-        df.to_excel(xw, sheet_name=BLATT_DATEN, index=False)
+        typ, formate = xlsx_typisiert(df)
+        typ.to_excel(xw, sheet_name=BLATT_DATEN, index=False)
         ws = xw.sheets[BLATT_DATEN]
         for j, col in enumerate(df.columns):
             width = max([len(str(col))] + [len(str(v)) for v in df[col].head(200)]) + 2
-            ws.set_column(j, j, min(width, 50))
+            ws.set_column(j, j, min(width, 50),
+                          xw.book.add_format({"num_format": formate[col]})
+                          if col in formate else None)
         ws.freeze_panes(1, 0)
         wf = xw.book.add_worksheet(BLATT_FILTER)
         bold = xw.book.add_format({"bold": True})
@@ -87,6 +91,72 @@ def to_xlsx(df: pd.DataFrame, titel: str, filter_text: str,
             wf.write_string(i, 0, zeile, bold if i == 0 else None)
         wf.set_column(0, 0, 100)
     return buf.getvalue()
+
+
+# Display texts of our own tables (kennzahlen.zahl, prozent_text, datum) and what they are.
+_GANZ = re.compile(r"-?(0|[1-9]\d{0,2}(\.\d{3})*)")
+_DEZIMAL = re.compile(r"-?(0|[1-9]\d{0,2}(\.\d{3})*),(\d+)")
+_PROZENT = re.compile(r"(-?(0|[1-9]\d{0,2}(\.\d{3})*)(,(\d+))?)[\u00a0\u202f ]?%")
+_DATUM = re.compile(r"(\d{2})\.(\d{2})\.(\d{4})")
+_FEHLT = ("", "–", "-")
+
+
+def _nachkomma(texte: list[str], muster: re.Pattern, gruppe: int) -> int | None:
+    """The one number of decimals all texts show, or None if they differ."""
+    stellen = {len(m.group(gruppe) or "") for m in (muster.fullmatch(t) for t in texte)}
+    return stellen.pop() if len(stellen) == 1 else None
+
+
+def xlsx_typisiert(df: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str]]:
+    """A copy for XLSX in which text columns that hold only German display texts of numbers,
+    percentages or dates become real numbers and dates, and their Excel number formats.
+
+    A column is converted only if every non-empty cell (empty, „–“ count as empty) matches
+    one kind — integers '1.234' (no leading zero), decimals '12,5', percentages '106,0 %'
+    (stored as 1.06 with format '0.0 %'), dates 'TT.MM.JJJJ' — and all show the same number
+    of decimals, so Excel shows exactly the text of the page. Any other column stays text.
+    Returns (frame, {column: Excel number format}). Attacker test 29.11.2026: the on-track
+    table and the report's sheets carried '106,0 %', '31.12.2018' and '773' as text."""
+    out, formate = df.copy(), {}
+    for c in out.columns:
+        if not (out[c].dtype == object or pd.api.types.is_string_dtype(out[c])):
+            continue
+        werte = [None if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA
+                 else v for v in out[c].tolist()]
+        if not all(v is None or isinstance(v, str) for v in werte):
+            continue
+        texte = [v.strip() for v in werte if v is not None and v.strip() not in _FEHLT]
+
+        if not texte:
+            continue
+
+        def leer(v):
+            return v is None or v.strip() in _FEHLT
+
+        if all(_DATUM.fullmatch(t) for t in texte):
+            try:
+                out[c] = pd.Series([None if leer(v) else dt.datetime.strptime(v.strip(), "%d.%m.%Y")
+                                    for v in werte], index=out.index, dtype=object)
+            except ValueError:          # 31.02.2018 is no date: stays text
+                continue
+            formate[c] = "dd.mm.yyyy"
+        elif all(_GANZ.fullmatch(t) for t in texte):
+            out[c] = pd.Series([None if leer(v) else int(v.strip().replace(".", ""))
+                                for v in werte], index=out.index, dtype=object)
+            formate[c] = "#,##0"
+        elif all(_DEZIMAL.fullmatch(t) for t in texte) and \
+                (n := _nachkomma(texte, _DEZIMAL, 3)) is not None:
+            out[c] = pd.Series([None if leer(v) else float(
+                v.strip().replace(".", "").replace(",", ".")) for v in werte],
+                index=out.index, dtype=object)
+            formate[c] = "#,##0." + "0" * n
+        elif all(_PROZENT.fullmatch(t) for t in texte) and \
+                (n := _nachkomma(texte, _PROZENT, 5)) is not None:
+            out[c] = pd.Series([None if leer(v) else float(
+                _PROZENT.fullmatch(v.strip()).group(1).replace(".", "").replace(",", ".")) / 100
+                for v in werte], index=out.index, dtype=object)
+            formate[c] = "0" + ("." + "0" * n if n else "") + " %"
+    return out, formate
 
 
 def _slug(text: str) -> str:

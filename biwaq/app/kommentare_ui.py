@@ -86,6 +86,6 @@ def alle_liste(key: str = "kommentare_liste") -> None:
     from biwaq.app import bericht                     # safe XLSX writer (texts stay texts)
     st.download_button("Kommentare als XLSX", lambda: bericht.xlsx_bytes(
         {"Kommentare": tabelle}, "Kommentare zu Zahlen", ui.current_filter().beschreibung(),
-        ui.datenstand_text()), file_name="biwaq_kommentare.xlsx",
+        ui.datenstand_text(), typisieren=False), file_name="biwaq_kommentare.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key=f"{key}_xlsx", on_click="ignore", icon=":material/download:")

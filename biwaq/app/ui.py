@@ -122,10 +122,15 @@ def _date_bounds() -> tuple[dt.date, dt.date]:
     return lo, hi
 
 
-def sidebar_filters() -> Filter:
-    """Draw the filters every page honours; the result is also kept in session state."""
+def sidebar_filters(personenfilter: bool = True) -> Filter:
+    """Draw the filters every page honours; the result is also kept in session state.
+    `personenfilter` False (role oeffentlich, whose only page cannot split published figures
+    by Träger or Zielgruppe): only Quartier and Zeitraum are offered, the others stay "alle"."""
     for k, v in FILTER_DEFAULTS.items():
         st.session_state.setdefault(k, v)
+    if not personenfilter:
+        st.session_state["filter_traeger"] = ALLE
+        st.session_state["filter_zielgruppe"] = ALLE
     lo, hi = _date_bounds()
     with st.sidebar:
         st.subheader("Filter")
@@ -133,10 +138,12 @@ def sidebar_filters() -> Filter:
         zeitraum = st.date_input("Zeitraum", min_value=lo, max_value=hi, format="DD.MM.YYYY",
                                  key="filter_zeitraum",
                                  help="Standard: die ganze Projektlaufzeit 10/2015–12/2018")
-        traeger = st.selectbox("Träger", [ALLE, *TRAEGER], key="filter_traeger",
-                               format_func=lambda t: TRAEGER_NAMEN.get(t, t))
-        gruppe = st.selectbox("Zielgruppe", [ALLE, *ZIELGRUPPEN], key="filter_zielgruppe",
-                              format_func=lambda g: ZIELGRUPPEN_NAMEN.get(g, g))
+        traeger, gruppe = ALLE, ALLE
+        if personenfilter:
+            traeger = st.selectbox("Träger", [ALLE, *TRAEGER], key="filter_traeger",
+                                   format_func=lambda t: TRAEGER_NAMEN.get(t, t))
+            gruppe = st.selectbox("Zielgruppe", [ALLE, *ZIELGRUPPEN], key="filter_zielgruppe",
+                                  format_func=lambda g: ZIELGRUPPEN_NAMEN.get(g, g))
         st.button("Filter zurücksetzen", on_click=_reset_filters, key="filter_reset")
     von, bis = _period(zeitraum)
     filt = Filter(quartier=None if quartier == BEIDE else quartier,
@@ -164,10 +171,13 @@ def current_filter() -> Filter:
 
 # --- Page furniture ------------------------------------------------------------------------
 
-def demo_notice() -> None:
+def demo_notice(datenimport: bool = True) -> None:
+    """The demo-data warning; `datenimport`: whether the user may open the Daten page (only
+    then does it point to the import)."""
     if meta().get("datenquelle") == "demo":
-        st.warning("**Demodaten** – alle Zahlen sind erfunden und dienen nur zur Vorführung. "
-                   "Echte Projektdaten werden über den Datenimport geladen.",
+        st.warning("**Demodaten** – alle Zahlen sind erfunden und dienen nur zur Vorführung."
+                   + (" Echte Projektdaten werden über den Datenimport geladen."
+                      if datenimport else ""),
                    icon=":material/science:")
 
 

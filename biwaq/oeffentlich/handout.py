@@ -1,6 +1,9 @@
 """One-page A4 handout (PDF) of the public figures for a neighbourhood conference."""
 from __future__ import annotations
 
+import os
+
+import matplotlib
 from fpdf import FPDF, ViewerPreferences
 
 from biwaq.app import charts
@@ -12,15 +15,15 @@ from biwaq.oeffentlich.published import INSGESAMT, Oeffentlich, datum, prozent, 
 
 RAND = 15.0
 BREITE = 210.0 - 2 * RAND
-ERSATZ = {"–": "-", "—": "-", "−": "-", "„": '"', "“": '"', "”": '"', "‚": "'", "‘": "'",
-          "’": "'", "…": "...", "\u202f": " ", "\u00a0": " "}
+# DejaVu Sans from matplotlib's own data (a pinned dependency), as in the committee report:
+# every character of the German texts („“, –, …) prints as written, without system fonts.
+SCHRIFT = "DejaVu"
+_TTF = os.path.join(matplotlib.get_data_path(), "fonts", "ttf")
 
 
 def _t(s: str) -> str:
-    """Text for the PDF core fonts (Latin-1): umlauts stay, typographic marks are simplified."""
-    for a, b in ERSATZ.items():
-        s = s.replace(a, b)
-    return s.encode("latin-1", "replace").decode("latin-1")
+    """Text for the PDF: as written (the embedded Unicode font has every character used)."""
+    return s
 
 
 def _rgb(hexfarbe: str) -> tuple[int, int, int]:
@@ -29,11 +32,24 @@ def _rgb(hexfarbe: str) -> tuple[int, int, int]:
 
 
 class _Pdf(FPDF):
+    def __init__(self, *a, **kw):
+        super().__init__(*a, **kw)
+        self.add_font(SCHRIFT, "", os.path.join(_TTF, "DejaVuSans.ttf"))
+        self.add_font(SCHRIFT, "B", os.path.join(_TTF, "DejaVuSans-Bold.ttf"))
+
     def text_at(self, x: float, y: float, w: float, h: float, text: str, size: float,
                 style: str = "", align: str = "L") -> None:
         self.set_xy(x, y)
-        self.set_font("Helvetica", style, size)
+        self.set_font(SCHRIFT, style, size)
         self.cell(w, h, _t(text), align=align)
+
+
+def dateiname(daten: Oeffentlich) -> str:
+    """'biwaq_erfurt_zahlen_stand_2018-12_veroeffentlichung_3.pdf': the data's month (public
+    outputs name only the month, issue 13.9) and the publication's number, so handouts of two
+    publications never get the same name."""
+    return (f"biwaq_erfurt_zahlen_stand_{daten.datenstand:%Y-%m}"
+            f"_veroeffentlichung_{daten.revision}.pdf")
 
 
 def pdf(daten: Oeffentlich) -> bytes:
@@ -43,12 +59,15 @@ def pdf(daten: Oeffentlich) -> bytes:
     p.set_auto_page_break(False)
     p.set_margins(RAND, RAND, RAND)
     # Accessibility as far as fpdf2 allows (it writes no tags for text): document language,
-    # title (metadata is Unicode, so the real dash) shown by the viewer instead of the file name.
+    # title shown by the viewer instead of the file name.
     p.set_lang("de")
     p.set_title("BIWAQ Erfurt – Zahlen für die Stadtteile")
     p.set_author("BIWAQ Erfurt")
     p.viewer_preferences = ViewerPreferences(display_doc_title=True)
     p.add_page()
+    # DejaVu Sans runs about 10 % wider than the Helvetica the layout was drawn for: condensed
+    # to 90 % so every column and the footer keep their place (fpdf2 text stretching, Tz).
+    p.set_stretching(90)
     y = _kopf(p, daten, RAND)
     y = _kennzahlen(p, daten, y + 4)
     y = _saetze(p, daten, y + 4)
@@ -87,14 +106,14 @@ def _kennzahlen(p: _Pdf, d: Oeffentlich, y: float) -> float:
         p.text_at(x, y + 3, w, 10, zahl(k.wert), 22, "B", align="C")
         p.set_text_color(0, 0, 0)
         p.set_xy(x + 1, y + 15)
-        p.set_font("Helvetica", "", 9)
+        p.set_font(SCHRIFT, "", 9)
         p.multi_cell(w - 2, 4, _t(k.name), align="C")
     return y + 26
 
 
 def _saetze(p: _Pdf, d: Oeffentlich, y: float) -> float:
     p.set_xy(RAND, y)
-    p.set_font("Helvetica", "", 11)
+    p.set_font(SCHRIFT, "", 11)
     p.multi_cell(BREITE, 5.5, _t(" ".join(saetze(d))))
     return p.get_y()
 
@@ -184,9 +203,9 @@ def _fuss(p: _Pdf, d: Oeffentlich) -> None:
     p.set_draw_color(120, 120, 120)
     p.line(RAND, y, RAND + BREITE, y)
     p.set_xy(RAND, y + 1.5)
-    p.set_font("Helvetica", "B", 9)
+    p.set_font(SCHRIFT, "B", 9)
     p.multi_cell(BREITE, 4.2, _t(d.hinweis))
-    p.set_font("Helvetica", "", 8)
+    p.set_font(SCHRIFT, "", 8)
     p.set_x(RAND)
     p.multi_cell(BREITE, 3.8, _t(
         f"Schutz der Daten: Zahlen unter {d.schwelle} und alles, woraus sie sich ausrechnen "
@@ -198,5 +217,5 @@ def _fuss(p: _Pdf, d: Oeffentlich) -> None:
     p.text_at(RAND + breite + 3, y + 0.5, 80, 5.5, foerderhinweis.EMBLEM_TEXT, 10.5, "B")
     p.text_at(RAND + breite + 3, y + 6.5, 80, 4.5, "Programm " + foerderhinweis.PROGRAMM, 8.5)
     p.set_xy(RAND + breite + 86, y + 0.5)
-    p.set_font("Helvetica", "", 7.5)
+    p.set_font(SCHRIFT, "", 7.5)
     p.multi_cell(BREITE - breite - 86, 3.4, _t(foerderhinweis.SATZ))

@@ -144,7 +144,7 @@ def zeigen(daten: Oeffentlich, auswahl: Auswahl = Auswahl(), key: str = "oeff",
     st.download_button("Handzettel (PDF, eine Seite)",
                        lambda: _handout(daten, (daten.manifest["veroeffentlicht_am"],
                                                 daten.manifest["datenstand"])),
-                       file_name="biwaq_erfurt_zahlen.pdf", mime="application/pdf",
+                       file_name=handout.dateiname(daten), mime="application/pdf",
                        key=f"{key}_pdf", on_click="ignore", icon=":material/picture_as_pdf:")
     with st.expander("Wie schützen wir die Daten?"):
         st.markdown(

@@ -93,19 +93,47 @@ def kennzahlen(daten: Oeffentlich, auswahl: Auswahl = Auswahl()) -> list[Kennzah
     ]
 
 
+def _jahre_text(jahre: tuple[str, ...]) -> str:
+    """ "im Jahr 2018", "in den Jahren 2017 und 2018", "in den Jahren 2016 bis 2018"."""
+    j = sorted(jahre)
+    if len(j) == 1:
+        return f"im Jahr {j[0]}"
+    if len(j) == 2:
+        return f"in den Jahren {j[0]} und {j[1]}"
+    if [int(x) for x in j] == list(range(int(j[0]), int(j[-1]) + 1)):
+        return f"in den Jahren {j[0]} bis {j[-1]}"
+    return "in den Jahren " + ", ".join(j[:-1]) + f" und {j[-1]}"
+
+
 def saetze(daten: Oeffentlich, auswahl: Auswahl = Auswahl()) -> list[str]:
-    """Short plain sentences about the key figures."""
+    """Short plain sentences about the key figures (German). For the whole term: people who
+    took part, how many of them found work, and that share. For some years only (a year
+    filter): people who entered in those years and people who found work in those years,
+    side by side, without "von ihnen" and without a share — the second group is not a part
+    of the first."""
     k = {x.name: x.wert for x in kennzahlen(daten, auswahl)}
     tn, vm = k[kz.label("oeffentlich_menschen")], k[kz.label("oeffentlich_arbeit")]
     beratungen = daten.wert("beratungen", quartier=auswahl.quartier or INSGESAMT,
                             format=INSGESAMT)
     out = []
-    out.append(f"{zahl(tn)} Menschen haben beim Projekt mitgemacht." if tn is not None else
-               "Wie viele Menschen mitgemacht haben, zeigen wir hier nicht (*).")
-    if vm is not None:
-        out.append(f"{zahl(vm)} von ihnen haben eine Arbeit oder eine Ausbildung gefunden.")
-        if tn:
-            out.append(f"Das sind {prozent(100 * vm / tn)}.")
+    if auswahl.jahre is None:
+        out.append(f"{zahl(tn)} Menschen haben beim Projekt mitgemacht." if tn is not None else
+                   "Wie viele Menschen mitgemacht haben, zeigen wir hier nicht (*).")
+        if vm is not None:
+            out.append(f"{zahl(vm)} von ihnen haben eine Arbeit oder eine Ausbildung gefunden.")
+            if tn:
+                out.append(f"Das sind {prozent(100 * vm / tn)}.")
+    else:
+        # Some years only: the placed people of those years are not a part of the people who
+        # entered in them (many entered earlier), so neither "von ihnen" nor a share is true
+        # (attacker test 29.11.2026: "72 von ihnen … 35,0 %", of whom 21 entered that year).
+        zeit = _jahre_text(auswahl.jahre)
+        out.append(f"{zahl(tn)} Menschen sind {zeit} ins Projekt gekommen." if tn is not None
+                   else f"Wie viele Menschen {zeit} ins Projekt gekommen sind, zeigen wir hier "
+                        "nicht (*).")
+        if vm is not None:
+            out.append(f"{zahl(vm)} Menschen haben {zeit} eine Arbeit oder eine Ausbildung "
+                       "gefunden – auch solche, die schon früher ins Projekt gekommen sind.")
     betriebe, leer = k[kz.label("oeffentlich_betriebe")], k[kz.label("oeffentlich_leerstaende")]
     if betriebe is not None and beratungen is not None:
         out.append(f"Das Projekt hat {zahl(betriebe)} Betriebe beraten, "

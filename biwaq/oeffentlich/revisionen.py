@@ -36,9 +36,20 @@ REVISIONEN = "revisionen"
 MAX_RUNDEN = 12
 
 
+ENV_INTERN = "BIWAQ_INTERN_DIR"
+
+
 def intern_verzeichnis(out: Path | str) -> Path:
-    """Internal companion of a published directory: `<dir>.intern` next to it."""
+    """Internal companion of a published directory (true values of every cell, hidden ones
+    included): $BIWAQ_INTERN_DIR when `out` is the configured published directory
+    ($BIWAQ_OEFFENTLICH_DIR, `published.verzeichnis`), else `<dir>.intern` next to `out`.
+    A deployment sets BIWAQ_INTERN_DIR to a folder on the internal volume, so the public
+    service, which mounts the published folder's volume, never holds the true values."""
+    from biwaq.oeffentlich import published   # late: published imports nothing from here
     out = Path(out)
+    eigen = os.environ.get(ENV_INTERN, "").strip()
+    if eigen and out.resolve() == published.verzeichnis().resolve():
+        return Path(eigen)
     return out.parent / f"{out.name}.intern"
 
 
