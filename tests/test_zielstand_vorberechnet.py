@@ -76,7 +76,8 @@ def test_stored_rows_of_a_hand_made_case(tmp_path):
     15.02.2016 and 20.02.2016 in Süd-Ost, one in Magdeburger Allee (not counted). Stichtag
     18.02.2016 (mid-quarter): Q4 2015 → 1, Q1 2016 → 1 (the 20.02. is after the Stichtag).
     Target 'eintritte' for Süd-Ost: nobody entered – one row, quartal NULL, neu 0."""
-    tn = [dict(tn_id="P1", quartier="Süd-Ost", stadtteil="Herrenberg", erstkontakt=D(2015, 11, 15)),
+    tn = [dict(tn_id="P1", quartier="Süd-Ost", stadtteil="Herrenberg",
+               erstkontakt=D(2015, 11, 15)),
           dict(tn_id="P2", quartier="Süd-Ost", stadtteil="Herrenberg", erstkontakt=D(2016, 2, 15)),
           dict(tn_id="P3", quartier="Süd-Ost", stadtteil="Herrenberg", erstkontakt=D(2016, 2, 20)),
           dict(tn_id="P4", erstkontakt=D(2016, 1, 5))]
