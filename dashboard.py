@@ -6,6 +6,7 @@ import streamlit as st
 
 from biwaq.app import auth, barrierefrei, ui
 from biwaq.zahlen import quality  # noqa: F401  imports and geodata store the quality result
+from biwaq.zahlen import zielstand  # noqa: F401  … and the on-track events per day
 
 ROOT = Path(__file__).resolve().parent
 

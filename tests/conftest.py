@@ -81,6 +81,7 @@ def demo_db(tmp_path_factory) -> Path:
     """The demo data built once per test session (with the stored data-quality result, as
     the dashboard and the command line write it)."""
     from biwaq.zahlen import quality  # noqa: F401  registers its store.vorberechnung
+    from biwaq.zahlen import zielstand  # noqa: F401  as does the on-track rule
 
     path = tmp_path_factory.mktemp("demo") / "biwaq.duckdb"
     store.build(path, store.DEMO_DIR)

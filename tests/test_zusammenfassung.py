@@ -365,3 +365,28 @@ def test_public_charts_have_a_summary_with_only_what_the_table_shows(demo_env, m
             if re.fullmatch(r"20\d\d", w):                      # a year is a category
                 continue
             assert w.replace("\\", "") in zellen, (w, satz)
+
+
+def test_anteile_in_gruppen_table_and_sentence():
+    """Shares within each group, worked out by hand: Alle 61 + 35 + 4 = 100 → 61,0 / 35,0 /
+    4,0 %; Ältere 2 + 1 = 3 → 66,7 % (2/3 = 0,6666…) and 33,3 %; the sentence ranks the first
+    group only. A row of 0 in a group of 0 has no share (NaN)."""
+    import math
+
+    from biwaq.zahlen import kennzahlen as kz
+
+    df = pd.DataFrame({"Gruppe": ["Alle Teilnehmenden"] * 3 + ["Ältere (55+)"] * 2 + ["Leer"],
+                       "zugangsweg": ["Jobcenter", "aufsuchend", "Presse", "Jobcenter",
+                                      "aufsuchend", "Presse"],
+                       "personen": [61, 35, 4, 2, 1, 0]})
+    tabelle, satz = zf.anteile_in_gruppen(df, "zugangsweg", "Zugangsweg", "Zugangswege")
+    assert list(tabelle.columns) == ["Gruppe", "Zugangsweg", kz.label("personen"),
+                                     kz.label("anteil_in_gruppe"), kz.label("personen_gruppe")]
+    anteile = list(tabelle[kz.label("anteil_in_gruppe")])
+    assert anteile[:5] == [61.0, 35.0, 4.0, 66.7, 33.3] and math.isnan(anteile[5])
+    assert list(tabelle[kz.label("personen_gruppe")]) == [100, 100, 100, 3, 3, 0]
+    assert list(tabelle["Zugangsweg"]) == list(df["zugangsweg"])
+    assert satz == ("Zugangswege (Alle Teilnehmenden): am häufigsten Jobcenter (61,0 %), "
+                    "am seltensten Presse (4,0 %).")
+    with pytest.raises(ValueError):
+        zf.anteile_in_gruppen(df.iloc[0:0], "zugangsweg", "Zugangsweg", "Zugangswege")

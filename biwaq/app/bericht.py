@@ -227,7 +227,7 @@ def daten(con: duckdb.DuckDBPyConnection, filt: Filter,
         else None
     stand = None
     if not filt.traeger:
-        stand = zs.zielstand(run_query("zielstand_verlauf", con, **zs.zielstand_params(filt)))
+        stand = zs.zielstand(zs.verlauf_roh(con, **zs.zielstand_params(filt)))   # stored days
     stichtag = min(filt.bis, datenstand) if datenstand else filt.bis
     d = BerichtDaten(filt, datenstand, meta.get("datenquelle") == "demo", stichtag, stand)
     if stand is not None:

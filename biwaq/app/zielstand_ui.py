@@ -18,7 +18,9 @@ TRAEGER_HINWEIS = ("Die Ziele sind nicht nach Träger vereinbart: Der Zielvergle
 
 @st.cache_data(show_spinner=False, max_entries=200)
 def _berechnet(stamp: tuple, params: tuple) -> zs.Zielstand:
-    return zs.zielstand(ui.query("zielstand_verlauf", **dict(params)))
+    # the days stored at the last write when valid, else query zielstand_verlauf (issue 14)
+    with ui.datenbank_zugriff():
+        return zs.zielstand(zs.verlauf_roh(ui._connection(*stamp), **dict(params)))
 
 
 def zielstand(filt) -> zs.Zielstand | None:

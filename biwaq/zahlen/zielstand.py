@@ -22,14 +22,21 @@ of figures (`biwaq.zahlen.kennzahlen`, ids ``ziel_<kennzahl>``): see `DEFINITION
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
+from pathlib import Path
 
+import duckdb
 import pandas as pd
 
 from biwaq.zahlen import kennzahlen as kz
+from biwaq.zahlen import quality
 from biwaq.einlesen.contract import KENNZAHLEN, LAUFZEIT_START, ZIELGRUPPEN_NAMEN
+from biwaq.einlesen.metadaten import set_meta
+from biwaq.speicher import store
+from biwaq.speicher.queries import load_query, run_query
 
 # --- Labels and definitions: from the catalogue of figures (biwaq.zahlen.kennzahlen) --------------
 
@@ -239,3 +246,128 @@ def kopfzeile(zeile) -> str:
     return (f"Ziel {zahl_text(zeile.zielwert)} bis {zeile.bis.strftime('%d.%m.%Y')} · "
             f"erwartet zum {zeile.stichtag.strftime('%d.%m.%Y')}: {zahl_text(zeile.erwartet)} · "
             f"erreicht {prozent_text(zeile.quote_exakt)} des Erwarteten · **{zeile.status}**")
+
+
+# --- The events per target and day, stored at every write (issue 14) -------------------------
+# At scale 1000 zielstand_verlauf joins 22 targets with 1.9 M events on every page visit
+# (~0.5 s). Every write (store.replace_atomically) stores query zielstand_tage – the same
+# events per target and day, every target, up to the latest possible Stichtag – in table
+# FEST_TAGE, in the writer's transaction; its guard in _meta['vorberechnet_zielstand'] is a
+# hash of what the rows depend on besides the data (`_tage_hash`). The store shows the table
+# to readers only while its own guard holds (schema.sql and the data fingerprint unchanged
+# since the write). `verlauf_roh` then cuts at the Stichtag and sums per quarter in DuckDB
+# (`_VERLAUF_AUS_TAGEN`, a few hundred rows); without a valid stored table – or for another
+# project start – it runs zielstand_verlauf as before. Same pattern as biwaq.zahlen.quality.
+
+FEST_TAGE = "zielstand_tage" + store.FEST
+_TAGE_TYP = ("kennzahl varchar, quartier varchar, zielgruppe varchar, zielwert integer, "
+             "bis date, obergrenze date, tag date, neu bigint")
+
+# The rows of zielstand_verlauf from the stored days: the same targets (filters as there), the
+# same Stichtag least($bis, data stand, bis) = least($bis, obergrenze), events up to it summed
+# per calendar quarter; a target without any event up to the Stichtag keeps one row with
+# quartal NULL and neu 0 (the left join of zielstand_verlauf).
+_VERLAUF_AUS_TAGEN = """
+with ziele as (
+    select *, least(cast($bis as date), obergrenze) as stichtag
+    from """ + FEST_TAGE + """
+    where ($quartier is null or quartier = $quartier)
+      and (case when kennzahl in ('betriebe_beraten', 'leerstaende_wiederbelegt')
+                then zielgruppe is null
+                else ($zielgruppe is null or zielgruppe = $zielgruppe) end)
+),
+je_quartal as (
+    select kennzahl, quartier, zielgruppe, zielwert, bis, stichtag,
+           cast(date_trunc('quarter', case when tag <= stichtag then tag end) as date)
+               as quartal,
+           cast(coalesce(sum(neu) filter (where tag <= stichtag), 0) as bigint) as neu
+    from ziele
+    group by all
+),
+final as (
+    select * from je_quartal
+    qualify quartal is not null
+         or count(*) over (partition by kennzahl, quartier, zielgruppe) = 1
+    order by all
+)
+select * from final
+"""
+
+
+def _tage_hash(con: duckdb.DuckDBPyConnection, laufzeit_start: dt.date) -> str:
+    """sha256 over what the stored days depend on and are: this module's source (the reading
+    SQL), queries zielstand_tage and zielstand_verlauf, the project start, _meta except the
+    guards of the stored results – so also datenstand (read by the query) and the store's
+    fingerprint of the data the write held (`marts_daten`): days stored for other data never
+    match – and the stored table's own content (row count and sum of row hashes), so rows
+    changed in the file by hand do not match either."""
+    h = hashlib.sha256(Path(__file__).read_bytes())
+    for n in ("zielstand_tage", "zielstand_verlauf"):
+        h.update(n.encode() + b"\0" + load_query(n).sql.encode("utf-8"))
+    meta = sorted((k, v) for k, v in con.execute("select schluessel, wert from _meta").fetchall()
+                  if not k.startswith("vorberechnet_"))
+    inhalt = con.execute("select count(*), coalesce(sum(hash(t)), 0) from " + FEST_TAGE
+                         + " t").fetchone()
+    h.update(repr((str(laufzeit_start), _TAGE_TYP, meta, inhalt)).encode("utf-8"))
+    return h.hexdigest()
+
+
+def heute_abhaengig() -> bool:
+    """Whether the stored days depend on today's date (query zielstand_tage reads it; today
+    it does not): then they are used only on the day they were stored."""
+    return bool(quality._HEUTE.search(load_query("zielstand_tage").sql))
+
+
+@store.vorberechnung("zielstand")
+def vorberechnen(con: duckdb.DuckDBPyConnection) -> None:
+    """Store query zielstand_tage (project start `LAUFZEIT_START`) in FEST_TAGE and its guard
+    in _meta (called by store.replace_atomically inside the writer's transaction). The rows
+    stay in DuckDB (create table as …, values bound): no round trip through pandas."""
+    con.execute("create or replace table " + FEST_TAGE + " (" + _TAGE_TYP + ")")
+    con.execute("insert into " + FEST_TAGE + " " + load_query("zielstand_tage").sql,
+                {"laufzeit_start": LAUFZEIT_START})
+    set_meta(con, vorberechnet_zielstand=_tage_hash(con, LAUFZEIT_START),
+             vorberechnet_zielstand_tag=str(con.execute("select current_date").fetchone()[0]))
+
+
+def tage_gueltig(con: duckdb.DuckDBPyConnection, laufzeit_start: dt.date = LAUFZEIT_START
+                 ) -> bool:
+    """Whether the stored days may be read on this connection (store.connect_readonly) as it
+    is now: table FEST_TAGE present (the store shows it only while its guard holds), stored
+    for this project start with today's code, queries and _meta (`_tage_hash`), and – were
+    the query to read today's date – stored today. Fail closed: any doubt → False."""
+    cur = con.cursor()           # the UI's connection is shared by sessions: a cursor each
+    try:
+        da = {n for (n,) in cur.execute(
+            "select table_name from information_schema.tables where table_catalog = 'memory'"
+            ).fetchall()}
+        if not {FEST_TAGE, "_meta"} <= da:
+            return False
+        meta = dict(cur.execute("select schluessel, wert from _meta where schluessel in "
+                                "('vorberechnet_zielstand', 'vorberechnet_zielstand_tag')"
+                                ).fetchall())
+        if meta.get("vorberechnet_zielstand") != _tage_hash(cur, laufzeit_start):
+            return False
+        if heute_abhaengig():
+            return meta.get("vorberechnet_zielstand_tag") == str(
+                cur.execute("select current_date").fetchone()[0])
+        return True
+    finally:
+        cur.close()
+
+
+def verlauf_roh(con: duckdb.DuckDBPyConnection, quartier: str | None,
+                zielgruppe: str | None, bis: dt.date,
+                laufzeit_start: dt.date = LAUFZEIT_START) -> pd.DataFrame:
+    """The rows of query zielstand_verlauf (same columns, types, rows and order: the input of
+    `zielstand`) for these parameters (`zielstand_params`): from the days stored at the last
+    write when they are valid (`tage_gueltig`), else the query itself, computed now."""
+    if not tage_gueltig(con, laufzeit_start):
+        return run_query("zielstand_verlauf", con, quartier=quartier, zielgruppe=zielgruppe,
+                         bis=bis, laufzeit_start=laufzeit_start)
+    cur = con.cursor()
+    try:
+        return cur.execute(_VERLAUF_AUS_TAGEN, {"quartier": quartier, "zielgruppe": zielgruppe,
+                                                "bis": bis}).df()
+    finally:
+        cur.close()

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import pandas as pd
+
 from biwaq.zahlen import kennzahlen as kz
 
 
@@ -115,6 +117,37 @@ def rangfolge(was: str, namen: Sequence[str], werte: Sequence[float], stellen: i
     if hi[1] == lo[1]:
         return f"{was}: überall {wert(hi[1])}."
     return f"{was}: {hoch} {hi[0]} ({wert(hi[1])}), {tief} {lo[0]} ({wert(lo[1])})."
+
+
+def anteile_in_gruppen(df: pd.DataFrame, kategorie: str, spalte: str, was: str
+                       ) -> tuple[pd.DataFrame, str]:
+    """The "share within group" table and its sentence (Zielgruppen: access routes,
+    Vermittlung: exit reasons).
+
+    `df`: one row per group and category, in chart order (`analytics.sortiert`), with columns
+    Gruppe (German group name), `kategorie` (e.g. 'zugangsweg') and personen (a count).
+    Returns (table, sentence). The table has one row per input row: Gruppe, `spalte` (the
+    category, under this German heading), Personen, Anteil in der Gruppe (catalogue figure
+    'anteil_in_gruppe': personen / all persons of the row's group, in percent, rounded once
+    to the catalogue's decimals half away from zero, NaN for a group of 0 – via
+    `kennzahlen.prozentwert`) and Personen in der Gruppe (that base). The sentence ranks the
+    shares of the first group (`rangfolge`): „{was} ({Gruppe}): am häufigsten A (61,0 %), am
+    seltensten B (3,5 %).“ Raises ValueError on an empty frame or when the first group has no
+    share at all (as `rangfolge`)."""
+    if df.empty:
+        raise ValueError("anteile_in_gruppen braucht mindestens eine Zeile")
+    summe = df.groupby("Gruppe", sort=False)["personen"].transform("sum")
+    anteil = kz.label("anteil_in_gruppe")
+    tabelle = pd.DataFrame({"Gruppe": df["Gruppe"], spalte: df[kategorie],
+                            kz.label("personen"): df["personen"],
+                            anteil: [kz.prozentwert("anteil_in_gruppe", p, n)
+                                     for p, n in zip(df["personen"], summe)],
+                            kz.label("personen_gruppe"): summe})
+    erste = tabelle[tabelle["Gruppe"] == tabelle["Gruppe"].iloc[0]]
+    satz = rangfolge(f"{was} ({erste['Gruppe'].iloc[0]})", erste[spalte], erste[anteil],
+                     stellen=kz.get("anteil_in_gruppe").nachkommastellen, einheit=" %",
+                     hoch="am häufigsten", tief="am seltensten")
+    return tabelle, satz
 
 
 def anzahlen(was: str, namen: Sequence[str], werte: Sequence[float]) -> str:

@@ -189,17 +189,8 @@ if aus.empty:
     ui.empty_message()
 else:
     aus = an.sortiert(aus, dim)
-    summe = aus.groupby("Gruppe", sort=False)["personen"].transform("sum")
-    tabelle = pd.DataFrame({"Gruppe": aus["Gruppe"], "Austrittsgrund": aus["austrittsgrund"],
-                            kz.label("personen"): aus["personen"],
-                            kz.label("anteil_in_gruppe"): [
-                                kz.prozentwert("anteil_in_gruppe", p, n)
-                                for p, n in zip(aus["personen"], summe)],
-                            kz.label("personen_gruppe"): summe})
-    erste = tabelle[tabelle["Gruppe"] == tabelle["Gruppe"].iloc[0]]
-    satz = zf.rangfolge(f"Austrittsgründe ({erste['Gruppe'].iloc[0]})", erste["Austrittsgrund"],
-                        erste[kz.label("anteil_in_gruppe")], stellen=1, einheit=" %",
-                        hoch="am häufigsten", tief="am seltensten")
+    tabelle, satz = zf.anteile_in_gruppen(aus, "austrittsgrund", "Austrittsgrund",
+                                          "Austrittsgründe")
     ui.chart_block(ct.anteile_chart(aus, "austrittsgrund", "Austritte nach Grund",
                                     (*AUSTRITTSGRUENDE, an.OHNE_ANGABE)),
                    tabelle, "Austritte nach Grund", key="funnel_austritte", filt=filt,

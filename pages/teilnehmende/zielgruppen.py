@@ -136,17 +136,7 @@ if zug.empty:
     ui.empty_message()
 else:
     zug = an.sortiert(zug, zdim)
-    summe = zug.groupby("Gruppe", sort=False)["personen"].transform("sum")
-    tabelle = pd.DataFrame({"Gruppe": zug["Gruppe"], "Zugangsweg": zug["zugangsweg"],
-                            kz.label("personen"): zug["personen"],
-                            kz.label("anteil_in_gruppe"): [
-                                kz.prozentwert("anteil_in_gruppe", p, n)
-                                for p, n in zip(zug["personen"], summe)],
-                            kz.label("personen_gruppe"): summe})
-    erste = tabelle[tabelle["Gruppe"] == tabelle["Gruppe"].iloc[0]]
-    satz = zf.rangfolge(f"Zugangswege ({erste['Gruppe'].iloc[0]})", erste["Zugangsweg"],
-                        erste[kz.label("anteil_in_gruppe")], stellen=1, einheit=" %",
-                        hoch="am häufigsten", tief="am seltensten")
+    tabelle, satz = zf.anteile_in_gruppen(zug, "zugangsweg", "Zugangsweg", "Zugangswege")
     ui.chart_block(ct.anteile_chart(zug, "zugangsweg", "Zugangswege je Gruppe", ZUGANGSWEGE),
                    tabelle, "Zugangswege je Gruppe", key="reach_zugang", filt=filt,
                    zusammenfassung=satz)
