@@ -332,3 +332,21 @@ def test_time_between_stages_table_agrees_with_funnel_and_text(demo_env):
     # the funnel: 722 actively supported, of them 323 with practice = 44.7 %
     assert alle.loc["Aktiv begleitet", "Personen"] == 722
     assert alle.loc["Praxiserfahrung", "Übergangsquote (%)"] == kz.runde(100 * 323 / 722, 1)
+
+
+def test_funnel_stage_and_overview_figure_have_different_labels(demo_env):
+    """Attacker test 29.11.2026: for Zeitraum 2017 Übersicht showed „Verbleib nach 6 Monaten“
+    55 (placements begun in the period) and the Vermittlung funnel 34 under the same words
+    (people of the period's first contacts). The funnel's stage now carries the catalogue
+    label of its own figure, the same number as the metric above it."""
+    von, bis = dt.date(2017, 1, 1), dt.date(2017, 12, 31)
+    ue = metriken(seite(SEITEN["uebersicht"], von=von, bis=bis))
+    at = seite(SEITEN["vermittlung"], von=von, bis=bis)
+    ve = metriken(at)
+    stufe = kz.label("kohorte_verbleib")
+    trichter = next(d.value for d in at.dataframe if "Stufe" in d.value.columns)
+    stufen = set(trichter["Stufe"])
+    assert "Verbleib nach 6 Monaten" in ue and "Verbleib nach 6 Monaten" not in stufen
+    assert stufe in stufen
+    alle = trichter[trichter["Gruppe"] == trichter["Gruppe"].iloc[0]].set_index("Stufe")
+    assert int(alle.loc[stufe, kz.label("personen")]) == parse_int(ve[stufe])

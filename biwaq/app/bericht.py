@@ -49,9 +49,9 @@ STATUS_SPALTE = {"teilnehmende": "Status Erreichte", "eintritte": "Status Eintri
 # The Vermittlung page's headline figures of the funnel, by stage (same catalogue labels)
 TRICHTER_KENNZAHLEN = {"Erstkontakt": "kohorte_erstkontakte", "Eintritt": "kohorte_eingetreten",
                        "Vermittlung": "kohorte_vermittelt",
-                       "Verbleib nach 6 Monaten": "kohorte_verbleib"}
+                       an.STUFE_VERBLEIB: "kohorte_verbleib"}
 STUFEN_BERICHT = ("Erstkontakt", "Eintritt", "Aktiv begleitet", "Praxiserfahrung",
-                  "Vermittlung", "Verbleib nach 6 Monaten")
+                  "Vermittlung", an.STUFE_VERBLEIB)
 
 
 def datum(d) -> str:

@@ -247,9 +247,9 @@ def _trichter(p: _Pdf, d: BerichtDaten) -> None:
     if werte.loc["Vermittlung", personen]:
         p.absatz(f"Von {kz.fmt('kohorte_vermittelt', werte.loc['Vermittlung', personen])} "
                  f"vermittelten Personen waren "
-                 f"{kz.fmt('kohorte_verbleib', werte.loc['Verbleib nach 6 Monaten', personen])}"
+                 f"{kz.fmt('kohorte_verbleib', werte.loc[an.STUFE_VERBLEIB, personen])}"
                  f" sechs Monate nach Beginn der Arbeit noch dort "
-                 f"({werte.loc['Verbleib nach 6 Monaten', quote]} %).")
+                 f"({werte.loc[an.STUFE_VERBLEIB, quote]} %).")
     p.tabelle(t, rechts=(personen, quote, kz.label("anteil_erstkontakte")))
     p.bild(cb.trichter_png(t), BREITE * 0.9)
 

@@ -68,9 +68,14 @@ def anteil(zaehler, nenner) -> float:
 
 # --- Placement funnel ------------------------------------------------------------------------
 
+# The last stage counts people of the funnel's cohort (first contact in the period) with a
+# placement that lasted six months, at any time until the data stand: the catalogue's
+# "davon Verbleib 6 Monate", not Übersicht's "Verbleib nach 6 Monaten" (placement begun in the
+# period) — one label, one figure (attacker test 29.11.2026: 55 and 34 under one label).
+STUFE_VERBLEIB = kennzahlen.label("kohorte_verbleib")
 STUFEN = (("erstkontakt", "Erstkontakt"), ("eintritt", "Eintritt"),
           ("begleitet", "Aktiv begleitet"), ("praxis", "Praxiserfahrung"),
-          ("vermittelt", "Vermittlung"), ("verbleib", "Verbleib nach 6 Monaten"))
+          ("vermittelt", "Vermittlung"), ("verbleib", STUFE_VERBLEIB))
 SCHRITTE = {1: "Erstkontakt → Eintritt", 2: "Eintritt → aktiv begleitet",
             3: "Aktiv begleitet → Praxiserfahrung", 4: "Praxiserfahrung → Vermittlung",
             5: "Eintritt → Vermittlung"}

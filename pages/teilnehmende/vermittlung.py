@@ -62,7 +62,7 @@ else:
     alle = lang[lang["gruppe"] == "alle"].set_index("stufe")["personen"]
     cols = st.columns(4)
     for col, stufe, kid in zip(cols, ("Erstkontakt", "Eintritt", "Vermittlung",
-                                      "Verbleib nach 6 Monaten"),
+                                      an.STUFE_VERBLEIB),
                                ("kohorte_erstkontakte", "kohorte_eingetreten",
                                 "kohorte_vermittelt", "kohorte_verbleib")):
         ui.metric(col, kid, alle[stufe],
@@ -76,7 +76,7 @@ else:
                                           for x in lang["quote_erstkontakt"]]})
     satz = zf.trichter([("mit Erstkontakt", alle["Erstkontakt"]),
                         ("eingetreten", alle["Eintritt"]), ("vermittelt", alle["Vermittlung"]),
-                        ("mit Verbleib nach 6 Monaten", alle["Verbleib nach 6 Monaten"])])
+                        ("mit Verbleib nach 6 Monaten", alle[an.STUFE_VERBLEIB])])
     ui.chart_block(ct.trichter_chart(lang, ansicht), tabelle, "Vermittlungstrichter",
                    key="funnel_trichter", filt=filt, zusammenfassung=satz)
 
