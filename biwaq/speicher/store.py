@@ -270,7 +270,10 @@ def replace_atomically(db: Path | str, fresh: bool = False, backup_dir: Path | N
     discarded and the file is untouched. Writers are serialised by a lock file.
 
     fresh=True starts from an empty schema instead of a copy. With backup_dir, the previous
-    file is copied there (time-stamped) before it is replaced.
+    file is copied there (time-stamped) before it is replaced. At the end the marts are
+    copied (MARTS) and every step of VORBERECHNUNGEN runs – unless the data and _meta are
+    exactly those the file's stored results belong to (`_vorberechnet_gueltig`; e.g. a
+    refused import that wrote only its log entry): then they are kept as they are.
     """
     db = Path(db)
     db.parent.mkdir(parents=True, exist_ok=True)
@@ -294,19 +297,27 @@ def replace_atomically(db: Path | str, fresh: bool = False, backup_dir: Path | N
             try:
                 create_schema(con)
                 con.execute("begin transaction")
+                meta_vorher = get_meta(con)
                 yield con
-                materialisiere_marts(con)
-                set_meta(con, schema_version=SCHEMA_VERSION)
-                _alte_vorberechnungen_loeschen(con)
-                con.execute("commit")
-                # Own transaction: a failing step (a rule's error) never stops a write – the
-                # data stand, no result is stored, and the page computes (and shows the error).
-                try:
-                    con.execute("begin transaction")
-                    _vorberechnen(con)
+                if _vorberechnet_gueltig(con, meta_vorher):
+                    # the data are those the stored results were computed from (e.g. a
+                    # refused import wrote its log entry only): keep them, compute nothing
                     con.execute("commit")
-                except Exception:   # noqa: BLE001 - see above; nothing half-stored survives
-                    con.execute("rollback")
+                else:
+                    materialisiere_marts(con)
+                    set_meta(con, schema_version=SCHEMA_VERSION)
+                    _alte_vorberechnungen_loeschen(con)
+                    con.execute("commit")
+                    # Own transaction: a failing step (a rule's error) never stops a write –
+                    # the data stand, no result is stored, the page computes (and shows the
+                    # error).
+                    try:
+                        con.execute("begin transaction")
+                        _vorberechnen(con)
+                        set_meta(con, **{SCHRITTE: _schritte()})
+                        con.execute("commit")
+                    except Exception:   # noqa: BLE001 - see above; nothing half-stored survives
+                        con.execute("rollback")
                 con.execute("checkpoint")
             finally:
                 con.close()
@@ -397,16 +408,51 @@ VORBERECHNUNGEN: dict[str, Callable[[duckdb.DuckDBPyConnection], None]] = {}
 
 def vorberechnung(name: str):
     """Decorator: register `fn(con)` to run at the end of every write (replace_atomically),
-    inside its transaction; it must only create tables whose names end in FEST."""
+    inside its transaction; it must only create tables whose names end in FEST, and its
+    result may depend only on the data tables and _meta (a write that changes neither keeps
+    the stored result, see `_vorberechnet_gueltig`)."""
     def registrieren(fn):
         VORBERECHNUNGEN[name] = fn
         return fn
     return registrieren
 
 
+# _meta key: the steps of VORBERECHNUNGEN whose results the file holds (set only when all
+# of them succeeded, removed with the old results).
+SCHRITTE = "vorberechnet_schritte"
+
+
+def _schritte() -> str:
+    return ",".join(sorted(VORBERECHNUNGEN))
+
+
+def _vorberechnet_gueltig(con: duckdb.DuckDBPyConnection, meta_vorher: dict[str, str]) -> bool:
+    """Whether a write may keep the stored marts and VORBERECHNUNGEN results as they are
+    (issue 14: a refused import writes only its log entry, and rerunning every data-quality
+    rule for it cost 5–25 s at scale 1000). Fail closed – True only if all of these hold,
+    checked on the writer's copy after the caller's changes:
+    `_meta` is exactly what it was before them; it was written with today's schema
+    (SCHEMA_VERSION, hash of schema.sql) by the same registered steps, all of which
+    succeeded (SCHRITTE); every mart copy exists; and the fingerprint of all data tables
+    (`_daten_fingerabdruck`, one scan per table) equals the one noted when the copies were
+    made – the readers' own guard (`_marts_aktuell`). The import log and _meta are not data
+    tables: steps must depend only on the data tables and _meta."""
+    meta = get_meta(con)
+    if (meta != meta_vorher or meta.get("schema_version") != SCHEMA_VERSION
+            or meta.get("marts_schema") != _schema_hash() or meta.get(SCHRITTE) != _schritte()):
+        return False
+    da = {n for (n,) in con.execute(
+        "select table_name from information_schema.tables where table_schema = 'main' "
+        "and table_type = 'BASE TABLE'").fetchall()}
+    if not all(m + FEST in da for m in MARTS):
+        return False
+    return meta.get("marts_daten") == _daten_fingerabdruck(con)
+
+
 def _alte_vorberechnungen_loeschen(con: duckdb.DuckDBPyConnection) -> None:
     """Drop every stored result of an earlier version (in the writer's data transaction, so a
     failing step afterwards can never leave an old result beside new data)."""
+    con.execute("delete from _meta where schluessel = $k", {"k": SCHRITTE})
     alt = [n for (n,) in con.execute(
         "select table_name from information_schema.tables where table_schema = 'main' "
         "and table_type = 'BASE TABLE'").fetchall()
