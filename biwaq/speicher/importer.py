@@ -295,16 +295,19 @@ REFERENZIERT = sorted({c.references for t in TABLES.values() for c in t.columns
                        if c.references})
 
 
-def _bekannte_schluessel(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], set]:
+def _bekannte_schluessel(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], np.ndarray]:
+    """Per referenced (table, column): the stored distinct values, as an object array (read
+    column-wise, no Python tuple per row; NULL as None)."""
     out = {}
     for table, col in REFERENZIERT:
-        rows = con.execute("select distinct " + _q(col) + " from " + store.ident(table)
-                           ).fetchall()
-        out[(table, col)] = {r[0] for r in rows}
+        werte = con.execute("select distinct " + _q(col) + " from " + store.ident(table)
+                            ).fetchnumpy()[col]
+        out[(table, col)] = (werte.astype(object).filled(None) if np.ma.isMaskedArray(werte)
+                             else np.asarray(werte, dtype=object))
     return out
 
 
-def _zustand(db: Path) -> tuple[str | None, dict[tuple[str, str], set]]:
+def _zustand(db: Path) -> tuple[str | None, dict[tuple[str, str], np.ndarray]]:
     """(datenquelle, stored keys that references may point at) of an existing database."""
     if not db.exists():
         return None, {}
