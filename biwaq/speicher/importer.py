@@ -432,8 +432,9 @@ def probelauf(eingaben: list[Eingabe], db: Path | str | None = None, *,
     the import does and work out, per file and table, the rows that would be inserted,
     updated (with each changed field: old → new) and left unchanged – writing nothing.
 
-    With `ablehnung_protokollieren`, a batch with errors is logged as a refused attempt (as
-    importiere does); otherwise the database file is not touched at all. A database file held
+    With `ablehnung_protokollieren`, a batch with errors is logged as a refused attempt marked
+    as a dry run (column `probelauf`; the page "Daten" shows „Probelauf mit Fehlern“);
+    otherwise the database file is not touched at all. A database file held
     open by another program gives its German message as the only error.
     """
     db = Path(db) if db else store.db_path()
@@ -441,7 +442,8 @@ def probelauf(eingaben: list[Eingabe], db: Path | str | None = None, *,
     try:
         stamp, teile, demo = _pruefen(st, db, demo_entfernen, probe=True)
         if st.fehler:
-            nr = _ablehnen(db, st, wer).import_nr if ablehnung_protokollieren else None
+            nr = (_ablehnen(db, st, wer, probelauf=True).import_nr
+                  if ablehnung_protokollieren else None)
             return Probelauf(False, _sortiert(st.fehler, st.eintraege),
                              _sortiert(st.warnungen, st.eintraege), st.eintraege, [], stamp,
                              demo and demo_entfernen, import_nr=nr)
@@ -662,15 +664,19 @@ def _geo_vergleichen(con, gdf) -> tuple[tuple[int, int], list[Aenderung]]:
     return (neu_n, geaendert), aend
 
 
-def _protokollieren(con, st: _Stapel, ergebnis: str, wer: str, demo_entfernt: bool) -> int:
+def _protokollieren(con, st: _Stapel, ergebnis: str, wer: str, demo_entfernt: bool,
+                    probelauf: bool = False) -> int:
+    """Log one attempt (`ergebnis` 'ok' or 'abgelehnt'; `probelauf`: a dry run on the page,
+    which never stores data) with its files and messages; returns its number."""
     nr = con.execute("select coalesce(max(import_nr), 0) + 1 from importprotokoll").fetchone()[0]
     con.execute(
-        "insert into importprotokoll values ($nr, $zeit, $wer, $ergebnis, $fehler, $warnungen, "
-        "$demo, $ein, $akt)",
+        "insert into importprotokoll (import_nr, zeitpunkt, wer, ergebnis, fehler, warnungen, "
+        "demo_entfernt, eingefuegt, aktualisiert, probelauf) values ($nr, $zeit, $wer, "
+        "$ergebnis, $fehler, $warnungen, $demo, $ein, $akt, $probe)",
         {"nr": nr, "zeit": dt.datetime.now().replace(microsecond=0), "wer": wer,
          "ergebnis": ergebnis, "fehler": len(st.fehler), "warnungen": len(st.warnungen),
          "demo": demo_entfernt, "ein": sum(e.eingefuegt for e in st.eintraege),
-         "akt": sum(e.aktualisiert for e in st.eintraege)})
+         "akt": sum(e.aktualisiert for e in st.eintraege), "probe": probelauf})
     for e in st.eintraege:
         con.execute(
             "insert into importprotokoll_datei values ($nr, $i, $datei, $sha, $groesse, "
@@ -697,8 +703,10 @@ def _sortiert(fehler: list[Fehler], eintraege: list[Eintrag]) -> list[Fehler]:
     return sorted(fehler, key=lambda f: (reihe.get(f.datei, -1), f.zeile or 0))
 
 
-def _ablehnen(db: Path, st: _Stapel, wer: str) -> ImportErgebnis:
-    """Nothing is stored; the attempt itself is logged when a database exists."""
+def _ablehnen(db: Path, st: _Stapel, wer: str, probelauf: bool = False) -> ImportErgebnis:
+    """Nothing is stored; the attempt itself is logged when a database exists (as a dry run
+    with `probelauf`). Writing the log entry leaves the data as they are, so the stored marts
+    and data-quality result are kept (store.replace_atomically)."""
     st.fehler = _sortiert(st.fehler, st.eintraege)
     st.warnungen = _sortiert(st.warnungen, st.eintraege)
     for e in st.eintraege:
@@ -707,7 +715,7 @@ def _ablehnen(db: Path, st: _Stapel, wer: str) -> ImportErgebnis:
     if db.exists():
         try:
             with store.replace_atomically(db) as con:
-                nr = _protokollieren(con, st, "abgelehnt", wer, False)
+                nr = _protokollieren(con, st, "abgelehnt", wer, False, probelauf)
         except (OSError, duckdb.Error) as err:
             st.warnungen.append(Fehler(DATENBANK, None, None, None,
                                        f"Ablehnung konnte nicht protokolliert werden: {err}",

@@ -43,33 +43,51 @@ class ImportFehler(Exception):
 
 class DatenbankGesperrt(RuntimeError):
     """Another program (DuckDB CLI, DBeaver, a notebook) holds the database file open for
-    writing; DuckDB then refuses every other open, read-only ones included. The message is
-    German, names the other program's process id and says what to do; nothing was changed."""
+    writing (on Windows: open at all); DuckDB then refuses every other open, read-only ones
+    included. The message is plain German for every system: it names the other program and
+    its process id where DuckDB gives them, where to look the number up (Task-Manager,
+    Aktivitätsanzeige, ps) and what to do; nothing was changed."""
 
     def __init__(self, pid: int | None = None, programm: str | None = None):
         self.pid, self.programm = pid, programm
         wer = f" (PID {pid})" if pid is not None else ""
         was = f" Programm: {programm}." if programm else ""
+        finden = (f" Welches Programm die Nummer {pid} hat, zeigt unter Windows der Task-Manager "
+                  f"(Spalte PID), unter macOS die Aktivitätsanzeige, unter Linux „ps -p {pid}“."
+                  if pid is not None else "")
         super().__init__(
             f"Die Datenbank ist gerade von einem anderen Programm{wer} geöffnet – bitte dort "
             f"schließen und erneut versuchen.{was} (Das kann die DuckDB-Kommandozeile, DBeaver "
-            "oder ein Notebook sein, das die Datei schreibend geöffnet hat.) Es wurde nichts "
+            f"oder ein Notebook sein, das die Datei geöffnet hat.){finden} Es wurde nichts "
             "geändert.")
 
 
-# DuckDB's message, e.g. 'IO Error: Could not set lock on file "/x.duckdb": Conflicting lock
-# is held in /usr/bin/python3.11 (PID 4711). See also https://duckdb.org/docs/…/concurrency'
+# DuckDB's message on Linux and macOS, e.g. 'IO Error: Could not set lock on file "/x.duckdb":
+# Conflicting lock is held in /usr/bin/python3.11 (PID 4711). See also https://duckdb.org/…'
 _SPERRE = re.compile(r"Could not set lock on file.*?Conflicting lock is held in (?P<prog>.*?)"
-                     r"(?: \(PID (?P<pid>\d+)\))?(?:\. See also|$)", re.S)
+                     r"(?: \(PID (?P<pid>\d+)\))?(?: by user .*?)?(?:\. See also|\.?$)", re.S)
+# … and on Windows, where the file itself is locked: 'IO Error: Cannot open file "C:\x.duckdb":
+# The process cannot access the file because it is being used by another process. File is
+# already open in C:\Programme\DBeaver\dbeaver.exe (PID 3528).' – the middle sentence comes
+# from Windows in its own language; older DuckDB versions end after it.
+_SPERRE_WINDOWS = (
+    re.compile(r"Cannot open file.*?File is already open in (?P<prog>.*?)"
+               r"(?: \(PID (?P<pid>\d+)\))?\.?\s*$", re.S),
+    re.compile(r"Cannot open file.*?(?P<prog>)(?P<pid>)(?:being used by another process|"
+               r"von einem anderen Prozess verwendet)", re.S))
 
 
 def als_sperre(err: BaseException) -> DatenbankGesperrt | None:
-    """DatenbankGesperrt for DuckDB's "Conflicting lock is held" error, else None."""
-    m = _SPERRE.search(str(err)) if isinstance(err, duckdb.Error) else None
+    """DatenbankGesperrt for DuckDB's error when another program holds the file (the lock
+    conflict of Linux/macOS, or Windows' "file is being used by another process"), naming
+    the program and its process id where DuckDB gives them; None for any other error."""
+    if not isinstance(err, duckdb.Error):
+        return None
+    m = next((m for r in (_SPERRE, *_SPERRE_WINDOWS) if (m := r.search(str(err)))), None)
     if m is None:
         return None
-    prog = Path(m["prog"].strip()).name or None
-    return DatenbankGesperrt(int(m["pid"]) if m["pid"] else None, prog)
+    prog = re.split(r"[\\/]", m["prog"].strip())[-1] if m["prog"] else None
+    return DatenbankGesperrt(int(m["pid"]) if m["pid"] else None, prog or None)
 
 
 @contextmanager
