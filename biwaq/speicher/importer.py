@@ -510,18 +510,30 @@ def _einspielen(con, st: _Stapel, teile, demo_entfernen: bool, stamp, db: Path,
         fehler = validate_batch(teile, _bekannte_schluessel(con))
         if fehler:
             raise _Abbruch(fehler)
+    teile.clear()     # the caller's list: from here on only st.gelesen holds the frames
     by_table = _nach_tabelle(st)
-    for table, teile_t in by_table.items():
-        for nr, (ins, upd) in _upsert_mit_zaehlung(con, table, teile_t).items():
+    leerstaende = "leerstaende" in by_table
+    for table in list(by_table):
+        for nr, (ins, upd) in _upsert_mit_zaehlung(con, table, by_table.pop(table)).items():
             st.eintraege[nr].eingefuegt, st.eintraege[nr].aktualisiert = ins, upd
+        _frames_freigeben(st, table)
     for nr, gdf in st.geo:
         st.eintraege[nr].eingefuegt, st.eintraege[nr].aktualisiert = _geo_ersetzen(con, gdf)
-    if not st.geo and ("leerstaende" in by_table or demo):
+    if not st.geo and (leerstaende or demo):
         _leerstaende_verorten(con)
     if not demo_bleibt:    # outlines alone leave a demo database a demo database
         store.set_meta(con, datenquelle="echt", datenstand=str(store.datenstand(con)),
                        letzter_import=dt.datetime.now().isoformat(timespec="seconds"))
     return _protokollieren(con, st, "ok", wer, demo)
+
+
+def _frames_freigeben(st: _Stapel, table: str) -> None:
+    """Drop the batch's frames of a table once DuckDB holds its rows (issue 14: the frames of
+    all files were kept until the end of the write, beside DuckDB's own memory for the marts
+    and the data-quality rules). Counts and messages stay in st.eintraege / st.fehler."""
+    for _, g in st.gelesen:
+        if g.tabelle == table:
+            g.frame = None
 
 
 def _leerstaende_verorten(con) -> None:
