@@ -1,4 +1,5 @@
--- Import log: every import attempt, newest first (who, when, result, rows inserted/changed).
+-- Import log: every import attempt, newest first (who, when, result, rows inserted/changed;
+-- probelauf: a dry run with errors on the page "Daten", which stores nothing).
 -- Parameters: none.
 -- Grain: one row per import attempt.
 select
@@ -10,6 +11,7 @@ select
     warnungen,
     demo_entfernt,
     eingefuegt,
-    aktualisiert
+    aktualisiert,
+    probelauf
 from importprotokoll
 order by import_nr desc

@@ -62,6 +62,7 @@ def test_daten_page_rejects_a_bad_file_and_lists_every_error(demo_env):
     at.button(key="daten_import").click().run()
     assert not at.exception
     assert "Import abgelehnt" in at.error[0].value and "3 Fehler" in at.error[0].value
+    assert at.error[0].value.startswith("**Probelauf** vom ")    # a dry run, said plainly
     fehler = tabelle(at, "Erwartet")
     assert list(fehler.columns) == ["Datei", "Zeile", "Spalte", "Wert", "Erwartet"]
     assert fehler[["Zeile", "Spalte", "Wert"]].astype(str).values.tolist() == [
@@ -71,7 +72,12 @@ def test_daten_page_rejects_a_bad_file_and_lists_every_error(demo_env):
     # nothing stored: still the demo, with all its participants; the attempt is logged
     assert count(demo_env, "teilnehmende") == 880 and demo_hinweis(at)
     log = tabelle(at, "Ergebnis")
-    assert log[["Nr.", "Ergebnis", "Fehler"]].values.tolist() == [[1, "abgelehnt", 3]]
+    assert log[["Nr.", "Ergebnis", "Fehler"]].values.tolist() == [
+        [1, "Probelauf mit Fehlern (nichts gespeichert)", 3]]
+    con = duckdb.connect(str(demo_env), read_only=True)
+    assert con.execute("select ergebnis, probelauf from importprotokoll").fetchall() == [
+        ("abgelehnt", True)]
+    con.close()
 
 
 def test_daten_page_switches_from_demo_to_real_data_only_when_confirmed(demo_env):

@@ -309,7 +309,9 @@ def lies_datei(name: str, data: bytes | None = None, path: Path | str | None = N
         return _lies_xlsx(datei, data, table)
     if table is None:
         return [_ohne_tabelle(datei)]
-    return [_lies_csv(datei, data, table)]
+    halter = [data]     # the CSV reader drops the bytes once they are parsed (issue 14: the
+    del data            # 467 MB of a 10 M-row file were held through the whole conversion)
+    return [_lies_csv(datei, halter, table)]
 
 
 def _fehlschlag(datei: str, table: str | None, text: str) -> Gelesen:
@@ -345,13 +347,23 @@ def binaer_art(data: bytes) -> str | None:
     return None
 
 
-def _lies_csv(datei: str, data: bytes, table: str) -> Gelesen:
+def _text(data: bytes) -> tuple[str, list[int]]:
+    """`dekodiere` with every line end as "\\n"."""
+    text, cp1252 = dekodiere(data)
+    return text.replace("\r\n", "\n").replace("\r", "\n"), cp1252
+
+
+def _lies_csv(datei: str, data: bytes | list[bytes], table: str) -> Gelesen:
+    """One CSV file. `data`: its bytes, or a list holding them as the only reference (then
+    they are freed as soon as the records are parsed, before the cells are converted; the
+    decoded text is freed before Arrow parses the bytes)."""
+    if isinstance(data, list):
+        data = data.pop()
     art = binaer_art(data)
     if art:
         return _fehlschlag(datei, table, f"Datei ist keine CSV-Textdatei, sondern {art} – "
                            "bitte als CSV (Trennzeichen ;) oder .xlsx exportieren")
-    text, cp1252 = dekodiere(data)
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text, cp1252 = _text(data)
     try:
         kopf = _csv_kopf(text, TABLES[table])
     except csv.Error as e:
@@ -359,7 +371,13 @@ def _lies_csv(datei: str, data: bytes, table: str) -> Gelesen:
     if kopf is None:
         return _fehlschlag(datei, table, _kein_kopf_text(text, TABLES[table]))
     sep, skip, kopfzeile, header = kopf
-    body = None if cp1252 else _csv_body_arrow(data, sep, skip)
+    body = None
+    if not cp1252:
+        text = None              # not needed by Arrow; decoded again if Arrow declines
+        body = _csv_body_arrow(data, sep, skip)
+        if body is None:
+            text = _text(data)[0]
+    del data
     if body is None:
         body = _csv_body(text, sep, skip)
     del text

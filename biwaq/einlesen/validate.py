@@ -1,6 +1,7 @@
 """Contract checks on typed tables: required cells, value lists, ranges, keys, references, date order."""
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from biwaq.einlesen.contract import ERFURT_BBOX, TABLES, Table
@@ -155,19 +156,18 @@ def _table_rules(df: pd.DataFrame, name: str, datei: str) -> list[Fehler]:
 
 
 def validate_references(frames: dict[str, pd.DataFrame], dateien: dict[str, str],
-                        known: dict[tuple[str, str], set] | None = None) -> list[Fehler]:
-    """References to participants/businesses must resolve (in the batch or in `known`)."""
+                        known: dict[tuple[str, str], object] | None = None) -> list[Fehler]:
+    """References to participants/businesses must resolve (in the batch or in `known`: per
+    referenced (table, column) the stored values, array-like or set). Vectorised like
+    `_batch_references`."""
     fehler: list[Fehler] = []
     for name, df in frames.items():
         for col in TABLES[name].columns:
             if not col.references or col.name not in df:
                 continue
             ref_table, ref_col = col.references
-            targets = set()
-            if ref_table in frames:
-                targets |= set(frames[ref_table][ref_col].dropna())
-            if known:
-                targets |= known.get(col.references, set())
+            targets = _zielwerte((known or {}).get(col.references),
+                                 [frames[ref_table][ref_col]] if ref_table in frames else [])
             s = df[col.name]
             label = TABLES[ref_table].title
             _report(fehler, df, s.notna() & ~s.isin(targets), dateien.get(name, name),
@@ -228,7 +228,10 @@ FOLGEFEHLER = {"Austrittsgrund ohne Austrittsdatum": ("austritt",),
 
 
 def _duplicate_keys_across_files(teile) -> list[Fehler]:
-    """A key in two files of the same table (within one file, validate_table reports it)."""
+    """A key in two files of the same table (within one file, validate_table reports it): at
+    the first row of each file that holds a key standing first in another file (files in
+    batch order), naming that file and row; at most MAX_FEHLER_JE_REGEL in all.
+    Set-based (issue 14): see `_doppelt_ueber_dateien`."""
     fehler: list[Fehler] = []
     by_table: dict[str, list] = {}
     for name, datei, df in teile:
@@ -237,28 +240,57 @@ def _duplicate_keys_across_files(teile) -> list[Fehler]:
         if len(files) < 2:
             continue
         key = list(TABLES[name].key)
-        first: dict[tuple, tuple[str, int]] = {}
-        for datei, df in files:
-            if df.empty or not set(key) <= set(df.columns):
-                continue
-            k = df[key].astype(str)
-            seen_here = set()
-            for row, r in zip(k.index, k.itertuples(index=False)):
-                r = tuple(r)
-                if r in first and first[r][0] != datei and r not in seen_here:
-                    if len(fehler) < MAX_FEHLER_JE_REGEL:
-                        fehler.append(Fehler(
-                            datei, int(row), ", ".join(key),
-                            " / ".join(_fmt(df.at[row, c]) for c in key),
-                            f"Schlüssel doppelt (schon in {first[r][0]}, Zeile {first[r][1]})"))
-                    seen_here.add(r)
-                first.setdefault(r, (datei, int(row)))
+        files = [(datei, df) for datei, df in files
+                 if not df.empty and set(key) <= set(df.columns)]
+        if len({datei for datei, _ in files}) < 2:
+            continue
+        for (i, row), (j, row_erst) in _doppelt_ueber_dateien([df for _, df in files], key,
+                                                             [d for d, _ in files]):
+            if len(fehler) >= MAX_FEHLER_JE_REGEL:
+                return fehler
+            datei, df = files[i]
+            fehler.append(Fehler(datei, row, ", ".join(key),
+                                 " / ".join(_fmt(df.at[row, c]) for c in key),
+                                 f"Schlüssel doppelt (schon in {files[j][0]}, Zeile {row_erst})"))
     return fehler
 
 
-def _batch_references(teile, known: dict[tuple[str, str], set]) -> list[Fehler]:
+def _doppelt_ueber_dateien(frames: list[pd.DataFrame], key: list[str], namen: list[str]
+                           ) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+    """Rows whose key stands first in a file of another name, in batch order: for each, the
+    first row with that key within its frame, as ((frame index, Excel row), (frame index,
+    Excel row) of the key's first row over all frames). Frames are indexed by Excel row; keys
+    compare as the texts of their cells, like `_schluessel_codes` (a typed column holds one
+    type; a column whose type differs between the frames is compared as text). No Python
+    object per row: integer codes per key (pandas.factorize over the frames end to end),
+    `duplicated` for first rows."""
+    codes = None
+    for c in key:
+        spalten = [df[c] for df in frames]
+        if len({str(s.dtype) for s in spalten}) > 1:       # e.g. hand-made frames
+            spalten = [s.astype(str) for s in spalten]
+        werte = pd.concat(spalten, ignore_index=True)
+        k = pd.factorize(werte, use_na_sentinel=False)[0].astype(np.int64)
+        codes = k if codes is None else codes * (int(k.max()) + 1) + k
+    codes = pd.factorize(codes)[0]         # 0, 1, 2 … in order of first appearance
+    teil = np.repeat(np.arange(len(frames)), [len(df) for df in frames])
+    name_code = pd.factorize(pd.Series(namen))[0][teil]
+    # codes come in order of first appearance: key c stands first at the c-th new position
+    erste = np.flatnonzero(~pd.Series(codes).duplicated().to_numpy())[codes]
+    erst_im_teil = ~pd.DataFrame({"k": codes, "t": teil}).duplicated().to_numpy()
+    treffer = np.flatnonzero(erst_im_teil & (name_code != name_code[erste]))
+    zeilen = np.concatenate([df.index.to_numpy() for df in frames])
+    return [((int(teil[p]), int(zeilen[p])), (int(teil[erste[p]]), int(zeilen[erste[p]])))
+            for p in treffer[:MAX_FEHLER_JE_REGEL]]
+
+
+def _batch_references(teile, known: dict[tuple[str, str], object]) -> list[Fehler]:
+    """Every reference (e.g. aktivitaeten.tn_id) must name a key delivered in the batch or
+    stored (`known`: per referenced (table, column) the stored values, any array-like or set).
+    Vectorised (issue 14): the targets are one array (stored values and the batch's values
+    end to end), membership is pandas' hash-based `isin` – no Python set of the keys."""
     fehler: list[Fehler] = []
-    targets: dict[tuple[str, str], set] = {}
+    targets: dict[tuple[str, str], np.ndarray] = {}
     delivered = {name for name, _, _ in teile}
     for name, datei, df in teile:
         for col in TABLES[name].columns:
@@ -266,14 +298,12 @@ def _batch_references(teile, known: dict[tuple[str, str], set]) -> list[Fehler]:
                 continue
             ref_table, ref_col = col.references
             if col.references not in targets:
-                t = set(known.get(col.references, set()))
-                for n2, _, df2 in teile:
-                    if n2 == ref_table and ref_col in df2:
-                        t |= set(df2[ref_col].dropna())
-                targets[col.references] = t
+                targets[col.references] = _zielwerte(
+                    known.get(col.references),
+                    [df2[ref_col] for n2, _, df2 in teile if n2 == ref_table and ref_col in df2])
             s = df[col.name]
             label = TABLES[ref_table].title
-            if not targets[col.references] and ref_table not in delivered:
+            if not len(targets[col.references]) and ref_table not in delivered:
                 if s.notna().any():
                     fehler.append(Fehler(
                         datei, None, col.name, None,
@@ -285,3 +315,16 @@ def _batch_references(teile, known: dict[tuple[str, str], set]) -> list[Fehler]:
                     f"unbekannte Nummer – nicht in Tabelle {label} (weder in dieser Lieferung "
                     "noch in der Datenbank)")
     return fehler
+
+
+def _zielwerte(gespeichert, spalten: list[pd.Series]) -> np.ndarray:
+    """The values a reference may name: stored ones (array-like or set; None = none) and the
+    non-missing cells of the batch's columns, end to end as one object array (repeats are
+    harmless to `isin`)."""
+    teile = [] if gespeichert is None else [
+        np.fromiter(gespeichert, dtype=object, count=len(gespeichert))
+        if isinstance(gespeichert, (set, frozenset)) else np.asarray(gespeichert, dtype=object)]
+    teile += [s.dropna().to_numpy(dtype=object) for s in spalten]
+    if not teile:
+        return np.empty(0, dtype=object)
+    return np.concatenate(teile) if len(teile) > 1 else teile[0]

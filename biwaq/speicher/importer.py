@@ -295,16 +295,19 @@ REFERENZIERT = sorted({c.references for t in TABLES.values() for c in t.columns
                        if c.references})
 
 
-def _bekannte_schluessel(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], set]:
+def _bekannte_schluessel(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], np.ndarray]:
+    """Per referenced (table, column): the stored distinct values, as an object array (read
+    column-wise, no Python tuple per row; NULL as None)."""
     out = {}
     for table, col in REFERENZIERT:
-        rows = con.execute("select distinct " + _q(col) + " from " + store.ident(table)
-                           ).fetchall()
-        out[(table, col)] = {r[0] for r in rows}
+        werte = con.execute("select distinct " + _q(col) + " from " + store.ident(table)
+                            ).fetchnumpy()[col]
+        out[(table, col)] = (werte.astype(object).filled(None) if np.ma.isMaskedArray(werte)
+                             else np.asarray(werte, dtype=object))
     return out
 
 
-def _zustand(db: Path) -> tuple[str | None, dict[tuple[str, str], set]]:
+def _zustand(db: Path) -> tuple[str | None, dict[tuple[str, str], np.ndarray]]:
     """(datenquelle, stored keys that references may point at) of an existing database."""
     if not db.exists():
         return None, {}
@@ -429,8 +432,9 @@ def probelauf(eingaben: list[Eingabe], db: Path | str | None = None, *,
     the import does and work out, per file and table, the rows that would be inserted,
     updated (with each changed field: old → new) and left unchanged – writing nothing.
 
-    With `ablehnung_protokollieren`, a batch with errors is logged as a refused attempt (as
-    importiere does); otherwise the database file is not touched at all. A database file held
+    With `ablehnung_protokollieren`, a batch with errors is logged as a refused attempt marked
+    as a dry run (column `probelauf`; the page "Daten" shows „Probelauf mit Fehlern“);
+    otherwise the database file is not touched at all. A database file held
     open by another program gives its German message as the only error.
     """
     db = Path(db) if db else store.db_path()
@@ -438,7 +442,8 @@ def probelauf(eingaben: list[Eingabe], db: Path | str | None = None, *,
     try:
         stamp, teile, demo = _pruefen(st, db, demo_entfernen, probe=True)
         if st.fehler:
-            nr = _ablehnen(db, st, wer).import_nr if ablehnung_protokollieren else None
+            nr = (_ablehnen(db, st, wer, probelauf=True).import_nr
+                  if ablehnung_protokollieren else None)
             return Probelauf(False, _sortiert(st.fehler, st.eintraege),
                              _sortiert(st.warnungen, st.eintraege), st.eintraege, [], stamp,
                              demo and demo_entfernen, import_nr=nr)
@@ -505,18 +510,30 @@ def _einspielen(con, st: _Stapel, teile, demo_entfernen: bool, stamp, db: Path,
         fehler = validate_batch(teile, _bekannte_schluessel(con))
         if fehler:
             raise _Abbruch(fehler)
+    teile.clear()     # the caller's list: from here on only st.gelesen holds the frames
     by_table = _nach_tabelle(st)
-    for table, teile_t in by_table.items():
-        for nr, (ins, upd) in _upsert_mit_zaehlung(con, table, teile_t).items():
+    leerstaende = "leerstaende" in by_table
+    for table in list(by_table):
+        for nr, (ins, upd) in _upsert_mit_zaehlung(con, table, by_table.pop(table)).items():
             st.eintraege[nr].eingefuegt, st.eintraege[nr].aktualisiert = ins, upd
+        _frames_freigeben(st, table)
     for nr, gdf in st.geo:
         st.eintraege[nr].eingefuegt, st.eintraege[nr].aktualisiert = _geo_ersetzen(con, gdf)
-    if not st.geo and ("leerstaende" in by_table or demo):
+    if not st.geo and (leerstaende or demo):
         _leerstaende_verorten(con)
     if not demo_bleibt:    # outlines alone leave a demo database a demo database
         store.set_meta(con, datenquelle="echt", datenstand=str(store.datenstand(con)),
                        letzter_import=dt.datetime.now().isoformat(timespec="seconds"))
     return _protokollieren(con, st, "ok", wer, demo)
+
+
+def _frames_freigeben(st: _Stapel, table: str) -> None:
+    """Drop the batch's frames of a table once DuckDB holds its rows (issue 14: the frames of
+    all files were kept until the end of the write, beside DuckDB's own memory for the marts
+    and the data-quality rules). Counts and messages stay in st.eintraege / st.fehler."""
+    for _, g in st.gelesen:
+        if g.tabelle == table:
+            g.frame = None
 
 
 def _leerstaende_verorten(con) -> None:
@@ -659,15 +676,19 @@ def _geo_vergleichen(con, gdf) -> tuple[tuple[int, int], list[Aenderung]]:
     return (neu_n, geaendert), aend
 
 
-def _protokollieren(con, st: _Stapel, ergebnis: str, wer: str, demo_entfernt: bool) -> int:
+def _protokollieren(con, st: _Stapel, ergebnis: str, wer: str, demo_entfernt: bool,
+                    probelauf: bool = False) -> int:
+    """Log one attempt (`ergebnis` 'ok' or 'abgelehnt'; `probelauf`: a dry run on the page,
+    which never stores data) with its files and messages; returns its number."""
     nr = con.execute("select coalesce(max(import_nr), 0) + 1 from importprotokoll").fetchone()[0]
     con.execute(
-        "insert into importprotokoll values ($nr, $zeit, $wer, $ergebnis, $fehler, $warnungen, "
-        "$demo, $ein, $akt)",
+        "insert into importprotokoll (import_nr, zeitpunkt, wer, ergebnis, fehler, warnungen, "
+        "demo_entfernt, eingefuegt, aktualisiert, probelauf) values ($nr, $zeit, $wer, "
+        "$ergebnis, $fehler, $warnungen, $demo, $ein, $akt, $probe)",
         {"nr": nr, "zeit": dt.datetime.now().replace(microsecond=0), "wer": wer,
          "ergebnis": ergebnis, "fehler": len(st.fehler), "warnungen": len(st.warnungen),
          "demo": demo_entfernt, "ein": sum(e.eingefuegt for e in st.eintraege),
-         "akt": sum(e.aktualisiert for e in st.eintraege)})
+         "akt": sum(e.aktualisiert for e in st.eintraege), "probe": probelauf})
     for e in st.eintraege:
         con.execute(
             "insert into importprotokoll_datei values ($nr, $i, $datei, $sha, $groesse, "
@@ -694,8 +715,10 @@ def _sortiert(fehler: list[Fehler], eintraege: list[Eintrag]) -> list[Fehler]:
     return sorted(fehler, key=lambda f: (reihe.get(f.datei, -1), f.zeile or 0))
 
 
-def _ablehnen(db: Path, st: _Stapel, wer: str) -> ImportErgebnis:
-    """Nothing is stored; the attempt itself is logged when a database exists."""
+def _ablehnen(db: Path, st: _Stapel, wer: str, probelauf: bool = False) -> ImportErgebnis:
+    """Nothing is stored; the attempt itself is logged when a database exists (as a dry run
+    with `probelauf`). Writing the log entry leaves the data as they are, so the stored marts
+    and data-quality result are kept (store.replace_atomically)."""
     st.fehler = _sortiert(st.fehler, st.eintraege)
     st.warnungen = _sortiert(st.warnungen, st.eintraege)
     for e in st.eintraege:
@@ -704,7 +727,7 @@ def _ablehnen(db: Path, st: _Stapel, wer: str) -> ImportErgebnis:
     if db.exists():
         try:
             with store.replace_atomically(db) as con:
-                nr = _protokollieren(con, st, "abgelehnt", wer, False)
+                nr = _protokollieren(con, st, "abgelehnt", wer, False, probelauf)
         except (OSError, duckdb.Error) as err:
             st.warnungen.append(Fehler(DATENBANK, None, None, None,
                                        f"Ablehnung konnte nicht protokolliert werden: {err}",

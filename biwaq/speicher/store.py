@@ -43,33 +43,51 @@ class ImportFehler(Exception):
 
 class DatenbankGesperrt(RuntimeError):
     """Another program (DuckDB CLI, DBeaver, a notebook) holds the database file open for
-    writing; DuckDB then refuses every other open, read-only ones included. The message is
-    German, names the other program's process id and says what to do; nothing was changed."""
+    writing (on Windows: open at all); DuckDB then refuses every other open, read-only ones
+    included. The message is plain German for every system: it names the other program and
+    its process id where DuckDB gives them, where to look the number up (Task-Manager,
+    Aktivitätsanzeige, ps) and what to do; nothing was changed."""
 
     def __init__(self, pid: int | None = None, programm: str | None = None):
         self.pid, self.programm = pid, programm
         wer = f" (PID {pid})" if pid is not None else ""
         was = f" Programm: {programm}." if programm else ""
+        finden = (f" Welches Programm die Nummer {pid} hat, zeigt unter Windows der Task-Manager "
+                  f"(Spalte PID), unter macOS die Aktivitätsanzeige, unter Linux „ps -p {pid}“."
+                  if pid is not None else "")
         super().__init__(
             f"Die Datenbank ist gerade von einem anderen Programm{wer} geöffnet – bitte dort "
             f"schließen und erneut versuchen.{was} (Das kann die DuckDB-Kommandozeile, DBeaver "
-            "oder ein Notebook sein, das die Datei schreibend geöffnet hat.) Es wurde nichts "
+            f"oder ein Notebook sein, das die Datei geöffnet hat.){finden} Es wurde nichts "
             "geändert.")
 
 
-# DuckDB's message, e.g. 'IO Error: Could not set lock on file "/x.duckdb": Conflicting lock
-# is held in /usr/bin/python3.11 (PID 4711). See also https://duckdb.org/docs/…/concurrency'
+# DuckDB's message on Linux and macOS, e.g. 'IO Error: Could not set lock on file "/x.duckdb":
+# Conflicting lock is held in /usr/bin/python3.11 (PID 4711). See also https://duckdb.org/…'
 _SPERRE = re.compile(r"Could not set lock on file.*?Conflicting lock is held in (?P<prog>.*?)"
-                     r"(?: \(PID (?P<pid>\d+)\))?(?:\. See also|$)", re.S)
+                     r"(?: \(PID (?P<pid>\d+)\))?(?: by user .*?)?(?:\. See also|\.?$)", re.S)
+# … and on Windows, where the file itself is locked: 'IO Error: Cannot open file "C:\x.duckdb":
+# The process cannot access the file because it is being used by another process. File is
+# already open in C:\Programme\DBeaver\dbeaver.exe (PID 3528).' – the middle sentence comes
+# from Windows in its own language; older DuckDB versions end after it.
+_SPERRE_WINDOWS = (
+    re.compile(r"Cannot open file.*?File is already open in (?P<prog>.*?)"
+               r"(?: \(PID (?P<pid>\d+)\))?\.?\s*$", re.S),
+    re.compile(r"Cannot open file.*?(?P<prog>)(?P<pid>)(?:being used by another process|"
+               r"von einem anderen Prozess verwendet)", re.S))
 
 
 def als_sperre(err: BaseException) -> DatenbankGesperrt | None:
-    """DatenbankGesperrt for DuckDB's "Conflicting lock is held" error, else None."""
-    m = _SPERRE.search(str(err)) if isinstance(err, duckdb.Error) else None
+    """DatenbankGesperrt for DuckDB's error when another program holds the file (the lock
+    conflict of Linux/macOS, or Windows' "file is being used by another process"), naming
+    the program and its process id where DuckDB gives them; None for any other error."""
+    if not isinstance(err, duckdb.Error):
+        return None
+    m = next((m for r in (_SPERRE, *_SPERRE_WINDOWS) if (m := r.search(str(err)))), None)
     if m is None:
         return None
-    prog = Path(m["prog"].strip()).name or None
-    return DatenbankGesperrt(int(m["pid"]) if m["pid"] else None, prog)
+    prog = re.split(r"[\\/]", m["prog"].strip())[-1] if m["prog"] else None
+    return DatenbankGesperrt(int(m["pid"]) if m["pid"] else None, prog or None)
 
 
 @contextmanager
@@ -270,7 +288,10 @@ def replace_atomically(db: Path | str, fresh: bool = False, backup_dir: Path | N
     discarded and the file is untouched. Writers are serialised by a lock file.
 
     fresh=True starts from an empty schema instead of a copy. With backup_dir, the previous
-    file is copied there (time-stamped) before it is replaced.
+    file is copied there (time-stamped) before it is replaced. At the end the marts are
+    copied (MARTS) and every step of VORBERECHNUNGEN runs – unless the data and _meta are
+    exactly those the file's stored results belong to (`_vorberechnet_gueltig`; e.g. a
+    refused import that wrote only its log entry): then they are kept as they are.
     """
     db = Path(db)
     db.parent.mkdir(parents=True, exist_ok=True)
@@ -294,19 +315,27 @@ def replace_atomically(db: Path | str, fresh: bool = False, backup_dir: Path | N
             try:
                 create_schema(con)
                 con.execute("begin transaction")
+                meta_vorher = get_meta(con)
                 yield con
-                materialisiere_marts(con)
-                set_meta(con, schema_version=SCHEMA_VERSION)
-                _alte_vorberechnungen_loeschen(con)
-                con.execute("commit")
-                # Own transaction: a failing step (a rule's error) never stops a write – the
-                # data stand, no result is stored, and the page computes (and shows the error).
-                try:
-                    con.execute("begin transaction")
-                    _vorberechnen(con)
+                if _vorberechnet_gueltig(con, meta_vorher):
+                    # the data are those the stored results were computed from (e.g. a
+                    # refused import wrote its log entry only): keep them, compute nothing
                     con.execute("commit")
-                except Exception:   # noqa: BLE001 - see above; nothing half-stored survives
-                    con.execute("rollback")
+                else:
+                    materialisiere_marts(con)
+                    set_meta(con, schema_version=SCHEMA_VERSION)
+                    _alte_vorberechnungen_loeschen(con)
+                    con.execute("commit")
+                    # Own transaction: a failing step (a rule's error) never stops a write –
+                    # the data stand, no result is stored, the page computes (and shows the
+                    # error).
+                    try:
+                        con.execute("begin transaction")
+                        _vorberechnen(con)
+                        set_meta(con, **{SCHRITTE: _schritte()})
+                        con.execute("commit")
+                    except Exception:   # noqa: BLE001 - see above; nothing half-stored survives
+                        con.execute("rollback")
                 con.execute("checkpoint")
             finally:
                 con.close()
@@ -397,16 +426,51 @@ VORBERECHNUNGEN: dict[str, Callable[[duckdb.DuckDBPyConnection], None]] = {}
 
 def vorberechnung(name: str):
     """Decorator: register `fn(con)` to run at the end of every write (replace_atomically),
-    inside its transaction; it must only create tables whose names end in FEST."""
+    inside its transaction; it must only create tables whose names end in FEST, and its
+    result may depend only on the data tables and _meta (a write that changes neither keeps
+    the stored result, see `_vorberechnet_gueltig`)."""
     def registrieren(fn):
         VORBERECHNUNGEN[name] = fn
         return fn
     return registrieren
 
 
+# _meta key: the steps of VORBERECHNUNGEN whose results the file holds (set only when all
+# of them succeeded, removed with the old results).
+SCHRITTE = "vorberechnet_schritte"
+
+
+def _schritte() -> str:
+    return ",".join(sorted(VORBERECHNUNGEN))
+
+
+def _vorberechnet_gueltig(con: duckdb.DuckDBPyConnection, meta_vorher: dict[str, str]) -> bool:
+    """Whether a write may keep the stored marts and VORBERECHNUNGEN results as they are
+    (issue 14: a refused import writes only its log entry, and rerunning every data-quality
+    rule for it cost 5–25 s at scale 1000). Fail closed – True only if all of these hold,
+    checked on the writer's copy after the caller's changes:
+    `_meta` is exactly what it was before them; it was written with today's schema
+    (SCHEMA_VERSION, hash of schema.sql) by the same registered steps, all of which
+    succeeded (SCHRITTE); every mart copy exists; and the fingerprint of all data tables
+    (`_daten_fingerabdruck`, one scan per table) equals the one noted when the copies were
+    made – the readers' own guard (`_marts_aktuell`). The import log and _meta are not data
+    tables: steps must depend only on the data tables and _meta."""
+    meta = get_meta(con)
+    if (meta != meta_vorher or meta.get("schema_version") != SCHEMA_VERSION
+            or meta.get("marts_schema") != _schema_hash() or meta.get(SCHRITTE) != _schritte()):
+        return False
+    da = {n for (n,) in con.execute(
+        "select table_name from information_schema.tables where table_schema = 'main' "
+        "and table_type = 'BASE TABLE'").fetchall()}
+    if not all(m + FEST in da for m in MARTS):
+        return False
+    return meta.get("marts_daten") == _daten_fingerabdruck(con)
+
+
 def _alte_vorberechnungen_loeschen(con: duckdb.DuckDBPyConnection) -> None:
     """Drop every stored result of an earlier version (in the writer's data transaction, so a
     failing step afterwards can never leave an old result beside new data)."""
+    con.execute("delete from _meta where schluessel = $k", {"k": SCHRITTE})
     alt = [n for (n,) in con.execute(
         "select table_name from information_schema.tables where table_schema = 'main' "
         "and table_type = 'BASE TABLE'").fetchall()

@@ -12,6 +12,7 @@ from biwaq.einlesen.fileio import MAX_DATEI_MB
 
 TITEL = {**{n: t.title for n, t in TABLES.items()}, "stadtteil_geo": "Stadtteilgrenzen (Geodaten)"}
 ERGEBNIS_KEY = "daten_ergebnis"
+ERGEBNIS_PROBELAUF = "Probelauf mit Fehlern (nichts gespeichert)"   # a refused dry run, logged
 PROBE_KEY = "daten_probelauf"
 
 ui.page_header(
@@ -97,7 +98,8 @@ def zeilenhoehe(texte: pd.Series) -> int | None:
     return None if zeilen <= 1 else max(68, 22 * zeilen + 8)
 
 
-def meldungen_block(meldungen, titel: str, key: str, zeit: dt.datetime, dateinamen: str) -> None:
+def meldungen_block(meldungen, titel: str, key: str, zeit: dt.datetime, dateinamen: str,
+                    was: str = "Importversuch") -> None:
     df = importer.meldungen_tabelle(meldungen).drop(columns=["Art"])
     # "Erwartet" is the message people must read in full: a wide column, and rows tall enough
     # to wrap the longest message (table cells wrap only in rows above 4rem).
@@ -105,7 +107,7 @@ def meldungen_block(meldungen, titel: str, key: str, zeit: dt.datetime, dateinam
                  column_config={"Datei": st.column_config.TextColumn(width=170),
                                 "Zeile": st.column_config.TextColumn(width="small"),
                                 "Erwartet": st.column_config.TextColumn(width=ERWARTET_PX)})
-    text = f"Importversuch vom {zeit:%d.%m.%Y %H:%M} · Dateien: {dateinamen}"
+    text = f"{was} vom {zeit:%d.%m.%Y %H:%M} · Dateien: {dateinamen}"
     tabelle_herunterladen(df, titel, key, text)
 
 
@@ -171,17 +173,19 @@ if PROBE_KEY in st.session_state:
             st.session_state.pop(PROBE_KEY)
             st.rerun()
     else:
-        st.error(f"Import abgelehnt – es wurde **nichts** gespeichert. "
+        st.error(f"**Probelauf** vom {zeit:%d.%m.%Y %H:%M}: Import abgelehnt – so kann die "
+                 f"Lieferung nicht eingespielt werden, es wurde **nichts** gespeichert. "
                  f"{len(probe.fehler)} Fehler, alle auf einmal:", icon=":material/error:")
         if any(f.erwartet == importer.DEMO_FEHLER for f in probe.fehler):
             st.markdown("**Demodaten:** Bitte das Feld „Ich bestätige: alle Demodaten werden "
                         "gelöscht …“ ankreuzen – echte Daten werden nie mit Demodaten gemischt.")
-        meldungen_block(probe.fehler, "Fehler beim Import", "daten_fehler", zeit, namen)
+        meldungen_block(probe.fehler, "Fehler im Probelauf", "daten_fehler", zeit, namen,
+                        "Probelauf")
         if probe.warnungen:
             st.warning(f"{anzahl(len(probe.warnungen), 'Hinweis', 'Hinweise')}:",
                        icon=":material/warning:")
-            meldungen_block(probe.warnungen, "Hinweise beim Import", "daten_hinweise", zeit,
-                            namen)
+            meldungen_block(probe.warnungen, "Hinweise im Probelauf", "daten_hinweise", zeit,
+                            namen, "Probelauf")
 
 if ERGEBNIS_KEY in st.session_state:
     zeit, erg = st.session_state[ERGEBNIS_KEY]
@@ -215,7 +219,8 @@ else:
         "Nr.": log["import_nr"],
         "Zeitpunkt": pd.to_datetime(log["zeitpunkt"]).dt.strftime("%d.%m.%Y %H:%M:%S"),
         "Wer": log["wer"],
-        "Ergebnis": log["ergebnis"].map({"ok": "gespeichert", "abgelehnt": "abgelehnt"}),
+        "Ergebnis": [ERGEBNIS_PROBELAUF if probe else {"ok": "gespeichert"}.get(e, e)
+                     for e, probe in zip(log["ergebnis"], log["probelauf"].fillna(False))],
         "Fehler": log["fehler"],
         "Warnungen": log["warnungen"],
         "Neu": log["eingefuegt"],

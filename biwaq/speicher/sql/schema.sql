@@ -290,6 +290,9 @@ create table if not exists importprotokoll (
     eingefuegt integer not null default 0,
     aktualisiert integer not null default 0
 );
+-- A dry run (Probelauf) with errors on the page "Daten" is logged too, marked here (the
+-- column came after the table: older files get it on their next write, as false).
+alter table importprotokoll add column if not exists probelauf boolean default false;
 
 create table if not exists importprotokoll_datei (
     import_nr integer not null,
