@@ -64,10 +64,14 @@ KATALOG: tuple[Kennzahl, ...] = (
     # --- Participants: events in the period (Übersicht, Zielgruppen, ESF+) ----------------
     _K("erreichte_personen", "Erreichte Personen", "Personen",
        "Personen mit **Erstkontakt im Zeitraum**; jede Person einmal.",
-       "uebersicht_kennzahlen.wert"),
+       "uebersicht_kennzahlen.wert (kennzahl = 'teilnehmende'), "
+       "zielgruppen_reichweite.erreicht (gruppe = 'alle')"),
     _K("eintritte", "Eintritte", "Personen",
        "Personen mit **formalem Eintritt ins Projekt im Zeitraum** (der Erstkontakt kann davor "
-       "liegen); jede Person einmal.", "uebersicht_kennzahlen.wert"),
+       "liegen); jede Person einmal.",
+       "uebersicht_kennzahlen.wert (kennzahl = 'eintritte'), "
+       "zielgruppen_reichweite.eingetreten (gruppe = 'alle'), "
+       "vermittlung_verweildauer.anzahl (Summe der Eintrittskohorten)"),
     _K("vermittelte_personen", "Vermittelte Personen", "Personen",
        "Personen mit **Beginn einer Vermittlung** (Arbeit oder Ausbildung, jede Art) **im "
        "Zeitraum**; jede Person einmal, auch bei mehreren Vermittlungen.",
@@ -127,17 +131,17 @@ KATALOG: tuple[Kennzahl, ...] = (
        "zielgruppen_kombinationen.personen / Größe der Gruppe", 1,
        None, BASIS_ZEIGEN_UNTER, "Personen"),
     _K("austritte", "Austritte im Zeitraum", "Personen",
-       "Personen mit Austritt im Zeitraum; jede Person einmal.", "esf_indikatoren.wert"),
+       "Personen mit Austritt im Zeitraum; jede Person einmal.", "esf_gliederung.wert"),
     _K("esf_teilnehmende", "Teilnehmende (Eintritte im Zeitraum)", "Personen",
        "Wie **Eintritte**: Personen mit formalem Eintritt im Zeitraum (ESF+: Teilnehmende "
-       "insgesamt).", "esf_indikatoren.wert"),
+       "insgesamt).", "esf_gliederung.wert"),
     _K("esf_anzahl", "Anzahl", "Personen", "Personen, die den Indikator erfüllen.",
-       "esf_indikatoren.wert"),
+       "esf_gliederung.wert"),
     _K("esf_bezugsgroesse", "Bezugsgröße", "Personen",
        "Eintritte im Zeitraum (Merkmale) bzw. Austritte im Zeitraum (Ergebnisse).",
-       "esf_indikatoren.basis"),
+       "esf_gliederung.basis"),
     _K("esf_anteil", "Anteil (%)", "%", "Anzahl geteilt durch Bezugsgröße.",
-       "esf_indikatoren.wert / esf_indikatoren.basis", 1),
+       "esf_gliederung.wert / esf_gliederung.basis", 1),
 
     # --- Participants: the cohort of the Vermittlung page ---------------------------------
     _K("kohorte_erstkontakte", "Erstkontakte (Kohorte)", "Personen",
@@ -190,7 +194,7 @@ KATALOG: tuple[Kennzahl, ...] = (
     _K("vermittlungen", "Vermittlungen", "Vermittlungen",
        "**Vermittlungen** (Fälle) mit Beginn im Zeitraum: jede Vermittlung zählt; wer zweimal "
        "vermittelt wurde, zweimal (anders als **Vermittelte Personen**).",
-       "vermittlung_arten.vermittlungen"),
+       "vermittlung_arten.vermittlungen, oek_vermittlungen_betriebe.vermittlungen (je Betrieb)"),
     _K("vermittlungen_lokal", "bei lokalen Betrieben", "Vermittlungen",
        "Vermittlungen zu einem bekannten Betrieb der Programmgebiete.",
        "vermittlung_arten.vermittlungen"),
@@ -200,29 +204,31 @@ KATALOG: tuple[Kennzahl, ...] = (
     # --- Businesses (Betriebe) ------------------------------------------------------------
     _K("beratene_betriebe", "Beratene Betriebe", "Betriebe",
        "Betriebe mit **mindestens einer Beratung im Zeitraum** (Quartier = Sitz des "
-       "Betriebs); jeder Betrieb einmal.", "oek_betriebe_beraten.betrieb_id"),
+       "Betriebs); jeder Betrieb einmal.", "oek_betriebe_gruppen.betriebe"),
     _K("beratene_migrantenoekonomie", "davon Migrantenökonomie", "Betriebe",
-       "Beratene Betriebe der Migrantenökonomie.", "oek_betriebe_beraten.migrantenoekonomie"),
+       "Beratene Betriebe der Migrantenökonomie.",
+       "oek_betriebe_gruppen.betriebe (migrantenoekonomie)"),
     _K("betriebe_migrantenoekonomie", "Migrantenökonomie", "Betriebe",
        "Beratene Betriebe der Migrantenökonomie in dieser Zeile.",
-       "oek_betriebe_beraten.migrantenoekonomie"),
+       "oek_betriebe_gruppen.betriebe (migrantenoekonomie)"),
     _K("betriebe_andere", "Andere Betriebe", "Betriebe",
        "Beratene Betriebe, die nicht zur Migrantenökonomie gehören, in dieser Zeile.",
-       "oek_betriebe_beraten.migrantenoekonomie"),
+       "oek_betriebe_gruppen.betriebe (nicht migrantenoekonomie)"),
     _K("betriebe_gesamt", "Gesamt", "Betriebe", "Beratene Betriebe in dieser Zeile.",
-       "oek_betriebe_beraten.betrieb_id"),
+       "oek_betriebe_gruppen.betriebe"),
     _K("beratungen_zeitraum", "Beratungen im Zeitraum", "Beratungen",
        "Beratungen der beratenen Betriebe im Zeitraum; jede Beratung zählt.",
-       "oek_betriebe_beraten.beratungen_zeitraum"),
+       "oek_betriebe_gruppen.beratungen"),
     _K("aktiv_am_stichtag", "Am Stichtag aktiv", "Betriebe",
        "Beratene Betriebe, die am Stichtag (Ende des Zeitraums, höchstens Datenstand) gegründet "
-       "und nicht geschlossen sind.", "oek_betriebe_beraten → oekonomie.aktiv_am_stichtag"),
+       "und nicht geschlossen sind.", "oek_betriebe_gruppen.aktiv_am_stichtag"),
     _K("aktiv_24_gruendung", "24 Monate nach Gründung aktiv", "%",
        "Geschätzter Anteil aller beratenen Betriebe, der 24 Monate nach der Gründung noch "
        "aktiv ist – geschätzt auch aus Betrieben, die erst kürzer beobachtet werden; ein "
        "Betrieb zählt ab seiner ersten Beratung, eine Schließung am Tag der ersten Beratung "
        "zählt mit.",
-       "oek_betriebe_beraten → survival.kaplan_meier", 0, MINDESTBASIS_UEBERLEBEN, None,
+       "oek_betriebe_ueberleben → survival.kaplan_meier_gezaehlt", 0, MINDESTBASIS_UEBERLEBEN,
+       None,
        "Betriebe unter Beobachtung"),
     _K("stabil_12", "nach 12 Monaten noch aktiv", "%",
        "Von den beratenen Betrieben, die das Projekt **schon vor oder bei der Gründung** "
@@ -230,48 +236,57 @@ KATALOG: tuple[Kennzahl, ...] = (
        "Anteil, der 12 Monate nach der Gründung noch nicht geschlossen war. Diese Betriebe "
        "wurden die ganze Zeit beobachtet – ein einfacher Anteil, keine Schätzung. Betriebe, "
        "die erst später beraten wurden, zählen nicht: wer vor der ersten Beratung schloss, "
-       "war nie zu sehen.", "oek_betriebe_beraten → oekonomie.stabilisierung", 0,
+       "war nie zu sehen.", "oek_betriebe_gruppen.stabil_12 / oek_betriebe_gruppen.bekannt_12",
+       0,
        MINDESTBASIS_UEBERLEBEN, None, "Betriebe"),
     _K("stabil_24", "nach 24 Monaten noch aktiv", "%",
        "Wie **nach 12 Monaten noch aktiv**, für 24 Monate nach der Gründung.",
-       "oek_betriebe_beraten → oekonomie.stabilisierung", 0, MINDESTBASIS_UEBERLEBEN, None,
+       "oek_betriebe_gruppen.stabil_24 / oek_betriebe_gruppen.bekannt_24", 0,
+       MINDESTBASIS_UEBERLEBEN, None,
        "Betriebe"),
     _K("km_anteil_aktiv", "Anteil aktiv", "%",
        "Geschätzter Anteil noch aktiver Betriebe nach so vielen Monaten; Betriebe, die am "
        "Stichtag noch aktiv sind, zählen bis dahin mit (Schließung am Eintrittstag zählt).",
-       "oek_betriebe_beraten → survival.kaplan_meier", 1, MINDESTBASIS_UEBERLEBEN, None,
+       "oek_betriebe_ueberleben → survival.kaplan_meier_gezaehlt", 1, MINDESTBASIS_UEBERLEBEN,
+       None,
        "Betriebe unter Beobachtung"),
-    _K("km_ki_unten", "KI unten", "%", "Untere Grenze des 95-%-Vertrauensbereichs.", "survival.kaplan_meier.ci_unten", 1),
+    _K("km_ki_unten", "KI unten", "%", "Untere Grenze des 95-%-Vertrauensbereichs.",
+       "oek_betriebe_ueberleben → survival.kaplan_meier_gezaehlt.ci_unten", 1),
     _K("km_ki_oben", "KI oben", "%", "Obere Grenze des 95-%-Vertrauensbereichs.",
-       "survival.kaplan_meier.ci_oben", 1),
+       "oek_betriebe_ueberleben → survival.kaplan_meier_gezaehlt.ci_oben", 1),
     _K("km_aktiv_ki", "aktiv (95-%-KI)", "%",
        "Geschätzter Anteil noch aktiver Betriebe mit 95-%-Vertrauensbereich; „–“ unter der "
-       "Mindestzahl beobachteter Betriebe.", "survival.kaplan_meier", 0, MINDESTBASIS_UEBERLEBEN, None,
+       "Mindestzahl beobachteter Betriebe.",
+       "oek_betriebe_ueberleben → survival.kaplan_meier_gezaehlt", 0, MINDESTBASIS_UEBERLEBEN,
+       None,
        "Betriebe unter Beobachtung"),
     _K("unter_beobachtung", "unter Beobachtung", "Betriebe",
        "Betriebe, die zu diesem Zeitpunkt noch beobachtet werden: die Basis der Schätzung.",
-       "survival.n_risiko_bei"),
+       "oek_betriebe_ueberleben → survival.n_risiko_gezaehlt"),
     _K("km_betriebe", "Betriebe", "Betriebe",
-       "Beratene Betriebe, die in die Schätzung eingehen.", "oekonomie.ueberleben_eingaben"),
+       "Beratene Betriebe, die in die Schätzung eingehen.",
+       "oek_betriebe_ueberleben.eintritte"),
     _K("km_schliessungen", "Schließungen", "Betriebe",
        "Davon bis zum Stichtag geschlossen (mit Schließungsdatum).",
-       "oekonomie.ueberleben_eingaben"),
+       "oek_betriebe_ueberleben.ereignisse"),
     _K("aktive_betriebe", "aktive Betriebe", "Betriebe",
-       "Beratene Betriebe mit Status aktiv (heutiger Stand).", "oek_betriebe_beraten.status"),
+       "Beratene Betriebe mit Status aktiv (heutiger Stand).",
+       "oek_betriebe_beschaeftigte.aktive"),
     _K("mit_angabe", "mit Angabe", "Betriebe",
        "Aktive Betriebe mit einer Zahl der Beschäftigten.",
-       "oek_betriebe_beraten.beschaeftigte"),
+       "oek_betriebe_beschaeftigte.mit_angabe"),
     _K("beschaeftigte", "Beschäftigte", "Personen",
        "Heutige Zahl der Beschäftigten der aktiven beratenen Betriebe mit Angabe (fehlende "
-       "Angaben nicht als 0).", "oek_betriebe_beraten.beschaeftigte"),
+       "Angaben nicht als 0).", "oek_betriebe_beschaeftigte.beschaeftigte"),
     _K("beschaeftigte_migrant", "Beschäftigte in Migrantenökonomie", "Personen",
        "Beschäftigte der aktiven Betriebe der Migrantenökonomie.",
-       "oek_betriebe_beraten.beschaeftigte"),
+       "oek_betriebe_beschaeftigte.beschaeftigte (migrantenoekonomie)"),
     _K("beschaeftigte_andere", "Beschäftigte in anderen Betrieben", "Personen",
-       "Beschäftigte der übrigen aktiven Betriebe.", "oek_betriebe_beraten.beschaeftigte"),
+       "Beschäftigte der übrigen aktiven Betriebe.",
+       "oek_betriebe_beschaeftigte.beschaeftigte (nicht migrantenoekonomie)"),
     _K("beschaeftigte_median", "Median Beschäftigte je Betrieb", "Personen",
        "Median der Beschäftigtenzahl über die aktiven Betriebe mit Angabe.",
-       "oek_betriebe_beraten.beschaeftigte", 1),
+       "oek_betriebe_beschaeftigte.median", 1),
     _K("vermittlungen_lokale_betriebe", "Vermittlungen in lokale Betriebe", "Vermittlungen",
        "Vermittlungen mit Beginn im Zeitraum zu Betrieben der Programmgebiete (alle Filter "
        "gelten); jede Vermittlung zählt.", "oek_vermittlungen_betriebe.vermittlungen"),
@@ -331,19 +346,19 @@ KATALOG: tuple[Kennzahl, ...] = (
     _K("gesuche_mit_passendem", "davon mit passendem Objekt", "Gesuche",
        "Offene Gesuche, zu denen mindestens ein verfügbares Objekt (leer oder in Vermarktung) "
        "passt: gleiche Art, Fläche in der gesuchten Spanne, im gesuchten Quartier.",
-       "oek_raumgesuche_paare → oekonomie.mit_passenden"),
+       "oek_raumgesuche_passend.passende_objekte → oekonomie.mit_passenden_anzahl"),
     _K("gesuche_vermittelt", "Vermittelt im Zeitraum", "Gesuche",
        "Gesuche mit Status „vermittelt“, erledigt zwischen Zeitraumbeginn und Stichtag.",
        "oek_raumgesuche.erledigt_am"),
     _K("passende_objekte", "passende Objekte", "Objekte",
        "Verfügbare Objekte (leer oder in Vermarktung, Stand: Datenstand), die zu diesem "
-       "offenen Gesuch passen.", "oek_raumgesuche_paare.objekt_id"),
+       "offenen Gesuch passen.", "oek_raumgesuche_passend.passende_objekte"),
     _K("raeume_treffer", "Treffer aus „Räume finden“", "Objekte",
        "Objekte, die zur Suche in „Räume finden“ passen (Status, Art, Fläche, Programmgebiet, "
        "Stadtteil), am Datenstand nicht wiederbelegt.", "oek_leerstand_raeume.objekt_id"),
     _K("passende_gesuche", "passende Gesuche", "Gesuche",
        "Offene Gesuche, zu denen dieses verfügbare Objekt passt.",
-       "oek_raumgesuche_paare.gesuch_id"),
+       "oek_raumgesuche_angebote.passende_gesuche"),
 
     # --- On track against the targets (Übersicht, Zielgruppen, report; biwaq.zahlen.zielstand) ----
     # The six contract figures of table `ziele`, counted from the project start to the
@@ -545,7 +560,7 @@ ESF_INDIKATOREN: tuple[tuple[str, str | None, str, str, str], ...] = (
      'einer solchen Beschäftigung, die sechs Monate nach ihrem Beginn noch bestand (Verbleib = '
      'ja). Spätere Arbeitsaufnahmen erfasst der Datenvertrag nicht.'),
 )
-KATALOG += tuple(_K(kid, name, "Personen", definition, "esf_indikatoren.wert"
+KATALOG += tuple(_K(kid, name, "Personen", definition, "esf_gliederung.wert"
                     + (f" (schluessel = '{schl}')" if schl else " (nicht erfasst)"))
                  for kid, schl, _, name, definition in ESF_INDIKATOREN)
 
