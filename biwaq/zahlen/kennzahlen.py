@@ -85,23 +85,9 @@ KATALOG: tuple[Kennzahl, ...] = (
        "Von den vermittelten Personen die, deren Vermittlung im Zeitraum sechs Monate später "
        "noch bestand (Verbleib = ja); jüngere Vermittlungen sind noch offen.",
        "uebersicht_kennzahlen.wert"),
-    _K("zielerreichung", "Zielerreichung (%)", "%",
-       "Erreichter Wert geteilt durch den vereinbarten Zielwert (Ziele gelten für die ganze "
-       "Laufzeit).", "zielgruppen_ziele.wert / zielgruppen_ziele.zielwert", 1),
     _K("summe_gruppen", "Summe der fünf Gruppen", "Personen",
        "Erreichte Personen je Zielgruppe zusammengezählt: größer als die Zahl der Personen, "
        "weil viele zu mehreren Gruppen gehören.", "zielgruppen_reichweite.erreicht"),
-    _K("ziele_hinter_plan", "Ziele hinter Plan", "Ziele",
-       "Ziele, deren erreichter Anteil kleiner ist als der verstrichene Anteil der "
-       "Zielperiode.", "analytics.ziel_status"),
-    _K("ziel_wert", "Wert am Stichtag", "Personen",
-       "Erreichte Personen bzw. Eintritte von Laufzeitbeginn bis zum Stichtag (Ende des "
-       "Zeitraums, höchstens Datenstand und Zieldatum).", "zielgruppen_ziele.wert"),
-    _K("zielwert", "Ziel", "Personen", "Mit dem Fördermittelgeber vereinbarter Zielwert.",
-       "zielgruppen_ziele.zielwert"),
-    _K("zeit_verstrichen", "Zeit verstrichen (%)", "%",
-       "Anteil der Zielperiode (Laufzeitbeginn bis Zieldatum), der am Stichtag verstrichen "
-       "ist.", "zielgruppen_ziele.zeit_anteil", 1),
     _K("mit_migration", "davon mit Migrationshintergrund", "Personen",
        "Erreichte Personen mit Migrationshintergrund (Geflüchtete eingeschlossen).",
        "zielgruppen_repraesentation.mit_migration"),
@@ -586,7 +572,9 @@ MERKMALE = frozenset({
     # columns are values of the dimension Geschlecht (cells: the row's indicator by sex)
     "Träger", "davon Frauen", "davon Männer", "davon nicht-binär",
     # committee report: status of a target (biwaq.app.bericht), comments (biwaq.app.kommentare)
-    "Status Erreichte", "Status Eintritte", "Zahl / Diagramm", "Filter", "Verfasst von",
+    "Status Erreichte", "Status Eintritte", "Zahl / Diagramm",
+    # on-track table: the target's name (Kennzahl, Zielgruppe, Gebiet), not a figure
+    "Ziel", "Filter", "Verfasst von",
     "Zeit (UTC)", "Geändert (UTC)", "Datenstand", "Kommentar",
 })
 
