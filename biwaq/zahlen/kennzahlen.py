@@ -409,7 +409,8 @@ KATALOG: tuple[Kennzahl, ...] = (
     _K("oeffentlich_menschen", "Menschen im Projekt", "Personen",
        "Personen, die ins Projekt eingetreten sind.", "oeffentlich_teilnehmende.anzahl"),
     _K("oeffentlich_arbeit", "Arbeit gefunden", "Personen",
-       "Teilnehmende, die eine Arbeit oder Ausbildung begonnen haben – jede Person einmal.",
+       "Teilnehmende, die eine Arbeit oder Ausbildung begonnen haben – jede Person einmal, im "
+       "Jahr ihrer ersten Vermittlung (gezählt werden Personen, nicht Vermittlungen).",
        "oeffentlich_vermittlungen.anzahl (nur Personen mit Eintritt)"),
     _K("oeffentlich_betriebe", "Betriebe beraten", "Betriebe",
        "Jeder Betrieb einmal, gleich wie oft er beraten wurde (ganze Laufzeit).",
@@ -420,7 +421,7 @@ KATALOG: tuple[Kennzahl, ...] = (
     _K("vermittlungsquote", "Vermittlungsquote", "%",
        "Personen mit Arbeit oder Ausbildung geteilt durch die Eintritte (veröffentlichte "
        "Zahlen; gesperrt, wenn eine der beiden gesperrt ist).",
-       "eintritte_vermittlungen[Vermittlungen] / eintritte_vermittlungen[Eintritte]", 1),
+       "eintritte_vermittlungen[Arbeit gefunden] / eintritte_vermittlungen[Eintritte]", 1),
 
     *[_K(f"oeffentlich_{g}", name, "%",
          f"Eingetretene Personen der Gruppe geteilt durch alle Eintritte (veröffentlichte "
