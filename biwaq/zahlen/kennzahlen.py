@@ -60,6 +60,23 @@ MINDESTBASIS_UEBERLEBEN = 5
 BASIS_ZEIGEN_UNTER = 20        # rates on fewer than 20 also show "k von n" (issue 10.7)
 
 _K = Kennzahl
+UNTER_BEOBACHTUNG = "Betriebe unter Beobachtung"
+
+
+def _anteil_personen(id: str, label: str, definition: str, quelle: str) -> Kennzahl:
+    """A share of people in % (one decimal), shown on any base; below BASIS_ZEIGEN_UNTER
+    with its count ('66,7 % (2 von 3)', issue 10.7)."""
+    return Kennzahl(id, label, "%", definition, quelle, 1, None, BASIS_ZEIGEN_UNTER, "Personen")
+
+
+def _anteil_betriebe(id: str, label: str, definition: str, quelle: str, stellen: int = 0,
+                     basis_einheit: str = UNTER_BEOBACHTUNG) -> Kennzahl:
+    """A share of advised businesses in %, '–' with the reason below MINDESTBASIS_UEBERLEBEN
+    businesses (issue 10.5); `basis_einheit` names what the base counts."""
+    return Kennzahl(id, label, "%", definition, quelle, stellen, MINDESTBASIS_UEBERLEBEN, None,
+                    basis_einheit)
+
+
 KATALOG: tuple[Kennzahl, ...] = (
     # --- Participants: events in the period (Übersicht, Zielgruppen, ESF+) ----------------
     _K("erreichte_personen", "Erreichte Personen", "Personen",
@@ -91,10 +108,9 @@ KATALOG: tuple[Kennzahl, ...] = (
     _K("mit_migration", "davon mit Migrationshintergrund", "Personen",
        "Erreichte Personen mit Migrationshintergrund (Geflüchtete eingeschlossen).",
        "zielgruppen_repraesentation.mit_migration"),
-    _K("anteil_migration_tn", "Anteil Teilnehmende (%)", "%",
+    _anteil_personen("anteil_migration_tn", "Anteil Teilnehmende (%)",
        "Anteil mit Migrationshintergrund unter den erreichten Personen.",
-       "zielgruppen_repraesentation.mit_migration / zielgruppen_repraesentation.teilnehmende",
-       1, None, BASIS_ZEIGEN_UNTER, "Personen"),
+       "zielgruppen_repraesentation.mit_migration / zielgruppen_repraesentation.teilnehmende"),
     _K("anteil_migration_bev", "Anteil Bevölkerung (%)", "%",
        "Anteil mit Migrationshintergrund in der Bevölkerung der Stadtteile "
        "(Stadtteilstatistik, nach Einwohnerzahl gewichtet).",
@@ -105,17 +121,15 @@ KATALOG: tuple[Kennzahl, ...] = (
        "vermittlung_trichter, vermittlung_stufenzeiten.personen, vermittlung_arten.personen, "
        "vermittlung_austritte.personen, zielgruppen_zugangswege.personen, "
        "zielgruppen_kombinationen.personen"),
-    _K("anteil_in_gruppe", "Anteil in der Gruppe (%)", "%",
+    _anteil_personen("anteil_in_gruppe", "Anteil in der Gruppe (%)",
        "Personen der Zeile geteilt durch alle Personen ihrer Gruppe; auf kleiner Basis steht "
-       "die Zahl dabei („2 von 3“).", "personen / Summe der Personen der Gruppe", 1,
-       None, BASIS_ZEIGEN_UNTER, "Personen"),
+       "die Zahl dabei („2 von 3“).", "personen / Summe der Personen der Gruppe"),
     _K("personen_gruppe", "Personen in der Gruppe", "Personen",
        "Alle Personen der Gruppe: die Basis des Anteils in der Gruppe.",
        "Summe von personen je Gruppe"),
-    _K("anteil_an_gruppe", "Anteil an der Gruppe (%)", "%",
+    _anteil_personen("anteil_an_gruppe", "Anteil an der Gruppe (%)",
        "Personen in beiden Gruppen geteilt durch die Größe der Zeilengruppe.",
-       "zielgruppen_kombinationen.personen / Größe der Gruppe", 1,
-       None, BASIS_ZEIGEN_UNTER, "Personen"),
+       "zielgruppen_kombinationen.personen / Größe der Gruppe"),
     _K("austritte", "Austritte im Zeitraum", "Personen",
        "Personen mit Austritt im Zeitraum; jede Person einmal.", "esf_gliederung.wert"),
     _K("esf_teilnehmende", "Teilnehmende (Eintritte im Zeitraum)", "Personen",
@@ -208,44 +222,36 @@ KATALOG: tuple[Kennzahl, ...] = (
     _K("aktiv_am_stichtag", "Am Stichtag aktiv", "Betriebe",
        "Beratene Betriebe, die am Stichtag (Ende des Zeitraums, höchstens Datenstand) gegründet "
        "und nicht geschlossen sind.", "oek_betriebe_gruppen.aktiv_am_stichtag"),
-    _K("aktiv_24_gruendung", "24 Monate nach Gründung aktiv", "%",
+    _anteil_betriebe("aktiv_24_gruendung", "24 Monate nach Gründung aktiv",
        "Geschätzter Anteil aller beratenen Betriebe, der 24 Monate nach der Gründung noch "
        "aktiv ist – geschätzt auch aus Betrieben, die erst kürzer beobachtet werden; ein "
        "Betrieb zählt ab seiner ersten Beratung, eine Schließung am Tag der ersten Beratung "
        "zählt mit.",
-       "oek_betriebe_ueberleben → survival.kaplan_meier_gezaehlt", 0, MINDESTBASIS_UEBERLEBEN,
-       None,
-       "Betriebe unter Beobachtung"),
-    _K("stabil_12", "nach 12 Monaten noch aktiv", "%",
+       "oek_betriebe_ueberleben → survival.kaplan_meier_gezaehlt"),
+    _anteil_betriebe("stabil_12", "nach 12 Monaten noch aktiv",
        "Von den beratenen Betrieben, die das Projekt **schon vor oder bei der Gründung** "
        "beraten hat und deren **Gründung am Stichtag mindestens 12 Monate zurückliegt**, der "
        "Anteil, der 12 Monate nach der Gründung noch nicht geschlossen war. Diese Betriebe "
        "wurden die ganze Zeit beobachtet – ein einfacher Anteil, keine Schätzung. Betriebe, "
        "die erst später beraten wurden, zählen nicht: wer vor der ersten Beratung schloss, "
        "war nie zu sehen.", "oek_betriebe_gruppen.stabil_12 / oek_betriebe_gruppen.bekannt_12",
-       0,
-       MINDESTBASIS_UEBERLEBEN, None, "Betriebe"),
-    _K("stabil_24", "nach 24 Monaten noch aktiv", "%",
+       basis_einheit="Betriebe"),
+    _anteil_betriebe("stabil_24", "nach 24 Monaten noch aktiv",
        "Wie **nach 12 Monaten noch aktiv**, für 24 Monate nach der Gründung.",
-       "oek_betriebe_gruppen.stabil_24 / oek_betriebe_gruppen.bekannt_24", 0,
-       MINDESTBASIS_UEBERLEBEN, None,
-       "Betriebe"),
-    _K("km_anteil_aktiv", "Anteil aktiv", "%",
+       "oek_betriebe_gruppen.stabil_24 / oek_betriebe_gruppen.bekannt_24",
+       basis_einheit="Betriebe"),
+    _anteil_betriebe("km_anteil_aktiv", "Anteil aktiv",
        "Geschätzter Anteil noch aktiver Betriebe nach so vielen Monaten; Betriebe, die am "
        "Stichtag noch aktiv sind, zählen bis dahin mit (Schließung am Eintrittstag zählt).",
-       "oek_betriebe_ueberleben → survival.kaplan_meier_gezaehlt", 1, MINDESTBASIS_UEBERLEBEN,
-       None,
-       "Betriebe unter Beobachtung"),
+       "oek_betriebe_ueberleben → survival.kaplan_meier_gezaehlt", 1),
     _K("km_ki_unten", "KI unten", "%", "Untere Grenze des 95-%-Vertrauensbereichs.",
        "oek_betriebe_ueberleben → survival.kaplan_meier_gezaehlt.ci_unten", 1),
     _K("km_ki_oben", "KI oben", "%", "Obere Grenze des 95-%-Vertrauensbereichs.",
        "oek_betriebe_ueberleben → survival.kaplan_meier_gezaehlt.ci_oben", 1),
-    _K("km_aktiv_ki", "aktiv (95-%-KI)", "%",
+    _anteil_betriebe("km_aktiv_ki", "aktiv (95-%-KI)",
        "Geschätzter Anteil noch aktiver Betriebe mit 95-%-Vertrauensbereich; „–“ unter der "
        "Mindestzahl beobachteter Betriebe.",
-       "oek_betriebe_ueberleben → survival.kaplan_meier_gezaehlt", 0, MINDESTBASIS_UEBERLEBEN,
-       None,
-       "Betriebe unter Beobachtung"),
+       "oek_betriebe_ueberleben → survival.kaplan_meier_gezaehlt"),
     _K("unter_beobachtung", "unter Beobachtung", "Betriebe",
        "Betriebe, die zu diesem Zeitpunkt noch beobachtet werden: die Basis der Schätzung.",
        "oek_betriebe_ueberleben → survival.n_risiko_gezaehlt"),
