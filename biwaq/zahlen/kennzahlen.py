@@ -379,37 +379,42 @@ KATALOG: tuple[Kennzahl, ...] = (
     *[_K(f"ziel_zielwert_{k}", f"Ziel: {name}", "Personen",
          f"Mit dem Fördermittelgeber vereinbarter Zielwert für **{name} seit "
          "Laufzeitbeginn** (Tabelle „ziele“, Quartier und Zielgruppe der Zeile).",
-         f"ziele.zielwert (kennzahl = '{k}')")
+         f"zielstand_verlauf.zielwert (kennzahl = '{k}'; Tabelle ziele)")
       for k, name in (("teilnehmende", "Erreichte Personen"), ("eintritte", "Eintritte"))],
     _K("ziel_erreicht", "Erreicht", "Personen",
        "Wert des Ziels am Stichtag: die Kennzahl des Ziels ab Laufzeitbeginn bis zum Stichtag "
        "(Personen, Betriebe oder Objekte; Definition je Kennzahl „… seit Laufzeitbeginn“).",
-       "zielstand.zielstand → tabelle.wert"),
+       "zielstand_verlauf → zielstand.zielstand → tabelle.wert"),
     _K("ziel_erwartet", "Erwartet zum Stichtag", "Personen",
        "Zielwert × verstrichener Anteil der Zielperiode (Laufzeitbeginn bis Zieldatum, "
-       "gleichmäßig); erst die Anzeige rundet.", "zielstand.zielstand → tabelle.erwartet"),
+       "gleichmäßig); erst die Anzeige rundet.",
+       "zielstand_verlauf → zielstand.zielstand → tabelle.erwartet"),
     _K("ziel_zielwert", "Ziel (Wert)", "Personen",
        "Mit dem Fördermittelgeber vereinbarter Zielwert dieses Ziels (Tabelle „ziele“; die "
-       "Spalte „Ziel“ nennt Kennzahl, Zielgruppe und Gebiet).", "ziele.zielwert"),
+       "Spalte „Ziel“ nennt Kennzahl, Zielgruppe und Gebiet).",
+       "zielstand_verlauf.zielwert (Tabelle ziele)"),
     _K("ziel_quote", "Erreicht in % des Erwarteten", "%",
        "Erreicht geteilt durch Erwartet zum Stichtag; entscheidet den Status (ab 100 % im "
        "Plan, ab 90 % knapp). Nie auf eine Schwelle aufgerundet, die der Wert nicht erreicht "
-       "(99,96 % zeigt 99,9 %).", "tabelle.wert / tabelle.erwartet", 1),
+       "(99,96 % zeigt 99,9 %).",
+       "zielstand_verlauf → zielstand.zielstand → tabelle.wert / tabelle.erwartet", 1),
     _K("ziel_fortschritt", "Erreicht in % des Ziels", "%",
        "Erreicht geteilt durch den Zielwert; nie auf 100 % aufgerundet, solange das Ziel "
-       "nicht erreicht ist.", "tabelle.wert / tabelle.zielwert", 1),
+       "nicht erreicht ist.",
+       "zielstand_verlauf → zielstand.zielstand → tabelle.wert / tabelle.zielwert", 1),
     _K("ziel_hochrechnung", "Hochrechnung zum Zieldatum", "Personen",
        "Schätzung: Erreicht plus das Tempo der letzten vier Quartale bis zum Zieldatum "
-       "fortgeschrieben – kein Messwert.", "zielstand.zielstand → tabelle.hochrechnung"),
+       "fortgeschrieben – kein Messwert.",
+       "zielstand_verlauf → zielstand.zielstand → tabelle.hochrechnung"),
     _K("ziel_hochrechnung_anteil", "Hochrechnung in % des Ziels", "%",
        "Hochrechnung zum Zieldatum geteilt durch den Zielwert.",
-       "tabelle.hochrechnung / tabelle.zielwert", 1),
+       "zielstand_verlauf → zielstand.zielstand → tabelle.hochrechnung / tabelle.zielwert", 1),
     _K("ziel_kumuliert", "Erreicht (kumuliert)", "Personen",
        "Die Kennzahl des Ziels ab Laufzeitbeginn bis zum Quartalsende (zuletzt bis zum "
-       "Stichtag).", "zielstand.zielstand → verlauf.kumuliert"),
+       "Stichtag).", "zielstand_verlauf → zielstand.zielstand → verlauf.kumuliert"),
     _K("ziel_linie", "Ziellinie", "Personen",
        "Erwartet zum Quartalsende: Zielwert × verstrichener Anteil der Zielperiode.",
-       "zielstand.zielstand → verlauf.erwartet"),
+       "zielstand_verlauf → zielstand.zielstand → verlauf.erwartet"),
 
     # --- Public figures (published, disclosure-controlled) ---------------------------------
     _K("oeffentlich_menschen", "Menschen im Projekt", "Personen",
