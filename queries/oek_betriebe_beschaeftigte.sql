@@ -1,8 +1,10 @@
 -- Current headcount of the advised businesses still active (status 'aktiv'), per sector
 -- and migrantenoekonomie, for the Betriebe page (issue 14: instead of one row per business).
--- Same businesses as oek_betriebe_beraten; rule of oekonomie.beschaeftigte (no number is
--- not 0: it is counted apart).
--- Parameters: $quartier, $von, $bis, $branchen (as oek_betriebe_beraten).
+-- Businesses of the macro betriebe_beraten; rule of the catalogue figures aktive_betriebe,
+-- mit_angabe, beschaeftigte, beschaeftigte_median (no number is not 0: it is counted apart).
+-- Parameters: $quartier, $von, $bis, $branchen (those of the macro betriebe_beraten:
+--   $quartier = seat of the business, NULL = both; $von/$bis = at least one consultation
+--   in the period, inclusive; $branchen = list of sectors, NULL = all).
 -- Grain: one row per branche and migrantenoekonomie, plus one per branche with
 --   migrantenoekonomie NULL (both groups; the only rows with the median).
 --   aktive: active businesses; mit_angabe: of them with a number; beschaeftigte: sum of the

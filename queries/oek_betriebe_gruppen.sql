@@ -1,8 +1,11 @@
 -- Counts of advised businesses for the Betriebe page (issue 14: some dozen rows instead of
 -- one per business): per Stadtteil, Quartier, Branche, Gründungsjahr and overall, each split
--- by migrantenoekonomie. Same businesses as oek_betriebe_beraten; the rules are those of
--- oekonomie.aktiv_am_stichtag and oekonomie.stabilisierung (tests compare both).
--- Parameters: $quartier, $von, $bis, $branchen (as oek_betriebe_beraten).
+-- by migrantenoekonomie. Businesses of the macro betriebe_beraten; the rules are those of the
+-- catalogue figures aktiv_am_stichtag, stabil_12 and stabil_24 (tests/betriebe_je_betrieb.py
+-- works them out business by business; tests compare both).
+-- Parameters: $quartier, $von, $bis, $branchen (those of the macro betriebe_beraten:
+--   $quartier = seat of the business, NULL = both; $von/$bis = at least one consultation
+--   in the period, inclusive; $branchen = list of sectors, NULL = all).
 -- Grain: one row per ebene ('stadtteil', 'quartier', 'branche', 'gruendungsjahr', 'alle'),
 --   value of that column (the others NULL) and migrantenoekonomie.
 --   betriebe: advised businesses; beratungen: consultations in the period;

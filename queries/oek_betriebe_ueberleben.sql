@@ -1,12 +1,14 @@
 -- Counts per time point for the Kaplan–Meier curves of advised businesses (Betriebe page,
--- issue 14: a few thousand rows instead of one per business). Same businesses and rules as
--- oek_betriebe_beraten → oekonomie.ueberleben_eingaben: closure (event) = status
--- 'geschlossen' with status_datum on or before the stichtag, everyone else censored at the
--- stichtag; ursprung 'gruendung': days since founding, entry at the first consultation
--- (delayed entry, at least 0); ursprung 'beratung': days since the later of first
--- consultation and founding, entry 0. Usable: a closure date where closed, and time under
--- observation (dauer > eintritt, or = for a closure on the entry day).
--- Parameters: $quartier, $von, $bis, $branchen (as oek_betriebe_beraten).
+-- issue 14: a few thousand rows instead of one per business). Businesses of the macro
+-- betriebe_beraten. Closure (event) = status 'geschlossen' with status_datum on or before
+-- the stichtag, everyone else censored at the stichtag; ursprung 'gruendung': days since
+-- founding, entry at the first consultation (delayed entry, at least 0); ursprung
+-- 'beratung': days since the later of first consultation and founding, entry 0. Usable: a
+-- closure date where closed, and time under observation (dauer > eintritt, or = for a
+-- closure on the entry day).
+-- Parameters: $quartier, $von, $bis, $branchen (those of the macro betriebe_beraten:
+--   $quartier = seat of the business, NULL = both; $von/$bis = at least one consultation
+--   in the period, inclusive; $branchen = list of sectors, NULL = all).
 -- Grain: one row per ursprung, migrantenoekonomie and day (tage) with ereignisse, zensiert,
 --   eintritte; plus per ursprung and migrantenoekonomie one row with tage NULL holding the
 --   excluded businesses (ohne_schliessungsdatum, ohne_beobachtungszeit).

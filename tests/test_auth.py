@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from biwaq.app import auth, registry
 from biwaq.oeffentlich import published
+from biwaq.oeffentlich.published import ARBEIT
 from biwaq.app.registry import PAGES, ROLLEN
 from conftest import ROOT
 
@@ -393,7 +394,7 @@ def test_internal_public_figures_page_in_browser(demo_server, page):
     assert page.get_by_text("Page not found").count() == 0
     assert page.locator("h1").first.inner_text().strip() == "Öffentliche Zahlen"
     assert metric_value(page, "Arbeit gefunden") == published.zahl(
-        d.wert("eintritte_vermittlungen", kennzahl="Vermittlungen", quartier=I, jahr=I))
+        d.wert("eintritte_vermittlungen", kennzahl=ARBEIT, quartier=I, jahr=I))
     assert page.get_by_text(f"Veröffentlichung Nr. {d.revision}").count() >= 1
     # Listed in the navigation under its section.
     assert page.locator('[data-testid="stSidebarNav"]').get_by_text("Öffentliche Zahlen").count()

@@ -1,5 +1,6 @@
 """Betriebe page from counts (issue 14): the database counts per time point / per group, and
-every figure equals the one worked out from one row per business (the old way)."""
+every figure equals the one worked out from one row per business (the old way, kept as an
+independent test oracle in tests/betriebe_je_betrieb.py)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -12,6 +13,7 @@ from biwaq.speicher.filters import Filter
 from biwaq.speicher.queries import run_query
 from biwaq.zahlen import oekonomie as oek
 from biwaq.zahlen import survival
+from tests import betriebe_je_betrieb as jb
 from tests.conftest import demo_con
 from tests.test_oekonomie import BETRIEBE, FALL_11
 
@@ -20,7 +22,7 @@ D = dt.date
 
 def _beide(con, filt=Filter(), branchen=None):
     params = dict(**filt.params(), branchen=branchen)
-    alt = oek.ueberleben(run_query("oek_betriebe_beraten", con, **params))
+    alt = jb.ueberleben(jb.beraten(con, filt, branchen))
     neu = oek.ueberleben_gezaehlt(run_query("oek_betriebe_ueberleben", con, **params))
     return alt, neu
 
@@ -98,21 +100,21 @@ def test_survival_query_counts_the_small_fixture(db_factory):
 
 def _alle_zahlen_beide(con, filt=Filter(), branchen=None):
     params = dict(**filt.params(), branchen=branchen)
-    beraten = run_query("oek_betriebe_beraten", con, **params)
+    beraten = jb.beraten(con, filt, branchen)
     gruppen = run_query("oek_betriebe_gruppen", con, **params)
     zeilen = run_query("oek_betriebe_beschaeftigte", con, **params)
     assert oek.kennzahlen_gezaehlt(gruppen) == {
         "betriebe": len(beraten), "migrantenoekonomie": int(beraten["migrantenoekonomie"].sum()),
         "beratungen": int(beraten["beratungen_zeitraum"].sum()),
-        "aktiv": oek.aktiv_am_stichtag(beraten)}
+        "aktiv": jb.aktiv_am_stichtag(beraten)}
     for d in oek.DIMENSIONEN:
         pd.testing.assert_frame_equal(oek.betriebe_nach_gezaehlt(gruppen, d),
-                                      oek.betriebe_nach(beraten, d), obj=d)
+                                      jb.betriebe_nach(beraten, d), obj=d)
     for m, g in ((12, oek.ALLE), (24, oek.ALLE), (12, oek.MIGRANT), (24, oek.MIGRANT)):
-        assert oek.stabilisierung_gezaehlt(gruppen, m, g) == oek.stabilisierung(beraten, m, g)
+        assert oek.stabilisierung_gezaehlt(gruppen, m, g) == jb.stabilisierung(beraten, m, g)
     # same values; the median is float64 here, pandas' nullable Float64 from one row each
     pd.testing.assert_frame_equal(oek.beschaeftigte_gezaehlt(zeilen),
-                                  oek.beschaeftigte(beraten), check_dtype=False)
+                                  jb.beschaeftigte(beraten), check_dtype=False)
     return gruppen
 
 

@@ -137,3 +137,19 @@ def test_small_groups_show_their_count_in_the_charts():
     assert list(teilnehmende.text) == ["66,7 % (2 von 3)", "66,7 % (2 von 3)"]  # district, total
     bevoelkerung = next(t for t in fig.data if t.name == "Bevölkerung")
     assert list(bevoelkerung.text)[0] == "9,0 %"                 # 9.0 / (1.0 * 100)
+
+
+def test_shares_of_people_and_of_businesses_follow_one_rule_each():
+    # catalogue helpers _anteil_personen / _anteil_betriebe: a share of people is shown on any
+    # base with its count below 20 (issue 10.7); a share of businesses needs 5 (issue 10.5)
+    personen = [k for k in kz.alle() if k.ist_quote and k.basis_einheit == "Personen"]
+    betriebe = [k for k in kz.alle() if k.ist_quote and k.basis_einheit.startswith("Betriebe")]
+    assert {k.id for k in personen} == {"anteil_migration_tn", "anteil_in_gruppe",
+                                        "anteil_an_gruppe"}
+    assert {k.id for k in betriebe} == {"aktiv_24_gruendung", "stabil_12", "stabil_24",
+                                        "km_anteil_aktiv", "km_aktiv_ki"}
+    for k in personen:
+        assert (k.mindestbasis, k.basis_zeigen_unter, k.nachkommastellen) == (None, 20, 1), k.id
+    for k in betriebe:
+        assert (k.mindestbasis, k.basis_zeigen_unter) == (kz.MINDESTBASIS_UEBERLEBEN, None)
+        assert kz.fmt(k.id, 0.5, basis=4).startswith("– (zu wenige Betriebe")

@@ -16,6 +16,7 @@ from biwaq.speicher.filters import Filter
 from biwaq.einlesen.contract import STADTTEILE
 from biwaq.einlesen.demo import schematic_districts
 from biwaq.speicher.queries import run_query
+from tests import betriebe_je_betrieb as jb
 
 D = dt.date
 SEITE_ALLE = dict(arten=None, status=None, stadtteile=None, flaeche_min=None, flaeche_max=None,
@@ -225,7 +226,18 @@ BETRIEBE = dict(
 
 
 def beraten(con, filt=Filter(), branchen=None):
-    return run_query("oek_betriebe_beraten", con, **filt.params(), branchen=branchen)
+    """One row per advised business (the test oracle's rows; the pages count in SQL)."""
+    return jb.beraten(con, filt, branchen)
+
+
+def gruppen(con, filt=Filter(), branchen=None):
+    return run_query("oek_betriebe_gruppen", con, **filt.params(), branchen=branchen)
+
+
+def ueberleben(con, filt=Filter(), branchen=None) -> oek.Ueberleben:
+    """The survival curves as the Betriebe page and the report compute them."""
+    return oek.ueberleben_gezaehlt(
+        run_query("oek_betriebe_ueberleben", con, **filt.params(), branchen=branchen))
 
 
 def test_advised_businesses_follow_quartier_period_and_sector(db_factory):
@@ -240,17 +252,19 @@ def test_advised_businesses_follow_quartier_period_and_sector(db_factory):
     assert list(beraten(con, Filter(von=D(2017, 1, 1), bis=D(2017, 12, 31)))["betrieb_id"]) \
         == ["B3"]
     assert list(beraten(con, branchen=["Handel"])["betrieb_id"]) == ["B2", "B3"]
-    tab = oek.betriebe_nach(df, "branche").set_index("Branche")
+    tab = oek.betriebe_nach_gezaehlt(gruppen(con), "branche").set_index("Branche")
     assert tab.loc["Handel"].tolist() == [1, 1, 2]       # migrant, other, total
     assert tab.loc["IT"].tolist() == [0, 1, 1]
-    jahre = oek.betriebe_nach(df, "gruendungsjahr")
+    assert oek.betriebe_nach_gezaehlt(gruppen(con, branchen=["Handel"]), "branche")[
+        "Gesamt"].tolist() == [2]
+    jahre = oek.betriebe_nach_gezaehlt(gruppen(con), "gruendungsjahr")
     assert jahre["Gründungsjahr"].tolist() == [2014, 2015, 2016, 2017]
 
 
 def test_survival_inputs_by_hand(db_factory):
     con = db_factory(**BETRIEBE)
     df = beraten(con)
-    rows, aus = oek.ueberleben_eingaben(df, "gruendung")
+    rows, aus = jb.ueberleben_eingaben(df, "gruendung")
     r = rows.set_index("betrieb_id")
     # B1 founded 01.01.2016 after its pre-founding advice: entry 0, censored at 30.06.2018
     #    after 366 + 365 + 180 = 911 days = 29.93 months
@@ -264,16 +278,30 @@ def test_survival_inputs_by_hand(db_factory):
                                                 "B4": 11.992}
     assert r["ereignis"].to_dict() == {"B1": False, "B2": True, "B3": False, "B4": True}
     assert aus == {"ohne_schliessungsdatum": 0, "ohne_beobachtungszeit": 0}
-    rows, _ = oek.ueberleben_eingaben(df, "beratung")
+    rows, _ = jb.ueberleben_eingaben(df, "beratung")
     # from the later of first consultation and founding: B1 911 days, B2 366, B3 364, B4 182
     assert rows.set_index("betrieb_id")["dauer"].round(3).to_dict() == {
         "B1": 29.930, "B2": 12.025, "B3": 11.959, "B4": 5.979}
     assert rows["eintritt"].eq(0).all()
+    # the same days as the page and the report count them (oek_betriebe_ueberleben):
+    # per day (ereignisse, zensiert, eintritte), both groups together
+    z = run_query("oek_betriebe_ueberleben", con, **Filter().params(), branchen=None)
+    z = z[z["tage"].notna()]
+
+    def tage(ursprung):
+        t = z[z["ursprung"] == ursprung].groupby("tage")[
+            ["ereignisse", "zensiert", "eintritte"]].sum()
+        return {int(d): tuple(int(x) for x in r) for d, r in t.iterrows()}
+    assert tage("gruendung") == {0: (0, 0, 1), 30: (0, 0, 1), 365: (0, 0, 1),
+                                 730: (0, 0, 1), 394: (0, 1, 0), 547: (1, 0, 0),
+                                 911: (0, 1, 0), 1096: (1, 0, 0)}
+    assert tage("beratung") == {0: (0, 0, 4), 182: (1, 0, 0), 364: (0, 1, 0),
+                                366: (1, 0, 0), 911: (0, 1, 0)}
 
 
 def test_survival_figures_by_hand(db_factory):
     con = db_factory(**BETRIEBE)
-    k = oek.ueberleben_kennzahlen(oek.ueberleben(beraten(con))).set_index(["Beginn", "Gruppe"])
+    k = oek.ueberleben_kennzahlen(ueberleben(con)).set_index(["Beginn", "Gruppe"])
     alle = k.loc[("seit Gründung", oek.ALLE)]
     # since founding, with delayed entry: at 17.97 months B1 and B4 are at risk (B2 only
     # enters at 23.98, B3 left at 12.95): S = 1/2; at 36.01 only B2 is at risk: S = 0.
@@ -304,14 +332,20 @@ def test_closed_without_date_is_left_out_and_counted(db_factory):
         dict(betrieb_id="B6", status="geschlossen", gruendung=D(2016, 1, 1))],
         "beratungen": BETRIEBE["beratungen"] + [dict(betrieb_id="B6", datum=D(2016, 2, 1))]}
     con = db_factory(**fixture)
-    rows, aus = oek.ueberleben_eingaben(beraten(con), "gruendung")
+    rows, aus = jb.ueberleben_eingaben(beraten(con), "gruendung")
     assert "B6" not in set(rows["betrieb_id"])
     assert aus["ohne_schliessungsdatum"] == 1
+    u = ueberleben(con)                     # as the page and the report count
+    assert u.ausgeschlossen["gruendung"] == {"ohne_schliessungsdatum": 1,
+                                             "ohne_beobachtungszeit": 0}
+    assert int(u.eingaben[("gruendung", oek.ALLE)]["eintritte"].sum()) == 4   # B1–B4
 
 
 def test_current_headcount_never_counts_missing_as_zero(db_factory):
     con = db_factory(**BETRIEBE)
-    tab = oek.beschaeftigte(beraten(con)).set_index("Branche")
+    tab = oek.beschaeftigte_gezaehlt(run_query(
+        "oek_betriebe_beschaeftigte", con, **Filter().params(), branchen=None)
+    ).set_index("Branche")
     # active: B1 (3 employees), B3 (no number); closed B2, B4 are not shown
     assert set(tab.index) == {"Gastronomie", "Handel"}
     assert tab.loc["Gastronomie", ["aktive Betriebe", "mit Angabe", "Beschäftigte"]].tolist() \
@@ -416,7 +450,7 @@ def test_basemap_setting(monkeypatch):
 
 def test_survival_chart_has_both_origins_and_groups(db_factory):
     con = db_factory(**BETRIEBE)
-    fig = ch.ueberleben_chart(oek.ueberleben(beraten(con)))
+    fig = ch.ueberleben_chart(ueberleben(con))
     linien = [t for t in fig.data if t.name in (oek.MIGRANT, oek.ANDERE)
               and t.mode == "lines" and t.line.width]
     assert {(t.name, t.xaxis) for t in linien} == {(oek.MIGRANT, "x"), (oek.ANDERE, "x"),
@@ -432,9 +466,10 @@ def test_active_at_reference_date_needs_founding_and_no_closure(db_factory):
             dict(betrieb_id="B7", datum=D(2018, 3, 1), format="Vorgründungsberatung")]}
     con = db_factory(**fixture)
     # stand 30.06.2018: B1 and B3 active; B2 and B4 closed before; B7 not yet founded
-    assert oek.aktiv_am_stichtag(beraten(con)) == 2
+    assert oek.kennzahlen_gezaehlt(gruppen(con))["aktiv"] == 2
     # end of 2016: advised were B1, B2, B4; B2 (closed 01.01.2017) was still open, B4 not
-    assert oek.aktiv_am_stichtag(beraten(con, Filter(bis=D(2016, 12, 31)))) == 2   # B1, B2
+    assert oek.kennzahlen_gezaehlt(gruppen(con, Filter(bis=D(2016, 12, 31))))["aktiv"] \
+        == 2                                                                    # B1, B2
 
 
 def test_placements_of_one_or_two_per_firm_are_folded_with_a_target_group(db_factory):
@@ -554,7 +589,7 @@ FALL_11 = dict(
 
 def test_closure_on_the_day_of_the_first_consultation_counts_field_case_11(db_factory):
     con = db_factory(**FALL_11)
-    u = oek.ueberleben(beraten(con))
+    u = ueberleben(con)
     k = oek.ueberleben_kennzahlen(u).set_index(["Beginn", "Gruppe"])
     ber = k.loc[("seit erster Beratung", oek.ALLE)]
     # all 4 enter at 0; B-7401 closes at 0: S(0) = 3/4; B-7402 closes at 6 months (3 at risk):
@@ -569,44 +604,52 @@ def test_closure_on_the_day_of_the_first_consultation_counts_field_case_11(db_fa
                                              "ohne_beobachtungszeit": 0}
 
 
+# Stabilisation by hand (test_survival_in_plain_words_counts_only_known_fates and
+# tests/test_betriebe_eine_definition.py):
+# Reference date 31.12.2018 (last consultation). S1–S6 were advised one month before
+# founding (observed from founding on), S7 only two years after founding, S8 closed
+# without a date. Migrant-run: S2, S5, S6.
+#   S1 founded 01.01.2015, active           12: active   24: active
+#   S2 founded 01.06.2015, closed 01.03.2016 (9 months)  12: closed   24: closed
+#   S3 founded 01.06.2015, closed 01.09.2016 (15 months) 12: active   24: closed
+#   S4 founded 01.01.2016, closed 01.06.2018 (29 months) 12: active   24: active
+#   S5 founded 01.06.2016, active           12: active   24: active
+#   S6 founded 01.06.2017, active           12: active (01.06.2018 <= stichtag); 24 unknown
+#   S7 founded 01.01.2014, first advised 01.01.2016: not observed from founding -> left out
+#   S8 founded 01.01.2015, closed without date: fate unknown -> left out
+# 12 months: 6 known, 5 active -> 5/6 = 83.3 % -> "83 %"
+# 24 months: 5 known (S1–S5), 3 active (S1, S4, S5) -> 60 %
+# migrant-run, 24 months: S2, S5 known -> 2 businesses, below the minimum base of 5
+_S_GRUENDUNG = {"S1": D(2015, 1, 1), "S2": D(2015, 6, 1), "S3": D(2015, 6, 1),
+                "S4": D(2016, 1, 1), "S5": D(2016, 6, 1), "S6": D(2017, 6, 1),
+                "S7": D(2014, 1, 1), "S8": D(2015, 1, 1)}
+_S_ZU = {"S2": D(2016, 3, 1), "S3": D(2016, 9, 1), "S4": D(2018, 6, 1)}
+_S_BETRIEBE = [dict(betrieb_id=b, gruendung=g, migrantenoekonomie=b in ("S2", "S5", "S6"),
+                    status="geschlossen" if b in _S_ZU or b == "S8" else "aktiv",
+                    status_datum=_S_ZU.get(b)) for b, g in _S_GRUENDUNG.items()]
+_S_BERATUNGEN = [dict(betrieb_id=b, datum=g - dt.timedelta(days=31),
+                      format="Vorgründungsberatung")
+                 for b, g in _S_GRUENDUNG.items() if b != "S7"]
+_S_BERATUNGEN += [dict(betrieb_id=b, datum=D(2015, 11, 1)) for b in _S_GRUENDUNG if b != "S7"]
+_S_BERATUNGEN += [dict(betrieb_id="S7", datum=D(2016, 1, 1)),
+                  dict(betrieb_id="S5", datum=D(2018, 12, 31))]
+STABIL = dict(betriebe=_S_BETRIEBE, beratungen=_S_BERATUNGEN)
+
+
 def test_survival_in_plain_words_counts_only_known_fates(db_factory):
-    # Reference date 31.12.2018 (last consultation). S1–S6 were advised one month before
-    # founding (observed from founding on), S7 only two years after founding, S8 closed
-    # without a date. Migrant-run: S2, S5, S6.
-    #   S1 founded 01.01.2015, active           12: active   24: active
-    #   S2 founded 01.06.2015, closed 01.03.2016 (9 months)  12: closed   24: closed
-    #   S3 founded 01.06.2015, closed 01.09.2016 (15 months) 12: active   24: closed
-    #   S4 founded 01.01.2016, closed 01.06.2018 (29 months) 12: active   24: active
-    #   S5 founded 01.06.2016, active           12: active   24: active
-    #   S6 founded 01.06.2017, active           12: active (01.06.2018 <= stichtag); 24 unknown
-    #   S7 founded 01.01.2014, first advised 01.01.2016: not observed from founding -> left out
-    #   S8 founded 01.01.2015, closed without date: fate unknown -> left out
-    # 12 months: 6 known, 5 active -> 5/6 = 83.3 % -> "83 %"
-    # 24 months: 5 known (S1–S5), 3 active (S1, S4, S5) -> 60 %
-    # migrant-run, 24 months: S2, S5 known -> 2 businesses, below the minimum base of 5
-    gruendung = {"S1": D(2015, 1, 1), "S2": D(2015, 6, 1), "S3": D(2015, 6, 1),
-                 "S4": D(2016, 1, 1), "S5": D(2016, 6, 1), "S6": D(2017, 6, 1),
-                 "S7": D(2014, 1, 1), "S8": D(2015, 1, 1)}
-    zu = {"S2": D(2016, 3, 1), "S3": D(2016, 9, 1), "S4": D(2018, 6, 1)}
-    betriebe = [dict(betrieb_id=b, gruendung=g, migrantenoekonomie=b in ("S2", "S5", "S6"),
-                     status="geschlossen" if b in zu or b == "S8" else "aktiv",
-                     status_datum=zu.get(b)) for b, g in gruendung.items()]
-    beratungen = [dict(betrieb_id=b, datum=g - dt.timedelta(days=31), format="Vorgründungs"
-                       "beratung") for b, g in gruendung.items() if b != "S7"]
-    beratungen += [dict(betrieb_id=b, datum=D(2015, 11, 1)) for b in gruendung if b != "S7"]
-    beratungen += [dict(betrieb_id="S7", datum=D(2016, 1, 1)),
-                   dict(betrieb_id="S5", datum=D(2018, 12, 31))]
-    con = db_factory(betriebe=betriebe, beratungen=beratungen)
+    # the fixture STABIL, worked out by hand above
+    con = db_factory(**STABIL)
     df = beraten(con)
-    assert set(df["betrieb_id"]) == set(gruendung)        # all advised in the period
-    s12, s24 = oek.stabilisierung(df, 12), oek.stabilisierung(df, 24)
+    assert set(df["betrieb_id"]) == set(_S_GRUENDUNG)     # all advised in the period
+    g = gruppen(con)                        # as the page and the report count
+    s12, s24 = oek.stabilisierung_gezaehlt(g, 12), oek.stabilisierung_gezaehlt(g, 24)
     assert (s12.betriebe, s12.aktiv) == (6, 5)
     assert (s24.betriebe, s24.aktiv) == (5, 3)
     assert s12.satz() == ("Von 6 beratenen Betrieben, deren Gründung mindestens 12 Monate "
                           "zurückliegt, waren 5 nach 12 Monaten noch aktiv (83 %).")
     assert s24.satz() == ("Von 5 beratenen Betrieben, deren Gründung mindestens 24 Monate "
                           "zurückliegt, waren 3 nach 24 Monaten noch aktiv (60 %).")
-    mig = oek.stabilisierung(df, 24, oek.MIGRANT)
+    mig = oek.stabilisierung_gezaehlt(g, 24, oek.MIGRANT)
     assert (mig.betriebe, mig.aktiv) == (2, 1)
     assert mig.satz() == ("Von 2 beratenen Betrieben der Migrantenökonomie, deren Gründung "
                           "mindestens 24 Monate zurückliegt: zu wenige Betriebe für einen "

@@ -15,6 +15,7 @@ from pypdf import PdfReader
 from streamlit.testing.v1 import AppTest
 
 from biwaq.oeffentlich import foerderhinweis, handout, publish, published
+from biwaq.oeffentlich.published import ARBEIT
 from browser import StreamlitServer, metric_value, screenshot, wait_for_app, warm_up
 from conftest import ROOT, demo_con
 
@@ -110,7 +111,7 @@ def test_public_page_shows_published_figures_and_the_star_note(public_env):
     assert werte["Menschen im Projekt"] == published.zahl(
         d.wert("teilnehmende", quartier=I, zielgruppe=I, jahr=I))
     assert werte["Arbeit gefunden"] == published.zahl(
-        d.wert("eintritte_vermittlungen", kennzahl="Vermittlungen", quartier=I, jahr=I))
+        d.wert("eintritte_vermittlungen", kennzahl=ARBEIT, quartier=I, jahr=I))
     assert werte["Betriebe beraten"] == published.zahl(d.wert("betriebe_beraten", quartier=I))
     assert any("* bedeutet" in i.value for i in at.info)
     assert any("Demodaten" in w.value for w in at.warning)
@@ -148,7 +149,7 @@ def test_handout_is_one_a4_page_with_the_key_figures(pub_dir):
         (210, 297)
     text = reader.pages[0].extract_text()
     for wert in (d.wert("teilnehmende", quartier=I, zielgruppe=I, jahr=I),
-                 d.wert("eintritte_vermittlungen", kennzahl="Vermittlungen", quartier=I, jahr=I),
+                 d.wert("eintritte_vermittlungen", kennzahl=ARBEIT, quartier=I, jahr=I),
                  d.wert("betriebe_beraten", quartier=I),
                  d.wert("leerstaende_wiederbelegt", stadtteil=I, jahr=I)):
         assert wert is not None and published.zahl(wert) in text

@@ -10,6 +10,7 @@ import pytest
 from scipy.optimize import Bounds, LinearConstraint, milp
 
 from biwaq.oeffentlich import disclosure as dc
+from biwaq.oeffentlich.published import ARBEIT
 from biwaq.oeffentlich import publish, published
 from biwaq.cli import main
 from conftest import demo_con
@@ -95,7 +96,7 @@ def test_published_totals_match_the_database(demo_pub, demo_db):
     assert d.wert("teilnehmende", quartier=I, zielgruppe=I, jahr=I) == entrants
     assert d.wert("eintritte_vermittlungen", kennzahl="Eintritte", quartier="Süd-Ost",
                   jahr="2017") == so_2017
-    assert d.wert("eintritte_vermittlungen", kennzahl="Vermittlungen", quartier=I,
+    assert d.wert("eintritte_vermittlungen", kennzahl=ARBEIT, quartier=I,
                   jahr=I) == placed
     assert d.wert("betriebe_beraten", quartier=I) == betriebe
     assert len(d.orte) == oeffentlich_leer
@@ -146,7 +147,7 @@ def test_integer_attacker_cannot_narrow_any_suppressed_cell(demo_pub):
 
 def test_rates_are_suppressed_with_their_counts():
     ev = pd.DataFrame({
-        "kennzahl": ["Eintritte"] * 3 + ["Vermittlungen"] * 3,
+        "kennzahl": ["Eintritte"] * 3 + [ARBEIT] * 3,
         "quartier": ["Magdeburger Allee", "Süd-Ost", I] * 2,
         "jahr": [I] * 6,
         "wert": [40, 20, 60, None, 5, None], "gesperrt": [False, False, False, True, False, True]})
@@ -266,7 +267,7 @@ def test_public_placement_rate_is_rounded_once(demo_pub):
     out, _ = demo_pub
     d = laden(out)                                       # as written to the public folder
     tn = d.wert("eintritte_vermittlungen", kennzahl="Eintritte", quartier="Süd-Ost", jahr=I)
-    vm = d.wert("eintritte_vermittlungen", kennzahl="Vermittlungen", quartier="Süd-Ost",
+    vm = d.wert("eintritte_vermittlungen", kennzahl=ARBEIT, quartier="Süd-Ost",
                 jahr=I)
     assert (vm, tn) == (78, 346)                         # the demo's Süd-Ost figures
     quote = d.wert("quoten", quartier="Süd-Ost", kennzahl="Vermittlungsquote")

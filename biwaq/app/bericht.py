@@ -135,15 +135,16 @@ def _esf(con, filt: Filter) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def _betriebe(con, filt: Filter, datenstand) -> tuple[list[str], pd.DataFrame]:
-    beraten = run_query("oek_betriebe_beraten", con, **filt.params(), branchen=None)
+    """The Betriebe section: the same figures as the Betriebe page, from the same queries
+    and code (oekonomie.betriebe_auswertung; no sector filter, as the page without one)."""
+    aw = oek.betriebe_auswertung(
+        lambda name: run_query(name, con, **filt.params(), branchen=None))
     stichtag = oek.stichtag(filt.bis, datenstand)
-    if beraten.empty:
+    if aw is None:
         return ["Im Zeitraum wurde kein Betrieb beraten."], pd.DataFrame()
-    u = oek.ueberleben(beraten)
-    kennz = oek.ueberleben_kennzahlen(u)
+    kennz = aw["kennz"]
     alle = kennz[(kennz["Gruppe"] == oek.ALLE) & (kennz["Beginn"] == "seit Gründung")].iloc[0]
-    n, mig = len(beraten), int(beraten["migrantenoekonomie"].sum())
-    aktiv = oek.aktiv_am_stichtag(beraten)
+    n, mig, aktiv = aw["betriebe"], aw["migrantenoekonomie"], aw["aktiv"]
 
     def km(monate: int) -> str:
         # as the page's table (oekonomie.ueberleben_anzeige): '–' below the minimum base
@@ -152,7 +153,7 @@ def _betriebe(con, filt: Filter, datenstand) -> tuple[list[str], pd.DataFrame]:
     saetze = [
         f"Im Zeitraum wurden {kz.fmt('beratene_betriebe', n)} Betriebe beraten, davon "
         f"{kz.fmt('beratene_migrantenoekonomie', mig)} aus der Migrantenökonomie, in "
-        f"{kz.fmt('beratungen_zeitraum', beraten['beratungen_zeitraum'].sum())} "
+        f"{kz.fmt('beratungen_zeitraum', aw['beratungen'])} "
         "Beratungen.",
         f"Am Stichtag {datum(stichtag)} waren {kz.fmt('aktiv_am_stichtag', aktiv)} von ihnen "
         "noch aktiv.",

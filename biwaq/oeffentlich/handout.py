@@ -11,7 +11,7 @@ from biwaq.oeffentlich import foerderhinweis
 from biwaq.zahlen import kennzahlen as kz
 from biwaq.einlesen.contract import QUARTIERE
 from biwaq.oeffentlich.public_view import kennzahlen, saetze
-from biwaq.oeffentlich.published import INSGESAMT, Oeffentlich, datum, prozent, zahl
+from biwaq.oeffentlich.published import ARBEIT, INSGESAMT, Oeffentlich, datum, prozent, zahl
 
 RAND = 15.0
 BREITE = 210.0 - 2 * RAND
@@ -140,7 +140,7 @@ def _teilnehmende(p: _Pdf, d: Oeffentlich, y: float) -> float:
                "Anteil"]]        # labels from the catalogue of figures; "Anteil" = prozent()
     for q in (*QUARTIERE, INSGESAMT):
         tn = d.wert("eintritte_vermittlungen", kennzahl="Eintritte", quartier=q, jahr=INSGESAMT)
-        vm = d.wert("eintritte_vermittlungen", kennzahl="Vermittlungen", quartier=q,
+        vm = d.wert("eintritte_vermittlungen", kennzahl=ARBEIT, quartier=q,
                     jahr=INSGESAMT)
         quote = d.wert("quoten", quartier=q, kennzahl="Vermittlungsquote")
         zeilen.append([q, zahl(tn), zahl(vm), prozent(quote)])

@@ -84,9 +84,9 @@ def zeigen(daten: Oeffentlich, auswahl: Auswahl = Auswahl(), key: str = "oeff",
                               quartier=auswahl.quartier or INSGESAMT),
            public_view.anzeige(daten, "vermittlungsarten", "art", "quartier",
                                Auswahl(auswahl.quartier)),
-           "Vermittlungen nach Art", f"{key}_art", filter_text, daten)
+           "Personen mit Arbeit oder Ausbildung nach Art", f"{key}_art", filter_text, daten)
     st.dataframe(public_view.anzeige(daten, "eintritte_vermittlungen", "quartier", "jahr",
-                                     auswahl, kennzahl="Vermittlungen"),
+                                     auswahl, kennzahl=published.ARBEIT),
                  hide_index=True, key=f"{key}_vm")
     st.dataframe(public_view.quoten_text(daten, auswahl), hide_index=True, key=f"{key}_quoten")
 

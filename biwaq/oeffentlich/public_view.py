@@ -12,7 +12,7 @@ import plotly.graph_objects as go
 from biwaq.app import charts
 from biwaq.zahlen import kennzahlen as kz
 from biwaq.einlesen.contract import QUARTIERE, STADTTEILE
-from biwaq.oeffentlich.published import INSGESAMT, STERN, Oeffentlich, prozent, zahl
+from biwaq.oeffentlich.published import ARBEIT, INSGESAMT, STERN, Oeffentlich, prozent, zahl
 
 
 @dataclass(frozen=True)
@@ -84,7 +84,7 @@ def kennzahlen(daten: Oeffentlich, auswahl: Auswahl = Auswahl()) -> list[Kennzah
         k("oeffentlich_menschen",
           summe(daten, "teilnehmende", quartier=q, zielgruppe=INSGESAMT, jahr=j)),
         k("oeffentlich_arbeit",
-          summe(daten, "eintritte_vermittlungen", kennzahl="Vermittlungen", quartier=q, jahr=j)),
+          summe(daten, "eintritte_vermittlungen", kennzahl=ARBEIT, quartier=q, jahr=j)),
         k("oeffentlich_betriebe", daten.wert("betriebe_beraten", quartier=q)),
         k("oeffentlich_leerstaende",
           summe(daten, "leerstaende_wiederbelegt",

@@ -23,7 +23,7 @@ from biwaq.einlesen.contract import (BERATUNGSFORMATE, LAUFZEIT_START, QUARTIERE
                             VERMITTLUNGSARTEN, ZIELGRUPPEN, ZIELGRUPPEN_NAMEN)
 from biwaq.oeffentlich.disclosure import INSGESAMT, Dim, Tabelle, Verbund
 
-from biwaq.oeffentlich.published import MANIFEST, ORTE_DATEI, monat, text_schuetzen
+from biwaq.oeffentlich.published import ARBEIT, MANIFEST, ORTE_DATEI, monat, text_schuetzen
 QUOTEN = "quoten"
 # labels of the published shares: from the catalogue of figures (biwaq.zahlen.kennzahlen)
 ANTEILE = {g: kz.label(f"oeffentlich_anteil_{k}") for g, k in (
@@ -135,15 +135,16 @@ def verbund_bauen(roh: Rohdaten) -> tuple[Verbund, dict]:
 
     # 2 Entries and placements by area × year ----------------------------------------------
     vm = roh.vermittlungen
-    k_dim = Dim("kennzahl", ("Eintritte", "Vermittlungen"), summe=False, titel="Kennzahl")
+    k_dim = Dim("kennzahl", ("Eintritte", ARBEIT), summe=False, titel="Kennzahl")
     fein = defaultdict(int)
     for r in tn.itertuples(index=False):
         fein[("Eintritte", r.quartier, str(r.jahr))] += int(r.anzahl)
     for r in vm.itertuples(index=False):
-        fein[("Vermittlungen", r.quartier, str(r.jahr))] += int(r.anzahl)
-    t2 = _aus_feinsten("eintritte_vermittlungen", "Eintritte und Vermittlungen nach Quartier "
-                       "und Jahr", (k_dim, q_dim, j_dim), fein)
-    t2.hinweis = ("Vermittlungen: Teilnehmende, die eine Arbeit oder Ausbildung begonnen haben, "
+        fein[(ARBEIT, r.quartier, str(r.jahr))] += int(r.anzahl)
+    # people, not placements (published.ARBEIT); the table's name stays for older revisions
+    t2 = _aus_feinsten("eintritte_vermittlungen", "Eintritte und Personen mit Arbeit oder "
+                       "Ausbildung nach Quartier und Jahr", (k_dim, q_dim, j_dim), fein)
+    t2.hinweis = (f"{ARBEIT}: Teilnehmende, die eine Arbeit oder Ausbildung begonnen haben, "
                   "jede Person einmal, im Jahr ihrer ersten Vermittlung.")
     for q in q_dim.alle:
         for j in j_dim.alle:
@@ -157,7 +158,7 @@ def verbund_bauen(roh: Rohdaten) -> tuple[Verbund, dict]:
     for q in q_dim.alle:
         for j in bis:
             e = sum(t2.werte[("Eintritte", q, x)] for x in jahre if x <= j)
-            v = sum(t2.werte[("Vermittlungen", q, x)] for x in jahre if x <= j)
+            v = sum(t2.werte[(ARBEIT, q, x)] for x in jahre if x <= j)
             rest[(q, j)] = e - v
     h2 = Tabelle("eingetreten_nicht_vermittelt", "Eingetretene ohne Vermittlung bis Jahresende "
                  "(nicht veröffentlicht)", (q_dim, Dim("jahr", bis, summe=False)), rest,
@@ -168,7 +169,7 @@ def verbund_bauen(roh: Rohdaten) -> tuple[Verbund, dict]:
             for x in jahre:
                 if x <= j:
                     row += [("eintritte_vermittlungen", ("Eintritte", q, x), 1),
-                            ("eintritte_vermittlungen", ("Vermittlungen", q, x), -1)]
+                            ("eintritte_vermittlungen", (ARBEIT, q, x), -1)]
             bez.append(row)
 
     # 3 Types of the first placement by area ----------------------------------------------
@@ -176,12 +177,13 @@ def verbund_bauen(roh: Rohdaten) -> tuple[Verbund, dict]:
     for r in vm.itertuples(index=False):
         fein[(r.quartier, r.art)] += int(r.anzahl)
     a_dim = Dim("art", VERMITTLUNGSARTEN, titel="Art der Vermittlung")
-    t3 = _aus_feinsten("vermittlungsarten", "Vermittlungen nach Art und Quartier",
+    t3 = _aus_feinsten("vermittlungsarten", "Personen mit Arbeit oder Ausbildung nach Art "
+                       "der ersten Vermittlung und Quartier",
                        (q_dim, a_dim), fein)
     t3.hinweis = "Jede vermittelte Person einmal, mit der Art ihrer ersten Vermittlung."
     for q in q_dim.alle:
         bez.append([("vermittlungsarten", (q, INSGESAMT), 1),
-                    ("eintritte_vermittlungen", ("Vermittlungen", q, INSGESAMT), -1)])
+                    ("eintritte_vermittlungen", (ARBEIT, q, INSGESAMT), -1)])
 
     # 4 Business consultations by area × format (dominance rule), 5 businesses advised ----
     br = roh.beratungen
@@ -293,7 +295,7 @@ def quoten(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
     for q in (*QUARTIERE, INSGESAMT):
         nenner = zelle(ev, kennzahl="Eintritte", quartier=q, jahr=INSGESAMT)
         paare = [("Vermittlungsquote",
-                  zelle(ev, kennzahl="Vermittlungen", quartier=q, jahr=INSGESAMT))]
+                  zelle(ev, kennzahl=ARBEIT, quartier=q, jahr=INSGESAMT))]
         paare += [(ANTEILE[g], zelle(tn, quartier=q, zielgruppe=ZIELGRUPPEN_NAMEN[g],
                                      jahr=INSGESAMT)) for g in ZIELGRUPPEN]
         for name, zaehler in paare:

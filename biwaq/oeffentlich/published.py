@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from biwaq.app.export import FORMEL_ZEICHEN
+from biwaq.zahlen import kennzahlen as kz
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_DIR = ROOT / "data" / "oeffentlich"
@@ -22,6 +23,44 @@ MANIFEST = "manifest.json"
 ORTE_DATEI = "leerstaende_orte.csv"
 INSGESAMT = "Insgesamt"
 STERN = "*"
+
+# Table eintritte_vermittlungen counts people – each participant with an entry once, in the
+# year of their first placement in work or training – not placements: its `kennzahl` value
+# is the catalogue's label of that figure, "Arbeit gefunden" (kennzahlen 'oeffentlich_arbeit'),
+# as on the public page, the handout and the internal preview. Publications before this change
+# wrote "Vermittlungen" there.
+ARBEIT = kz.label("oeffentlich_arbeit")
+# Dimension values renamed since earlier publications, (table, dimension) -> {old: new}:
+# applied whenever a publication or an internal revision is read (laden, revisionen.aus_json),
+# so that older publications stay readable and every revision is compared cell by cell
+# with the newer ones (revisionen: the joint audit pairs cells by table and key).
+FRUEHERE_WERTE: dict[tuple[str, str], dict[str, str]] = {
+    ("eintritte_vermittlungen", "kennzahl"): {"Vermittlungen": ARBEIT},
+}
+
+
+def heutiger_wert(tabelle: str, dim: str, wert: str) -> str:
+    """A dimension value as publications write it today (FRUEHERE_WERTE); else unchanged."""
+    return FRUEHERE_WERTE.get((tabelle, dim), {}).get(wert, wert)
+
+
+def heutiger_schluessel(tabelle: str, dims: list[str], key) -> tuple:
+    """A cell key (values in the order of `dims`) as publications write it today."""
+    return tuple(heutiger_wert(tabelle, d, v) for d, v in zip(dims, key))
+
+
+def _heutige_tabelle(name: str, df: pd.DataFrame) -> pd.DataFrame:
+    for (tabelle, dim), alt_neu in FRUEHERE_WERTE.items():
+        if tabelle == name and dim in df:
+            df[dim] = df[dim].replace(alt_neu)
+    return df
+
+
+def _heutiges_manifest(manifest: dict) -> dict:
+    for t in manifest.get("tabellen", []):
+        for d in t.get("dimensionen", []):
+            d["werte"] = [heutiger_wert(t["name"], d["name"], w) for w in d["werte"]]
+    return manifest
 
 
 class NichtVeroeffentlicht(Exception):
@@ -41,7 +80,9 @@ class Oeffentlich:
     orte: pd.DataFrame
 
     def __post_init__(self) -> None:
-        self.tabellen = {k: _normalisieren(v) for k, v in self.tabellen.items()}
+        self.tabellen = {k: _heutige_tabelle(k, _normalisieren(v))
+                         for k, v in self.tabellen.items()}
+        self.manifest = _heutiges_manifest(self.manifest)
 
     # --- manifest facts ---
     @property

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from biwaq.oeffentlich import disclosure as dc
+from biwaq.oeffentlich.published import heutiger_schluessel, heutiger_wert
 from biwaq.oeffentlich.disclosure import Anforderung, Dim, Tabelle, Verbund, Zelle
 
 VORHER = "vorher:"
@@ -90,19 +91,26 @@ def als_json(revision: int, verbund: Verbund, ergebnis: dc.Ergebnis,
 
 
 def aus_json(d: dict) -> Stand:
-    """The inverse of `als_json`: a revision's system, pattern and requirements."""
+    """The inverse of `als_json`: a revision's system, pattern and requirements. Dimension
+    values renamed since the revision was written (published.FRUEHERE_WERTE) are read as
+    today's, so an older revision's cells pair with the newer ones in the joint audit."""
+    dims = {t["name"]: [x["name"] for x in t["dims"]] for t in d["tabellen"]}
+
+    def key(t: str, k) -> tuple:
+        return heutiger_schluessel(t, dims[t], k) if t in dims else tuple(k)
     tabellen = {}
     for t in d["tabellen"]:
-        n = len(t["dims"])
-        tabellen[t["name"]] = Tabelle(
-            t["name"], t["titel"],
-            tuple(Dim(x["name"], tuple(x["werte"]), x["summe"]) for x in t["dims"]),
-            {tuple(r[:n]): int(r[n]) for r in t["werte"]}, oeffentlich=t["oeffentlich"],
-            untergrenzen={tuple(r[:n]): int(r[n]) for r in t["untergrenzen"]})
-    bez = [[(t, tuple(k), int(c)) for t, k, c in row] for row in d["beziehungen"]]
+        n, name = len(t["dims"]), t["name"]
+        tabellen[name] = Tabelle(
+            name, t["titel"],
+            tuple(Dim(x["name"], tuple(heutiger_wert(name, x["name"], w) for w in x["werte"]),
+                      x["summe"]) for x in t["dims"]),
+            {key(name, r[:n]): int(r[n]) for r in t["werte"]}, oeffentlich=t["oeffentlich"],
+            untergrenzen={key(name, r[:n]): int(r[n]) for r in t["untergrenzen"]})
+    bez = [[(t, key(t, k), int(c)) for t, k, c in row] for row in d["beziehungen"]]
     return Stand(int(d["revision"]), Verbund(tabellen, bez),
-                 {(t, tuple(k)) for t, k in d["gesperrt"]},
-                 {(t, tuple(k)): Anforderung(g, int(b)) for t, k, g, b in d["anforderungen"]},
+                 {(t, key(t, k)) for t, k in d["gesperrt"]},
+                 {(t, key(t, k)): Anforderung(g, int(b)) for t, k, g, b in d["anforderungen"]},
                  d.get("fingerabdruck", ""))
 
 

@@ -60,14 +60,35 @@ MINDESTBASIS_UEBERLEBEN = 5
 BASIS_ZEIGEN_UNTER = 20        # rates on fewer than 20 also show "k von n" (issue 10.7)
 
 _K = Kennzahl
+UNTER_BEOBACHTUNG = "Betriebe unter Beobachtung"
+
+
+def _anteil_personen(id: str, label: str, definition: str, quelle: str) -> Kennzahl:
+    """A share of people in % (one decimal), shown on any base; below BASIS_ZEIGEN_UNTER
+    with its count ('66,7 % (2 von 3)', issue 10.7)."""
+    return Kennzahl(id, label, "%", definition, quelle, 1, None, BASIS_ZEIGEN_UNTER, "Personen")
+
+
+def _anteil_betriebe(id: str, label: str, definition: str, quelle: str, stellen: int = 0,
+                     basis_einheit: str = UNTER_BEOBACHTUNG) -> Kennzahl:
+    """A share of advised businesses in %, '–' with the reason below MINDESTBASIS_UEBERLEBEN
+    businesses (issue 10.5); `basis_einheit` names what the base counts."""
+    return Kennzahl(id, label, "%", definition, quelle, stellen, MINDESTBASIS_UEBERLEBEN, None,
+                    basis_einheit)
+
+
 KATALOG: tuple[Kennzahl, ...] = (
     # --- Participants: events in the period (Übersicht, Zielgruppen, ESF+) ----------------
     _K("erreichte_personen", "Erreichte Personen", "Personen",
        "Personen mit **Erstkontakt im Zeitraum**; jede Person einmal.",
-       "uebersicht_kennzahlen.wert"),
+       "uebersicht_kennzahlen.wert (kennzahl = 'teilnehmende'), "
+       "zielgruppen_reichweite.erreicht (gruppe = 'alle')"),
     _K("eintritte", "Eintritte", "Personen",
        "Personen mit **formalem Eintritt ins Projekt im Zeitraum** (der Erstkontakt kann davor "
-       "liegen); jede Person einmal.", "uebersicht_kennzahlen.wert"),
+       "liegen); jede Person einmal.",
+       "uebersicht_kennzahlen.wert (kennzahl = 'eintritte'), "
+       "zielgruppen_reichweite.eingetreten (gruppe = 'alle'), "
+       "vermittlung_verweildauer.anzahl (Summe der Eintrittskohorten)"),
     _K("vermittelte_personen", "Vermittelte Personen", "Personen",
        "Personen mit **Beginn einer Vermittlung** (Arbeit oder Ausbildung, jede Art) **im "
        "Zeitraum**; jede Person einmal, auch bei mehreren Vermittlungen.",
@@ -81,30 +102,15 @@ KATALOG: tuple[Kennzahl, ...] = (
        "Von den vermittelten Personen die, deren Vermittlung im Zeitraum sechs Monate später "
        "noch bestand (Verbleib = ja); jüngere Vermittlungen sind noch offen.",
        "uebersicht_kennzahlen.wert"),
-    _K("zielerreichung", "Zielerreichung (%)", "%",
-       "Erreichter Wert geteilt durch den vereinbarten Zielwert (Ziele gelten für die ganze "
-       "Laufzeit).", "zielgruppen_ziele.wert / zielgruppen_ziele.zielwert", 1),
     _K("summe_gruppen", "Summe der fünf Gruppen", "Personen",
        "Erreichte Personen je Zielgruppe zusammengezählt: größer als die Zahl der Personen, "
        "weil viele zu mehreren Gruppen gehören.", "zielgruppen_reichweite.erreicht"),
-    _K("ziele_hinter_plan", "Ziele hinter Plan", "Ziele",
-       "Ziele, deren erreichter Anteil kleiner ist als der verstrichene Anteil der "
-       "Zielperiode.", "analytics.ziel_status"),
-    _K("ziel_wert", "Wert am Stichtag", "Personen",
-       "Erreichte Personen bzw. Eintritte von Laufzeitbeginn bis zum Stichtag (Ende des "
-       "Zeitraums, höchstens Datenstand und Zieldatum).", "zielgruppen_ziele.wert"),
-    _K("zielwert", "Ziel", "Personen", "Mit dem Fördermittelgeber vereinbarter Zielwert.",
-       "zielgruppen_ziele.zielwert"),
-    _K("zeit_verstrichen", "Zeit verstrichen (%)", "%",
-       "Anteil der Zielperiode (Laufzeitbeginn bis Zieldatum), der am Stichtag verstrichen "
-       "ist.", "zielgruppen_ziele.zeit_anteil", 1),
     _K("mit_migration", "davon mit Migrationshintergrund", "Personen",
        "Erreichte Personen mit Migrationshintergrund (Geflüchtete eingeschlossen).",
        "zielgruppen_repraesentation.mit_migration"),
-    _K("anteil_migration_tn", "Anteil Teilnehmende (%)", "%",
+    _anteil_personen("anteil_migration_tn", "Anteil Teilnehmende (%)",
        "Anteil mit Migrationshintergrund unter den erreichten Personen.",
-       "zielgruppen_repraesentation.mit_migration / zielgruppen_repraesentation.teilnehmende",
-       1, None, BASIS_ZEIGEN_UNTER, "Personen"),
+       "zielgruppen_repraesentation.mit_migration / zielgruppen_repraesentation.teilnehmende"),
     _K("anteil_migration_bev", "Anteil Bevölkerung (%)", "%",
        "Anteil mit Migrationshintergrund in der Bevölkerung der Stadtteile "
        "(Stadtteilstatistik, nach Einwohnerzahl gewichtet).",
@@ -115,29 +121,27 @@ KATALOG: tuple[Kennzahl, ...] = (
        "vermittlung_trichter, vermittlung_stufenzeiten.personen, vermittlung_arten.personen, "
        "vermittlung_austritte.personen, zielgruppen_zugangswege.personen, "
        "zielgruppen_kombinationen.personen"),
-    _K("anteil_in_gruppe", "Anteil in der Gruppe (%)", "%",
+    _anteil_personen("anteil_in_gruppe", "Anteil in der Gruppe (%)",
        "Personen der Zeile geteilt durch alle Personen ihrer Gruppe; auf kleiner Basis steht "
-       "die Zahl dabei („2 von 3“).", "personen / Summe der Personen der Gruppe", 1,
-       None, BASIS_ZEIGEN_UNTER, "Personen"),
+       "die Zahl dabei („2 von 3“).", "personen / Summe der Personen der Gruppe"),
     _K("personen_gruppe", "Personen in der Gruppe", "Personen",
        "Alle Personen der Gruppe: die Basis des Anteils in der Gruppe.",
        "Summe von personen je Gruppe"),
-    _K("anteil_an_gruppe", "Anteil an der Gruppe (%)", "%",
+    _anteil_personen("anteil_an_gruppe", "Anteil an der Gruppe (%)",
        "Personen in beiden Gruppen geteilt durch die Größe der Zeilengruppe.",
-       "zielgruppen_kombinationen.personen / Größe der Gruppe", 1,
-       None, BASIS_ZEIGEN_UNTER, "Personen"),
+       "zielgruppen_kombinationen.personen / Größe der Gruppe"),
     _K("austritte", "Austritte im Zeitraum", "Personen",
-       "Personen mit Austritt im Zeitraum; jede Person einmal.", "esf_indikatoren.wert"),
+       "Personen mit Austritt im Zeitraum; jede Person einmal.", "esf_gliederung.wert"),
     _K("esf_teilnehmende", "Teilnehmende (Eintritte im Zeitraum)", "Personen",
        "Wie **Eintritte**: Personen mit formalem Eintritt im Zeitraum (ESF+: Teilnehmende "
-       "insgesamt).", "esf_indikatoren.wert"),
+       "insgesamt).", "esf_gliederung.wert"),
     _K("esf_anzahl", "Anzahl", "Personen", "Personen, die den Indikator erfüllen.",
-       "esf_indikatoren.wert"),
+       "esf_gliederung.wert"),
     _K("esf_bezugsgroesse", "Bezugsgröße", "Personen",
        "Eintritte im Zeitraum (Merkmale) bzw. Austritte im Zeitraum (Ergebnisse).",
-       "esf_indikatoren.basis"),
+       "esf_gliederung.basis"),
     _K("esf_anteil", "Anteil (%)", "%", "Anzahl geteilt durch Bezugsgröße.",
-       "esf_indikatoren.wert / esf_indikatoren.basis", 1),
+       "esf_gliederung.wert / esf_gliederung.basis", 1),
 
     # --- Participants: the cohort of the Vermittlung page ---------------------------------
     _K("kohorte_erstkontakte", "Erstkontakte (Kohorte)", "Personen",
@@ -190,7 +194,7 @@ KATALOG: tuple[Kennzahl, ...] = (
     _K("vermittlungen", "Vermittlungen", "Vermittlungen",
        "**Vermittlungen** (Fälle) mit Beginn im Zeitraum: jede Vermittlung zählt; wer zweimal "
        "vermittelt wurde, zweimal (anders als **Vermittelte Personen**).",
-       "vermittlung_arten.vermittlungen"),
+       "vermittlung_arten.vermittlungen, oek_vermittlungen_betriebe.vermittlungen (je Betrieb)"),
     _K("vermittlungen_lokal", "bei lokalen Betrieben", "Vermittlungen",
        "Vermittlungen zu einem bekannten Betrieb der Programmgebiete.",
        "vermittlung_arten.vermittlungen"),
@@ -200,78 +204,81 @@ KATALOG: tuple[Kennzahl, ...] = (
     # --- Businesses (Betriebe) ------------------------------------------------------------
     _K("beratene_betriebe", "Beratene Betriebe", "Betriebe",
        "Betriebe mit **mindestens einer Beratung im Zeitraum** (Quartier = Sitz des "
-       "Betriebs); jeder Betrieb einmal.", "oek_betriebe_beraten.betrieb_id"),
+       "Betriebs); jeder Betrieb einmal.", "oek_betriebe_gruppen.betriebe"),
     _K("beratene_migrantenoekonomie", "davon Migrantenökonomie", "Betriebe",
-       "Beratene Betriebe der Migrantenökonomie.", "oek_betriebe_beraten.migrantenoekonomie"),
+       "Beratene Betriebe der Migrantenökonomie.",
+       "oek_betriebe_gruppen.betriebe (migrantenoekonomie)"),
     _K("betriebe_migrantenoekonomie", "Migrantenökonomie", "Betriebe",
        "Beratene Betriebe der Migrantenökonomie in dieser Zeile.",
-       "oek_betriebe_beraten.migrantenoekonomie"),
+       "oek_betriebe_gruppen.betriebe (migrantenoekonomie)"),
     _K("betriebe_andere", "Andere Betriebe", "Betriebe",
        "Beratene Betriebe, die nicht zur Migrantenökonomie gehören, in dieser Zeile.",
-       "oek_betriebe_beraten.migrantenoekonomie"),
+       "oek_betriebe_gruppen.betriebe (nicht migrantenoekonomie)"),
     _K("betriebe_gesamt", "Gesamt", "Betriebe", "Beratene Betriebe in dieser Zeile.",
-       "oek_betriebe_beraten.betrieb_id"),
+       "oek_betriebe_gruppen.betriebe"),
     _K("beratungen_zeitraum", "Beratungen im Zeitraum", "Beratungen",
        "Beratungen der beratenen Betriebe im Zeitraum; jede Beratung zählt.",
-       "oek_betriebe_beraten.beratungen_zeitraum"),
+       "oek_betriebe_gruppen.beratungen"),
     _K("aktiv_am_stichtag", "Am Stichtag aktiv", "Betriebe",
        "Beratene Betriebe, die am Stichtag (Ende des Zeitraums, höchstens Datenstand) gegründet "
-       "und nicht geschlossen sind.", "oek_betriebe_beraten → oekonomie.aktiv_am_stichtag"),
-    _K("aktiv_24_gruendung", "24 Monate nach Gründung aktiv", "%",
+       "und nicht geschlossen sind.", "oek_betriebe_gruppen.aktiv_am_stichtag"),
+    _anteil_betriebe("aktiv_24_gruendung", "24 Monate nach Gründung aktiv",
        "Geschätzter Anteil aller beratenen Betriebe, der 24 Monate nach der Gründung noch "
        "aktiv ist – geschätzt auch aus Betrieben, die erst kürzer beobachtet werden; ein "
        "Betrieb zählt ab seiner ersten Beratung, eine Schließung am Tag der ersten Beratung "
        "zählt mit.",
-       "oek_betriebe_beraten → survival.kaplan_meier", 0, MINDESTBASIS_UEBERLEBEN, None,
-       "Betriebe unter Beobachtung"),
-    _K("stabil_12", "nach 12 Monaten noch aktiv", "%",
+       "oek_betriebe_ueberleben → survival.kaplan_meier_gezaehlt"),
+    _anteil_betriebe("stabil_12", "nach 12 Monaten noch aktiv",
        "Von den beratenen Betrieben, die das Projekt **schon vor oder bei der Gründung** "
        "beraten hat und deren **Gründung am Stichtag mindestens 12 Monate zurückliegt**, der "
        "Anteil, der 12 Monate nach der Gründung noch nicht geschlossen war. Diese Betriebe "
        "wurden die ganze Zeit beobachtet – ein einfacher Anteil, keine Schätzung. Betriebe, "
        "die erst später beraten wurden, zählen nicht: wer vor der ersten Beratung schloss, "
-       "war nie zu sehen.", "oek_betriebe_beraten → oekonomie.stabilisierung", 0,
-       MINDESTBASIS_UEBERLEBEN, None, "Betriebe"),
-    _K("stabil_24", "nach 24 Monaten noch aktiv", "%",
+       "war nie zu sehen.", "oek_betriebe_gruppen.stabil_12 / oek_betriebe_gruppen.bekannt_12",
+       basis_einheit="Betriebe"),
+    _anteil_betriebe("stabil_24", "nach 24 Monaten noch aktiv",
        "Wie **nach 12 Monaten noch aktiv**, für 24 Monate nach der Gründung.",
-       "oek_betriebe_beraten → oekonomie.stabilisierung", 0, MINDESTBASIS_UEBERLEBEN, None,
-       "Betriebe"),
-    _K("km_anteil_aktiv", "Anteil aktiv", "%",
+       "oek_betriebe_gruppen.stabil_24 / oek_betriebe_gruppen.bekannt_24",
+       basis_einheit="Betriebe"),
+    _anteil_betriebe("km_anteil_aktiv", "Anteil aktiv",
        "Geschätzter Anteil noch aktiver Betriebe nach so vielen Monaten; Betriebe, die am "
        "Stichtag noch aktiv sind, zählen bis dahin mit (Schließung am Eintrittstag zählt).",
-       "oek_betriebe_beraten → survival.kaplan_meier", 1, MINDESTBASIS_UEBERLEBEN, None,
-       "Betriebe unter Beobachtung"),
-    _K("km_ki_unten", "KI unten", "%", "Untere Grenze des 95-%-Vertrauensbereichs.", "survival.kaplan_meier.ci_unten", 1),
+       "oek_betriebe_ueberleben → survival.kaplan_meier_gezaehlt", 1),
+    _K("km_ki_unten", "KI unten", "%", "Untere Grenze des 95-%-Vertrauensbereichs.",
+       "oek_betriebe_ueberleben → survival.kaplan_meier_gezaehlt.ci_unten", 1),
     _K("km_ki_oben", "KI oben", "%", "Obere Grenze des 95-%-Vertrauensbereichs.",
-       "survival.kaplan_meier.ci_oben", 1),
-    _K("km_aktiv_ki", "aktiv (95-%-KI)", "%",
+       "oek_betriebe_ueberleben → survival.kaplan_meier_gezaehlt.ci_oben", 1),
+    _anteil_betriebe("km_aktiv_ki", "aktiv (95-%-KI)",
        "Geschätzter Anteil noch aktiver Betriebe mit 95-%-Vertrauensbereich; „–“ unter der "
-       "Mindestzahl beobachteter Betriebe.", "survival.kaplan_meier", 0, MINDESTBASIS_UEBERLEBEN, None,
-       "Betriebe unter Beobachtung"),
+       "Mindestzahl beobachteter Betriebe.",
+       "oek_betriebe_ueberleben → survival.kaplan_meier_gezaehlt"),
     _K("unter_beobachtung", "unter Beobachtung", "Betriebe",
        "Betriebe, die zu diesem Zeitpunkt noch beobachtet werden: die Basis der Schätzung.",
-       "survival.n_risiko_bei"),
+       "oek_betriebe_ueberleben → survival.n_risiko_gezaehlt"),
     _K("km_betriebe", "Betriebe", "Betriebe",
-       "Beratene Betriebe, die in die Schätzung eingehen.", "oekonomie.ueberleben_eingaben"),
+       "Beratene Betriebe, die in die Schätzung eingehen.",
+       "oek_betriebe_ueberleben.eintritte"),
     _K("km_schliessungen", "Schließungen", "Betriebe",
        "Davon bis zum Stichtag geschlossen (mit Schließungsdatum).",
-       "oekonomie.ueberleben_eingaben"),
+       "oek_betriebe_ueberleben.ereignisse"),
     _K("aktive_betriebe", "aktive Betriebe", "Betriebe",
-       "Beratene Betriebe mit Status aktiv (heutiger Stand).", "oek_betriebe_beraten.status"),
+       "Beratene Betriebe mit Status aktiv (heutiger Stand).",
+       "oek_betriebe_beschaeftigte.aktive"),
     _K("mit_angabe", "mit Angabe", "Betriebe",
        "Aktive Betriebe mit einer Zahl der Beschäftigten.",
-       "oek_betriebe_beraten.beschaeftigte"),
+       "oek_betriebe_beschaeftigte.mit_angabe"),
     _K("beschaeftigte", "Beschäftigte", "Personen",
        "Heutige Zahl der Beschäftigten der aktiven beratenen Betriebe mit Angabe (fehlende "
-       "Angaben nicht als 0).", "oek_betriebe_beraten.beschaeftigte"),
+       "Angaben nicht als 0).", "oek_betriebe_beschaeftigte.beschaeftigte"),
     _K("beschaeftigte_migrant", "Beschäftigte in Migrantenökonomie", "Personen",
        "Beschäftigte der aktiven Betriebe der Migrantenökonomie.",
-       "oek_betriebe_beraten.beschaeftigte"),
+       "oek_betriebe_beschaeftigte.beschaeftigte (migrantenoekonomie)"),
     _K("beschaeftigte_andere", "Beschäftigte in anderen Betrieben", "Personen",
-       "Beschäftigte der übrigen aktiven Betriebe.", "oek_betriebe_beraten.beschaeftigte"),
+       "Beschäftigte der übrigen aktiven Betriebe.",
+       "oek_betriebe_beschaeftigte.beschaeftigte (nicht migrantenoekonomie)"),
     _K("beschaeftigte_median", "Median Beschäftigte je Betrieb", "Personen",
        "Median der Beschäftigtenzahl über die aktiven Betriebe mit Angabe.",
-       "oek_betriebe_beraten.beschaeftigte", 1),
+       "oek_betriebe_beschaeftigte.median", 1),
     _K("vermittlungen_lokale_betriebe", "Vermittlungen in lokale Betriebe", "Vermittlungen",
        "Vermittlungen mit Beginn im Zeitraum zu Betrieben der Programmgebiete (alle Filter "
        "gelten); jede Vermittlung zählt.", "oek_vermittlungen_betriebe.vermittlungen"),
@@ -331,19 +338,19 @@ KATALOG: tuple[Kennzahl, ...] = (
     _K("gesuche_mit_passendem", "davon mit passendem Objekt", "Gesuche",
        "Offene Gesuche, zu denen mindestens ein verfügbares Objekt (leer oder in Vermarktung) "
        "passt: gleiche Art, Fläche in der gesuchten Spanne, im gesuchten Quartier.",
-       "oek_raumgesuche_paare → oekonomie.mit_passenden"),
+       "oek_raumgesuche_passend.passende_objekte → oekonomie.mit_passenden_anzahl"),
     _K("gesuche_vermittelt", "Vermittelt im Zeitraum", "Gesuche",
        "Gesuche mit Status „vermittelt“, erledigt zwischen Zeitraumbeginn und Stichtag.",
        "oek_raumgesuche.erledigt_am"),
     _K("passende_objekte", "passende Objekte", "Objekte",
        "Verfügbare Objekte (leer oder in Vermarktung, Stand: Datenstand), die zu diesem "
-       "offenen Gesuch passen.", "oek_raumgesuche_paare.objekt_id"),
+       "offenen Gesuch passen.", "oek_raumgesuche_passend.passende_objekte"),
     _K("raeume_treffer", "Treffer aus „Räume finden“", "Objekte",
        "Objekte, die zur Suche in „Räume finden“ passen (Status, Art, Fläche, Programmgebiet, "
        "Stadtteil), am Datenstand nicht wiederbelegt.", "oek_leerstand_raeume.objekt_id"),
     _K("passende_gesuche", "passende Gesuche", "Gesuche",
        "Offene Gesuche, zu denen dieses verfügbare Objekt passt.",
-       "oek_raumgesuche_paare.gesuch_id"),
+       "oek_raumgesuche_angebote.passende_gesuche"),
 
     # --- On track against the targets (Übersicht, Zielgruppen, report; biwaq.zahlen.zielstand) ----
     # The six contract figures of table `ziele`, counted from the project start to the
@@ -372,43 +379,49 @@ KATALOG: tuple[Kennzahl, ...] = (
     *[_K(f"ziel_zielwert_{k}", f"Ziel: {name}", "Personen",
          f"Mit dem Fördermittelgeber vereinbarter Zielwert für **{name} seit "
          "Laufzeitbeginn** (Tabelle „ziele“, Quartier und Zielgruppe der Zeile).",
-         f"ziele.zielwert (kennzahl = '{k}')")
+         f"zielstand_verlauf.zielwert (kennzahl = '{k}'; Tabelle ziele)")
       for k, name in (("teilnehmende", "Erreichte Personen"), ("eintritte", "Eintritte"))],
     _K("ziel_erreicht", "Erreicht", "Personen",
        "Wert des Ziels am Stichtag: die Kennzahl des Ziels ab Laufzeitbeginn bis zum Stichtag "
        "(Personen, Betriebe oder Objekte; Definition je Kennzahl „… seit Laufzeitbeginn“).",
-       "zielstand.zielstand → tabelle.wert"),
+       "zielstand_verlauf → zielstand.zielstand → tabelle.wert"),
     _K("ziel_erwartet", "Erwartet zum Stichtag", "Personen",
        "Zielwert × verstrichener Anteil der Zielperiode (Laufzeitbeginn bis Zieldatum, "
-       "gleichmäßig); erst die Anzeige rundet.", "zielstand.zielstand → tabelle.erwartet"),
+       "gleichmäßig); erst die Anzeige rundet.",
+       "zielstand_verlauf → zielstand.zielstand → tabelle.erwartet"),
     _K("ziel_zielwert", "Ziel (Wert)", "Personen",
        "Mit dem Fördermittelgeber vereinbarter Zielwert dieses Ziels (Tabelle „ziele“; die "
-       "Spalte „Ziel“ nennt Kennzahl, Zielgruppe und Gebiet).", "ziele.zielwert"),
+       "Spalte „Ziel“ nennt Kennzahl, Zielgruppe und Gebiet).",
+       "zielstand_verlauf.zielwert (Tabelle ziele)"),
     _K("ziel_quote", "Erreicht in % des Erwarteten", "%",
        "Erreicht geteilt durch Erwartet zum Stichtag; entscheidet den Status (ab 100 % im "
        "Plan, ab 90 % knapp). Nie auf eine Schwelle aufgerundet, die der Wert nicht erreicht "
-       "(99,96 % zeigt 99,9 %).", "tabelle.wert / tabelle.erwartet", 1),
+       "(99,96 % zeigt 99,9 %).",
+       "zielstand_verlauf → zielstand.zielstand → tabelle.wert / tabelle.erwartet", 1),
     _K("ziel_fortschritt", "Erreicht in % des Ziels", "%",
        "Erreicht geteilt durch den Zielwert; nie auf 100 % aufgerundet, solange das Ziel "
-       "nicht erreicht ist.", "tabelle.wert / tabelle.zielwert", 1),
+       "nicht erreicht ist.",
+       "zielstand_verlauf → zielstand.zielstand → tabelle.wert / tabelle.zielwert", 1),
     _K("ziel_hochrechnung", "Hochrechnung zum Zieldatum", "Personen",
        "Schätzung: Erreicht plus das Tempo der letzten vier Quartale bis zum Zieldatum "
-       "fortgeschrieben – kein Messwert.", "zielstand.zielstand → tabelle.hochrechnung"),
+       "fortgeschrieben – kein Messwert.",
+       "zielstand_verlauf → zielstand.zielstand → tabelle.hochrechnung"),
     _K("ziel_hochrechnung_anteil", "Hochrechnung in % des Ziels", "%",
        "Hochrechnung zum Zieldatum geteilt durch den Zielwert.",
-       "tabelle.hochrechnung / tabelle.zielwert", 1),
+       "zielstand_verlauf → zielstand.zielstand → tabelle.hochrechnung / tabelle.zielwert", 1),
     _K("ziel_kumuliert", "Erreicht (kumuliert)", "Personen",
        "Die Kennzahl des Ziels ab Laufzeitbeginn bis zum Quartalsende (zuletzt bis zum "
-       "Stichtag).", "zielstand.zielstand → verlauf.kumuliert"),
+       "Stichtag).", "zielstand_verlauf → zielstand.zielstand → verlauf.kumuliert"),
     _K("ziel_linie", "Ziellinie", "Personen",
        "Erwartet zum Quartalsende: Zielwert × verstrichener Anteil der Zielperiode.",
-       "zielstand.zielstand → verlauf.erwartet"),
+       "zielstand_verlauf → zielstand.zielstand → verlauf.erwartet"),
 
     # --- Public figures (published, disclosure-controlled) ---------------------------------
     _K("oeffentlich_menschen", "Menschen im Projekt", "Personen",
        "Personen, die ins Projekt eingetreten sind.", "oeffentlich_teilnehmende.anzahl"),
     _K("oeffentlich_arbeit", "Arbeit gefunden", "Personen",
-       "Teilnehmende, die eine Arbeit oder Ausbildung begonnen haben – jede Person einmal.",
+       "Teilnehmende, die eine Arbeit oder Ausbildung begonnen haben – jede Person einmal, im "
+       "Jahr ihrer ersten Vermittlung (gezählt werden Personen, nicht Vermittlungen).",
        "oeffentlich_vermittlungen.anzahl (nur Personen mit Eintritt)"),
     _K("oeffentlich_betriebe", "Betriebe beraten", "Betriebe",
        "Jeder Betrieb einmal, gleich wie oft er beraten wurde (ganze Laufzeit).",
@@ -419,7 +432,7 @@ KATALOG: tuple[Kennzahl, ...] = (
     _K("vermittlungsquote", "Vermittlungsquote", "%",
        "Personen mit Arbeit oder Ausbildung geteilt durch die Eintritte (veröffentlichte "
        "Zahlen; gesperrt, wenn eine der beiden gesperrt ist).",
-       "eintritte_vermittlungen[Vermittlungen] / eintritte_vermittlungen[Eintritte]", 1),
+       "eintritte_vermittlungen[Arbeit gefunden] / eintritte_vermittlungen[Eintritte]", 1),
 
     *[_K(f"oeffentlich_{g}", name, "%",
          f"Eingetretene Personen der Gruppe geteilt durch alle Eintritte (veröffentlichte "
@@ -545,7 +558,7 @@ ESF_INDIKATOREN: tuple[tuple[str, str | None, str, str, str], ...] = (
      'einer solchen Beschäftigung, die sechs Monate nach ihrem Beginn noch bestand (Verbleib = '
      'ja). Spätere Arbeitsaufnahmen erfasst der Datenvertrag nicht.'),
 )
-KATALOG += tuple(_K(kid, name, "Personen", definition, "esf_indikatoren.wert"
+KATALOG += tuple(_K(kid, name, "Personen", definition, "esf_gliederung.wert"
                     + (f" (schluessel = '{schl}')" if schl else " (nicht erfasst)"))
                  for kid, schl, _, name, definition in ESF_INDIKATOREN)
 
@@ -571,7 +584,9 @@ MERKMALE = frozenset({
     # columns are values of the dimension Geschlecht (cells: the row's indicator by sex)
     "Träger", "davon Frauen", "davon Männer", "davon nicht-binär",
     # committee report: status of a target (biwaq.app.bericht), comments (biwaq.app.kommentare)
-    "Status Erreichte", "Status Eintritte", "Zahl / Diagramm", "Filter", "Verfasst von",
+    "Status Erreichte", "Status Eintritte", "Zahl / Diagramm",
+    # on-track table: the target's name (Kennzahl, Zielgruppe, Gebiet), not a figure
+    "Ziel", "Filter", "Verfasst von",
     "Zeit (UTC)", "Geändert (UTC)", "Datenstand", "Kommentar",
 })
 

@@ -355,20 +355,10 @@ DIMENSIONEN = {"stadtteil": "Stadtteil", "quartier": "Quartier", "branche": "Bra
                "gruendungsjahr": "Gründungsjahr"}
 
 
-def betriebe_nach(beraten: pd.DataFrame, dim: str) -> pd.DataFrame:
-    """Advised businesses per value of `dim` (allow-list), split into migrant-run and other."""
-    if dim not in DIMENSIONEN:
-        raise ValueError(f"unbekannte Gliederung {dim!r}")
-    df = beraten.assign(gruppe=np.where(beraten["migrantenoekonomie"].astype(bool),
-                                        MIGRANT, ANDERE))
-    if not pd.api.types.is_numeric_dtype(df[dim]):
-        df[dim] = df[dim].fillna(OHNE_ANGABE)
-    return _nach_tabelle(pd.crosstab(df[dim], df["gruppe"]), dim)
-
-
 def betriebe_nach_gezaehlt(gruppen: pd.DataFrame, dim: str) -> pd.DataFrame:
-    """betriebe_nach(...) from the rows of oek_betriebe_gruppen (counts per value of `dim`
-    and group, worked out in the database; issue 14)."""
+    """Advised businesses per value of `dim` (allow-list DIMENSIONEN), split into migrant-run
+    and other, with a total: from the rows of oek_betriebe_gruppen (counts worked out in the
+    database; issue 14). ValueError for an unknown dim."""
     if dim not in DIMENSIONEN:
         raise ValueError(f"unbekannte Gliederung {dim!r}")
     df = gruppen[gruppen["ebene"] == dim]
@@ -409,49 +399,6 @@ def beratungen_tabelle(verlauf: pd.DataFrame, nach: str, von: dt.date, bis: dt.d
     return wide.reset_index()
 
 
-def _tage(a: pd.Series, b: pd.Series) -> pd.Series:
-    return (pd.to_datetime(a) - pd.to_datetime(b)).dt.days.astype(float)
-
-
-def ueberleben_eingaben(beraten: pd.DataFrame, ursprung: str) -> tuple[pd.DataFrame, dict]:
-    """Durations (months) for the survival curve of advised businesses.
-
-    Closure (event) = status 'geschlossen' with status_datum on or before the reference date;
-    everyone else is censored at the reference date.
-    ursprung 'gruendung': time since founding; a business only counts from its first
-      consultation on (delayed entry) – the project never saw those that closed earlier.
-    ursprung 'beratung': time since the first consultation, or since founding for businesses
-      advised before they were founded (months before founding cannot be 'survived').
-    A closure on the day of the first consultation (no time under observation) is an event at
-    the entry time and counts (see survival.kaplan_meier); only a business still active with
-    no time under observation (first consultation on the reference date) carries nothing.
-    Returns the usable rows and counts of the excluded ones (closure date missing; active
-    with no time under observation).
-    """
-    if ursprung not in URSPRUENGE:
-        raise ValueError(ursprung)
-    st = pd.to_datetime(beraten["stichtag"])
-    zu = beraten["status"].eq("geschlossen") & beraten["status_datum"].notna() \
-        & (pd.to_datetime(beraten["status_datum"]) <= st)
-    ohne_datum = beraten["status"].eq("geschlossen") & beraten["status_datum"].isna()
-    ende = pd.to_datetime(beraten["status_datum"]).where(zu, st)
-    gruendung = pd.to_datetime(beraten["gruendung"])
-    erste = pd.to_datetime(beraten["erste_beratung"])
-    if ursprung == "gruendung":
-        dauer, eintritt = _tage(ende, gruendung), _tage(erste, gruendung).clip(lower=0)
-    else:
-        start = pd.concat([erste, gruendung], axis=1).max(axis=1)
-        dauer, eintritt = _tage(ende, start), pd.Series(0.0, index=beraten.index)
-    gueltig = ~ohne_datum & ((dauer > eintritt) | (zu & (dauer >= eintritt)))
-    out = pd.DataFrame({
-        "betrieb_id": beraten["betrieb_id"],
-        "gruppe": np.where(beraten["migrantenoekonomie"].astype(bool), MIGRANT, ANDERE),
-        "dauer": survival.tage_in_monate(dauer), "eintritt": survival.tage_in_monate(eintritt),
-        "ereignis": zu.to_numpy(bool)})[gueltig.to_numpy(bool)].reset_index(drop=True)
-    return out, {"ohne_schliessungsdatum": int(ohne_datum.sum()),
-                 "ohne_beobachtungszeit": int((~ohne_datum & ~gueltig).sum())}
-
-
 @dataclass
 class Ueberleben:
     kurven: dict           # (ursprung, gruppe) -> Kaplan–Meier table
@@ -459,28 +406,14 @@ class Ueberleben:
     ausgeschlossen: dict   # ursprung -> counts of excluded businesses
 
 
-def ueberleben(beraten: pd.DataFrame) -> Ueberleben:
-    """Kaplan–Meier curves for both origins and for migrant-run, other and all businesses,
-    from one row per business (rows of oek_betriebe_beraten; the committee report). The
-    page uses ueberleben_gezaehlt on the database's counts, which gives the same result."""
-    kurven, eingaben, aus = {}, {}, {}
-    for ursprung in URSPRUENGE:
-        rows, aus[ursprung] = ueberleben_eingaben(beraten, ursprung)
-        for gruppe in (MIGRANT, ANDERE, ALLE):
-            teil = rows if gruppe == ALLE else rows[rows["gruppe"] == gruppe]
-            eingaben[(ursprung, gruppe)] = survival.zaehlung(
-                teil["dauer"], teil["ereignis"], teil["eintritt"])
-            if len(teil):
-                kurven[(ursprung, gruppe)] = survival.kaplan_meier(
-                    teil["dauer"], teil["ereignis"], teil["eintritt"])
-    return Ueberleben(kurven, eingaben, aus)
-
-
 def ueberleben_gezaehlt(zaehlung: pd.DataFrame) -> Ueberleben:
-    """ueberleben(...) from the rows of oek_betriebe_ueberleben: counts per origin, group and
+    """Kaplan–Meier curves for both origins (URSPRUENGE) and for migrant-run, other and all
+    advised businesses, from the rows of oek_betriebe_ueberleben: counts per origin, group and
     day, worked out in the database (issue 14: a few thousand rows instead of one per
-    business). Days become months as in ueberleben_eingaben; the curves come from
-    survival.kaplan_meier_gezaehlt (same product-limit formula and Greenwood band)."""
+    business; the query's header gives the rules of entry, closure and censoring). Days
+    become months (survival.tage_in_monate); the curves come from
+    survival.kaplan_meier_gezaehlt (product-limit estimator with delayed entry, Greenwood
+    band)."""
     kurven, eingaben, aus = {}, {}, {}
     spalten = ["ereignisse", "zensiert", "eintritte"]
     for ursprung in URSPRUENGE:
@@ -598,52 +531,11 @@ STABIL_HINWEIS = ("Gezählt sind nur Betriebe, die das Projekt schon vor oder be
                   "ersten Beratung schloss, war nie zu sehen.")
 
 
-def stabilisierung(beraten: pd.DataFrame, monate: int, gruppe: str = ALLE) -> Stabilisierung:
-    """Businesses stabilised after `monate` months, counted without an estimator (issue 12).
-
-    Counts advised businesses (rows of oek_betriebe_beraten) observed for the whole span:
-    first consultation on or before the founding day (pre-founding advice), and founded at
-    least `monate` calendar months before the reference date (stichtag). Of them, those not
-    closed within `monate` months after founding (closure date after founding + monate, or
-    not closed) are active. A business closed without a closure date has an unknown fate and
-    does not count. Businesses first advised after founding are left out: counting them would
-    count only survivors (those closing earlier were never advised).
-    gruppe: ALLE or MIGRANT (migrant-run only). Definition: kennzahlen 'stabil_12'/'stabil_24'.
-    """
-    if monate not in (12, 24):
-        raise ValueError(monate)
-    df = beraten if gruppe == ALLE else beraten[beraten["migrantenoekonomie"].astype(bool)]
-    gruendung = pd.to_datetime(df["gruendung"])
-    grenze = gruendung + pd.DateOffset(months=monate)
-    zu = df["status"].eq("geschlossen")
-    von_anfang = pd.to_datetime(df["erste_beratung"]) <= gruendung
-    bekannt = (von_anfang & ~(zu & df["status_datum"].isna())
-               & (grenze <= pd.to_datetime(df["stichtag"])))
-    geschlossen = zu & (pd.to_datetime(df["status_datum"]) <= grenze)
-    return Stabilisierung(monate, gruppe, int(bekannt.sum()),
-                          int((bekannt & ~geschlossen).sum()))
-
-
-def beschaeftigte(beraten: pd.DataFrame) -> pd.DataFrame:
-    """Current headcount of the advised businesses still active, by sector and group.
-
-    The contract holds employees only as the current number (no history); closed businesses
-    and those without a number are counted separately, never as 0 employees.
-    """
-    aktiv = beraten[beraten["status"] == "aktiv"]
-    df = aktiv.assign(gruppe=np.where(aktiv["migrantenoekonomie"].astype(bool), MIGRANT, ANDERE))
-    bekannt = df[df["beschaeftigte"].notna()]
-    return _beschaeftigte_tabelle(
-        df.groupby("branche").size(), bekannt.groupby("branche").size(),
-        bekannt.groupby("branche")["beschaeftigte"].sum(),
-        bekannt[bekannt["gruppe"] == MIGRANT].groupby("branche")["beschaeftigte"].sum(),
-        bekannt[bekannt["gruppe"] == ANDERE].groupby("branche")["beschaeftigte"].sum(),
-        bekannt.groupby("branche")["beschaeftigte"].median())
-
-
 def beschaeftigte_gezaehlt(zeilen: pd.DataFrame) -> pd.DataFrame:
-    """beschaeftigte(...) from the rows of oek_betriebe_beschaeftigte (sums and median per
-    sector worked out in the database; issue 14)."""
+    """Current headcount of the advised businesses still active, by sector and group, from the
+    rows of oek_betriebe_beschaeftigte (sums and median per sector worked out in the
+    database; issue 14). The contract holds only the current number (no history); a business
+    without a number is counted apart, never as 0 employees."""
     beide = zeilen[zeilen["beide"].astype(bool)].set_index("branche")
     je = zeilen[~zeilen["beide"].astype(bool)]
     mig = je[je["migrantenoekonomie"].astype(bool)].set_index("branche")
@@ -689,8 +581,16 @@ def kennzahlen_gezaehlt(gruppen: pd.DataFrame) -> dict:
 
 def stabilisierung_gezaehlt(gruppen: pd.DataFrame, monate: int, gruppe: str = ALLE
                             ) -> Stabilisierung:
-    """stabilisierung(...) from the rows of oek_betriebe_gruppen (same rule, counted in the
-    database; issue 14)."""
+    """Businesses stabilised after `monate` (12 or 24) months, counted without an estimator
+    (issue 12), from the rows of oek_betriebe_gruppen (counted in the database; issue 14).
+
+    Rule (kennzahlen 'stabil_12'/'stabil_24', applied in the query): advised businesses
+    observed for the whole span – first consultation on or before the founding day, founded
+    at least `monate` calendar months before the stichtag, fate known (not closed without a
+    date); of them, those not closed within `monate` months after founding are active.
+    Businesses first advised after founding are left out: counting them would count only
+    survivors. gruppe: ALLE or MIGRANT. ValueError for other months.
+    """
     if monate not in (12, 24):
         raise ValueError(monate)
     alle = gruppen[gruppen["ebene"] == "alle"]
@@ -700,12 +600,33 @@ def stabilisierung_gezaehlt(gruppen: pd.DataFrame, monate: int, gruppe: str = AL
                           int(alle[f"stabil_{monate}"].sum()))
 
 
-def aktiv_am_stichtag(beraten: pd.DataFrame) -> int:
-    """Businesses founded by the reference date and not closed by then."""
-    st = pd.to_datetime(beraten["stichtag"])
-    gegruendet = pd.to_datetime(beraten["gruendung"]) <= st
-    offen = beraten["status"].eq("aktiv") | (pd.to_datetime(beraten["status_datum"]) > st)
-    return int((gegruendet & offen).sum())
+# The named queries of every Betriebe figure (catalogue 'quelle'): the page, its downloads
+# and the committee report read these and nothing else (tests/test_kennzahlen_quellen.py).
+BETRIEBE_ABFRAGEN = ("oek_betriebe_gruppen", "oek_betriebe_ueberleben",
+                     "oek_betriebe_beschaeftigte")
+
+
+def betriebe_auswertung(abfrage) -> dict | None:
+    """Every figure about advised businesses, one way for the Betriebe page and the report.
+
+    `abfrage(name) -> DataFrame` runs one of BETRIEBE_ABFRAGEN with the caller's filters
+    bound (the page: ui.query; the report: run_query). Returns None when no business was
+    advised, else a dict: betriebe, migrantenoekonomie, beratungen, aktiv (ints; see
+    kennzahlen_gezaehlt), u (Ueberleben), kennz (ueberleben_kennzahlen), nach (dim ->
+    table of betriebe_nach_gezaehlt), saetze (Stabilisierung 12/24 months all, 24 months
+    migrant-run), beschaeftigte (table of beschaeftigte_gezaehlt).
+    """
+    gruppen = abfrage("oek_betriebe_gruppen")
+    zahlen = kennzahlen_gezaehlt(gruppen)
+    if not zahlen["betriebe"]:
+        return None
+    u = ueberleben_gezaehlt(abfrage("oek_betriebe_ueberleben"))
+    return {**zahlen, "u": u, "kennz": ueberleben_kennzahlen(u),
+            "nach": {d: betriebe_nach_gezaehlt(gruppen, d) for d in DIMENSIONEN},
+            "saetze": [stabilisierung_gezaehlt(gruppen, 12, ALLE),
+                       stabilisierung_gezaehlt(gruppen, 24, ALLE),
+                       stabilisierung_gezaehlt(gruppen, 24, MIGRANT)],
+            "beschaeftigte": beschaeftigte_gezaehlt(abfrage("oek_betriebe_beschaeftigte"))}
 
 
 MINDESTZAHL = 3     # like the Federal Employment Agency: cells of 1 or 2 are not shown

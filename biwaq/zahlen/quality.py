@@ -222,6 +222,8 @@ select * from (
 where ($quartier is null or quartier = $quartier)
   and ($traeger is null or traeger is null or traeger = $traeger)
 """
+_FILTER_LIMIT_SQL = _FILTER_SQL + "limit $limit\n"
+_N_IDS_SQL = "select count(distinct id) from (" + _FILTER_SQL + ") f\n"
 
 GRUPPEN_SPALTEN = ["regel", "quartier", "traeger", "anzahl", "n_ids", "ids", "erste",
                    "n_ids_regel"]
@@ -230,6 +232,20 @@ GRUPPEN_SPALTEN = ["regel", "quartier", "traeger", "anzahl", "n_ids", "ids", "er
 def _abfrage(regel: Regel) -> tuple[str, dict]:
     q = load_query(regel.abfrage)
     return q.sql, {k: v for k, v in PARAMS.items() if k in q.params}
+
+
+def _in_vorlage(vorlage: str, regel: Regel) -> tuple[str, dict]:
+    """A rule's named query nested into one of the fixed templates of this module
+    (_GRUPPEN_SQL, _FILTER_SQL, _FILTER_LIMIT_SQL, _N_IDS_SQL) at `{regel}`.
+
+    Returns (SQL text, the rule's own parameters from PARAMS). Why composing this text is
+    safe: the only text put in is that of the rule's query file `queries/qualitaet_*.sql`
+    (part of the repository, chosen by the rule's entry in REGELN, never by input), and the
+    templates hold identifiers, keywords and placeholders only – no value. Every value (the
+    rule's parameters, $quartier, $traeger, $limit, $max_ids, $max_zeilen) is bound as a
+    DuckDB parameter by the caller. Errors: those of queries.load_query (unknown query)."""
+    sql, params = _abfrage(regel)
+    return vorlage.format(regel=sql), params
 
 
 def _gruppen_aus_frame(regel_id: str, df: pd.DataFrame, max_ids: int, max_zeilen: int
@@ -291,11 +307,10 @@ def _regel_gruppen(r: Regel, con: duckdb.DuckDBPyConnection, bestand: pd.Series,
         return zeile, None
     if r.pruefung is not None:
         return zeile, _gruppen_aus_frame(r.id, r.pruefung(con), max_ids, max_zeilen)
-    sql, params = _abfrage(r)
+    text, params = _in_vorlage(_GRUPPEN_SQL, r)
     cur = con.cursor()
     try:
-        g = cur.execute(_GRUPPEN_SQL.format(regel=sql),
-                        {**params, "max_ids": max_ids, "max_zeilen": max_zeilen}).df()
+        g = cur.execute(text, {**params, "max_ids": max_ids, "max_zeilen": max_zeilen}).df()
     finally:
         cur.close()
     g.insert(0, "regel", r.id)
@@ -450,8 +465,7 @@ def verstoesse_gefiltert(regel: Regel, con: duckdb.DuckDBPyConnection,
         if traeger:
             df = df[df["traeger"].isna() | (df["traeger"] == traeger)]
         return (df if limit is None else df.head(limit)).reset_index(drop=True)
-    sql, params = _abfrage(regel)
-    text = _FILTER_SQL.format(regel=sql) + ("limit $limit" if limit is not None else "")
+    text, params = _in_vorlage(_FILTER_SQL if limit is None else _FILTER_LIMIT_SQL, regel)
     cur = con.cursor()
     try:
         return cur.execute(text, {**params, "quartier": quartier, "traeger": traeger,
@@ -465,11 +479,10 @@ def n_ids_gefiltert(regel: Regel, con: duckdb.DuckDBPyConnection, quartier: str 
     """Distinct ids of one rule under the filters (when an id falls in several groups)."""
     if regel.pruefung is not None:
         return int(verstoesse_gefiltert(regel, con, quartier, traeger)["id"].nunique())
-    sql, params = _abfrage(regel)
+    text, params = _in_vorlage(_N_IDS_SQL, regel)
     cur = con.cursor()
     try:
-        return int(cur.execute(f"select count(distinct id) from ({_FILTER_SQL.format(regel=sql)})",
-                               {**params, "quartier": quartier, "traeger": traeger}
+        return int(cur.execute(text, {**params, "quartier": quartier, "traeger": traeger}
                                ).fetchone()[0])
     finally:
         cur.close()

@@ -37,18 +37,7 @@ def _auswertung(stamp: tuple, params: tuple) -> dict | None:
     (per group, per sector, per day of the survival curves): a few hundred rows instead of
     one per business, 136,000 at scale 1000 (issue 14). None when no business was advised."""
     p = dict(params)
-    gruppen = ui.query("oek_betriebe_gruppen", **p)
-    zahlen = oek.kennzahlen_gezaehlt(gruppen)
-    if not zahlen["betriebe"]:
-        return None
-    u = oek.ueberleben_gezaehlt(ui.query("oek_betriebe_ueberleben", **p))
-    return {**zahlen, "u": u, "kennz": oek.ueberleben_kennzahlen(u),
-            "nach": {d: oek.betriebe_nach_gezaehlt(gruppen, d) for d in oek.DIMENSIONEN},
-            "saetze": [oek.stabilisierung_gezaehlt(gruppen, 12, oek.ALLE),
-                       oek.stabilisierung_gezaehlt(gruppen, 24, oek.ALLE),
-                       oek.stabilisierung_gezaehlt(gruppen, 24, oek.MIGRANT)],
-            "beschaeftigte": oek.beschaeftigte_gezaehlt(
-                ui.query("oek_betriebe_beschaeftigte", **p))}
+    return oek.betriebe_auswertung(lambda name: ui.query(name, **p))
 
 
 aw = _auswertung(ui.db_stamp(), tuple(sorted({**filt.params(), **seite}.items(),
