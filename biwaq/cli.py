@@ -401,6 +401,7 @@ def main(argv: list[str] | None = None) -> int:
     German message and exit code 1 (no traceback, nothing changed)."""
     from biwaq.speicher import store
     from biwaq.zahlen import quality  # noqa: F401  every write stores the data-quality result
+    from biwaq.oeffentlich import aktualitaet  # noqa: F401  every write stores the public fingerprint
 
     args = parser().parse_args(argv)
     try:

@@ -81,6 +81,7 @@ def demo_db(tmp_path_factory) -> Path:
     """The demo data built once per test session (with the stored data-quality result, as
     the dashboard and the command line write it)."""
     from biwaq.zahlen import quality  # noqa: F401  registers its store.vorberechnung
+    from biwaq.oeffentlich import aktualitaet  # noqa: F401  every write stores the public fingerprint
 
     path = tmp_path_factory.mktemp("demo") / "biwaq.duckdb"
     store.build(path, store.DEMO_DIR)
