@@ -479,6 +479,9 @@ def aufraeumen(db: Path | str | None = None) -> list[Path]:
     db = Path(db) if db else db_path()
     if not db.parent.exists():
         return []
+    if not _lock_pfad(db).exists() and not (_reste(db.parent, _tmp_praefix(db))
+                                            + _reste(db.parent / "backup", f".{db.stem}-")):
+        return []      # nothing to clean: a reader creates no lock file beside the database
     with open(_lock_pfad(db), "a") as lock:
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
