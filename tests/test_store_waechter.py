@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 import time
 
 import duckdb
@@ -109,3 +110,29 @@ def test_a_write_through_the_store_gets_a_new_fingerprint(db, scans, monkeypatch
         con.execute("update teilnehmende set quartier = 'Süd-Ost' where tn_id = (select "
                     "min(tn_id) from teilnehmende where quartier = 'Magdeburger Allee')")
     assert _liest(db, True) == vorher + 1     # new file, new copies: used, with the change
+
+
+def test_a_file_replaced_while_it_is_opened_is_never_taken_for_the_one_read(db, scans,
+                                                                           monkeypatch,
+                                                                           tmp_path):
+    """The file is swapped (os.replace) right after a reader attached the old one: what the
+    reader computed from the old file must not be kept for the new file's state."""
+    _spaeter(monkeypatch)
+    anders = tmp_path / "anders.duckdb"
+    shutil.copy(db, anders)
+    _direkt_aendern(anders, mit_wal=False)     # the same marts, data changed directly
+    echt = store._datei_zustand
+    aufrufe = []
+
+    def tauschen(pfad):
+        # the first look at the file after the attach (not in connect_readonly itself)
+        if not aufrufe and sys._getframe(1).f_code.co_name != "connect_readonly":
+            aufrufe.append(pfad)
+            os.replace(anders, db)
+        return echt(pfad)
+    monkeypatch.setattr(store, "_datei_zustand", tauschen)
+    con = store.connect_readonly(db)
+    con.close()
+    monkeypatch.setattr(store, "_datei_zustand", echt)
+    assert aufrufe                           # swapped while it was open
+    _liest(db, False)                          # the new file: its changed data, by the views

@@ -544,17 +544,18 @@ def connect_readonly(db: Path | str | None = None) -> duckdb.DuckDBPyConnection:
 
     Raises DatenbankGesperrt when another program holds the file open for writing.
     """
+    pfad = Path(db or db_path())
+    zustand = _datei_zustand(pfad)       # before the attach: the state the attach reads
     con = duckdb.connect(":memory:")
     try:
         with sperre_melden():
-            con.execute("attach $path as biwaq_datei (read_only)",
-                        {"path": str(db or db_path())})
+            con.execute("attach $path as biwaq_datei (read_only)", {"path": str(pfad)})
         names = con.execute(
             "select table_name from information_schema.tables "
             "where table_catalog = 'biwaq_datei' and table_schema = 'main'").fetchall()
         vorhanden = {n for (n,) in names}
         fest = {n for n in vorhanden if n.endswith(FEST)}
-        if fest and not _marts_aktuell(con, vorhanden, Path(db or db_path())):
+        if fest and not _marts_aktuell(con, vorhanden, pfad, zustand):
             vorhanden -= fest      # stale or foreign copies (marts and VORBERECHNUNGEN): not used
         for (name,) in names:    # names from the file's own catalog, quoted as identifiers
             if name.endswith(FEST) and (name[:-len(FEST)] in MARTS or name not in vorhanden):
@@ -569,15 +570,17 @@ def connect_readonly(db: Path | str | None = None) -> duckdb.DuckDBPyConnection:
     return con
 
 
-def _marts_aktuell(con: duckdb.DuckDBPyConnection, vorhanden: set[str], db: Path) -> bool:
+def _marts_aktuell(con: duckdb.DuckDBPyConnection, vorhanden: set[str], db: Path,
+                   zustand: tuple | None) -> bool:
     """Whether the attached file's materialised marts were written with today's schema.sql
-    and from exactly the data the file holds now (see materialisiere_marts)."""
+    and from exactly the data the file holds now (see materialisiere_marts). zustand: the
+    file's `_datei_zustand` taken before it was attached."""
     if "_meta" not in vorhanden:
         return False
     meta = dict(con.execute("select schluessel, wert from biwaq_datei.main._meta "
                             "where schluessel in ('marts_schema', 'marts_daten')").fetchall())
     return (meta.get("marts_schema") == _schema_hash()
-            and meta.get("marts_daten") == _daten_fingerabdruck_datei(con, db))
+            and meta.get("marts_daten") == _daten_fingerabdruck_datei(con, db, zustand))
 
 
 # The data fingerprint of a file, kept per process and file state (issue 14): computing it
@@ -586,8 +589,9 @@ def _marts_aktuell(con: duckdb.DuckDBPyConnection, vorhanden: set[str], db: Path
 # ctime; the WAL's, or that there is none). Any write to a DuckDB file goes to the file or to
 # its WAL and sets their mtime and ctime to the time of the write; os.replace gives another
 # inode. A fingerprint is kept only for a state whose last change (mtime and ctime of both
-# files) lies at least RUHE_S before the state was taken, and that is the same before and
-# after the scan: a later write then always sets a newer time, so it can never be taken for
+# files) lies at least RUHE_S before the state was taken, and that is the same before the
+# attach, before and after the scan (so it is the state that was read, also when the file is
+# replaced meanwhile): a later write then always sets a newer time, so it can never be taken for
 # the kept state even with a coarse file-system clock (the "racy git" rule of Git's index,
 # Documentation/technical/racy-git.txt). A state changed less than RUHE_S ago is scanned on
 # every open, as before. ctime cannot be set back by a program (mtime can, with utime).
@@ -619,10 +623,12 @@ def _datei_zustand(db: Path) -> tuple | None:
     return (str(db.resolve()), *teile)
 
 
-def _daten_fingerabdruck_datei(con: duckdb.DuckDBPyConnection, db: Path) -> str:
+def _daten_fingerabdruck_datei(con: duckdb.DuckDBPyConnection, db: Path,
+                               zustand: tuple | None) -> str:
     """`_daten_fingerabdruck` of the attached file `db` (catalog biwaq_datei), taken from the
-    process's cache when the file is in a state already scanned (see RUHE_S)."""
-    vorher = _datei_zustand(db)
+    process's cache when the file is in a state already scanned (see RUHE_S). zustand: its
+    `_datei_zustand` from before the attach."""
+    vorher = zustand if zustand is not None and _datei_zustand(db) == zustand else None
     if vorher is not None and vorher in _FINGERABDRUECKE:
         return _FINGERABDRUECKE[vorher]
     wert = _daten_fingerabdruck(con, "biwaq_datei")
