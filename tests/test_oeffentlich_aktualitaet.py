@@ -139,3 +139,22 @@ def test_without_a_provable_stored_value_the_page_computes_as_before(demo_env, p
     assert not at.exception, at.exception
     # computed: the data date differs from the publication's, so it is out of date
     assert any("Seit damals haben sich die Daten geändert" in m.value for m in at.markdown)
+
+
+def test_public_floor_areas_are_rounded_half_away_from_zero():
+    """A bug found on the way (public list and map of consented vacancies): Python's round()
+    gave 12 for 12.5 m² and 2.024 for 2024.5 m²; the rule is half away from zero, once."""
+    import json
+
+    import pandas as pd
+
+    from biwaq.oeffentlich import public_view
+
+    orte = pd.DataFrame({"stadtteil": ["Herrenberg"] * 4, "adresse": ["A 1", "A 2", "A 3", "A 4"],
+                         "art": ["Laden"] * 4, "flaeche_m2": [12.5, 2024.5, 13.49, None],
+                         "lat": [50.95] * 4, "lon": [11.05] * 4})
+    liste = public_view.orte_tabelle(orte)
+    assert list(liste["Fläche (m²)"]) == ["13", "2.025", "13", ""]
+    karte = json.loads(public_view.orte_karte(orte).to_json())
+    punkte = next(t for t in karte["data"] if t.get("name") == "leer (Lage freigegeben)")
+    assert [c[2] for c in punkte["customdata"]] == ["13", "2.025", "13", "–"]
