@@ -7,6 +7,7 @@ import streamlit as st
 from biwaq.app import auth, barrierefrei, ui
 from biwaq.zahlen import quality  # noqa: F401  imports and geodata store the quality result
 from biwaq.zahlen import zielstand  # noqa: F401  … and the on-track events per day
+from biwaq.oeffentlich import aktualitaet  # noqa: F401  every write stores the public fingerprint
 
 ROOT = Path(__file__).resolve().parent
 

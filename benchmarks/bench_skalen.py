@@ -243,6 +243,25 @@ def zahl(n: int) -> str:
     return f"{n:,}".replace(",", ".")
 
 
+def nur_lesend(db: Path, tmp: Path) -> None:
+    """Prepare measuring the pages of an existing database without writing anything beside or
+    into it (issue 14: a shared scale-1000 file got a kommentare.sqlite beside it and grew
+    between runs). Comments go to a file in `tmp` (the store's default is the database's
+    folder); a file written with another schema is refused (SystemExit, German): the
+    dashboard would migrate it – rewrite it – on the first page visit."""
+    from biwaq.speicher import store
+
+    os.environ["BIWAQ_KOMMENTARE"] = str(tmp / "kommentare.sqlite")
+    stand = store.stored_schema_version(db)
+    if stand != store.SCHEMA_VERSION:
+        raise SystemExit(
+            f"{db} wurde mit einem anderen Schema geschrieben ({stand or 'keines'}, dieser "
+            f"Stand: {store.SCHEMA_VERSION}). Das Dashboard würde die Datei beim ersten "
+            "Seitenaufruf umschreiben (Schema-Umzug); gemessen wird nur lesend. Bitte eine "
+            "Kopie umstellen und messen: cp --reflink=auto DATEI /tmp/x.duckdb; python -c "
+            "\"from biwaq.speicher import store; store.ensure_database('/tmp/x.duckdb')\"")
+
+
 def skala(k: int, runs: int, seiten: list, tmp: Path, mit_import: bool = True,
           vorhanden: Path | None = None) -> None:
     """Measure scale K; with `vorhanden` (an existing database) only its pages are measured."""
@@ -327,6 +346,7 @@ def main() -> None:
           f"(1 min), Python {sys.version.split()[0]}")
     with tempfile.TemporaryDirectory() as d:
         if a.db is not None:
+            nur_lesend(a.db.resolve(), Path(d))
             if a.oeffentlich is not None:
                 os.environ["BIWAQ_OEFFENTLICH_DIR"] = str(a.oeffentlich.resolve())
             skala(0, a.runs, seiten, Path(d), vorhanden=a.db.resolve())

@@ -402,6 +402,7 @@ def main(argv: list[str] | None = None) -> int:
     from biwaq.speicher import store
     from biwaq.zahlen import quality  # noqa: F401  every write stores the data-quality result
     from biwaq.zahlen import zielstand  # noqa: F401  … and the on-track events per day
+    from biwaq.oeffentlich import aktualitaet  # noqa: F401  every write stores the public fingerprint
 
     args = parser().parse_args(argv)
     try:

@@ -82,6 +82,7 @@ def demo_db(tmp_path_factory) -> Path:
     the dashboard and the command line write it)."""
     from biwaq.zahlen import quality  # noqa: F401  registers its store.vorberechnung
     from biwaq.zahlen import zielstand  # noqa: F401  as does the on-track rule
+    from biwaq.oeffentlich import aktualitaet  # noqa: F401  every write stores the public fingerprint
 
     path = tmp_path_factory.mktemp("demo") / "biwaq.duckdb"
     store.build(path, store.DEMO_DIR)

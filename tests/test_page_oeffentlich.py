@@ -139,8 +139,12 @@ def test_a_slow_check_does_not_hold_up_the_visit(demo_env, pub, monkeypatch):
     the visit shows the publication at once with a note, and the answer once it is there."""
     import threading
 
-    from biwaq.oeffentlich import handout, vorschau
+    from biwaq.oeffentlich import aktualitaet, handout, vorschau
 
+    # a file without the fingerprint stored at write time (an older version wrote it)
+    con = duckdb.connect(str(demo_env))
+    con.execute(f"drop table {aktualitaet.TABELLE}")
+    con.close()
     publish.publish(demo_env, pub)
     d = published.laden(pub)
     frei = threading.Event()

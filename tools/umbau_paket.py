@@ -93,6 +93,8 @@ MODULE: dict[str, tuple[str, str]] = {
     "publish": ("oeffentlich", "öffentliche Tabellen bauen, sperren, prüfen, schreiben"),
     "published": ("oeffentlich", "veröffentlichtes Verzeichnis lesen (ohne Datenbank)"),
     "vorschau": ("oeffentlich", "Vorschau vor dem Veröffentlichen (interne App)"),
+    "aktualitaet": ("oeffentlich", "ob eine Veröffentlichung noch zu den Daten passt "
+                                   "(gespeicherter Fingerabdruck)"),
     "public_view": ("oeffentlich", "öffentliche Ansicht: Zahlen und Diagramme"),
     "public_ui": ("oeffentlich", "öffentliche Ansicht in Streamlit"),
     "handout": ("oeffentlich", "Handzettel (PDF)"),

@@ -63,6 +63,7 @@ create index if not exists kommentar_kennzahl on kommentar(kennzahl);
 """
 SPALTEN = ["id", "kennzahl", "titel", "filter_json", "filter_text", "datenstand", "autor",
            "erstellt", "geaendert", "text", "geloescht"]
+HISTORIE_SPALTEN = ["nr", "kommentar_id", "aktion", "text", "autor", "zeit"]
 
 
 class KommentarFehler(ValueError):
@@ -103,6 +104,11 @@ class KommentarStore:
     def __init__(self, path: Path | str | None = None, sicherung: bool = True):
         self.path = Path(path) if path else pfad()
         self.sicherung_aktiv = sicherung
+
+    def _anlegen(self) -> None:
+        """Create the file and its tables if needed. Only writing (and reading an existing
+        file) calls this: a page that only shows comments never creates a file (issue 14:
+        a benchmark reading a shared database left kommentare.sqlite beside it)."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self._verbindung() as con:
             con.execute("pragma journal_mode=wal")
@@ -121,6 +127,7 @@ class KommentarStore:
 
     @contextmanager
     def _schreiben(self):
+        self._anlegen()
         with self._verbindung() as con:
             con.execute("begin immediate")
             try:
@@ -202,16 +209,22 @@ class KommentarStore:
         if not mit_geloeschten:
             sql += " and geloescht = 0"
         sql += " order by erstellt desc, id desc"
+        if not self.path.exists():
+            return pd.DataFrame(columns=SPALTEN)
+        self._anlegen()
         with self._verbindung() as con:
             return pd.read_sql_query(sql, con, params=werte)
 
     def historie(self, kid: int | None = None) -> pd.DataFrame:
         """Every change (nr, kommentar_id, aktion, text, autor, zeit), oldest first."""
-        sql = "select nr, kommentar_id, aktion, text, autor, zeit from historie"
+        sql = "select " + ", ".join(HISTORIE_SPALTEN) + " from historie"
         werte = []
         if kid is not None:
             sql += " where kommentar_id = ?"
             werte.append(kid)
+        if not self.path.exists():
+            return pd.DataFrame(columns=HISTORIE_SPALTEN)
+        self._anlegen()
         with self._verbindung() as con:
             return pd.read_sql_query(sql + " order by nr", con, params=werte)
 

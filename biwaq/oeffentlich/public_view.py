@@ -256,8 +256,8 @@ def orte_tabelle(orte: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame(columns=list(ORTE_SPALTEN.values()))
     out = orte[[c for c in ORTE_SPALTEN if c in orte]].rename(columns=ORTE_SPALTEN)
     if "Fläche (m²)" in out:
-        out["Fläche (m²)"] = [zahl(round(float(x))) if pd.notna(x) else ""
-                              for x in out["Fläche (m²)"]]
+        # rounded once, half away from zero (Python's round() rounds 12.5 to 12)
+        out["Fläche (m²)"] = [kz.zahl(x, leer="") for x in out["Fläche (m²)"]]
     return out.reset_index(drop=True)
 
 
@@ -282,7 +282,7 @@ def orte_karte(orte: pd.DataFrame, hoehe: int = 480) -> go.Figure:
 
     fig = go.Figure()
     if "adresse" in orte and len(orte):
-        flaeche = [zahl(round(float(x))) if pd.notna(x) else "–"
+        flaeche = [kz.zahl(x, leer="–")
                    for x in orte.get("flaeche_m2", pd.Series([None] * len(orte)))]
         fig.add_trace(go.Scattermap(
             lat=orte["lat"], lon=orte["lon"], mode="markers", name="leer (Lage freigegeben)",
