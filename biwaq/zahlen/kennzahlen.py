@@ -222,7 +222,10 @@ KATALOG: tuple[Kennzahl, ...] = (
     _K("aktiv_am_stichtag", "Am Stichtag aktiv", "Betriebe",
        "Beratene Betriebe, die am Stichtag (Ende des Zeitraums, höchstens Datenstand) gegründet "
        "und nicht geschlossen sind.", "oek_betriebe_gruppen.aktiv_am_stichtag"),
-    _anteil_betriebe("aktiv_24_gruendung", "24 Monate nach Gründung aktiv",
+    # "Geschätzt": the Kaplan–Meier estimate, as the survival table below it (same rounding as
+    # its column "aktiv (95-%-KI)"); not the simple share "nach 24 Monaten noch aktiv" of the
+    # fully observed (attacker test 29.11.2026: three "24 months" figures read as one).
+    _anteil_betriebe("aktiv_24_gruendung", "Geschätzt aktiv 24 Monate nach Gründung",
        "Geschätzter Anteil aller beratenen Betriebe, der 24 Monate nach der Gründung noch "
        "aktiv ist – geschätzt auch aus Betrieben, die erst kürzer beobachtet werden; ein "
        "Betrieb zählt ab seiner ersten Beratung, eine Schließung am Tag der ersten Beratung "
