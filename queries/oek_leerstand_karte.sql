@@ -2,10 +2,15 @@
 -- first $zeilen rows of oek_leerstand_objekte (the largest by floor area, ties by
 -- objekt_id), issue 14: 80,000 objects at scale 1000 stay in DuckDB; the download reads
 -- oek_leerstand_objekte.
--- Parameters: those of oek_leerstand_objekte and $zeilen (rows).
+-- Parameters: $quartier (NULL = both), $von, $bis (period), $arten, $status, $stadtteile,
+--   $flaeche_min, $flaeche_max, $leer_von, $leer_bis – as in oek_leerstand_objekte;
+--   $zeilen (rows).
 -- Grain: one row per object, the columns and order of oek_leerstand_objekte.
 with final as (
-    select *
+    select objekt_id, adresse, quartier, stadtteil, stadtteil_herkunft, art, flaeche_m2,
+           leer_seit, status, status_stichtag, wiederbelegt_am, nachnutzung, eigentuemer_typ,
+           oeffentlich, lat, lon, stichtag, leer_am_stichtag, monate_leer,
+           wiederbelegt_im_zeitraum
     from leerstand_objekte($quartier, $von, $bis, $arten, $status, $stadtteile, $flaeche_min,
                            $flaeche_max, $leer_von, $leer_bis)
     order by flaeche_m2 desc, objekt_id

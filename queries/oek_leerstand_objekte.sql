@@ -16,7 +16,10 @@
 -- The rows come from the macro leerstand_objekte (makros.sql), which the page's key figures
 --   (oek_leerstand_zahlen) and map (oek_leerstand_karte) share.
 with final as (
-    select *
+    select objekt_id, adresse, quartier, stadtteil, stadtteil_herkunft, art, flaeche_m2,
+           leer_seit, status, status_stichtag, wiederbelegt_am, nachnutzung, eigentuemer_typ,
+           oeffentlich, lat, lon, stichtag, leer_am_stichtag, monate_leer,
+           wiederbelegt_im_zeitraum
     from leerstand_objekte($quartier, $von, $bis, $arten, $status, $stadtteile, $flaeche_min,
                            $flaeche_max, $leer_von, $leer_bis)
     order by flaeche_m2 desc, objekt_id

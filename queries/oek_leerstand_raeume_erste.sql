@@ -1,8 +1,9 @@
 -- "Räume finden" as the Leerstand page shows it (issue 14: 45,000 hits at scale 1000 stay in
 -- DuckDB): the first $zeilen hits in the chosen order and the $punkte largest (the rings on
 -- the map), with the number of all hits; the downloads read oek_leerstand_raeume.
--- Parameters: those of oek_leerstand_raeume and $zeilen (rows of the list), $punkte (hits
---   ringed on the map).
+-- Parameters: $raum_status, $raum_arten, $raum_min, $raum_max, $raum_quartier,
+--   $raum_stadtteile, $raum_sortierung – as in oek_leerstand_raeume; $zeilen (rows of the
+--   list), $punkte (hits ringed on the map).
 -- Grain: one row per hit that is among the first $zeilen of oek_leerstand_raeume (in_liste)
 --   or among the $punkte largest by floor area, ties by objekt_id (auf_karte); the columns
 --   of oek_leerstand_raeume, nr (position in the list), treffer (all hits). Order: nr.

@@ -1,6 +1,7 @@
 -- Key figures and map counts of the Leerstand page, counted in DuckDB (issue 14; the
 -- definitions of oekonomie.leerstand_kennzahlen on the rows of oek_leerstand_objekte).
--- Parameters: those of oek_leerstand_objekte.
+-- Parameters: $quartier (NULL = both), $von, $bis (period), $arten, $status, $stadtteile,
+--   $flaeche_min, $flaeche_max, $leer_von, $leer_bis – as in oek_leerstand_objekte.
 -- Grain: one row per status_stichtag among the selected objects (anzahl = its objects; none
 --   when no object is selected), with the figures of all selected objects repeated on every
 --   row: objekte (all), einheiten (vacant at the reference date), flaeche_m2 (their floor
