@@ -6,23 +6,38 @@
 --   list), $punkte (hits ringed on the map).
 -- Grain: one row per hit that is among the first $zeilen of oek_leerstand_raeume (in_liste)
 --   or among the $punkte largest by floor area, ties by objekt_id (auf_karte); the columns
---   of oek_leerstand_raeume, nr (position in the list), treffer (all hits). Order: nr.
+--   of oek_leerstand_raeume, nr (order among the rows returned: the list's order),
+--   treffer (all hits). Order: nr.
 with treffer as (
-    select *,
-           row_number() over (
-               order by case when $raum_sortierung = 'flaeche_auf' then flaeche_m2 end
-                            asc nulls last,
-                        case when $raum_sortierung = 'dauer' then leer_seit end asc nulls last,
-                        flaeche_m2 desc, objekt_id) as nr,
-           row_number() over (order by flaeche_m2 desc, objekt_id) as nr_flaeche,
-           count(*) over () as treffer
+    select *
     from raeume_suche($raum_status, $raum_arten, $raum_min, $raum_max, $raum_quartier,
                       $raum_stadtteile)
 ),
+-- top-N sorts instead of numbering every hit
+liste as (
+    select objekt_id from treffer
+    order by case when $raum_sortierung = 'flaeche_auf' then flaeche_m2 end asc nulls last,
+             case when $raum_sortierung = 'dauer' then leer_seit end asc nulls last,
+             flaeche_m2 desc, objekt_id
+    limit $zeilen
+),
+karte as (
+    select objekt_id from treffer order by flaeche_m2 desc, objekt_id limit $punkte
+),
 final as (
-    select * exclude (nr_flaeche), nr <= $zeilen as in_liste, nr_flaeche <= $punkte as auf_karte
-    from treffer
-    where nr <= $zeilen or nr_flaeche <= $punkte
+    select t.*,
+           row_number() over (
+               order by case when $raum_sortierung = 'flaeche_auf' then t.flaeche_m2 end
+                            asc nulls last,
+                        case when $raum_sortierung = 'dauer' then t.leer_seit end
+                            asc nulls last,
+                        t.flaeche_m2 desc, t.objekt_id) as nr,
+           (select count(*) from treffer) as treffer,
+           t.objekt_id in (select objekt_id from liste) as in_liste,
+           t.objekt_id in (select objekt_id from karte) as auf_karte
+    from treffer t
+    where t.objekt_id in (select objekt_id from liste)
+       or t.objekt_id in (select objekt_id from karte)
     order by nr
 )
 select * from final
