@@ -7,10 +7,7 @@
 --   $zeilen (rows).
 -- Grain: one row per object, the columns and order of oek_leerstand_objekte.
 with final as (
-    select objekt_id, adresse, quartier, stadtteil, stadtteil_herkunft, art, flaeche_m2,
-           leer_seit, status, status_stichtag, wiederbelegt_am, nachnutzung, eigentuemer_typ,
-           oeffentlich, lat, lon, stichtag, leer_am_stichtag, monate_leer,
-           wiederbelegt_im_zeitraum
+    select *            -- the columns of oek_leerstand_objekte
     from leerstand_objekte($quartier, $von, $bis, $arten, $status, $stadtteile, $flaeche_min,
                            $flaeche_max, $leer_von, $leer_bis)
     order by flaeche_m2 desc, objekt_id
