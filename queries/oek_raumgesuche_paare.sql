@@ -1,30 +1,24 @@
 -- Open premises requests and the available units that fit them ("Gesuche treffen Angebote").
 -- Parameters: $quartier (NULL = both; else requests wanting that area or either area, and
 --   units in that area).
--- Grain: one row per (open request, fitting unit). The one definition of "passend": the unit
---   is available (status leer or in Vermarktung, "verfügbar" as in "Räume finden"), of the
---   wanted art, its floor area within the wanted range (an empty bound is open) and in the
---   wanted programme area (empty = either); status at the data stand.
-with gesuche as (
-    select * from stg_raumgesuche
-    where status = 'offen' and ($quartier is null or quartier is null or quartier = $quartier)
-),
-objekte as (
-    select objekt_id, adresse, quartier, stadtteil, art, flaeche_m2, leer_seit, status
-    from mart_leerstaende
-    where status in ('leer', 'in Vermarktung')
-      and ($quartier is null or quartier = $quartier)
-),
-final as (
+-- Grain: one row per (open request, fitting unit). "Passend" is defined once, by the macros
+--   raum_passt / raum_passend (biwaq/speicher/sql/makros.sql): the unit is available (status
+--   leer or in Vermarktung, "verfügbar" as in "Räume finden"), of the wanted art, its floor
+--   area within the wanted range (an empty bound is open) and in the wanted programme area
+--   (empty = either); status at the data stand. Every pair – for tests and small data; the
+--   page reads counts (oek_raumgesuche_zahlen, _erste, _angebote_seite).
+with final as (
     select g.gesuch_id, g.datum, g.art, g.flaeche_min_m2, g.flaeche_max_m2,
            g.quartier as gesuch_quartier, g.branche, o.objekt_id, o.adresse, o.quartier,
            o.stadtteil, o.flaeche_m2, o.leer_seit, o.status
-    from gesuche g
-    join objekte o
-      on o.art = g.art
-     and (g.flaeche_min_m2 is null or o.flaeche_m2 >= g.flaeche_min_m2)
-     and (g.flaeche_max_m2 is null or o.flaeche_m2 <= g.flaeche_max_m2)
-     and (g.quartier is null or o.quartier = g.quartier)
+    from raum_passend($quartier) p
+    join raumgesuche_offen($quartier) g
+      on g.art = p.art and g.quartier is not distinct from p.gesuch_quartier
+     and g.flaeche_min_m2 is not distinct from p.flaeche_min_m2
+     and g.flaeche_max_m2 is not distinct from p.flaeche_max_m2
+    join raum_verfuegbar($quartier) o
+      on o.art = p.art and o.quartier is not distinct from p.quartier
+     and o.flaeche_m2 is not distinct from p.flaeche_m2
     order by g.datum, g.gesuch_id, o.flaeche_m2 desc, o.objekt_id
 )
 select * from final

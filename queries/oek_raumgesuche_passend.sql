@@ -4,7 +4,9 @@
 --   units in that area), $k (how many fitting units to name per request).
 -- Grain: one row per open request with at least one fitting unit; passende_objekte = all
 --   fitting units; objekte = the first $k of them as {adresse, flaeche_m2}, largest first
---   (ties by objekt_id) – the order of oek_raumgesuche_paare. "Passend" is defined there.
+--   (ties by objekt_id) – the order of oek_raumgesuche_paare. "Passend": the requests and
+--   units of the macros raumgesuche_offen / raum_verfuegbar, the condition of raum_passt
+--   (makros.sql) worked as runs of sorted lists (tests compare it with every pair).
 -- Method (issue 14: at scale 1000, 44,000 requests fit tens of millions of units, 29 s as a
 --   pair join): the units of one art (and one Quartier, or either) stand in a list sorted
 --   largest first (area NULL last, ties by objekt_id). The units fitting a request form one
@@ -15,14 +17,11 @@
 with gesuche as (
     select gesuch_id, art, coalesce(quartier, '') as liste,
            flaeche_min_m2 as von, flaeche_max_m2 as bis
-    from stg_raumgesuche
-    where status = 'offen' and ($quartier is null or quartier is null or quartier = $quartier)
+    from raumgesuche_offen($quartier)
 ),
 objekte as (
     select objekt_id, adresse, quartier, art, flaeche_m2
-    from mart_leerstaende
-    where status in ('leer', 'in Vermarktung')
-      and ($quartier is null or quartier = $quartier)
+    from raum_verfuegbar($quartier)
 ),
 -- each unit in the list of its art for either Quartier ('') and in that of its Quartier
 liste as (

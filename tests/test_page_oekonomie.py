@@ -615,3 +615,40 @@ def test_estimated_24_months_metric_is_the_survival_table_value(demo_env):
     zeile = tab[(tab["Beginn"] == "seit Gründung") & (tab["Gruppe"] == oek.ALLE)
                 & (tab["nach Monaten"] == 24)].iloc[0]
     assert zeile["aktiv (95-%-KI)"].startswith(wert + " ("), (wert, zeile["aktiv (95-%-KI)"])
+
+
+def test_leerstand_page_reads_the_rows_it_shows_downloads_hold_all(demo_env, monkeypatch):
+    """Issue 14: the table behind the map lists the objects the map draws and says how many
+    there are; its download, and those of both "Gesuche und Angebote" tables, are read on
+    click and hold every row; the key figures equal those counted from the contract table."""
+    from biwaq.app import ui
+    from biwaq.zahlen import oekonomie as oek
+
+    monkeypatch.setattr(oek, "KARTE_MAX_PUNKTE", 10)
+    monkeypatch.setattr(oek, "GESUCHE_MAX_ZEILEN", 4)
+    verschoben = []
+    original_lazy = ui._lazy
+    monkeypatch.setattr(ui, "_lazy", lambda fn, *a: verschoben.append(
+        (a[1], a[0], original_lazy(fn, *a))) or verschoben[-1][2])
+    at = open_page("leerstand")
+    assert not at.exception
+    alle = sql(demo_env, """select count(*) from leerstaende
+        where leer_seit <= date '2018-12-31'
+          and (status <> 'wiederbelegt' or wiederbelegt_am >= date '2015-10-01')""")[0][0]
+    tab = next(d.value for d in at.dataframe if "Status am Stichtag" in d.value.columns)
+    assert len(tab) == 10 and alle > 10
+    assert any(f"Gezeigt werden die 10 größten von {alle} Objekten" in c.value
+               for c in at.caption)
+    assert parse_int(metric(at, "Leerstehend am Stichtag")) == vacant_at(demo_env, ENDE)
+    tabellen = {titel: t for titel, t, _ in verschoben}
+    voll = tabellen["Leerstände und Brachflächen"]()
+    assert len(voll) == alle and voll["Objekt"].head(10).tolist() == tab["Objekt"].tolist()
+    offen = sql(demo_env, "select count(*) from raumgesuche where status = 'offen'")[0][0]
+    gesuche = next(d.value for d in at.dataframe if "Fläche gesucht" in d.value.columns)
+    assert len(gesuche) == 4 and len(tabellen["Offene Raumgesuche"]()) == offen > 4
+    assert tabellen["Offene Raumgesuche"]()["Gesuch"].head(4).tolist() == \
+        gesuche["Gesuch"].tolist()
+    assert any(f"ersten 4 von {offen} offenen Gesuchen" in c.value for c in at.caption)
+    angebote = tabellen["Objekte mit passenden Gesuchen"]()
+    assert len(angebote) > 4 and any(f"ersten 4 von {len(angebote)} Objekten" in c.value
+                                     for c in at.caption)

@@ -33,6 +33,8 @@ EXAMPLE_PARAMS.update(import_nr=1)
 EXAMPLE_PARAMS.update(k=10)
 # ... and for how many rows the units' table names them
 EXAMPLE_PARAMS.update(zeilen=200)
+# ... and how many hits of "Räume finden" the map rings (Leerstand, issue 14)
+EXAMPLE_PARAMS.update(punkte=2000)
 
 
 def test_every_query_has_header_and_runs(db_factory):

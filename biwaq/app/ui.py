@@ -226,17 +226,22 @@ def empty_message() -> None:
 def chart_block(fig: go.Figure, table: pd.DataFrame, titel: str, key: str,
                 filt: Filter | None = None, zusammenfassung: str | None = None,
                 prozent: tuple[str, ...] = (), roh: tuple[str, ...] = (),
-                stellen: dict[str, int] | None = None) -> None:
+                stellen: dict[str, int] | None = None,
+                download: Callable[[], pd.DataFrame] | None = None,
+                hinweis: str | None = None) -> None:
     """A chart with its filters written above, a table view of the same numbers (German
     dates and numbers, see deutsche_spalten), downloads.
     `zusammenfassung`: one sentence saying what the chart shows, built from its data
     (biwaq.zahlen.zusammenfassung), shown above the chart as its text alternative (issue 15).
-    Every call passes one: tests/test_zusammenfassung.py fails on a chart without it."""
+    Every call passes one: tests/test_zusammenfassung.py fails on a chart without it.
+    `download`: a function giving the full table, read when a download is pressed, when
+    `table` holds only the first rows (issue 14); `hinweis`: a note above the table."""
     _diagramm_und_tabelle(fig, table, titel, key, filt, zusammenfassung,
-                          deutsche_spalten(table, prozent, roh, stellen))
+                          deutsche_spalten(table, prozent, roh, stellen), download, hinweis)
 
 
-def _diagramm_und_tabelle(fig, table, titel, key, filt, zusammenfassung, spalten) -> None:
+def _diagramm_und_tabelle(fig, table, titel, key, filt, zusammenfassung, spalten,
+                          download=None, hinweis=None) -> None:
     """The shared body of chart_block and chart_block_de: filter line, summary sentence, the
     chart and its table in two tabs, downloads. spalten: column_config of the table or None."""
     filt = filt or current_filter()
@@ -247,9 +252,11 @@ def _diagramm_und_tabelle(fig, table, titel, key, filt, zusammenfassung, spalten
     with tab_chart:
         st.plotly_chart(fig, key=f"{key}_chart", config={"displaylogo": False})
     with tab_table:
+        if hinweis:
+            st.caption(hinweis)
         st.dataframe(table, hide_index=True, key=f"{key}_table", column_config=spalten,
                      placeholder=LEER_ZELLE)
-    download_buttons(table, titel, key, filt)
+    download_buttons(table if download is None else download, titel, key, filt)
 
 
 def download_buttons(table: pd.DataFrame | Callable[[], pd.DataFrame], titel: str, key: str,
@@ -299,11 +306,14 @@ def deutsche_spalten(table: pd.DataFrame, prozent: tuple[str, ...] = (),
 def chart_block_de(fig: go.Figure, table: pd.DataFrame, titel: str, key: str, filt=None,
                    prozent: tuple[str, ...] = (), roh: tuple[str, ...] = (),
                    zusammenfassung: str | None = None,
-                   stellen: dict[str, int] | None = None) -> None:
+                   stellen: dict[str, int] | None = None,
+                   download: Callable[[], pd.DataFrame] | None = None,
+                   hinweis: str | None = None) -> None:
     """chart_block (since issue 15 every table view shows German dates and numbers).
     `filt` is anything with beschreibung() – e.g. oekonomie.Geltung, which also names the
     shared filters that do not apply."""
-    chart_block(fig, table, titel, key, filt, zusammenfassung, prozent, roh, stellen)
+    chart_block(fig, table, titel, key, filt, zusammenfassung, prozent, roh, stellen,
+                download, hinweis)
 
 
 def tabelle(table: pd.DataFrame, key: str, prozent: tuple[str, ...] = (),

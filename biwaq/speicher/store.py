@@ -596,6 +596,22 @@ def migrate(db: Path | str) -> None:
             geo.assign_vacancies(con, geo.districts_from_store(umrisse))
 
 
+def _makros_anlegen(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the macros of makros.sql. A file from an older version may lack a table a table
+    macro reads (e.g. mart_leerstaende before its migration): then every macro that can be
+    made is made, one statement at a time, and the others are left out (a query needing one
+    fails instead of reading something else)."""
+    text = MAKROS_SQL.read_text(encoding="utf-8")
+    try:
+        con.execute(text)
+    except duckdb.CatalogException:
+        for teil in text.split(";\n"):
+            try:
+                con.execute(teil)
+            except duckdb.CatalogException:
+                pass
+
+
 def connect_readonly(db: Path | str | None = None) -> duckdb.DuckDBPyConnection:
     """A read-only connection to the database file as it is now.
 
@@ -627,7 +643,7 @@ def connect_readonly(db: Path | str | None = None) -> duckdb.DuckDBPyConnection:
             quelle = name + FEST if name in MARTS and name + FEST in vorhanden else name
             con.execute("create view " + _q(name) + " as select * from biwaq_datei.main."
                         + _q(quelle))
-        con.execute(MAKROS_SQL.read_text(encoding="utf-8"))     # the queries' shared blocks
+        _makros_anlegen(con)                                    # the queries' shared blocks
     except Exception:
         con.close()
         raise

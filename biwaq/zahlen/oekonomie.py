@@ -104,6 +104,23 @@ def leerstand_kennzahlen(objekte: pd.DataFrame) -> dict:
     }
 
 
+def leerstand_kennzahlen_gezaehlt(zahlen: pd.DataFrame) -> dict:
+    """leerstand_kennzahlen(...) from the rows of oek_leerstand_zahlen (counted in DuckDB,
+    issue 14): the same keys and values; no rows (nothing selected) gives 0, 0.0, NaN, 0."""
+    if zahlen.empty:
+        return {"einheiten": 0, "flaeche_m2": 0.0, "median_monate": np.nan, "wiederbelegt": 0,
+                "stichtag": None}
+    z = zahlen.iloc[0]
+    median = z["median_monate"]
+    return {
+        "einheiten": int(z["einheiten"]),
+        "flaeche_m2": float(z["flaeche_m2"]),
+        "median_monate": np.nan if median is None or pd.isna(median) else float(median),
+        "wiederbelegt": int(z["wiederbelegt"]),
+        "stichtag": z["stichtag"],
+    }
+
+
 LEERSTAND_SPALTEN = {
     "objekt_id": "Objekt", "adresse": "Adresse", "quartier": "Quartier",
     "stadtteil": "Stadtteil", "art": "Art", "flaeche_m2": "Fläche (m²)",

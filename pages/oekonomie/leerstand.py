@@ -71,15 +71,16 @@ if seite["leer_von"] or seite["leer_bis"]:
                         + leer_seit[1].strftime("%m.%Y"))
 geltung = oek.Geltung(filt, seitenfilter=tuple(seitenfilter))
 
-objekte = ui.query("oek_leerstand_objekte", **filt.params(), **seite)
+# figures and map counts in DuckDB; the page reads the rows it draws (issue 14)
+zahlen = ui.query("oek_leerstand_zahlen", **filt.params(), **seite)
+werte = oek.leerstand_kennzahlen_gezaehlt(zahlen)
+anzahl_objekte = int(zahlen["objekte"].iloc[0]) if len(zahlen) else 0
 
 
-@st.cache_data(show_spinner=False, max_entries=20)
-def _objekte_tabelle(stamp: tuple, params: tuple) -> pd.DataFrame:
-    """The table behind the map (every object, German columns), shaped once per database
-    version and filter: 80,000 rows at scale 1000, a rerun only draws (issue 14)."""
-    return oek.leerstand_tabelle(ui.query("oek_leerstand_objekte", **dict(params)))
-werte = oek.leerstand_kennzahlen(objekte)
+def _objekte_voll(params: dict) -> pd.DataFrame:
+    """The table behind the map with every object (for the downloads, read when a download
+    button is pressed)."""
+    return oek.leerstand_tabelle(ui.query("oek_leerstand_objekte", **params))
 stichtag_text = oek.datum_text(oek.stichtag(filt.bis, ui.meta().get("datenstand")))
 
 # --- Figures -------------------------------------------------------------------------------
@@ -133,31 +134,39 @@ with st.form("leer_raeume_form", border=True):
                       format_func=oek.RAUM_SORTIERUNG.get)
     if st.form_submit_button("Räume suchen", icon=":material/search:", key="leer_raeume_suchen"):
         st.session_state["leer_raeume_gesucht"] = True
-raeume = None
+raeume = None          # the hits the page shows or rings on the map (issue 14)
+treffer = 0            # the number of all hits
 if r_bis is not None and r_bis < r_von:
     st.warning("„Fläche bis“ ist kleiner als „Fläche von“ – bitte die Spanne prüfen.")
 else:
     status_gewaehlt = list(r_status) or list(oek.VERFUEGBAR)
-    raeume = ui.query("oek_leerstand_raeume", raum_status=status_gewaehlt,
-                      raum_arten=oek.liste_oder_none(r_arten),
-                      raum_min=r_von or None, raum_max=r_bis,
-                      raum_quartier=None if r_gebiet == ui.BEIDE else r_gebiet,
-                      raum_stadtteile=oek.liste_oder_none(r_stadtteile),
-                      raum_sortierung=r_sort)
+    raum_params = dict(raum_status=status_gewaehlt, raum_arten=oek.liste_oder_none(r_arten),
+                       raum_min=r_von or None, raum_max=r_bis,
+                       raum_quartier=None if r_gebiet == ui.BEIDE else r_gebiet,
+                       raum_stadtteile=oek.liste_oder_none(r_stadtteile),
+                       raum_sortierung=r_sort)
+    # the hits ringed on the map only once a search was made
+    raeume = ui.query("oek_leerstand_raeume_erste", **raum_params,
+                      zeilen=oek.RAEUME_MAX_ZEILEN,
+                      punkte=oek.KARTE_MAX_PUNKTE
+                      if st.session_state.get("leer_raeume_gesucht") else 0)
+    treffer = int(raeume["treffer"].iloc[0]) if len(raeume) else 0
     suche = oek.raeume_suche_text(status_gewaehlt, r_arten, r_von, r_bis, r_gebiet,
                                   r_stadtteile, r_sort, ui.datenstand_text())
     if raeume.empty:
         st.info("Kein Objekt passt zu dieser Suche. Bitte die Flächenspanne weiter fassen "
                 "oder weitere Arten oder Status wählen.", icon=":material/search_off:")
     else:
-        st.markdown(f"**{kz.label('raeume_treffer')}: {kz.fmt('raeume_treffer', len(raeume))}**"
+        st.markdown(f"**{kz.label('raeume_treffer')}: {kz.fmt('raeume_treffer', treffer)}**"
                     f" · {suche}")
-        tabelle = oek.raeume_tabelle(raeume)
-        if len(tabelle) > oek.RAEUME_MAX_ZEILEN:
+        tabelle = oek.raeume_tabelle(raeume[raeume["in_liste"]].reset_index(drop=True))
+        if treffer > oek.RAEUME_MAX_ZEILEN:
             st.caption(f"Gezeigt werden die ersten {ui.fmt_int(oek.RAEUME_MAX_ZEILEN)} von "
-                       f"{ui.fmt_int(len(tabelle))} Treffern; alle stehen in den Downloads.")
-        ui.tabelle(tabelle.head(oek.RAEUME_MAX_ZEILEN), key="leer_raeume_tabelle")
-        ui.download_buttons(tabelle, "Räume finden", "leer_raeume", oek.Text(suche))
+                       f"{ui.fmt_int(treffer)} Treffern; alle stehen in den Downloads.")
+        ui.tabelle(tabelle, key="leer_raeume_tabelle")
+        ui.download_buttons(
+            lambda p=raum_params: oek.raeume_tabelle(ui.query("oek_leerstand_raeume", **p)),
+            "Räume finden", "leer_raeume", oek.Text(suche))
 
 gesucht = bool(st.session_state.get("leer_raeume_gesucht")) and raeume is not None
 with karte_platz:
@@ -185,13 +194,19 @@ with karte_platz:
     elif umrisse is None:
         st.info("Es sind keine Stadtteilumrisse geladen; die Karte zeigt nur die Objekte.",
                 icon=":material/info:")
-    if objekte.empty:
+    if anzahl_objekte == 0:
         ui.empty_message()
     else:
-        auf_karte = oek.karte_auswahl(objekte)
-        treffer_karte = oek.karte_auswahl(raeume) if gesucht else None
-        lt = _objekte_tabelle(ui.db_stamp(), tuple(sorted({**filt.params(), **seite}.items())))
-        status = lt["Status am Stichtag"].value_counts()
+        # the largest KARTE_MAX_PUNKTE objects: drawn on the map and listed in its table
+        auf_karte = ui.query("oek_leerstand_karte", **filt.params(), **seite,
+                             zeilen=oek.KARTE_MAX_PUNKTE)
+        treffer_karte = None
+        if gesucht:
+            treffer_karte = raeume[raeume["auf_karte"]]
+            if treffer > oek.KARTE_MAX_PUNKTE:      # the largest, in the order of karte_auswahl
+                treffer_karte = treffer_karte.sort_values(
+                    ["flaeche_m2", "objekt_id"], ascending=[False, True], na_position="last")
+        lt = oek.leerstand_tabelle(auf_karte)
         ui.chart_block_de(ch.leerstand_karte(auf_karte, umrisse,
                                              "osm" if strassenkarte else "ohne",
                                              quartier=filt.quartier,
@@ -200,37 +215,34 @@ with karte_platz:
                           key="leer_karte_block", filt=geltung,
                           stellen={"Breite": 6, "Länge": 6},
                           zusammenfassung=zf.anzahlen(
-                              f"Die Karte zeigt {kz.zahl(len(lt))} Objekte; Status am Stichtag",
-                              status.index, status.values))
+                              f"Die Karte zeigt {kz.zahl(anzahl_objekte)} Objekte; Status am "
+                              "Stichtag", zahlen["status_stichtag"], zahlen["anzahl"]),
+                          download=lambda p={**filt.params(), **seite}: _objekte_voll(p),
+                          hinweis=(f"Gezeigt werden die {ui.fmt_int(len(lt))} größten von "
+                                   f"{ui.fmt_int(anzahl_objekte)} Objekten (die Punkte der "
+                                   "Karte); alle stehen in den Downloads."
+                                   if anzahl_objekte > len(lt) else None))
         st.caption("Farbe und Muster: Status am Stichtag (siehe Legende) · Punktgröße: "
                    "Fläche, logarithmisch (35 m² klein … 25.000 m² groß)"
                    + (f" · schwarzer Ring: {kz.label('raeume_treffer')} "
-                      f"({kz.fmt('raeume_treffer', len(raeume))})" if gesucht else "")
+                      f"({kz.fmt('raeume_treffer', treffer)})" if gesucht else "")
                    + " · Punkt anfahren oder antippen zeigt Adresse, "
                    "Art, Fläche, Status, „frei seit“, Eigentümer und Nachnutzung."
                    + (" Kartenhintergrund © OpenStreetMap-Mitwirkende."
                       if strassenkarte else ""))
-        for teil, alle, was in ((auf_karte, objekte, "Objekten"),
-                                (treffer_karte, raeume, "Treffern aus „Räume finden“")):
-            if teil is not None and oek.karte_hinweis(len(teil), len(alle), was):
-                st.caption(oek.karte_hinweis(len(teil), len(alle), was))
+        for teil, alle, was in ((auf_karte, anzahl_objekte, "Objekten"),
+                                (treffer_karte, treffer, "Treffern aus „Räume finden“")):
+            if teil is not None and oek.karte_hinweis(len(teil), alle, was):
+                st.caption(oek.karte_hinweis(len(teil), alle, was))
 
 # --- Requests meet offers -------------------------------------------------------------------
 
-@st.cache_data(show_spinner=False, max_entries=20)
-def _gesuche_tabellen(stamp: tuple, quartier: str | None
-                      ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """The requests with their counts, the rows of oek_raumgesuche_passend and the two
-    tables of "Gesuche und Angebote", shaped once per database version and Quartier (44,000
-    requests at scale 1000): a rerun only draws (issue 14). Both tables name units and
-    requests for the rows shown only; the downloads name them for every row."""
+def _gesuche_voll(quartier: str | None) -> pd.DataFrame:
+    """The open requests' table with the units named for every request (for the downloads,
+    read when a download button is pressed)."""
     passend = ui.query("oek_raumgesuche_passend", quartier=quartier, k=oek.GESUCHE_K)
     gesuche = oek.mit_passenden_anzahl(ui.query("oek_raumgesuche", quartier=quartier), passend)
-    return (gesuche, passend,
-            oek.gesuche_tabelle_gezaehlt(gesuche, passend, zeilen=oek.GESUCHE_MAX_ZEILEN),
-            oek.angebote_tabelle_gezaehlt(ui.query(
-                "oek_raumgesuche_angebote_erste", quartier=quartier, k=oek.GESUCHE_K,
-                zeilen=oek.GESUCHE_MAX_ZEILEN)))
+    return oek.gesuche_tabelle_gezaehlt(gesuche, passend)
 
 
 def _angebote_voll(quartier: str | None) -> pd.DataFrame:
@@ -241,20 +253,18 @@ def _angebote_voll(quartier: str | None) -> pd.DataFrame:
 
 
 st.header("Gesuche und Angebote")
-gesuche = ui.query("oek_raumgesuche", quartier=filt.quartier)
-if gesuche.empty:
+# counts in DuckDB; the tables receive the rows they show (issue 14)
+gz = ui.query("oek_raumgesuche_zahlen", quartier=filt.quartier, von=filt.von,
+              bis=filt.bis).iloc[0]
+if gz["gesuche"] == 0:
     st.info("Es sind keine Raumgesuche erfasst. Gesuche lassen sich als Tabelle "
             "`raumgesuche` auf der Seite „Daten“ einspielen (siehe Datenvertrag).",
             icon=":material/info:")
 else:
-    # counts and the first names per request and per unit, never every pair (issue 14)
-    gesuche, passend, tab_g, tab_a = _gesuche_tabellen(ui.db_stamp(), filt.quartier)
-    gw = oek.gesuche_kennzahlen(gesuche, filt.von, oek.stichtag(filt.bis,
-                                                                 ui.meta().get("datenstand")))
     g1, g2, g3 = st.columns(3)
-    ui.metric(g1, "gesuche_offen", gw["offen"])
-    ui.metric(g2, "gesuche_mit_passendem", gw["mit_passendem"])
-    ui.metric(g3, "gesuche_vermittelt", gw["vermittelt"])
+    ui.metric(g1, "gesuche_offen", int(gz["offen"]))
+    ui.metric(g2, "gesuche_mit_passendem", int(gz["mit_passendem"]))
+    ui.metric(g3, "gesuche_vermittelt", int(gz["vermittelt"]))
     st.caption("Passend: gleiche Art, Fläche in der gesuchten Spanne (eine leere Grenze ist "
                "offen), im gesuchten Quartier (leer = beide); verfügbar = leer oder in "
                "Vermarktung, Stand: Datenstand. Quartier der Seitenleiste: Gesuche für dieses "
@@ -263,26 +273,33 @@ else:
                                + " · offene Gesuche und verfügbare Objekte am Datenstand")
     t1, t2 = st.tabs(["Offene Gesuche mit passenden Objekten", "Objekte mit passenden Gesuchen"])
     with t1:
+        erste = ui.query("oek_raumgesuche_erste", quartier=filt.quartier, k=oek.GESUCHE_K,
+                         zeilen=oek.GESUCHE_MAX_ZEILEN)
+        tab_g = oek.gesuche_tabelle_gezaehlt(erste, erste)
         if tab_g.empty:
             st.info("Kein offenes Gesuch.", icon=":material/info:")
         else:
-            if len(tab_g) > oek.GESUCHE_MAX_ZEILEN:
-                st.caption(f"Gezeigt werden die ersten {ui.fmt_int(oek.GESUCHE_MAX_ZEILEN)} "
-                           f"von {ui.fmt_int(len(tab_g))} offenen Gesuchen; alle stehen in "
+            if gz["offen"] > len(tab_g):
+                st.caption(f"Gezeigt werden die ersten {ui.fmt_int(len(tab_g))} "
+                           f"von {ui.fmt_int(gz['offen'])} offenen Gesuchen; alle stehen in "
                            "den Downloads.")
-            ui.tabelle(tab_g.head(oek.GESUCHE_MAX_ZEILEN), key="leer_gesuche_tabelle")
-            ui.download_buttons(lambda g=gesuche, p=passend: oek.gesuche_tabelle_gezaehlt(g, p),
+            ui.tabelle(tab_g, key="leer_gesuche_tabelle")
+            ui.download_buttons(lambda q=filt.quartier: _gesuche_voll(q),
                                 "Offene Raumgesuche", "leer_gesuche", geltung_gesuche)
     with t2:
+        angebote = ui.query("oek_raumgesuche_angebote_seite", quartier=filt.quartier,
+                            k=oek.GESUCHE_K, zeilen=oek.GESUCHE_MAX_ZEILEN)
+        tab_a = oek.angebote_tabelle_gezaehlt(angebote)
         if tab_a.empty:
             st.info("Kein verfügbares Objekt passt zu einem offenen Gesuch.",
                     icon=":material/info:")
         else:
-            if len(tab_a) > oek.GESUCHE_MAX_ZEILEN:
-                st.caption(f"Gezeigt werden die ersten {ui.fmt_int(oek.GESUCHE_MAX_ZEILEN)} "
-                           f"von {ui.fmt_int(len(tab_a))} Objekten; alle stehen in den "
+            alle = int(angebote["alle"].iloc[0])
+            if alle > len(tab_a):
+                st.caption(f"Gezeigt werden die ersten {ui.fmt_int(len(tab_a))} "
+                           f"von {ui.fmt_int(alle)} Objekten; alle stehen in den "
                            "Downloads.")
-            ui.tabelle(tab_a.head(oek.GESUCHE_MAX_ZEILEN), key="leer_angebote_tabelle")
+            ui.tabelle(tab_a, key="leer_angebote_tabelle")
             ui.download_buttons(lambda q=filt.quartier: _angebote_voll(q),
                                 "Objekte mit passenden Gesuchen", "leer_angebote",
                                 geltung_gesuche)
