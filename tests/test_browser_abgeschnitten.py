@@ -21,22 +21,13 @@ pytestmark = pytest.mark.browser
 JS = (ROOT / "tests" / "abgeschnitten.js").read_text(encoding="utf-8")
 BAD = ROOT / "tests" / "bad_files" / "teilnehmende_typen.csv"
 
-# page url -> beginnings of findings seen on 29.11.2026 on pages outside this change (their
-# tables' column widths); to be fixed on those pages.
-BEKANNT: dict[str, tuple[str, ...]] = {
-    "leerstand": ("Zelle abgeschnitten in Spalte „Adresse“", "Zelle abgeschnitten in Spalte „Art“",
-                  "Zelle abgeschnitten in Spalte „Status“", "Zelle abgeschnitten in Spalte „Branche“",
-                  "Zelle abgeschnitten in Spalte „Objekte“",
-                  # the table behind the map and the requests/offers tables (many columns) are
-                  # wider than the page and scroll sideways: open in the closing note
-                  "Spalte „Eigentümer“ ragt aus der Tabelle",
-                  "Spalte „Zwischennutzung“ ragt aus der Tabelle",
-                  "Spalte „Objekt“ ragt aus der Tabelle", "Spalte „Objekte“ ragt aus der Tabelle"),
-    # the funder's table by sex (7 columns since the „davon …“ labels) is wider than the page
-    # at 1400 px and scrolls sideways: open in the closing note of 29.11.2026
-    "esf-indikatoren": ("Zelle abgeschnitten in Spalte „Indikator“",
-                        "Spalte „Insgesamt“ ragt aus der Tabelle"),
-}
+# page url -> beginnings of findings still known to be cut (fails also when one is fixed:
+# remove it here). Empty since the tables size their columns from their longest text
+# (biwaq.app.spalten) and show the columns that fit, the rest in the downloads.
+BEKANNT: dict[str, tuple[str, ...]] = {}
+
+# window widths checked: a usual desktop and a 1024 px window with the sidebar open
+BREITEN = (1400, 1024)
 
 
 def abgeschnitten(page) -> list[str]:
@@ -73,12 +64,15 @@ def _neu_und_erledigt(url: str, funde: list[str]) -> tuple[list[str], list[str]]
     return neu, erledigt
 
 
+@pytest.mark.parametrize("breite", BREITEN)
 @pytest.mark.parametrize("spec", registry.PAGES, ids=lambda p: p.url)
-def test_no_text_cut_off_on_internal_page(spec, demo_server, page):
+def test_no_text_cut_off_on_internal_page(spec, breite, demo_server, page):
+    page.set_viewport_size({"width": breite, "height": 1000})
     page.goto(f"{demo_server.url}/{spec.url}")
     wait_for_app(page)
-    neu, _ = _neu_und_erledigt(spec.url, abgeschnitten(page))
+    neu, erledigt = _neu_und_erledigt(spec.url, abgeschnitten(page))
     assert not neu, "\n".join(neu)
+    assert not erledigt, f"nicht mehr abgeschnitten, aus BEKANNT streichen: {erledigt}"
 
 
 @pytest.fixture(scope="module")
@@ -91,16 +85,20 @@ def public_server(demo_db, tmp_path_factory, browser):
     server.stop()
 
 
+@pytest.mark.parametrize("breite", BREITEN)
 @pytest.mark.parametrize("pfad", ["", "barrierefreiheit"])
-def test_no_text_cut_off_on_public_page(pfad, public_server, page):
+def test_no_text_cut_off_on_public_page(pfad, breite, public_server, page):
+    page.set_viewport_size({"width": breite, "height": 1000})
     page.goto(f"{public_server.url}/{pfad}")
     wait_for_app(page)
     funde = abgeschnitten(page)
     assert not funde, "\n".join(funde)
 
 
-def test_no_text_cut_off_in_the_error_table_of_a_refused_import(demo_server, page):
+@pytest.mark.parametrize("breite", BREITEN)
+def test_no_text_cut_off_in_the_error_table_of_a_refused_import(breite, demo_server, page):
     """The "Erwartet" column of the error table (was cut at 400 px)."""
+    page.set_viewport_size({"width": breite, "height": 1000})
     page.goto(demo_server.url + "/daten")
     wait_for_app(page)
     page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(BAD))
@@ -109,7 +107,7 @@ def test_no_text_cut_off_in_the_error_table_of_a_refused_import(demo_server, pag
     page.get_by_text("Import abgelehnt").wait_for(timeout=60_000)
     wait_for_app(page)
     funde = abgeschnitten(page)
-    screenshot(page, "daten_fehlertabelle")
+    screenshot(page, f"daten_fehlertabelle_{breite}")
     assert not funde, "\n".join(funde)
 
 

@@ -23,9 +23,15 @@ from __future__ import annotations
 import streamlit as st
 
 CAPTION_OPACITY = 0.8
+# Side padding of the main column in windows up to 1280 px (Streamlit: 5 rem): a 1024 px
+# window with the sidebar open keeps 660 px for tables and key figures instead of 564 px
+# (issue 15: nothing cut at 1024 px; biwaq.app.spalten.BREITE_PX).
+RAND_SCHMAL_REM = 2
 
 STIL = f"""<style>
 [data-testid="stCaptionContainer"] {{ opacity: {CAPTION_OPACITY}; }}
+@media (max-width: 1280px) {{ [data-testid="stMainBlockContainer"] {{
+  padding-left: {RAND_SCHMAL_REM}rem; padding-right: {RAND_SCHMAL_REM}rem; }} }}
 </style>"""
 
 # English text that Streamlit and Plotly write -> German. Anchored patterns, so a German text

@@ -156,7 +156,8 @@ else:
         if len(tabelle) > oek.RAEUME_MAX_ZEILEN:
             st.caption(f"Gezeigt werden die ersten {ui.fmt_int(oek.RAEUME_MAX_ZEILEN)} von "
                        f"{ui.fmt_int(len(tabelle))} Treffern; alle stehen in den Downloads.")
-        ui.tabelle(tabelle.head(oek.RAEUME_MAX_ZEILEN), key="leer_raeume_tabelle")
+        ui.tabelle(tabelle.head(oek.RAEUME_MAX_ZEILEN), key="leer_raeume_tabelle",
+                   bildschirm=["Adresse", "Stadtteil", "Art", "Fläche (m²)", "Status"])
         ui.download_buttons(tabelle, "Räume finden", "leer_raeume", oek.Text(suche))
 
 gesucht = bool(st.session_state.get("leer_raeume_gesucht")) and raeume is not None
@@ -199,6 +200,8 @@ with karte_platz:
                           lt, "Leerstände und Brachflächen",
                           key="leer_karte_block", filt=geltung,
                           stellen={"Breite": 6, "Länge": 6},
+                          bildschirm=["Objekt", "Adresse", "Art", "Fläche (m²)", "leer seit",
+                                      "Status am Stichtag"],
                           zusammenfassung=zf.anzahlen(
                               f"Die Karte zeigt {kz.zahl(len(lt))} Objekte; Status am Stichtag",
                               status.index, status.values))
@@ -227,10 +230,11 @@ def _gesuche_tabellen(stamp: tuple, quartier: str | None
     passend = ui.query("oek_raumgesuche_passend", quartier=quartier, k=oek.GESUCHE_K)
     gesuche = oek.mit_passenden_anzahl(ui.query("oek_raumgesuche", quartier=quartier), passend)
     return (gesuche, passend,
-            oek.gesuche_tabelle_gezaehlt(gesuche, passend, zeilen=oek.GESUCHE_MAX_ZEILEN),
+            oek.gesuche_tabelle_gezaehlt(gesuche, passend, zeilen=oek.GESUCHE_MAX_ZEILEN,
+                                         namen=oek.GESUCHE_NAMEN_BILDSCHIRM),
             oek.angebote_tabelle_gezaehlt(ui.query(
                 "oek_raumgesuche_angebote_erste", quartier=quartier, k=oek.GESUCHE_K,
-                zeilen=oek.GESUCHE_MAX_ZEILEN)))
+                zeilen=oek.GESUCHE_MAX_ZEILEN), namen=oek.GESUCHE_NAMEN_BILDSCHIRM))
 
 
 def _angebote_voll(quartier: str | None) -> pd.DataFrame:
@@ -259,6 +263,8 @@ else:
                "offen), im gesuchten Quartier (leer = beide); verfügbar = leer oder in "
                "Vermarktung, Stand: Datenstand. Quartier der Seitenleiste: Gesuche für dieses "
                "oder beide Quartiere, Objekte in diesem Quartier.")
+    st.caption(f"Je Zeile nennt die Tabelle die ersten {oek.GESUCHE_NAMEN_BILDSCHIRM} "
+               f"passenden Objekte bzw. Gesuche, die Downloads bis zu {oek.GESUCHE_K}.")
     geltung_gesuche = oek.Text("Quartier: " + (filt.quartier or "beide")
                                + " · offene Gesuche und verfügbare Objekte am Datenstand")
     t1, t2 = st.tabs(["Offene Gesuche mit passenden Objekten", "Objekte mit passenden Gesuchen"])
@@ -270,7 +276,9 @@ else:
                 st.caption(f"Gezeigt werden die ersten {ui.fmt_int(oek.GESUCHE_MAX_ZEILEN)} "
                            f"von {ui.fmt_int(len(tab_g))} offenen Gesuchen; alle stehen in "
                            "den Downloads.")
-            ui.tabelle(tab_g.head(oek.GESUCHE_MAX_ZEILEN), key="leer_gesuche_tabelle")
+            ui.tabelle(tab_g.head(oek.GESUCHE_MAX_ZEILEN), key="leer_gesuche_tabelle",
+                       bildschirm=["Gesuch", "Art", "Fläche gesucht",
+                                   kz.label("passende_objekte"), "Objekte"], umbruch=("Objekte",))
             ui.download_buttons(lambda g=gesuche, p=passend: oek.gesuche_tabelle_gezaehlt(g, p),
                                 "Offene Raumgesuche", "leer_gesuche", geltung_gesuche)
     with t2:
@@ -282,7 +290,9 @@ else:
                 st.caption(f"Gezeigt werden die ersten {ui.fmt_int(oek.GESUCHE_MAX_ZEILEN)} "
                            f"von {ui.fmt_int(len(tab_a))} Objekten; alle stehen in den "
                            "Downloads.")
-            ui.tabelle(tab_a.head(oek.GESUCHE_MAX_ZEILEN), key="leer_angebote_tabelle")
+            ui.tabelle(tab_a.head(oek.GESUCHE_MAX_ZEILEN), key="leer_angebote_tabelle",
+                       bildschirm=["Adresse", "Art", "Fläche (m²)", kz.label("passende_gesuche"),
+                                   "Gesuche"], umbruch=("Gesuche",))
             ui.download_buttons(lambda q=filt.quartier: _angebote_voll(q),
                                 "Objekte mit passenden Gesuchen", "leer_angebote",
                                 geltung_gesuche)
@@ -330,7 +340,7 @@ else:
                          "objekt_id": "Objekt", "adresse": "Adresse", "quartier": "Quartier",
                          "stadtteil_angabe": "Stadtteil (Angabe)", "lat": "Breite",
                          "lon": "Länge", "hinweis": "Hinweis"}),
-               key="leer_lage_tabelle", stellen={"Breite": 6, "Länge": 6})
+               key="leer_lage_tabelle", stellen={"Breite": 6, "Länge": 6}, umbruch=("Hinweis",))
 
 meldung = st.session_state.pop("leer_geo_meldung", None)
 if meldung:
