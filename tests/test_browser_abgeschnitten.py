@@ -123,3 +123,29 @@ def test_the_check_finds_a_cut_cell_and_a_cut_label(demo_server, page):
     }""")
     funde = abgeschnitten(page)
     assert any("Ein sehr langer Beschriftungstext" in f for f in funde), funde
+
+
+@pytest.fixture(scope="module")
+def verstoesse_server(tmp_path_factory, browser):
+    """Datenqualität with 1,234 violations of rule Q06: 30 ids named in one cell."""
+    import datetime as dt
+
+    from conftest import make_db
+
+    rows = [dict(tn_id=f"TN-{i:06d}", eintritt=dt.date(2016, 2, 1), austritt=dt.date(2017, 1, 2))
+            for i in range(1234)]
+    db = make_db(tmp_path_factory.mktemp("verstoesse") / "biwaq.duckdb", teilnehmende=rows)
+    server = StreamlitServer("dashboard.py", env={"BIWAQ_DB": str(db)})
+    warm_up(browser, server.url)
+    yield server
+    server.stop()
+
+
+@pytest.mark.parametrize("breite", BREITEN)
+def test_no_id_cut_off_on_datenqualitaet_with_many_violations(breite, verstoesse_server, page):
+    """„Betroffene Nummern“ (30 ids and „… und 1.204 weitere“) wraps inside the page."""
+    page.set_viewport_size({"width": breite, "height": 1000})
+    page.goto(f"{verstoesse_server.url}/datenqualitaet")
+    wait_for_app(page)
+    funde = abgeschnitten(page)
+    assert not funde, "\n".join(funde)
