@@ -5,6 +5,9 @@
 
 - the document language: Streamlit's index.html says `lang="en"`; every page here is German
   (WCAG 2.1 SC 3.1.1, BITV 2.0 Prüfschritt 9.3.1.1), so the script sets `lang="de"`;
+- nothing cut in narrow windows (issue 15): key-figure labels and values wrap instead of
+  ending in "…" (Streamlit: `white-space: nowrap` with an ellipsis), and the main column keeps
+  2 rem side padding up to 1280 px (Streamlit: 5 rem);
 - the contrast of `st.caption`: Streamlit draws captions with opacity 0.6, which gives
   #828180 on white (3.9:1, below the 4.5:1 of WCAG SC 1.4.3); opacity 0.8 gives about 6:1;
 - English texts that Streamlit and Plotly write: the file uploader ("Upload", "200MB per file
@@ -32,6 +35,10 @@ STIL = f"""<style>
 [data-testid="stCaptionContainer"] {{ opacity: {CAPTION_OPACITY}; }}
 @media (max-width: 1280px) {{ [data-testid="stMainBlockContainer"] {{
   padding-left: {RAND_SCHMAL_REM}rem; padding-right: {RAND_SCHMAL_REM}rem; }} }}
+[data-testid="stMetricLabel"] [data-testid="stMarkdownContainer"],
+[data-testid="stMetricLabel"] p,
+[data-testid="stMetricValue"] [data-testid="stMarkdownContainer"],
+[data-testid="stMetricValue"] p {{ white-space: normal; }}
 </style>"""
 
 # English text that Streamlit and Plotly write -> German. Anchored patterns, so a German text

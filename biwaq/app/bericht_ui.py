@@ -30,7 +30,7 @@ def knoepfe(filt: Filter, key: str = "bericht") -> None:
                 "Kommentaren – für die Filter der Seitenleiste. Dazu eine XLSX-Datei mit jeder "
                 "Tabelle des Berichts.")
     stand = _komm_stand()
-    c1, c2, _ = st.columns([1, 1, 2])
+    c1, c2, _ = st.columns([1, 2, 1])     # the XLSX label whole at 1024 px (issue 15)
     c1.download_button("Bericht (PDF)", lambda: _dateien(ui.db_stamp(), filt, stand)[0],
                        file_name=bericht.dateiname(filt, "pdf"), mime="application/pdf",
                        key=f"{key}_pdf", on_click="ignore", icon=":material/picture_as_pdf:")

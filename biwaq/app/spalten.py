@@ -24,10 +24,10 @@ from pathlib import Path
 
 import pandas as pd
 
-BREITE_PX = 640
+BREITE_PX = 660
 """The narrowest table the pages must fit: a 1024 px window with the sidebar open (300 px)
-leaves a main column of 724 px, minus 2 × 32 px padding (`barrierefrei.STIL` below 1280 px)
-= 660 px; 20 px are kept for the border and padding of a container or expander."""
+leaves a main column of 724 px, minus 2 × 32 px padding (`barrierefrei.STIL` up to 1280 px)
+= 660 px. A table inside a bordered container or expander has less: pass `breite_px`."""
 SCHRIFT_PX = 14              # glide-data-grid in Streamlit: baseFontStyle 14px
 ZELLE_RAND_PX = 16           # cellHorizontalPadding 8 px on each side
 SICHERHEIT_PX = 4            # rounding, sort arrow space, font hinting
@@ -124,6 +124,12 @@ def zeilen_noetig(text: str, breite: int) -> int:
     return zeilen
 
 
+def _woerter(spalte: pd.Series, konfig: dict | None) -> list[str]:
+    """The longest words of a column's texts (a wrapped cell needs at least one per line)."""
+    woerter = {w for t in anzeige_texte(spalte, konfig) for w in t.split()}
+    return sorted(woerter, key=len, reverse=True)[:MAX_KANDIDATEN]
+
+
 def breiten(table: pd.DataFrame, config: dict, spalten: list[str] | None = None,
             umbruch: tuple[str, ...] = (), breite_px: int = BREITE_PX
             ) -> tuple[dict[str, int], int | None]:
@@ -141,11 +147,17 @@ def breiten(table: pd.DataFrame, config: dict, spalten: list[str] | None = None,
     if sum(noetig.values()) <= breite_px or not lang:
         return noetig, None
     rest = breite_px - sum(v for c, v in noetig.items() if c not in lang)
-    mindest = {c: breite_noetig(pd.Series([], dtype=object), titel[c]) for c in lang}
-    anteil = max(rest // len(lang), max(mindest.values()), 120)
+    # each wrapping column at least its header and longest word; what is left of `rest`
+    # goes to them in proportion to what they lack
+    mindest = {c: max(breite_noetig(pd.Series([], dtype=object), titel[c]),
+                      breite_noetig(pd.Series(_woerter(table[c], config.get(c))), ""))
+               for c in lang}
+    frei = max(rest - sum(mindest.values()), 0)
+    fehlt = {c: noetig[c] - mindest[c] for c in lang}
+    summe = sum(fehlt.values()) or 1
     zeilen = 1
     for c in lang:
-        noetig[c] = min(noetig[c], max(anteil, mindest[c]))
+        noetig[c] = min(noetig[c], mindest[c] + int(frei * fehlt[c] / summe))
         texte = anzeige_texte(table[c], config.get(c))
         zeilen = max(zeilen, max((zeilen_noetig(t, noetig[c]) for t in texte), default=1))
     if zeilen == 1:
@@ -164,3 +176,18 @@ def mit_breiten(config: dict, breite: dict[str, int]) -> dict:
                   else st.column_config.Column(eintrag if isinstance(eintrag, str) else None,
                                                width=w))
     return out
+
+
+def passende_spalten(table: pd.DataFrame, config: dict, umbruch: tuple[str, ...] = (),
+                     breite_px: int = BREITE_PX) -> list[str] | None:
+    """The leading columns of `table` that fit into `breite_px` with their widths (after
+    wrapping the `umbruch` columns), at least one; None when all fit."""
+    alle = list(table.columns)
+    breite, _ = breiten(table, config, alle, umbruch, breite_px)
+    if sum(breite.values()) <= breite_px:
+        return None
+    for n in range(len(alle) - 1, 0, -1):
+        breite, _ = breiten(table, config, alle[:n], umbruch, breite_px)
+        if sum(breite.values()) <= breite_px:
+            return alle[:n]
+    return alle[:1]

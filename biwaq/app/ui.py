@@ -241,7 +241,7 @@ def _diagramm_und_tabelle(fig, table, titel, key, filt, zusammenfassung, spalten
     with tab_chart:
         st.plotly_chart(fig, key=f"{key}_chart", config={"displaylogo": False})
     with tab_table:
-        _dataframe(table, f"{key}_table", spalten or {}, bildschirm, umbruch)
+        _dataframe(table, f"{key}_table", spalten or {}, bildschirm, umbruch, kuerzen=True)
     download_buttons(table, titel, key, filt)
 
 
@@ -318,9 +318,13 @@ def tabelle(table: pd.DataFrame, key: str, prozent: tuple[str, ...] = (),
 
 
 def _dataframe(table: pd.DataFrame, key: str, cfg: dict, bildschirm: list[str] | None,
-               umbruch: tuple[str, ...], **kwargs) -> None:
+               umbruch: tuple[str, ...], kuerzen: bool = False, **kwargs) -> None:
     """st.dataframe with column widths from the longest text (biwaq.app.spalten) and, when
-    only `bildschirm` columns are shown, a line naming the others (in the downloads)."""
+    only `bildschirm` columns are shown, a line naming the others (in the downloads).
+    `kuerzen` (tables with downloads right below): without `bildschirm`, a table wider than
+    the page shows the leading columns that fit (sp.passende_spalten)."""
+    if kuerzen and bildschirm is None:
+        bildschirm = sp.passende_spalten(table, cfg, umbruch)
     breite, zeilenhoehe = sp.breiten(table, cfg, bildschirm, umbruch)
     if bildschirm is not None:
         kwargs["column_order"] = list(bildschirm)

@@ -115,7 +115,7 @@ st.markdown("Für Gründerinnen und Gründer: Objekte, die am Datenstand nicht w
 gebiete = [ui.BEIDE, *QUARTIERE]
 alle_stadtteile = [s for s in optionen["stadtteil"]]
 with st.form("leer_raeume_form", border=True):
-    f1, f2, f3, f4 = st.columns([1.6, 1.4, 1, 1])
+    f1, f2, f3, f4 = st.columns([2, 1.4, 1, 1])     # room for two status tags at 1024 px
     r_status = f1.multiselect("Status", oek.RAUM_STATUS, default=list(oek.VERFUEGBAR),
                               key="leer_raeume_status", placeholder="verfügbar")
     r_arten = f2.multiselect("Art", LEERSTAND_ARTEN, key="leer_raeume_art",
