@@ -193,3 +193,25 @@ def test_every_column_of_the_report_is_a_catalogue_figure_or_an_attribute(demo_e
     finally:
         con.close()
     assert not fehlt, fehlt
+
+
+def test_method_names_only_in_the_methodik_note(demo_env, tmp_path):
+    """Issue 15: the report's running text names no method ("Kaplan–Meier", "zensiert");
+    they stand once, in the line that begins with „Methodik:“ after the survival table – the
+    same rule tests/test_klartext.py checks on the pages."""
+    from test_klartext import ENTWICKLERSPRACHE
+
+    pdf, _ = bericht_pdf.erstelle(demo_env, Filter(), tmp_path)
+    text = norm(" ".join(s.extract_text() for s in PdfReader(str(pdf)).pages))
+    assert text.count("Methodik:") == 1
+    vor, nach = text.split("Methodik:")
+    assert not ENTWICKLERSPRACHE.search(vor), ENTWICKLERSPRACHE.search(vor)
+    methodik = nach[:400]
+    assert "Kaplan–Meier" in methodik and "zensiert" in methodik
+    hinter = nach[len(norm(oek_text())):]
+    assert not ENTWICKLERSPRACHE.search(hinter), ENTWICKLERSPRACHE.search(hinter)
+
+
+def oek_text() -> str:
+    from biwaq.zahlen import oekonomie as oek
+    return " " + oek.METHODIK_UEBERLEBEN.replace("**", "")

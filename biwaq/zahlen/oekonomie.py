@@ -525,6 +525,14 @@ def ueberleben_kennzahlen(u: Ueberleben, monate: tuple[int, ...] = (12, 24)) -> 
     return pd.DataFrame(zeilen)
 
 
+# The method behind "noch aktiv" for readers who want it (page and report keep it in their
+# „Methodik“ note; the running text names no method, issue 15). Markdown bold.
+METHODIK_UEBERLEBEN = (
+    "Schätzung nach **Kaplan–Meier** mit verzögertem Eintritt (linksgestutzt ab der ersten "
+    "Beratung); Betriebe, die am Stichtag noch aktiv sind, sind **zensiert**. "
+    "Vertrauensbereich: exponentielles Greenwood-Intervall (95 %).")
+
+
 def ueberleben_anzeige(kennz: pd.DataFrame) -> pd.DataFrame:
     """The 12/24-month figures for the page, one row per origin, group and month:
     '86 % (55–96 %)' and the number under observation (the base of the estimate). Below the

@@ -116,9 +116,7 @@ else:
         "Beratung** beginnt bei Vorgründungsberatung mit der Gründung. Eine Schließung am Tag "
         "der ersten Beratung zählt mit. Schattiert: 95-%-Vertrauensbereich.")
     with st.expander("Methodik (für Statistikerinnen und Statistiker)"):
-        st.markdown("Schätzung nach **Kaplan–Meier** mit verzögertem Eintritt (linksgestutzt "
-                    "ab der ersten Beratung); Betriebe, die am Stichtag noch aktiv sind, sind "
-                    "**zensiert**. Vertrauensbereich: exponentielles Greenwood-Intervall (95 %).")
+        st.markdown(oek.METHODIK_UEBERLEBEN)
     ut = oek.ueberleben_tabelle(u)
     ut24 = ut[(ut["Beginn"] == oek.URSPRUENGE["gruendung"]) & (ut["Monate"] == 24)]
     ui.chart_block_de(ch.ueberleben_chart(u), ut,
