@@ -153,7 +153,17 @@ _ERSTLAUF = "_biwaq_alter_seitenordner_lauf"
 
 def _alter_seitenordner_lauf() -> bool:
     """True while the server's very first script run goes through Streamlit's legacy
-    `pages/` mode (see `nach_navigation`). Reads a Streamlit internal; False if it is gone."""
+    `pages/` mode (see `nach_navigation`). Reads a Streamlit internal; False if it is gone.
+
+    Why an internal: Streamlit 1.67 has no public API that tells whether this run is the
+    legacy one. `st.navigation`/`st.Page(url_path=...)` are what the app uses already, and the
+    legacy run happens before them; `st.query_params` and `st.context` do not say it either;
+    no config option switches the mode off (`PagesManager.__init__` sets
+    `uses_pages_directory` only from whether a folder named `pages` lies next to the entry
+    script). The public way out is to rename the folder `pages/` (e.g. `seiten/`): then no
+    legacy run happens and this function, `nach_navigation` and DIALOG_SCHLIESSEN can go.
+    Not done in the parallel work of 29.11.2026 (every page file would move under other
+    engineers' open changes); README "Adressen direkt aufrufen"."""
     try:
         from streamlit.runtime.pages_manager import PagesManager
     except ImportError:     # pragma: no cover - a later Streamlit without the flag
