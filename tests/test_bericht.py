@@ -84,10 +84,11 @@ def test_every_figure_in_the_pdf_is_the_pages_figure(seiten, demo_env, tmp_path)
         for r in tab.value.itertuples():
             if r.Anzahl != "nicht erfasst":
                 assert f"{norm(r.Index)} {norm(r.Anzahl)} {norm(r.Bezugsgröße)}" in text, r.Index
+    # on screen one Quartier × Träger at a time (issue 15): Süd-Ost, Träger „Insgesamt“ first
+    assert at.selectbox(key="esf_gliederung_traeger").value == "Insgesamt"
     glied = next(d.value for d in at.dataframe if "davon nicht-binär" in d.value.columns)
-    ins = glied[glied["Träger"] == "Insgesamt"]
-    for r in ins.itertuples(index=False):
-        assert f"{r.Indikator} {r[4]} {r[5]} {r[6]} {r.Insgesamt}" in text, r.Indikator
+    for r in glied.itertuples(index=False):
+        assert f"{r.Indikator} {r[1]} {r[2]} {r[3]} {r.Insgesamt}" in text, r.Indikator
 
     # 5 businesses and 6 vacancies: the pages' headline figures in the report's sentences
     at.switch_page("pages/oekonomie/betriebe.py").run()
@@ -193,3 +194,25 @@ def test_every_column_of_the_report_is_a_catalogue_figure_or_an_attribute(demo_e
     finally:
         con.close()
     assert not fehlt, fehlt
+
+
+def test_method_names_only_in_the_methodik_note(demo_env, tmp_path):
+    """Issue 15: the report's running text names no method ("Kaplan–Meier", "zensiert");
+    they stand once, in the line that begins with „Methodik:“ after the survival table – the
+    same rule tests/test_klartext.py checks on the pages."""
+    from test_klartext import ENTWICKLERSPRACHE
+
+    pdf, _ = bericht_pdf.erstelle(demo_env, Filter(), tmp_path)
+    text = norm(" ".join(s.extract_text() for s in PdfReader(str(pdf)).pages))
+    assert text.count("Methodik:") == 1
+    vor, nach = text.split("Methodik:")
+    assert not ENTWICKLERSPRACHE.search(vor), ENTWICKLERSPRACHE.search(vor)
+    methodik = nach[:400]
+    assert "Kaplan–Meier" in methodik and "zensiert" in methodik
+    hinter = nach[len(norm(oek_text())):]
+    assert not ENTWICKLERSPRACHE.search(hinter), ENTWICKLERSPRACHE.search(hinter)
+
+
+def oek_text() -> str:
+    from biwaq.zahlen import oekonomie as oek
+    return " " + oek.METHODIK_UEBERLEBEN.replace("**", "")

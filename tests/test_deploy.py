@@ -26,8 +26,9 @@ import yaml
 from browser import free_port
 from conftest import ROOT
 
+# pillow is a runtime dependency since table widths are measured with it (biwaq/app/spalten.py)
 TEST_TOOLS = {"pytest", "pytest-xdist", "playwright", "axe-playwright-python", "lifelines",
-              "pillow", "pypdf", "pyyaml"}
+              "pypdf", "pyyaml"}
 INSTALL_CMD = "pip install -r requirements.txt && streamlit run dashboard.py"
 TEST_CMD = "pip install -r requirements-test.txt && python -m pytest"
 

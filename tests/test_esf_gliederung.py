@@ -13,7 +13,7 @@ from biwaq.zahlen import analytics as an
 from biwaq.speicher.filters import Filter
 from biwaq.speicher.queries import run_query
 from browser import screenshot, wait_for_app
-from conftest import ROOT
+from conftest import ROOT, demo_con
 
 D = dt.date
 SO = dict(quartier="Süd-Ost", stadtteil="Herrenberg")
@@ -88,11 +88,32 @@ def test_esf_page_shows_the_split_and_exports_one_sheet(demo_env):
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=90).run()
     at.switch_page("pages/teilnehmende/esf_indikatoren.py").run()
     assert not at.exception
-    df = next(d.value for d in at.dataframe if "davon nicht-binär" in d.value.columns)
-    assert len(df) == 9 * 14
+    con = demo_con(demo_env)
+    try:
+        alle = an.esf_gliederung(an.esf_zellen(run_query("esf_gliederung", con,
+                                                         **Filter().params())),
+                                 ["Magdeburger Allee", "Süd-Ost", None], ["KIK", "Euratibor", None])
+    finally:
+        con.close()
+    assert len(alle) == 9 * 14
+
+    def gezeigt():
+        return next(d.value for d in at.dataframe if "davon nicht-binär" in d.value.columns)
+
+    def erwartet(quartier, traeger):
+        teil = alle[(alle["Quartier"] == quartier) & (alle["Träger"] == traeger)]
+        return teil.drop(columns=["Quartier", "Träger", "Bereich"]).reset_index(drop=True)
+
+    # on screen one Quartier × Träger at a time (issue 15), first the total of both
+    assert at.selectbox(key="esf_gliederung_quartier").value == "Insgesamt"
+    assert at.selectbox(key="esf_gliederung_traeger").value == "Insgesamt"
+    assert gezeigt().equals(erwartet("Insgesamt", "Insgesamt"))
+    at.selectbox(key="esf_gliederung_quartier").set_value("Süd-Ost").run()
+    at.selectbox(key="esf_gliederung_traeger").set_value("Euratibor e.V.").run()
+    assert gezeigt().equals(erwartet("Süd-Ost", "Euratibor e.V.")) and len(gezeigt()) == 14
     at.selectbox(key="filter_quartier").set_value("Süd-Ost").run()
-    df = next(d.value for d in at.dataframe if "davon nicht-binär" in d.value.columns)
-    assert set(df["Quartier"]) == {"Süd-Ost"} and len(df) == 3 * 14
+    assert at.selectbox(key="esf_gliederung_quartier").options == ["Süd-Ost"]
+    df = gezeigt()
     from biwaq.app import bericht
     data = bericht.xlsx_bytes({"ESF+ nach Geschlecht": df}, "ESF+", "Filter", "31.12.2018")
     wb = openpyxl.load_workbook(io.BytesIO(data))

@@ -217,13 +217,19 @@ def test_units_table_names_the_requests_of_the_rows_shown(demo_env, monkeypatch)
     at = open_page("leerstand")
     con = demo_con(demo_env)
     try:
-        voll = oek.angebote_tabelle_gezaehlt(run_query("oek_raumgesuche_angebote", con,
-                                                       quartier=None, k=oek.GESUCHE_K))
+        paare = run_query("oek_raumgesuche_angebote", con, quartier=None, k=oek.GESUCHE_K)
     finally:
         con.close()
+    voll = oek.angebote_tabelle_gezaehlt(paare)
+    kurz = oek.angebote_tabelle_gezaehlt(paare, namen=oek.GESUCHE_NAMEN_BILDSCHIRM)
     angebote = next(d.value for d in at.dataframe if "passende Gesuche" in d.value.columns)
     assert len(voll) > 3 and len(angebote) == 3
-    assert angebote["Gesuche"].tolist() == voll["Gesuche"].head(3).tolist()
+    # on screen the first GESUCHE_NAMEN_BILDSCHIRM requests (issue 15), the same first names
+    assert angebote["Gesuche"].tolist() == kurz["Gesuche"].head(3).tolist()
+    for gezeigt, alle in zip(angebote["Gesuche"], voll["Gesuche"]):
+        namen = gezeigt.split(" … ")[0].split(", ")
+        assert len(namen) <= oek.GESUCHE_NAMEN_BILDSCHIRM
+        assert alle.split(" … ")[0].split(", ")[:len(namen)] == namen
     assert all(g.startswith("G") for g in angebote["Gesuche"])
     assert angebote["Objekt"].tolist() == voll["Objekt"].head(3).tolist()
     assert any(f"ersten 3 von {len(voll)} Objekten" in c.value for c in at.caption)

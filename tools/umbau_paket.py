@@ -71,6 +71,7 @@ MODULE: dict[str, tuple[str, str]] = {
     "registry": ("app", "Seitenverzeichnis (Bereich, Adresse, Rollen)"),
     "auth": ("app", "Anmeldung (st.login) und Rollen: Navigation je Rolle"),
     "ui": ("app", "Streamlit-Hilfen der Seiten: Filterleiste, Verbindung, Tabellen"),
+    "spalten": ("app", "Spaltenbreiten der Tabellen aus dem längsten Text (nichts abgeschnitten)"),
     "barrierefrei": ("app", "Sprache de, Kontrast, deutscher Datei-Upload (beide Einstiege)"),
     "export": ("app", "Downloads: CSV für deutsches Excel, XLSX, jeweils mit Filterangaben"),
     "charts": ("app", "Plotly-Diagramme, Farbschema (Okabe–Ito, farbenblind lesbar)"),

@@ -5,6 +5,9 @@
 
 - the document language: Streamlit's index.html says `lang="en"`; every page here is German
   (WCAG 2.1 SC 3.1.1, BITV 2.0 Prüfschritt 9.3.1.1), so the script sets `lang="de"`;
+- nothing cut in narrow windows (issue 15): key-figure labels and values wrap instead of
+  ending in "…" (Streamlit: `white-space: nowrap` with an ellipsis), and the main column keeps
+  2 rem side padding up to 1280 px (Streamlit: 5 rem);
 - the contrast of `st.caption`: Streamlit draws captions with opacity 0.6, which gives
   #828180 on white (3.9:1, below the 4.5:1 of WCAG SC 1.4.3); opacity 0.8 gives about 6:1;
 - English texts that Streamlit and Plotly write: the file uploader ("Upload", "200MB per file
@@ -23,9 +26,19 @@ from __future__ import annotations
 import streamlit as st
 
 CAPTION_OPACITY = 0.8
+# Side padding of the main column in windows up to 1280 px (Streamlit: 5 rem): a 1024 px
+# window with the sidebar open keeps 660 px for tables and key figures instead of 564 px
+# (issue 15: nothing cut at 1024 px; biwaq.app.spalten.BREITE_PX).
+RAND_SCHMAL_REM = 2
 
 STIL = f"""<style>
 [data-testid="stCaptionContainer"] {{ opacity: {CAPTION_OPACITY}; }}
+@media (max-width: 1280px) {{ [data-testid="stMainBlockContainer"] {{
+  padding-left: {RAND_SCHMAL_REM}rem; padding-right: {RAND_SCHMAL_REM}rem; }} }}
+[data-testid="stMetricLabel"] [data-testid="stMarkdownContainer"],
+[data-testid="stMetricLabel"] p,
+[data-testid="stMetricValue"] [data-testid="stMarkdownContainer"],
+[data-testid="stMetricValue"] p {{ white-space: normal; }}
 </style>"""
 
 # English text that Streamlit and Plotly write -> German. Anchored patterns, so a German text
@@ -140,7 +153,17 @@ _ERSTLAUF = "_biwaq_alter_seitenordner_lauf"
 
 def _alter_seitenordner_lauf() -> bool:
     """True while the server's very first script run goes through Streamlit's legacy
-    `pages/` mode (see `nach_navigation`). Reads a Streamlit internal; False if it is gone."""
+    `pages/` mode (see `nach_navigation`). Reads a Streamlit internal; False if it is gone.
+
+    Why an internal: Streamlit 1.67 has no public API that tells whether this run is the
+    legacy one. `st.navigation`/`st.Page(url_path=...)` are what the app uses already, and the
+    legacy run happens before them; `st.query_params` and `st.context` do not say it either;
+    no config option switches the mode off (`PagesManager.__init__` sets
+    `uses_pages_directory` only from whether a folder named `pages` lies next to the entry
+    script). The public way out is to rename the folder `pages/` (e.g. `seiten/`): then no
+    legacy run happens and this function, `nach_navigation` and DIALOG_SCHLIESSEN can go.
+    Not done in the parallel work of 29.11.2026 (every page file would move under other
+    engineers' open changes); README "Adressen direkt aufrufen"."""
     try:
         from streamlit.runtime.pages_manager import PagesManager
     except ImportError:     # pragma: no cover - a later Streamlit without the flag

@@ -157,7 +157,7 @@ def _betriebe(con, filt: Filter, datenstand) -> tuple[list[str], pd.DataFrame]:
         "Beratungen.",
         f"Am Stichtag {datum(stichtag)} waren {kz.fmt('aktiv_am_stichtag', aktiv)} von ihnen "
         "noch aktiv.",
-        f"Von den beratenen Betrieben sind nach der Kaplan–Meier-Schätzung 12 Monate nach "
+        f"Von den beratenen Betrieben sind geschätzt 12 Monate nach "
         f"Gründung {km(12)} und 24 Monate nach Gründung {km(24)} noch "
         "aktiv (Betriebe, die noch aktiv sind, zählen bis zum Stichtag mit; ein Betrieb zählt "
         "erst ab seiner ersten Beratung).",

@@ -20,6 +20,7 @@ from biwaq.zahlen import analytics as an
 from biwaq.app import bericht
 from biwaq.app import charts_bericht as cb
 from biwaq.zahlen import kennzahlen as kz
+from biwaq.zahlen import oekonomie as oek
 from biwaq.zahlen import zielstand as zs
 from biwaq.app.bericht import (ABSCHNITTE, PROJEKT, STATUS_SPALTE, TITEL, BerichtDaten, datum,
                            filter_zeilen)
@@ -286,6 +287,8 @@ def _betriebe(p: _Pdf, d: BerichtDaten) -> None:
     t = d.tabellen["Stabilisierung Betriebe"]
     if len(t):
         p.tabelle(t, size=6.5)
+        # the method's name only here, as in the page's „Methodik“ note (issue 15)
+        p.absatz("Methodik: " + oek.METHODIK_UEBERLEBEN.replace("**", ""), 7.5)
 
 
 def _leerstand(p: _Pdf, d: BerichtDaten) -> None:

@@ -34,7 +34,7 @@ def knoepfe(filt: Filter, key: str = "bericht") -> None:
     stand = _komm_stand()
     wert = ui.meta().get("datenstand")
     datenstand = dt.date.fromisoformat(wert) if wert and wert != "None" else None
-    c1, c2, _ = st.columns([1, 1, 2])
+    c1, c2, _ = st.columns([1, 2, 1])     # the XLSX label whole at 1024 px (issue 15)
     c1.download_button("Bericht (PDF)", lambda: _dateien(ui.db_stamp(), filt, stand)[0],
                        file_name=bericht.dateiname(filt, "pdf", datenstand), mime="application/pdf",
                        key=f"{key}_pdf", on_click="ignore", icon=":material/picture_as_pdf:")

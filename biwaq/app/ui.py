@@ -10,6 +10,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from biwaq.app import export
+from biwaq.app import spalten as sp
 from biwaq.zahlen import kennzahlen
 from biwaq.speicher import queries, store
 from biwaq.einlesen.contract import (LAUFZEIT_ENDE, LAUFZEIT_START, QUARTIERE, TRAEGER, TRAEGER_NAMEN,
@@ -228,20 +229,23 @@ def chart_block(fig: go.Figure, table: pd.DataFrame, titel: str, key: str,
                 prozent: tuple[str, ...] = (), roh: tuple[str, ...] = (),
                 stellen: dict[str, int] | None = None,
                 download: Callable[[], pd.DataFrame] | None = None,
-                hinweis: str | None = None) -> None:
+                hinweis: str | None = None, bildschirm: list[str] | None = None,
+                umbruch: tuple[str, ...] = ()) -> None:
     """A chart with its filters written above, a table view of the same numbers (German
-    dates and numbers, see deutsche_spalten), downloads.
+    dates and numbers, see deutsche_spalten; `bildschirm`/`umbruch` as in `tabelle`),
+    downloads (all columns).
     `zusammenfassung`: one sentence saying what the chart shows, built from its data
     (biwaq.zahlen.zusammenfassung), shown above the chart as its text alternative (issue 15).
     Every call passes one: tests/test_zusammenfassung.py fails on a chart without it.
     `download`: a function giving the full table, read when a download is pressed, when
     `table` holds only the first rows (issue 14); `hinweis`: a note above the table."""
     _diagramm_und_tabelle(fig, table, titel, key, filt, zusammenfassung,
-                          deutsche_spalten(table, prozent, roh, stellen), download, hinweis)
+                          deutsche_spalten(table, prozent, roh, stellen), download, hinweis,
+                          bildschirm, umbruch)
 
 
 def _diagramm_und_tabelle(fig, table, titel, key, filt, zusammenfassung, spalten,
-                          download=None, hinweis=None) -> None:
+                          download=None, hinweis=None, bildschirm=None, umbruch=()) -> None:
     """The shared body of chart_block and chart_block_de: filter line, summary sentence, the
     chart and its table in two tabs, downloads. spalten: column_config of the table or None."""
     filt = filt or current_filter()
@@ -254,8 +258,7 @@ def _diagramm_und_tabelle(fig, table, titel, key, filt, zusammenfassung, spalten
     with tab_table:
         if hinweis:
             st.caption(hinweis)
-        st.dataframe(table, hide_index=True, key=f"{key}_table", column_config=spalten,
-                     placeholder=LEER_ZELLE)
+        _dataframe(table, f"{key}_table", spalten or {}, bildschirm, umbruch, kuerzen=True)
     download_buttons(table if download is None else download, titel, key, filt)
 
 
@@ -308,21 +311,48 @@ def chart_block_de(fig: go.Figure, table: pd.DataFrame, titel: str, key: str, fi
                    zusammenfassung: str | None = None,
                    stellen: dict[str, int] | None = None,
                    download: Callable[[], pd.DataFrame] | None = None,
-                   hinweis: str | None = None) -> None:
+                   hinweis: str | None = None, bildschirm: list[str] | None = None,
+                   umbruch: tuple[str, ...] = ()) -> None:
     """chart_block (since issue 15 every table view shows German dates and numbers).
     `filt` is anything with beschreibung() – e.g. oekonomie.Geltung, which also names the
     shared filters that do not apply."""
     chart_block(fig, table, titel, key, filt, zusammenfassung, prozent, roh, stellen,
-                download, hinweis)
+                download, hinweis, bildschirm, umbruch)
 
 
 def tabelle(table: pd.DataFrame, key: str, prozent: tuple[str, ...] = (),
             roh: tuple[str, ...] = (), column_config: dict | None = None,
-            stellen: dict[str, int] | None = None, **kwargs) -> None:
+            stellen: dict[str, int] | None = None, bildschirm: list[str] | None = None,
+            umbruch: tuple[str, ...] = (), **kwargs) -> None:
     """st.dataframe with German dates and numbers (deutsche_spalten) and „–“ for a missing
     value (Streamlit writes "None"), the one table display of the pages; `column_config`
-    entries given here win over the German defaults.
+    entries given here win over the German defaults. Every column gets the width of its
+    longest text (biwaq.app.spalten, issue 15: nothing cut, no sideways scrolling).
+    `bildschirm`: the columns shown on screen (None = all); the others are named under the
+    table as being in the downloads (the page offers the whole table there).
+    `umbruch`: long text columns that wrap when the table would be too wide.
     Remaining keyword arguments go to st.dataframe (hide_index is on)."""
     cfg = {**deutsche_spalten(table, prozent, roh, stellen), **(column_config or {})}
-    st.dataframe(table, hide_index=True, key=key, column_config=cfg, placeholder=LEER_ZELLE,
-                 **kwargs)
+    _dataframe(table, key, cfg, bildschirm, umbruch, **kwargs)
+
+
+def _dataframe(table: pd.DataFrame, key: str, cfg: dict, bildschirm: list[str] | None,
+               umbruch: tuple[str, ...], kuerzen: bool = False, **kwargs) -> None:
+    """st.dataframe with column widths from the longest text (biwaq.app.spalten) and, when
+    only `bildschirm` columns are shown, a line naming the others (in the downloads).
+    `kuerzen` (tables with downloads right below): without `bildschirm`, a table wider than
+    the page shows the leading columns that fit (sp.passende_spalten)."""
+    if kuerzen and bildschirm is None:
+        bildschirm = sp.passende_spalten(table, cfg, umbruch)
+    breite, zeilenhoehe = sp.breiten(table, cfg, bildschirm, umbruch)
+    if bildschirm is not None:
+        kwargs["column_order"] = list(bildschirm)
+    if zeilenhoehe:
+        kwargs["row_height"] = zeilenhoehe
+    st.dataframe(table, hide_index=True, key=key, column_config=sp.mit_breiten(cfg, breite),
+                 placeholder=LEER_ZELLE, **kwargs)
+    weitere = [str(c) for c in table.columns if bildschirm is not None and c not in bildschirm]
+    if weitere:
+        st.caption("Nicht alle Spalten passen auf den Bildschirm. Auch "
+                   + ", ".join(f"„{c}“" for c in weitere)
+                   + " stehen in den Downloads (CSV und XLSX).")

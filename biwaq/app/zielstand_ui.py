@@ -80,7 +80,10 @@ def abschnitt(filt, key: str, kennzahlen: tuple[str, ...] | None = None,
                 + f" (von {len(tab)} Zielen)")
     status = [(s, int((tab["status"] == s).sum())) for s in (zs.IM_PLAN, zs.KNAPP, zs.HINTER)]
     ui.chart_block(cz.status_chart(tab), zs.anzeige_tabelle(tab), titel, key=f"{key}_status",
-                   filt=filt, zusammenfassung=zf.anzahlen(
+                   filt=filt, umbruch=("Ziel",),
+                   bildschirm=["Ziel", kz.label("ziel_erreicht"), kz.label("ziel_erwartet"),
+                               kz.label("ziel_quote"), "Status"],
+                   zusammenfassung=zf.anzahlen(
                        f"Von {len(tab)} Zielen sind", [s for s, _ in status],
                        [n for _, n in status]))
     kui.beim_wert(key, titel, filt, key=f"{key}_komm")

@@ -312,6 +312,7 @@ def angebote_tabelle(paare: pd.DataFrame) -> pd.DataFrame:
 # instead of every (request, unit) pair – tens of millions at scale 1000.
 GESUCHE_K = 10
 GESUCHE_MAX_ZEILEN = 200
+GESUCHE_NAMEN_BILDSCHIRM = 3     # units (requests) named per row on screen; downloads: GESUCHE_K
 
 
 def _weitere(teile: list[str], n: int, trenner: str) -> str:
@@ -328,26 +329,31 @@ def mit_passenden_anzahl(gesuche: pd.DataFrame, passend: pd.DataFrame) -> pd.Dat
 
 
 def gesuche_tabelle_gezaehlt(gesuche: pd.DataFrame, passend: pd.DataFrame,
-                             zeilen: int | None = None) -> pd.DataFrame:
+                             zeilen: int | None = None, namen: int | None = None
+                             ) -> pd.DataFrame:
     """gesuche_tabelle(...) from the counts: `gesuche` from mit_passenden_anzahl, `passend`
     the rows of oek_raumgesuche_passend; "Objekte" names the first units and how many more –
     for the first `zeilen` open requests only (the rows the page shows; empty text after
-    them), for all with None (downloads). Issue 14: 24,703 lists cost ~1 s at scale 1000."""
+    them), for all with None (downloads). Issue 14: 24,703 lists cost ~1 s at scale 1000.
+    `namen`: at most this many units named per request (the screen, issue 15: a cell stays a
+    few lines), None = all that `passend` holds (downloads)."""
     def z(x):
         return f"{x:,.0f}".replace(",", ".")
     if zeilen is not None:
         erste = gesuche.loc[gesuche["status"] == "offen", "gesuch_id"].head(zeilen)
         passend = passend[passend["gesuch_id"].isin(erste)]
-    namen = {g: _weitere([f"{o['adresse']} ({z(o['flaeche_m2'])} m²)" for o in objekte], n,
-                         "; ")
+    liste = {g: _weitere([f"{o['adresse']} ({z(o['flaeche_m2'])} m²)"
+                          for o in list(objekte)[:namen]], n, "; ")
              for g, n, objekte in zip(passend["gesuch_id"], passend["passende_objekte"],
                                       passend["objekte"])}
-    return _gesuche_rahmen(gesuche, namen)
+    return _gesuche_rahmen(gesuche, liste)
 
 
-def angebote_tabelle_gezaehlt(angebote: pd.DataFrame) -> pd.DataFrame:
+def angebote_tabelle_gezaehlt(angebote: pd.DataFrame, namen: int | None = None
+                              ) -> pd.DataFrame:
     """angebote_tabelle(...) from oek_raumgesuche_angebote (already in its order): "Gesuche"
-    names the first requests and how many more."""
+    names the first requests (at most `namen`, None = all the query gives) and how many
+    more."""
     if angebote.empty:
         return angebote_tabelle(pd.DataFrame())
     return pd.DataFrame({
@@ -355,7 +361,7 @@ def angebote_tabelle_gezaehlt(angebote: pd.DataFrame) -> pd.DataFrame:
         "Stadtteil": angebote["stadtteil"].fillna(OHNE_ANGABE), "Art": angebote["art"],
         "Fläche (m²)": angebote["flaeche_m2"], "Status": angebote["status"],
         kz.label("passende_gesuche"): angebote["passende_gesuche"].astype(int),
-        "Gesuche": [_weitere(list(g), n, ", ") for g, n in zip(angebote["gesuche"],
+        "Gesuche": [_weitere(list(g)[:namen], n, ", ") for g, n in zip(angebote["gesuche"],
                                                               angebote["passende_gesuche"])],
     }).reset_index(drop=True)
 
@@ -467,6 +473,14 @@ def ueberleben_kennzahlen(u: Ueberleben, monate: tuple[int, ...] = (12, 24)) -> 
             z[f"unter Beobachtung {m} Mon."] = survival.n_risiko_gezaehlt(teil, m)
         zeilen.append(z)
     return pd.DataFrame(zeilen)
+
+
+# The method behind "noch aktiv" for readers who want it (page and report keep it in their
+# „Methodik“ note; the running text names no method, issue 15). Markdown bold.
+METHODIK_UEBERLEBEN = (
+    "Schätzung nach **Kaplan–Meier** mit verzögertem Eintritt (linksgestutzt ab der ersten "
+    "Beratung); Betriebe, die am Stichtag noch aktiv sind, sind **zensiert**. "
+    "Vertrauensbereich: exponentielles Greenwood-Intervall (95 %).")
 
 
 def ueberleben_anzeige(kennz: pd.DataFrame) -> pd.DataFrame:

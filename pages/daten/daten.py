@@ -85,28 +85,12 @@ if los:
         st.session_state[PROBE_KEY] = (dt.datetime.now(), probe, eingaben)
 
 
-ERWARTET_PX = 400             # with the other columns within the page's width (no side scroll)
-ZEICHEN_JE_ZEILE = 48          # of "Erwartet" at 400 px (14 px Source Sans, about 7.5 px each)
-
-
-def zeilenhoehe(texte: pd.Series) -> int | None:
-    """Row height (px) that shows the longest text in full: None (one line, Streamlit's
-    default) when it fits, else 22 px per line plus padding – at least 68 px, the height above
-    which Streamlit lets table cells wrap – for at most 6 lines."""
-    laengste = int(texte.astype(str).str.len().max()) if len(texte) else 0
-    zeilen = min(-(-laengste // ZEICHEN_JE_ZEILE), 6)
-    return None if zeilen <= 1 else max(68, 22 * zeilen + 8)
-
-
 def meldungen_block(meldungen, titel: str, key: str, zeit: dt.datetime, dateinamen: str,
                     was: str = "Importversuch") -> None:
     df = importer.meldungen_tabelle(meldungen).drop(columns=["Art"])
-    # "Erwartet" is the message people must read in full: a wide column, and rows tall enough
-    # to wrap the longest message (table cells wrap only in rows above 4rem).
-    st.dataframe(df, hide_index=True, key=f"{key}_tabelle", row_height=zeilenhoehe(df["Erwartet"]),
-                 column_config={"Datei": st.column_config.TextColumn(width=170),
-                                "Zeile": st.column_config.TextColumn(width="small"),
-                                "Erwartet": st.column_config.TextColumn(width=ERWARTET_PX)})
+    # "Erwartet" is the message people must read in full: columns as wide as their text, the
+    # long ones wrap in rows tall enough for the longest message (biwaq.app.spalten)
+    ui.tabelle(df, key=f"{key}_tabelle", umbruch=("Erwartet", "Wert", "Datei"))
     text = f"{was} vom {zeit:%d.%m.%Y %H:%M} · Dateien: {dateinamen}"
     tabelle_herunterladen(df, titel, key, text)
 
@@ -215,7 +199,7 @@ if log.empty:
     st.info("Noch kein Import. Die Datenbank wurde aus "
             + ("den Demodaten" if demo else "einem Verzeichnis") + " aufgebaut.")
 else:
-    st.dataframe(pd.DataFrame({
+    ui.tabelle(pd.DataFrame({
         "Nr.": log["import_nr"],
         "Zeitpunkt": pd.to_datetime(log["zeitpunkt"]).dt.strftime("%d.%m.%Y %H:%M:%S"),
         "Wer": log["wer"],
@@ -226,7 +210,7 @@ else:
         "Neu": log["eingefuegt"],
         "Geändert": log["aktualisiert"],
         "Demodaten entfernt": log["demo_entfernt"].map({True: "ja", False: ""}),
-    }), hide_index=True, key="daten_protokoll")
+    }), key="daten_protokoll", umbruch=("Zeitpunkt", "Wer"))
     with st.expander("Dateien je Import (mit SHA-256-Prüfsumme)"):
         dat = ui.query("import_protokoll_dateien")
         st.dataframe(pd.DataFrame({

@@ -109,12 +109,9 @@ else:
         "Regel": sicht["id"], "Schweregrad": sicht["schwere"], "Verstöße": sicht["anzahl"],
         "Tabelle": sicht["tabelle"],
         "Betroffene Nummern": [ids_text(i, n) for i, n in zip(sicht["ids"], sicht["n_ids"])]})
-    st.dataframe(tabelle, hide_index=True, key="qualitaet_regeln", height="content",
-                 column_config={"Regel": st.column_config.TextColumn(width=70),
-                                "Schweregrad": st.column_config.TextColumn(width=110),
-                                "Verstöße": st.column_config.NumberColumn(width=90),
-                                "Tabelle": st.column_config.TextColumn(width=250),
-                                "Betroffene Nummern": st.column_config.TextColumn(width=400)})
+    # widths from the longest text; the id list (up to MAX_IDS) wraps (issue 15)
+    ui.tabelle(tabelle, key="qualitaet_regeln", height="content",
+               umbruch=("Betroffene Nummern",))
     st.subheader("Was prüft jede Regel?")
     st.table(pd.DataFrame({"Regel": sicht["id"], "Beschreibung": sicht["beschreibung"],
                            "Hinweis": sicht["hinweis"].fillna("")}).set_index("Regel"))
@@ -134,7 +131,7 @@ else:
         if n > MAX_ZEILEN:
             st.caption(f"Gezeigt werden die ersten {ui.fmt_int(MAX_ZEILEN)} von "
                        f"{ui.fmt_int(n)} Verstößen; alle stehen in den Downloads.")
-        st.dataframe(tabelle_faelle(MAX_ZEILEN), hide_index=True, key="qualitaet_faelle")
+        ui.tabelle(tabelle_faelle(MAX_ZEILEN), key="qualitaet_faelle", umbruch=("Angaben",))
         # the full list is read and written only when a button is pressed
         ui.download_buttons(lambda: tabelle_faelle(None), f"Datenqualität {wahl}",
                             "qualitaet", _Geltung(filter_text))

@@ -105,9 +105,7 @@ else:
         "Beratung** beginnt bei Vorgründungsberatung mit der Gründung. Eine Schließung am Tag "
         "der ersten Beratung zählt mit. Schattiert: 95-%-Vertrauensbereich.")
     with st.expander("Methodik (für Statistikerinnen und Statistiker)"):
-        st.markdown("Schätzung nach **Kaplan–Meier** mit verzögertem Eintritt (linksgestutzt "
-                    "ab der ersten Beratung); Betriebe, die am Stichtag noch aktiv sind, sind "
-                    "**zensiert**. Vertrauensbereich: exponentielles Greenwood-Intervall (95 %).")
+        st.markdown(oek.METHODIK_UEBERLEBEN)
     ut = oek.ueberleben_tabelle(u)
     ut24 = ut[(ut["Beginn"] == oek.URSPRUENGE["gruendung"]) & (ut["Monate"] == 24)]
     ui.chart_block_de(ch.ueberleben_chart(u), ut,
@@ -119,7 +117,14 @@ else:
                        [f"{g} {kz.fmt('km_anteil_aktiv', a, basis=n)}" for g, a, n in
                         zip(ut24["Gruppe"], ut24[kz.label("km_anteil_aktiv")],
                             ut24[kz.label("unter_beobachtung")])]))
-    ui.tabelle(oek.ueberleben_anzeige(kennz), key="betr_ueberleben_kennzahlen")
+    ueberleben = oek.ueberleben_anzeige(kennz)
+    ui.tabelle(ueberleben, key="betr_ueberleben_kennzahlen",
+               bildschirm=[c for c in ueberleben.columns if c != kz.label("km_schliessungen")],
+               umbruch=(kz.label("km_aktiv_ki"), "Gruppe", "Beginn"), column_config={
+                   "nach Monaten": st.column_config.NumberColumn(
+                       "Monate", help="nach Monaten: 12 bzw. 24 Monate nach dem Beginn")})
+    ui.download_buttons(ueberleben, "Stabilisierung nach 12 und 24 Monaten",
+                        "betr_ueberleben_kennzahlen", geltung)
     aus = {k: sum(v.values()) for k, v in u.ausgeschlossen.items()}
     st.caption("KI: 95-%-Vertrauensbereich. „unter Beobachtung“: Betriebe, die zu diesem "
                "Zeitpunkt noch beobachtet werden (Grundlage der Schätzung; unter etwa 10 ist der "

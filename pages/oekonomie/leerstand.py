@@ -116,7 +116,7 @@ st.markdown("Für Gründerinnen und Gründer: Objekte, die am Datenstand nicht w
 gebiete = [ui.BEIDE, *QUARTIERE]
 alle_stadtteile = [s for s in optionen["stadtteil"]]
 with st.form("leer_raeume_form", border=True):
-    f1, f2, f3, f4 = st.columns([1.6, 1.4, 1, 1])
+    f1, f2, f3, f4 = st.columns([2, 1.4, 1, 1])     # room for two status tags at 1024 px
     r_status = f1.multiselect("Status", oek.RAUM_STATUS, default=list(oek.VERFUEGBAR),
                               key="leer_raeume_status", placeholder="verfügbar")
     r_arten = f2.multiselect("Art", LEERSTAND_ARTEN, key="leer_raeume_art",
@@ -163,7 +163,8 @@ else:
         if treffer > oek.RAEUME_MAX_ZEILEN:
             st.caption(f"Gezeigt werden die ersten {ui.fmt_int(oek.RAEUME_MAX_ZEILEN)} von "
                        f"{ui.fmt_int(treffer)} Treffern; alle stehen in den Downloads.")
-        ui.tabelle(tabelle, key="leer_raeume_tabelle")
+        ui.tabelle(tabelle, key="leer_raeume_tabelle",
+                   bildschirm=["Adresse", "Stadtteil", "Art", "Fläche (m²)", "Status"])
         ui.download_buttons(
             lambda p=raum_params: oek.raeume_tabelle(ui.query("oek_leerstand_raeume", **p)),
             "Räume finden", "leer_raeume", oek.Text(suche))
@@ -214,6 +215,8 @@ with karte_platz:
                           lt, "Leerstände und Brachflächen",
                           key="leer_karte_block", filt=geltung,
                           stellen={"Breite": 6, "Länge": 6},
+                          bildschirm=["Objekt", "Adresse", "Art", "Fläche (m²)", "leer seit",
+                                      "Status am Stichtag"],
                           zusammenfassung=zf.anzahlen(
                               f"Die Karte zeigt {kz.zahl(anzahl_objekte)} Objekte; Status am "
                               "Stichtag", zahlen["status_stichtag"], zahlen["anzahl"]),
@@ -269,13 +272,15 @@ else:
                "offen), im gesuchten Quartier (leer = beide); verfügbar = leer oder in "
                "Vermarktung, Stand: Datenstand. Quartier der Seitenleiste: Gesuche für dieses "
                "oder beide Quartiere, Objekte in diesem Quartier.")
+    st.caption(f"Je Zeile nennt die Tabelle die ersten {oek.GESUCHE_NAMEN_BILDSCHIRM} "
+               f"passenden Objekte bzw. Gesuche, die Downloads bis zu {oek.GESUCHE_K}.")
     geltung_gesuche = oek.Text("Quartier: " + (filt.quartier or "beide")
                                + " · offene Gesuche und verfügbare Objekte am Datenstand")
     t1, t2 = st.tabs(["Offene Gesuche mit passenden Objekten", "Objekte mit passenden Gesuchen"])
     with t1:
         erste = ui.query("oek_raumgesuche_erste", quartier=filt.quartier, k=oek.GESUCHE_K,
                          zeilen=oek.GESUCHE_MAX_ZEILEN)
-        tab_g = oek.gesuche_tabelle_gezaehlt(erste, erste)
+        tab_g = oek.gesuche_tabelle_gezaehlt(erste, erste, namen=oek.GESUCHE_NAMEN_BILDSCHIRM)
         if tab_g.empty:
             st.info("Kein offenes Gesuch.", icon=":material/info:")
         else:
@@ -283,13 +288,15 @@ else:
                 st.caption(f"Gezeigt werden die ersten {ui.fmt_int(len(tab_g))} "
                            f"von {ui.fmt_int(gz['offen'])} offenen Gesuchen; alle stehen in "
                            "den Downloads.")
-            ui.tabelle(tab_g, key="leer_gesuche_tabelle")
+            ui.tabelle(tab_g, key="leer_gesuche_tabelle",
+                       bildschirm=["Gesuch", "Art", "Fläche gesucht",
+                                   kz.label("passende_objekte"), "Objekte"], umbruch=("Objekte",))
             ui.download_buttons(lambda q=filt.quartier: _gesuche_voll(q),
                                 "Offene Raumgesuche", "leer_gesuche", geltung_gesuche)
     with t2:
         angebote = ui.query("oek_raumgesuche_angebote_seite", quartier=filt.quartier,
                             k=oek.GESUCHE_K, zeilen=oek.GESUCHE_MAX_ZEILEN)
-        tab_a = oek.angebote_tabelle_gezaehlt(angebote)
+        tab_a = oek.angebote_tabelle_gezaehlt(angebote, namen=oek.GESUCHE_NAMEN_BILDSCHIRM)
         if tab_a.empty:
             st.info("Kein verfügbares Objekt passt zu einem offenen Gesuch.",
                     icon=":material/info:")
@@ -299,7 +306,9 @@ else:
                 st.caption(f"Gezeigt werden die ersten {ui.fmt_int(len(tab_a))} "
                            f"von {ui.fmt_int(alle)} Objekten; alle stehen in den "
                            "Downloads.")
-            ui.tabelle(tab_a, key="leer_angebote_tabelle")
+            ui.tabelle(tab_a, key="leer_angebote_tabelle",
+                       bildschirm=["Adresse", "Art", "Fläche (m²)", kz.label("passende_gesuche"),
+                                   "Gesuche"], umbruch=("Gesuche",))
             ui.download_buttons(lambda q=filt.quartier: _angebote_voll(q),
                                 "Objekte mit passenden Gesuchen", "leer_angebote",
                                 geltung_gesuche)
@@ -347,7 +356,7 @@ else:
                          "objekt_id": "Objekt", "adresse": "Adresse", "quartier": "Quartier",
                          "stadtteil_angabe": "Stadtteil (Angabe)", "lat": "Breite",
                          "lon": "Länge", "hinweis": "Hinweis"}),
-               key="leer_lage_tabelle", stellen={"Breite": 6, "Länge": 6})
+               key="leer_lage_tabelle", stellen={"Breite": 6, "Länge": 6}, umbruch=("Hinweis",))
 
 meldung = st.session_state.pop("leer_geo_meldung", None)
 if meldung:

@@ -57,6 +57,7 @@ else:
         ui.chart_block(ct.esf_chart(erfasst), erfasst[["Bereich", "Indikator", "Anzahl",
                                                        "Bezugsgröße", "Anteil (%)"]],
                        "ESF+-Indikatoren Anteile", key="esf_anteile", filt=filt,
+                       umbruch=("Bereich", "Indikator"),
                        zusammenfassung=" ".join(
                            zf.rangfolge(f"{bereich}, Anteil an der Bezugsgröße",
                                         teil["Indikator"], teil["Anteil (%)"], stellen=1,
@@ -75,8 +76,20 @@ st.markdown(
 gliederung = an.esf_gliederung(
     zellen, [filt.quartier] if filt.quartier else [*QUARTIERE, None],
     [filt.traeger] if filt.traeger else [*TRAEGER, None])
-ui.tabelle(gliederung, key="esf_gliederung_table",
-           column_order=[c for c in gliederung.columns if c != "Bereich"])
+# one Quartier × Träger at a time on screen (all columns readable at 1024 px, issue 15);
+# the XLSX below holds every combination
+g1, g2 = st.columns(2)
+q_werte = list(dict.fromkeys(gliederung["Quartier"]))      # "Insgesamt" last, if there
+t_werte = list(dict.fromkeys(gliederung["Träger"]))
+g_quartier = g1.selectbox("Quartier der Tabelle", q_werte, index=len(q_werte) - 1,
+                          key="esf_gliederung_quartier")
+g_traeger = g2.selectbox("Träger der Tabelle", t_werte, index=len(t_werte) - 1,
+                         key="esf_gliederung_traeger")
+auswahl = gliederung[(gliederung["Quartier"] == g_quartier) & (gliederung["Träger"] == g_traeger)]
+ui.tabelle(auswahl.drop(columns=["Quartier", "Träger", "Bereich"]).reset_index(drop=True),
+           key="esf_gliederung_table", umbruch=("Indikator",))
+st.caption("Die Tabelle zeigt das gewählte Quartier und den gewählten Träger; die XLSX-Datei "
+           "enthält alle Kombinationen mit den Spalten Quartier, Träger und Bereich.")
 st.download_button(
     "XLSX (ein Tabellenblatt)",
     lambda: bericht.xlsx_bytes({"ESF+ nach Geschlecht": gliederung},

@@ -150,7 +150,9 @@ else:
     for h in an.HORIZONTE:
         anzeige[kz.label(f"inzidenz_{h}")] = [kz.zahl(v, 1) for v in
                                               vergleich[kz.label(f"inzidenz_{h}")]]
-    ui.tabelle(anzeige, key="funnel_kohorten_table")
+    ui.tabelle(anzeige, key="funnel_kohorten_table", column_config={
+        "Kohorte (Eintritt)": st.column_config.TextColumn(
+            "Kohorte", help="Kohorte (Eintritt): die Personen mit Eintritt in diesem Quartal")})
     ui.download_buttons(vergleich, "Vermittelt nach Tagen je Kohorte", "funnel_kohorten", filt)
 
 # --- Placements by type and sector -----------------------------------------------------------
