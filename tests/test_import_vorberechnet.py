@@ -3,6 +3,8 @@ entry) keeps the stored marts and data-quality result instead of computing them 
 and only then (fail closed)."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import shutil
 
 import duckdb
@@ -65,7 +67,9 @@ def _gueltig(db) -> bool:
         vorhanden = {n for (n,) in con.execute(
             "select table_name from information_schema.tables "
             "where table_catalog = 'biwaq_datei'").fetchall()}
-        return store._marts_aktuell(con, vorhanden) and quality.vorberechnet(con) is not None
+        # zustand None: the fingerprint is computed afresh (no per-process cache)
+        return store._marts_aktuell(con, vorhanden, Path(db), None) and \
+            quality.vorberechnet(con) is not None
     finally:
         con.close()
 
@@ -133,12 +137,13 @@ def test_results_that_were_not_valid_before_are_computed_again(db, zaehler, aend
 
 def test_other_registered_steps_compute_again(db, zaehler, monkeypatch):
     """The file's results were written by another set of steps: recompute (drops theirs)."""
+    vorher = list(store.VORBERECHNUNGEN)          # every step registered (each counted)
     monkeypatch.setattr(store, "VORBERECHNUNGEN",
                         {**store.VORBERECHNUNGEN, "zusatz": lambda con: None})
     with store.replace_atomically(db):
         pass
-    assert zaehler["marts"] == 1 and zaehler["schritte"] == 1
+    assert zaehler["marts"] == 1 and zaehler["schritte"] == len(vorher)
     con = duckdb.connect(str(db), read_only=True)
     assert con.execute("select wert from _meta where schluessel = 'vorberechnet_schritte'"
-                       ).fetchone()[0] == "qualitaet,zusatz"
+                       ).fetchone()[0] == ",".join(sorted([*vorher, "zusatz"]))
     con.close()
