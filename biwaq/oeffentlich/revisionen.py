@@ -118,7 +118,14 @@ def laden(intern: Path, revision: int) -> Stand | None:
 def gemeinsamer_verbund(neu: Verbund, vorher: Stand) -> Verbund:
     """N's tables, P's tables (prefixed `vorher:`) and one hidden change table per table both
     have, over the dimension values both have (no margins of its own: every change cell is
-    tied to its two cells by N − P − D = 0, which carries all equations over)."""
+    tied to its two cells by N − P − D = 0, which carries all equations over).
+
+    A cell whose true value is the same in both revisions is tied: its change cell gets the
+    equation D = 0, so N's and P's cell are one unknown. The attacker is assumed to know
+    which cells did not change (the published margins often tell, and a person may know
+    that nothing happened in a cell); a cell published in one revision is then known in the
+    other too. Without the tie the audit treated every cell as free to change and passed a
+    pair of patterns that, together, pinned a suppressed 2 (attacker test, issue 15)."""
     tabellen = dict(neu.tabellen)
     bez = [list(r) for r in neu.beziehungen]
     for t in vorher.verbund.tabellen.values():
@@ -140,6 +147,8 @@ def gemeinsamer_verbund(neu: Verbund, vorher: Stand) -> Verbund:
             werte[k] = t.werte[k] - p.werte[k]
             unten[k] = OHNE_GRENZE
             bez.append([(t.name, k, 1), (VORHER + t.name, k, -1), (dt_.name, k, -1)])
+            if werte[k] == 0:       # unchanged: one unknown in both revisions (D = 0)
+                bez.append([(dt_.name, k, 1)])
         dt_.werte, dt_.untergrenzen = werte, unten
         tabellen[dt_.name] = dt_
     return Verbund(tabellen, bez)
@@ -169,6 +178,25 @@ def gemeinsam_pruefen(neu: Verbund, ergebnis: dc.Ergebnis, vorher: Stand,
     gesperrt = set(ergebnis.gesperrt) | {(VORHER + t, k) for t, k in vorher.gesperrt}
     pruefung = dc.pruefen(gem, gesperrt, anf, schwelle)
     return [p for p in pruefung if not p.ok], gem
+
+
+def fruehere_sperren(neu: Verbund, fruehere: list[Stand], schwelle: int
+                     ) -> dict[Zelle, Anforderung]:
+    """Cells of N to suppress because an earlier revision suppressed them and their true
+    value has not changed since: {(table, key): Anforderung('vorher', schwelle)}.
+
+    Releasing such a cell now would publish the very value the earlier pattern hid to
+    protect its neighbours (the attacker subtracts it from the earlier margins). Kept for
+    every earlier revision P in `fruehere`; only published cells of N that P had too."""
+    out: dict[Zelle, Anforderung] = {}
+    for stand in fruehere:
+        for t, k in stand.gesperrt:
+            tn, tp = neu.tabellen.get(t), stand.verbund.tabellen.get(t)
+            if (tn is None or tp is None or not tn.oeffentlich or k not in tn.werte
+                    or k not in tp.werte or tn.werte[k] != tp.werte[k]):
+                continue
+            out[(t, k)] = Anforderung("vorher", schwelle)
+    return out
 
 
 def reparatur(fehler: list[dc.Pruefung], neu: Verbund, ergebnis: dc.Ergebnis,
