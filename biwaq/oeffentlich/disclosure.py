@@ -37,7 +37,9 @@ from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 
 INSGESAMT = "Insgesamt"
 SCHWELLE = 3                 # smallest count that may be published (Bundesagentur für Arbeit)
-MINDEST_SCHWELLE = 3         # no threshold below this is accepted: 1 and 2 are never public
+# no threshold below 3 is accepted (1 and 2 are never public); one definition, also read by
+# the public app without scipy
+from biwaq.oeffentlich.published import MINDEST_SCHWELLE  # noqa: E402
 DOMINANZ_ANTEIL = 0.5        # one business must not make up more than half of a cell
 DOMINANZ_SCHUTZ = 0.25       # dominance cells: interval at least this share of the value wide
 EPS = 1e-6

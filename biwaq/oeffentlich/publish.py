@@ -24,6 +24,7 @@ from biwaq.einlesen.contract import (BERATUNGSFORMATE, LAUFZEIT_START, QUARTIERE
 from biwaq.oeffentlich.disclosure import INSGESAMT, Dim, Tabelle, Verbund
 
 from biwaq.oeffentlich.published import MANIFEST, ORTE_DATEI, monat, text_schuetzen
+from biwaq.oeffentlich.published import PRUEFSUMMEN, dateien, pruefsumme
 QUOTEN = "quoten"
 # labels of the published shares: from the catalogue of figures (biwaq.zahlen.kennzahlen)
 ANTEILE = {g: kz.label(f"oeffentlich_anteil_{k}") for g, k in (
@@ -485,6 +486,8 @@ def schreiben(v: Veroeffentlichung, out: Path | str) -> Path:
             for name, df in v.tabellen.items():
                 _csv(df, ziel / f"{name}.csv")
             _csv(v.orte, ziel / ORTE_DATEI)
+            # the public app shows nothing whose files differ from these (published.pruefen)
+            v.manifest[PRUEFSUMMEN] = {n: pruefsumme(ziel / n) for n in dateien(v.manifest)}
             (ziel / MANIFEST).write_text(json.dumps(v.manifest, ensure_ascii=False, indent=2),
                                          encoding="utf-8")
         if out.exists():
