@@ -392,3 +392,27 @@ def test_public_map_draws_at_most_the_largest_places_and_says_so(public_env, mon
     assert any(f"die 3 größten von {len(orte)} Orten" in c.value for c in at.caption)
     liste = next(f.value for f in at.dataframe if "Adresse" in f.value.columns)
     assert len(liste) == len(orte)
+
+
+@pytest.mark.browser
+def test_public_page_refuses_a_changed_publication_in_browser(pub_dir, tmp_path, browser,
+                                                               page):
+    """Attacker test (issue 15): a 1 edited into teilnehmende.csv is never shown; the page
+    says in plain German that no figures can be shown now."""
+    kopie = _kopie(pub_dir, tmp_path)
+    _eine_1(kopie)
+    server = StreamlitServer("oeffentlich.py", env={
+        "BIWAQ_OEFFENTLICH_DIR": str(kopie),
+        "BIWAQ_DB": str(tmp_path / "gibt-es-nicht.duckdb")})
+    try:
+        warm_up(browser, server.url)
+        page.goto(server.url + "/")
+        wait_for_app(page)
+        page.get_by_text("Zurzeit können wir keine Zahlen zeigen").first.wait_for(
+            timeout=30_000)
+        assert page.locator('[data-testid="stMetric"]').count() == 0
+        assert page.locator(".js-plotly-plot").count() == 0
+        assert page.get_by_text("Menschen im Projekt").count() == 0
+        screenshot(page, "oeffentlich_verweigert")
+    finally:
+        server.stop()
