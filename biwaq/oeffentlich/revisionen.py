@@ -11,7 +11,11 @@ LP audit of biwaq.oeffentlich.disclosure): the cells of N, the cells of P (publi
 public has them), and for every cell both have a change cell D = N − P (hidden, any sign).
 The changes form a table of their own: a change of 1 to threshold−1 (either sign) must not
 be derivable more narrowly than the threshold; cells suppressed in P or N must stay as
-protected as in their own audit. Where this fails, the failing cells of N are suppressed
+protected as in their own audit. A cell whose true value is the same in N and P is one
+unknown (its change is tied to 0): an attacker can often tell from the margins which cells
+did not change. Cells P suppressed whose value has not changed stay suppressed in N
+(`fruehere_sperren`), so a new pattern never releases the value an old one hid to protect
+a small neighbour. Where this fails, the failing cells of N are suppressed
 (or their protection interval widened) and the secondary suppression of N is solved again;
 if that does not converge, publishing stops and nothing is written (fail closed).
 
