@@ -22,6 +22,11 @@ def zahlen() -> None:
     st.html(foerderhinweis.html_block())
     try:
         daten = public_ui.laden()
+    except published.Ungueltig:      # fail closed: changed files or a small count
+        st.warning("Zurzeit können wir keine Zahlen zeigen: Die veröffentlichten Zahlen sind "
+                   "nicht vollständig oder wurden verändert. Bitte schauen Sie später wieder "
+                   "vorbei.", icon=":material/block:")
+        return
     except published.NichtVeroeffentlicht:
         st.info("Es sind noch keine Zahlen veröffentlicht. Bitte schauen Sie später wieder "
                 "vorbei.", icon=":material/hourglass_empty:")

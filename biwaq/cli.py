@@ -303,7 +303,7 @@ def parser() -> argparse.ArgumentParser:
                     help="Datenbankdatei (Standard: $BIWAQ_DB oder data/biwaq.duckdb)")
     pu.add_argument("--out", required=True, help="Zielverzeichnis der Veröffentlichung")
     pu.add_argument("--threshold", type=int, default=3,
-                    help="kleinste veröffentlichte Fallzahl (Standard 3)")
+                    help="kleinste veröffentlichte Fallzahl (Standard 3, mindestens 3)")
     pu.add_argument("--handout", default=None, metavar="PDF",
                     help="zusätzlich den Handzettel (eine Seite A4) als PDF schreiben")
     pu.set_defaults(func=cmd_publish)

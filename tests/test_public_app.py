@@ -140,6 +140,100 @@ def test_public_page_without_publication_says_so(monkeypatch, tmp_path):
     assert not at.metric
 
 
+# --- Attacker test (issue 15): the public app shows only what publish wrote -------------------
+
+ZEILE = "Magdeburger Allee,Insgesamt,2015,"
+
+
+def _kopie(pub_dir, tmp_path) -> Path:
+    import shutil
+
+    kopie = tmp_path / "oeffentlich"
+    shutil.copytree(pub_dir, kopie)
+    return kopie
+
+
+def _eine_1(kopie: Path) -> None:
+    """The attacker's edit: Magdeburger Allee, Insgesamt, 2015 (17 in the demo) becomes 1."""
+    f = kopie / "teilnehmende.csv"
+    zeilen = f.read_text(encoding="utf-8").split("\n")
+    treffer = [i for i, z in enumerate(zeilen) if z.startswith(ZEILE)]
+    assert len(treffer) == 1
+    zeilen[treffer[0]] = ZEILE + "1,false"
+    f.write_text("\n".join(zeilen), encoding="utf-8")
+
+
+def _summen_neu(kopie: Path, **aenderung) -> None:
+    """An attacker who also knows the checksums: recomputes them (and edits the manifest)."""
+    m = json.loads((kopie / "manifest.json").read_text(encoding="utf-8"))
+    m[published.PRUEFSUMMEN] = {n: published.pruefsumme(kopie / n) for n in published.dateien(m)}
+    m.update(aenderung)
+    (kopie / "manifest.json").write_text(json.dumps(m, ensure_ascii=False), encoding="utf-8")
+
+
+def test_manifest_carries_the_sha256_of_every_file_written(pub_dir):
+    import hashlib
+
+    m = json.loads((pub_dir / "manifest.json").read_text(encoding="utf-8"))
+    summen = m[published.PRUEFSUMMEN]
+    dateien = sorted(p.name for p in pub_dir.iterdir() if p.is_file() and p.name != "manifest.json")
+    assert sorted(summen) == dateien
+    assert {"teilnehmende.csv", "quoten.csv", "leerstaende_orte.csv"} <= set(summen)
+    for name, summe in summen.items():
+        assert hashlib.sha256((pub_dir / name).read_bytes()).hexdigest() == summe
+    kopie = json.loads((pub_dir / "revisionen" / "0001" / "manifest.json").read_text("utf-8"))
+    assert kopie[published.PRUEFSUMMEN] == summen
+
+
+def test_a_changed_file_is_refused_and_the_page_shows_no_figures(pub_dir, tmp_path,
+                                                                  monkeypatch):
+    import streamlit as st
+
+    kopie = _kopie(pub_dir, tmp_path)
+    assert published.laden(kopie).wert("teilnehmende", quartier="Magdeburger Allee",
+                                       zielgruppe=I, jahr="2015") == 17
+    _eine_1(kopie)
+    with pytest.raises(published.Ungueltig, match="Prüfsummen: teilnehmende.csv"):
+        published.laden(kopie)
+    monkeypatch.setenv("BIWAQ_OEFFENTLICH_DIR", str(kopie))
+    st.cache_data.clear()
+    at = AppTest.from_file(str(ROOT / "oeffentlich.py"), default_timeout=60).run()
+    st.cache_data.clear()
+    assert not at.exception
+    assert any("wurden verändert" in w.value for w in at.warning)
+    assert not at.metric and not at.dataframe and not at.table
+
+
+def test_a_small_count_is_refused_even_with_matching_checksums(pub_dir, tmp_path):
+    kopie = _kopie(pub_dir, tmp_path)
+    _eine_1(kopie)
+    _summen_neu(kopie)
+    with pytest.raises(published.Ungueltig, match="teilnehmende.csv eine ungesperrte Zahl unter 3"):
+        published.laden(kopie)
+
+
+def test_threshold_of_the_publication_is_enforced_and_never_below_3(pub_dir, tmp_path):
+    kopie = _kopie(pub_dir, tmp_path)
+    _summen_neu(kopie, schwelle=2)
+    with pytest.raises(published.Ungueltig, match="Schwelle 2"):
+        published.laden(kopie)
+    # a publication claiming threshold 50 holds 17 (MA, Insgesamt, 2015): below its threshold
+    _summen_neu(kopie, schwelle=50)
+    with pytest.raises(published.Ungueltig, match="unter 50"):
+        published.laden(kopie)
+    _summen_neu(kopie, schwelle=3)
+    assert published.laden(kopie).schwelle == 3        # unchanged files: shown again
+
+
+def test_a_publication_without_checksums_is_refused(pub_dir, tmp_path):
+    kopie = _kopie(pub_dir, tmp_path)
+    m = json.loads((kopie / "manifest.json").read_text(encoding="utf-8"))
+    del m[published.PRUEFSUMMEN]
+    (kopie / "manifest.json").write_text(json.dumps(m), encoding="utf-8")
+    with pytest.raises(published.Ungueltig, match="keine vollständigen Prüfsummen"):
+        published.laden(kopie)
+
+
 def test_handout_is_one_a4_page_with_the_key_figures(pub_dir):
     d = published.laden(pub_dir)
     reader = PdfReader(io.BytesIO(handout.pdf(d)))
@@ -311,12 +405,12 @@ def test_year_filter_sentences_claim_no_share_of_the_people_who_entered(pub_dir)
     people placed in 2018, most of whom entered earlier. For some years the two figures stand
     side by side, without „von ihnen“ and without a share; for the whole term the share stays."""
     from biwaq.oeffentlich import public_view as pv
-    from biwaq.oeffentlich.published import laden, zahl, prozent
+    from biwaq.oeffentlich.published import ARBEIT, laden, zahl, prozent
     daten = laden(pub_dir)
     ganz = pv.saetze(daten)
     tn = pv.summe(daten, "teilnehmende", quartier="Insgesamt", zielgruppe="Insgesamt",
                   jahr="Insgesamt")
-    vm = pv.summe(daten, "eintritte_vermittlungen", kennzahl="Vermittlungen",
+    vm = pv.summe(daten, "eintritte_vermittlungen", kennzahl=ARBEIT,
                   quartier="Insgesamt", jahr="Insgesamt")
     assert f"{zahl(vm)} von ihnen" in " ".join(ganz)
     assert f"Das sind {prozent(100 * vm / tn)}." in ganz
@@ -325,7 +419,7 @@ def test_year_filter_sentences_claim_no_share_of_the_people_who_entered(pub_dir)
     s = " ".join(pv.saetze(daten, jahr))
     tn18 = pv.summe(daten, "teilnehmende", quartier="Insgesamt", zielgruppe="Insgesamt",
                     jahr="2018")
-    vm18 = pv.summe(daten, "eintritte_vermittlungen", kennzahl="Vermittlungen",
+    vm18 = pv.summe(daten, "eintritte_vermittlungen", kennzahl=ARBEIT,
                     quartier="Insgesamt", jahr="2018")
     assert "von ihnen" not in s and "Das sind" not in s and "%" not in s
     assert f"{zahl(tn18)} Menschen sind im Jahr 2018 ins Projekt gekommen." in s
@@ -333,3 +427,27 @@ def test_year_filter_sentences_claim_no_share_of_the_people_who_entered(pub_dir)
     assert pv._jahre_text(("2016", "2017", "2018")) == "in den Jahren 2016 bis 2018"
     assert pv._jahre_text(("2018", "2016")) == "in den Jahren 2016 und 2018"
     assert pv._jahre_text(("2015", "2016", "2018")) == "in den Jahren 2015, 2016 und 2018"
+
+
+@pytest.mark.browser
+def test_public_page_refuses_a_changed_publication_in_browser(pub_dir, tmp_path, browser,
+                                                               page):
+    """Attacker test (issue 15): a 1 edited into teilnehmende.csv is never shown; the page
+    says in plain German that no figures can be shown now."""
+    kopie = _kopie(pub_dir, tmp_path)
+    _eine_1(kopie)
+    server = StreamlitServer("oeffentlich.py", env={
+        "BIWAQ_OEFFENTLICH_DIR": str(kopie),
+        "BIWAQ_DB": str(tmp_path / "gibt-es-nicht.duckdb")})
+    try:
+        warm_up(browser, server.url)
+        page.goto(server.url + "/")
+        wait_for_app(page)
+        page.get_by_text("Zurzeit können wir keine Zahlen zeigen").first.wait_for(
+            timeout=30_000)
+        assert page.locator('[data-testid="stMetric"]').count() == 0
+        assert page.locator(".js-plotly-plot").count() == 0
+        assert page.get_by_text("Menschen im Projekt").count() == 0
+        screenshot(page, "oeffentlich_verweigert")
+    finally:
+        server.stop()

@@ -274,3 +274,42 @@ def test_public_placement_rate_is_rounded_once(demo_pub):
     assert float(quote) == pytest.approx(100 * 78 / 346)   # 22.543…, not 22.5
     assert prozent(quote) == "22,5 %"
     assert prozent(22.5) == "22,5 %" and prozent(22.45) == "22,5 %" and prozent(None) == "*"
+
+
+@pytest.mark.parametrize("schwelle", ["2", "1", "0", "-1"])
+def test_cli_refuses_a_threshold_below_3_and_writes_nothing(demo_db, tmp_path, capsys,
+                                                            schwelle):
+    """Attacker test (issue 15): `--threshold 2` published 2s. Public figures never show 1
+    or 2: every threshold below 3 is refused before anything is read or written."""
+    out = tmp_path / "pub"
+    assert main(["publish", "--db", str(demo_db), "--out", str(out),
+                 "--threshold", schwelle]) == 1
+    fehler = capsys.readouterr().err
+    assert "nichts geschrieben" in fehler and "mindestens 3" in fehler
+    assert f"angegeben ist {schwelle}" in fehler
+    assert not out.exists() and not (tmp_path / "pub.intern").exists()
+
+
+def test_threshold_below_3_is_refused_by_every_entry_point():
+    """The page's button and the command both call publish.publish; erstellen, the
+    suppression and the audit refuse too, so no caller can lower it."""
+    dim = dc.Dim("x", ("a", "b"))
+    v = dc.Verbund({"t": dc.Tabelle("t", "T", (dim,), {("a",): 2, ("b",): 5,
+                                                       (dc.INSGESAMT,): 7})})
+    for falsch in (2, 1, 0, -1, 2.5, 3.0, True, "3", None):
+        with pytest.raises(dc.SchwelleUnzulaessig):
+            dc.schwelle_pruefen(falsch)
+    with pytest.raises(dc.SchwelleUnzulaessig, match="mindestens 3"):
+        dc.primaer(v, schwelle=2)
+    with pytest.raises(dc.SchwelleUnzulaessig):
+        dc.schuetzen(v, 2)
+    with pytest.raises(dc.SchwelleUnzulaessig):
+        dc.pruefen(v, set(), {}, schwelle=2)
+    with pytest.raises(publish.PublishFehler, match="mindestens 3"):
+        publish.publish(None, "/nonexistent/never-written", schwelle=2)
+    with pytest.raises(publish.PublishFehler, match="mindestens 3"):
+        publish.erstellen(None, schwelle=2)
+    assert dc.schwelle_pruefen(3) == 3 and dc.schwelle_pruefen(np.int64(5)) == 5
+    # with 3 the 2 is protected: primary, and its partner b suppressed with it
+    e = dc.schuetzen(v, 3)
+    assert e.gesperrt == {("t", ("a",)), ("t", ("b",))}

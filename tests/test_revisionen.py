@@ -186,3 +186,138 @@ def test_container_keeps_the_intern_folder_off_the_public_volume():
     assert "/var/lib/biwaq/" in zeile and "/srv/biwaq/veroeffentlicht" not in zeile
     assert "data/*.intern" in (ROOT / ".gitignore").read_text(encoding="utf-8")
     assert "data/*.intern" in (ROOT / ".dockerignore").read_text(encoding="utf-8")
+
+
+# --- Attacker test (issue 15): two revisions together must not reveal a suppressed 2 -------
+
+def test_unchanged_cells_are_one_unknown_in_the_joint_audit_by_hand():
+    """P: a=2, b=5, c=7, total 14; a (primary, 2) and b (secondary) suppressed, c and the
+    total published: P alone gives a + b = 7, a anywhere in 0..7. N: c=10, total 17 (three
+    people added to c); a and b unchanged. Had N published b=5 and suppressed a and c
+    (N alone: a + c = 12, fine), the attacker, knowing b did not change, works out
+    P's a = 14 − 7 − 5 = 2. The old audit let every cell change freely and passed this;
+    with b tied (D = 0) it must fail on a. Keeping P's suppressions of unchanged cells (a
+    and b; c changed) gives a pattern that passes: a + b = 7 in both, a in 0..7."""
+    from biwaq.oeffentlich import disclosure as dc
+    from biwaq.oeffentlich.disclosure import Dim, Tabelle, Verbund
+
+    dim = Dim("x", ("a", "b", "c"))
+
+    def verbund(a, b, c):
+        return Verbund({"t": Tabelle("t", "T", (dim,), {("a",): a, ("b",): b, ("c",): c,
+                                                        (dc.INSGESAMT,): a + b + c})})
+
+    p_verbund = verbund(2, 5, 7)
+    p_anf = dc.primaer(p_verbund)
+    assert p_anf == {("t", ("a",)): dc.Anforderung("schwelle", 3)}
+    p = revisionen.Stand(1, p_verbund, {("t", ("a",)), ("t", ("b",))}, p_anf)
+    assert all(x.ok for x in dc.pruefen(p_verbund, p.gesperrt, p_anf))   # P alone is safe
+    n = verbund(2, 5, 10)
+    n_anf = dc.primaer(n)
+    schlecht = dc.Ergebnis({("t", ("a",)), ("t", ("c",))}, n_anf, [])
+    assert all(x.ok for x in dc.pruefen(n, schlecht.gesperrt, n_anf))    # N alone is safe
+    fehler, gem = revisionen.gemeinsam_pruefen(n, schlecht, p, 3)
+    assert gem.tabellen[revisionen.AENDERUNG + "t"].werte == {
+        ("a",): 0, ("b",): 0, ("c",): 3, (dc.INSGESAMT,): 3}
+    zellen = {f.zelle: (f.minimum, f.maximum) for f in fehler}
+    assert zellen[(revisionen.VORHER + "t", ("a",))] == (2, 2)
+    assert zellen[("t", ("a",))] == (2, 2)
+
+    behalten = revisionen.fruehere_sperren(n, [p], 3)
+    assert behalten == {("t", ("a",)): dc.Anforderung("vorher", 3),
+                        ("t", ("b",)): dc.Anforderung("vorher", 3)}
+    gut = dc.Ergebnis({("t", ("a",)), ("t", ("b",))}, n_anf, [])
+    fehler, _ = revisionen.gemeinsam_pruefen(n, gut, p, 3)
+    assert fehler == []
+    # publishing N after P through erstellen's path: the MILP keeps a and b suppressed
+    erg = dc.schuetzen(n, 3, zusaetzlich=behalten)
+    assert {("t", ("a",)), ("t", ("b",))} <= erg.gesperrt
+    assert erg.primaer == {("t", ("a",))}
+
+
+def _mig(pfad: Path) -> dict:
+    """Published 'Mit Migrationshintergrund' row cells: (quartier, jahr) -> int or None."""
+    df = pd.read_csv(pfad / "teilnehmende.csv", dtype=str, keep_default_na=False)
+    df = df[df["zielgruppe"] == "Mit Migrationshintergrund"]
+    return {(r["quartier"], r["jahr"]): (None if r["gesperrt"] == "true" else int(r["wert"]))
+            for r in df.to_dict("records")}
+
+
+@pytest.fixture(scope="module")
+def umzug(tmp_path_factory):
+    """The attacker's case on the demo data: revision 1 from the demo files, revision 2 after
+    TN-000402 (Süd-Ost, Geflüchtete, entered 2017) moved to Magdeburger Allee /
+    Ilversgehofen."""
+    from biwaq.speicher import store
+
+    w = tmp_path_factory.mktemp("umzug")
+    d1, d3 = w / "d1", w / "d3"
+    shutil.copytree(store.DEMO_DIR, d1)
+    shutil.copytree(d1, d3)
+    f = d3 / "teilnehmende.csv"
+    text = f.read_text(encoding="utf-8-sig")
+    alt = "TN-000402;Süd-Ost;Melchendorf;"
+    assert text.count(alt) == 1
+    f.write_text(text.replace(alt, "TN-000402;Magdeburger Allee;Ilversgehofen;"),
+                 encoding="utf-8-sig")
+    out = w / "pub3"
+    for name, daten in (("b1", d1), ("b3", d3)):
+        store.build(w / f"{name}.duckdb", daten)
+        publish.publish(w / f"{name}.duckdb", out)
+        shutil.copytree(out, w / f"stand_{name}")
+    return w, out
+
+
+def test_attacker_case_two_revisions_do_not_reveal_the_suppressed_2(umzug):
+    """Worked by hand from the demo data: revision 1 publishes Magdeburger Allee × Mit
+    Migrationshintergrund as 2015 *, 2016 40, 2017 46, 2018 *, Insgesamt 110 (true 2015 = 2,
+    2018 = 22). The move changes only 2017 (46 → 47) and the total (110 → 111) of that row,
+    and Süd-Ost's 2017 (38 → 37) and total (90 → 89). Revision 2 must not publish the
+    unchanged 2018 cells (22 and 20): 110 − 40 − 46 − 22 = 2 and 90 − 29 − 38 − 20 = 3
+    (Süd-Ost 2015, itself suppressed only to protect the 2) would follow."""
+    w, out = umzug
+    r1, r2 = _mig(w / "stand_b1"), _mig(w / "stand_b3")
+    ma, so = "Magdeburger Allee", "Süd-Ost"
+    assert (r1[(ma, "2015")], r1[(ma, "2016")], r1[(ma, "2017")],
+            r1[(ma, published.INSGESAMT)]) == (None, 40, 46, 110)
+    assert r1[(ma, "2018")] is None and r1[(so, "2015")] is None and r1[(so, "2018")] is None
+    # unchanged since revision 1 and suppressed there: still suppressed
+    assert r2[(ma, "2015")] is None and r2[(ma, "2018")] is None
+    assert r2[(so, "2015")] is None and r2[(so, "2018")] is None
+    # The attacker's sum over both revisions: every row cell known from either revision
+    # where the true value did not change; the 2015 cell must stay open (≥ 2 unknowns).
+    intern = revisionen.intern_verzeichnis(out)
+    wahr1, wahr2 = (revisionen.laden(intern, n).verbund.tabellen["teilnehmende"].werte
+                    for n in (1, 2))
+    for q in (ma, so):
+        offen = []
+        for j in ("2015", "2016", "2017", "2018"):
+            k = (q, "Mit Migrationshintergrund", j)
+            bekannt = r1[(q, j)] is not None or (r2[(q, j)] is not None
+                                                  and wahr1[k] == wahr2[k])
+            if not bekannt:
+                offen.append(j)
+        assert len(offen) >= 2, (q, offen)
+
+
+def test_attacker_case_passes_a_fresh_joint_audit_with_unchanged_cells_tied(umzug):
+    from biwaq.oeffentlich import disclosure as dc
+
+    w, out = umzug
+    intern = revisionen.intern_verzeichnis(out)
+    p, n = revisionen.laden(intern, 1), revisionen.laden(intern, 2)
+    fehler, gem = revisionen.gemeinsam_pruefen(
+        n.verbund, dc.Ergebnis(n.gesperrt, n.anforderungen, []), p, 3)
+    assert fehler == []
+    aenderung = gem.tabellen[revisionen.AENDERUNG + "teilnehmende"].werte
+    assert aenderung[("Magdeburger Allee", "Mit Migrationshintergrund", "2017")] == 1
+    assert aenderung[("Magdeburger Allee", "Mit Migrationshintergrund", "2018")] == 0
+    # The pattern revision 2 would have had before the fix (2018 released) fails this audit.
+    frei = {("teilnehmende", ("Magdeburger Allee", "Mit Migrationshintergrund", "2018")),
+            ("teilnehmende", ("Süd-Ost", "Mit Migrationshintergrund", "2018"))}
+    assert frei <= n.gesperrt
+    fehler, _ = revisionen.gemeinsam_pruefen(
+        n.verbund, dc.Ergebnis(n.gesperrt - frei, {z: a for z, a in n.anforderungen.items()
+                                                   if z not in frei}, []), p, 3)
+    assert ("vorher:teilnehmende", ("Magdeburger Allee", "Mit Migrationshintergrund",
+                                    "2015")) in {f.zelle for f in fehler}

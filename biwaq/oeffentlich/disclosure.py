@@ -37,6 +37,9 @@ from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 
 INSGESAMT = "Insgesamt"
 SCHWELLE = 3                 # smallest count that may be published (Bundesagentur für Arbeit)
+# no threshold below 3 is accepted (1 and 2 are never public); one definition, also read by
+# the public app without scipy
+from biwaq.oeffentlich.published import MINDEST_SCHWELLE  # noqa: E402
 DOMINANZ_ANTEIL = 0.5        # one business must not make up more than half of a cell
 DOMINANZ_SCHUTZ = 0.25       # dominance cells: interval at least this share of the value wide
 EPS = 1e-6
@@ -177,12 +180,35 @@ class Verbund:
         return [np.flatnonzero(labels == i) for i in range(k)]
 
 
+class SchwelleUnzulaessig(ValueError):
+    """A threshold below MINDEST_SCHWELLE (or not a whole number) was asked for."""
+
+
+def schwelle_pruefen(schwelle) -> int:
+    """The threshold as int; raises SchwelleUnzulaessig (German message) unless it is a whole
+    number of at least MINDEST_SCHWELLE = 3. Public figures never show 1 or 2 (project
+    standard; Bundesagentur für Arbeit, Statistik-Geheimhaltung: Werte unter 3), so a lower
+    threshold is refused everywhere (command, button, configuration), never applied."""
+    if isinstance(schwelle, bool) or not isinstance(schwelle, (int, np.integer)):
+        raise SchwelleUnzulaessig(f"Die Schwelle muss eine ganze Zahl sein (angegeben: "
+                                  f"{schwelle!r}).")
+    if schwelle < MINDEST_SCHWELLE:
+        raise SchwelleUnzulaessig(
+            f"Die Schwelle muss mindestens {MINDEST_SCHWELLE} sein, angegeben ist {schwelle}: "
+            f"Zahlen unter {MINDEST_SCHWELLE} werden nie veröffentlicht.")
+    return int(schwelle)
+
+
 # --- Primary suppression -----------------------------------------------------------------
+
+PRIMAER_GRUENDE = frozenset({"schwelle", "betriebe", "dominanz", "verdeckt"})
+
 
 @dataclass(frozen=True)
 class Anforderung:
     """Why a cell is protected and how wide its derivable interval must at least be."""
-    grund: str               # schwelle | betriebe | dominanz | sekundaer | verdeckt
+    grund: str               # schwelle | betriebe | dominanz | verdeckt (primary);
+                             # sekundaer | differenz | vorher (biwaq.oeffentlich.revisionen)
     breite: int
 
 
@@ -190,7 +216,9 @@ def primaer(verbund: Verbund, schwelle: int = SCHWELLE,
             dominanz_anteil: float = DOMINANZ_ANTEIL,
             dominanz_schutz: float = DOMINANZ_SCHUTZ) -> dict[Zelle, Anforderung]:
     """Cells that must not be derivable: small counts (published or hidden), and in
-    business tables cells with few businesses or one dominant business."""
+    business tables cells with few businesses or one dominant business. Raises
+    SchwelleUnzulaessig for a threshold below 3."""
+    schwelle = schwelle_pruefen(schwelle)
     out: dict[Zelle, Anforderung] = {}
     for t in verbund.tabellen.values():
         if not t.schutz:
@@ -261,8 +289,10 @@ def pruefen(verbund: Verbund, gesperrt: Iterable[Zelle],
     """Attacker's interval for every suppressed cell, by linear programming.
 
     The attacker knows every published cell, all equations, non-negativity and the public
-    lower bounds; hidden cells and suppressed cells are unknown.
+    lower bounds; hidden cells and suppressed cells are unknown. Raises SchwelleUnzulaessig
+    for a threshold below 3.
     """
+    schwelle = schwelle_pruefen(schwelle)
     gesperrt = set(gesperrt)
     if anforderungen is None:
         anforderungen = primaer(verbund, schwelle)
@@ -310,8 +340,16 @@ class Ergebnis:
     runden: int = 1
 
     @property
+    def primaer(self) -> set[Zelle]:
+        """Suppressed for their own sake (small count, few businesses, dominance)."""
+        return {z for z in self.gesperrt if z in self.anforderungen
+                and self.anforderungen[z].grund in PRIMAER_GRUENDE}
+
+    @property
     def sekundaer(self) -> set[Zelle]:
-        return {z for z in self.gesperrt if z not in self.anforderungen}
+        """Suppressed to protect others (also: kept from an earlier revision, or because a
+        change since then would be derivable)."""
+        return self.gesperrt - self.primaer
 
 
 def kosten(verbund: Verbund, z: Zelle) -> float:

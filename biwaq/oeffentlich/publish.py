@@ -24,6 +24,7 @@ from biwaq.einlesen.contract import (BERATUNGSFORMATE, LAUFZEIT_START, QUARTIERE
 from biwaq.oeffentlich.disclosure import INSGESAMT, Dim, Tabelle, Verbund
 
 from biwaq.oeffentlich.published import ARBEIT, MANIFEST, ORTE_DATEI, monat, text_schuetzen
+from biwaq.oeffentlich.published import PRUEFSUMMEN, dateien, pruefsumme
 QUOTEN = "quoten"
 # labels of the published shares: from the catalogue of figures (biwaq.zahlen.kennzahlen)
 ANTEILE = {g: kz.label(f"oeffentlich_anteil_{k}") for g, k in (
@@ -326,10 +327,12 @@ def erstellen(roh: Rohdaten, schwelle: int = dc.SCHWELLE, jetzt: dt.datetime | N
     audited together with each of them (biwaq.oeffentlich.revisionen): cells whose change could be
     worked out while smaller than the threshold are suppressed as well; if no safe pattern
     is found, PublishFehler. `historie`: the previous manifest's list of revisions."""
+    schwelle = _schwelle(schwelle)
     fruehere = ([] if vorher is None else [vorher] if isinstance(vorher, revisionen.Stand)
                 else list(vorher))
     verbund, info = verbund_bauen(roh)
-    zusaetzlich: dict = {}
+    # earlier suppressions stay on cells whose true value has not changed (revisionen)
+    zusaetzlich: dict = revisionen.fruehere_sperren(verbund, fruehere, schwelle)
     for runde in range(revisionen.MAX_RUNDEN):
         ergebnis = (dc.schuetzen(verbund, schwelle, zusaetzlich=zusaetzlich)
                     if sperren is None else sperren(verbund, schwelle))
@@ -370,6 +373,14 @@ def erstellen(roh: Rohdaten, schwelle: int = dc.SCHWELLE, jetzt: dt.datetime | N
     manifest["pruefung"]["gemeinsam_geprueft_mit"] = geprueft
     intern = revisionen.als_json(nummer, verbund, ergebnis, fingerabdruck(roh))
     return Veroeffentlichung(manifest, frames, orte, ergebnis, verbund, intern)
+
+
+def _schwelle(schwelle) -> int:
+    """The threshold, or PublishFehler (German) below 3: 1 and 2 are never published."""
+    try:
+        return dc.schwelle_pruefen(schwelle)
+    except dc.SchwelleUnzulaessig as e:
+        raise PublishFehler(str(e)) from e
 
 
 def _keine_kleinen_werte(frames: dict[str, pd.DataFrame], schwelle: int) -> None:
@@ -439,7 +450,7 @@ def _manifest(verbund: Verbund, ergebnis: dc.Ergebnis, pruefung: list[dc.Pruefun
         "pruefung": {
             "bestanden": True,
             "gesperrte_zellen": len(ergebnis.gesperrt),
-            "primaer": sum(1 for z in ergebnis.gesperrt if z in ergebnis.anforderungen),
+            "primaer": len(ergebnis.primaer),
             "sekundaer": len(ergebnis.sekundaer),
             "gepruefte_zellen": len(pruefung),
             "kleinste_breite": (None if not breiten else
@@ -477,6 +488,8 @@ def schreiben(v: Veroeffentlichung, out: Path | str) -> Path:
             for name, df in v.tabellen.items():
                 _csv(df, ziel / f"{name}.csv")
             _csv(v.orte, ziel / ORTE_DATEI)
+            # the public app shows nothing whose files differ from these (published.pruefen)
+            v.manifest[PRUEFSUMMEN] = {n: pruefsumme(ziel / n) for n in dateien(v.manifest)}
             (ziel / MANIFEST).write_text(json.dumps(v.manifest, ensure_ascii=False, indent=2),
                                          encoding="utf-8")
         if out.exists():
@@ -531,8 +544,7 @@ def publish(db: Path | str | None, out: Path | str, schwelle: int = dc.SCHWELLE,
     instead of `db`. One publication at a time per directory (a lock file in the internal
     folder); a second one waits."""
     melden = fortschritt or (lambda text: None)
-    if schwelle < 2:
-        raise PublishFehler("Die Schwelle muss mindestens 2 sein.")
+    schwelle = _schwelle(schwelle)
     intern = Path(intern) if intern else revisionen.intern_verzeichnis(out)
     intern.mkdir(parents=True, exist_ok=True)
     with open(intern / ".sperre", "w") as sperre:

@@ -6,6 +6,7 @@ biwaq.speicher.queries, biwaq.app.ui or duckdb (tests/test_public_app.py checks 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import os
 from dataclasses import dataclass
@@ -63,8 +64,17 @@ def _heutiges_manifest(manifest: dict) -> dict:
     return manifest
 
 
+PRUEFSUMMEN = "pruefsummen"          # manifest: file name -> SHA-256 of every file written
+MINDEST_SCHWELLE = 3                 # smallest threshold accepted (disclosure.py)
+
+
 class NichtVeroeffentlicht(Exception):
     """No (complete) publication in the directory."""
+
+
+class Ungueltig(NichtVeroeffentlicht):
+    """The directory holds a publication that must not be shown: a file differs from its
+    checksum in the manifest, or an unsuppressed count lies below the threshold."""
 
 
 def verzeichnis() -> Path:
@@ -177,7 +187,54 @@ def laden(pfad: Path | str | None = None) -> Oeffentlich:
         raise NichtVeroeffentlicht(
             f"Im Verzeichnis {pfad} liegen keine (vollständigen) öffentlichen Zahlen. "
             "Sie entstehen mit `python -m biwaq publish --out VERZEICHNIS`.") from e
+    pruefen(pfad, manifest, tabellen)
     return Oeffentlich(manifest, tabellen, orte)
+
+
+def pruefsumme(datei: Path | str) -> str:
+    """SHA-256 of a file's bytes, as 64 hex digits."""
+    h = hashlib.sha256()
+    with open(datei, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def dateien(manifest: dict) -> list[str]:
+    """The files of a publication besides its manifest (tables and vacancy positions)."""
+    return [t["datei"] for t in manifest["tabellen"]] + [manifest["orte"]["datei"]]
+
+
+def pruefen(pfad: Path | str, manifest: dict, tabellen: dict[str, pd.DataFrame]) -> None:
+    """Fail closed before anything is shown: raises Ungueltig unless every file the manifest
+    lists has the SHA-256 recorded in the manifest's `pruefsummen` (written by publish), the
+    threshold is at least 3, and no unsuppressed count (tables not marked `abgeleitet`) lies
+    between 1 and threshold−1. `tabellen`: the raw CSVs as read (text columns)."""
+    pfad = Path(pfad)
+    summen = manifest.get(PRUEFSUMMEN)
+    namen = dateien(manifest)
+    if not isinstance(summen, dict) or any(n not in summen for n in namen):
+        raise Ungueltig(f"Die Veröffentlichung in {pfad} hat keine vollständigen Prüfsummen.")
+    falsch = [n for n in namen if Path(n).name != n or pruefsumme(pfad / n) != summen[n]]
+    if falsch:
+        raise Ungueltig(f"In der Veröffentlichung {pfad} passen Dateien nicht zu ihren "
+                        f"Prüfsummen: {', '.join(falsch)}.")
+    try:
+        schwelle = int(manifest["schwelle"])
+    except (TypeError, ValueError) as e:
+        raise Ungueltig(f"Die Veröffentlichung in {pfad} nennt keine gültige Schwelle.") from e
+    if schwelle < MINDEST_SCHWELLE:
+        raise Ungueltig(f"Die Veröffentlichung in {pfad} hat die Schwelle {schwelle}; "
+                        f"nötig ist mindestens {MINDEST_SCHWELLE}.")
+    for t in manifest["tabellen"]:
+        if t.get("abgeleitet"):
+            continue
+        df = tabellen[t["name"]]
+        offen = ~df["gesperrt"].astype(str).str.lower().eq("true")
+        wert = pd.to_numeric(df.loc[offen, "wert"], errors="coerce")
+        if ((wert >= 1) & (wert < schwelle)).any():
+            raise Ungueltig(f"In der Veröffentlichung {pfad} steht in {t['datei']} eine "
+                            f"ungesperrte Zahl unter {schwelle}.")
 
 
 def stempel(pfad: Path | str | None = None) -> tuple[str, int]:

@@ -11,7 +11,11 @@ LP audit of biwaq.oeffentlich.disclosure): the cells of N, the cells of P (publi
 public has them), and for every cell both have a change cell D = N − P (hidden, any sign).
 The changes form a table of their own: a change of 1 to threshold−1 (either sign) must not
 be derivable more narrowly than the threshold; cells suppressed in P or N must stay as
-protected as in their own audit. Where this fails, the failing cells of N are suppressed
+protected as in their own audit. A cell whose true value is the same in N and P is one
+unknown (its change is tied to 0): an attacker can often tell from the margins which cells
+did not change. Cells P suppressed whose value has not changed stay suppressed in N
+(`fruehere_sperren`), so a new pattern never releases the value an old one hid to protect
+a small neighbour. Where this fails, the failing cells of N are suppressed
 (or their protection interval widened) and the secondary suppression of N is solved again;
 if that does not converge, publishing stops and nothing is written (fail closed).
 
@@ -137,7 +141,14 @@ def laden(intern: Path, revision: int) -> Stand | None:
 def gemeinsamer_verbund(neu: Verbund, vorher: Stand) -> Verbund:
     """N's tables, P's tables (prefixed `vorher:`) and one hidden change table per table both
     have, over the dimension values both have (no margins of its own: every change cell is
-    tied to its two cells by N − P − D = 0, which carries all equations over)."""
+    tied to its two cells by N − P − D = 0, which carries all equations over).
+
+    A cell whose true value is the same in both revisions is tied: its change cell gets the
+    equation D = 0, so N's and P's cell are one unknown. The attacker is assumed to know
+    which cells did not change (the published margins often tell, and a person may know
+    that nothing happened in a cell); a cell published in one revision is then known in the
+    other too. Without the tie the audit treated every cell as free to change and passed a
+    pair of patterns that, together, pinned a suppressed 2 (attacker test, issue 15)."""
     tabellen = dict(neu.tabellen)
     bez = [list(r) for r in neu.beziehungen]
     for t in vorher.verbund.tabellen.values():
@@ -159,6 +170,8 @@ def gemeinsamer_verbund(neu: Verbund, vorher: Stand) -> Verbund:
             werte[k] = t.werte[k] - p.werte[k]
             unten[k] = OHNE_GRENZE
             bez.append([(t.name, k, 1), (VORHER + t.name, k, -1), (dt_.name, k, -1)])
+            if werte[k] == 0:       # unchanged: one unknown in both revisions (D = 0)
+                bez.append([(dt_.name, k, 1)])
         dt_.werte, dt_.untergrenzen = werte, unten
         tabellen[dt_.name] = dt_
     return Verbund(tabellen, bez)
@@ -188,6 +201,25 @@ def gemeinsam_pruefen(neu: Verbund, ergebnis: dc.Ergebnis, vorher: Stand,
     gesperrt = set(ergebnis.gesperrt) | {(VORHER + t, k) for t, k in vorher.gesperrt}
     pruefung = dc.pruefen(gem, gesperrt, anf, schwelle)
     return [p for p in pruefung if not p.ok], gem
+
+
+def fruehere_sperren(neu: Verbund, fruehere: list[Stand], schwelle: int
+                     ) -> dict[Zelle, Anforderung]:
+    """Cells of N to suppress because an earlier revision suppressed them and their true
+    value has not changed since: {(table, key): Anforderung('vorher', schwelle)}.
+
+    Releasing such a cell now would publish the very value the earlier pattern hid to
+    protect its neighbours (the attacker subtracts it from the earlier margins). Kept for
+    every earlier revision P in `fruehere`; only published cells of N that P had too."""
+    out: dict[Zelle, Anforderung] = {}
+    for stand in fruehere:
+        for t, k in stand.gesperrt:
+            tn, tp = neu.tabellen.get(t), stand.verbund.tabellen.get(t)
+            if (tn is None or tp is None or not tn.oeffentlich or k not in tn.werte
+                    or k not in tp.werte or tn.werte[k] != tp.werte[k]):
+                continue
+            out[(t, k)] = Anforderung("vorher", schwelle)
+    return out
 
 
 def reparatur(fehler: list[dc.Pruefung], neu: Verbund, ergebnis: dc.Ergebnis,
