@@ -83,6 +83,12 @@ def test_an_older_publication_reads_as_today(pub, tmp_path):
     m = alt / published.MANIFEST
     m.write_text(_alt_geschrieben(m.read_text(encoding="utf-8")), encoding="utf-8")
     assert ALT in datei.read_text(encoding="utf-8")
+    # Publications without checksums are refused (fail closed, test_public_app): this one
+    # stands for a publication written with checksums before the value was renamed.
+    manifest = json.loads(m.read_text(encoding="utf-8"))
+    manifest[published.PRUEFSUMMEN] = {n: published.pruefsumme(alt / n)
+                                       for n in published.dateien(manifest)}
+    m.write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
     d = published.laden(alt)
     assert d.dim_werte("eintritte_vermittlungen", "kennzahl") == ["Eintritte", ARBEIT]
     assert d.tabellen["eintritte_vermittlungen"].equals(neu.tabellen["eintritte_vermittlungen"])
