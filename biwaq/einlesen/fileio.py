@@ -946,6 +946,7 @@ def to_typed(raw: pd.DataFrame, table: Table, datei: str, kopfzeile: int = 1
         fehler.append(Fehler(datei, kopfzeile, name, None,
                              "Pflichtspalte fehlt in der Kopfzeile"))
     out = {}
+    angezeigt: dict[tuple[int, str], str] = {}
     for col in table.columns:
         if col.name not in raw.columns:
             out[col.name] = pd.Series([None] * len(raw), index=raw.index, dtype=object)
@@ -963,7 +964,29 @@ def to_typed(raw: pd.DataFrame, table: Table, datei: str, kopfzeile: int = 1
             hinweise.append(Fehler(datei, h.rows[0], col.name, h.beispiel, h.meldung(),
                                    art=HINWEIS))
         out[col.name] = sp.typed
-    return pd.DataFrame(out, index=raw.index, copy=False), fehler, hinweise
+        _angezeigt_ausserhalb(angezeigt, raw[col.name], sp.typed, col)
+    frame = pd.DataFrame(out, index=raw.index, copy=False)
+    if angezeigt:
+        frame.attrs[ANGEZEIGT] = angezeigt
+    return frame, fehler, hinweise
+
+
+# frame.attrs key: {(Excel row, column): cell text as it looked} for the numbers outside their
+# column's range, which biwaq.einlesen.validate refuses quoting the cell ('0,0', not '0.0').
+ANGEZEIGT = "angezeigt"
+
+
+def _angezeigt_ausserhalb(angezeigt: dict, roh: pd.Series, typed: pd.Series, col) -> None:
+    if col.type not in ("int", "float") or (col.min is None and col.max is None):
+        return
+    num = pd.to_numeric(typed, errors="coerce").astype("float64")
+    aus = pd.Series(False, index=typed.index)
+    if col.min is not None:
+        aus |= num < col.min
+    if col.max is not None:
+        aus |= num > col.max
+    for row in typed.index[aus.to_numpy(bool)][:200]:
+        angezeigt[(int(row), col.name)] = sichtbar(str(roh.at[row]).strip())
 
 
 # --- Compatibility -----------------------------------------------------------------------------

@@ -21,9 +21,11 @@ def _fmt(v) -> str:
 def _report(fehler: list[Fehler], df: pd.DataFrame, mask: pd.Series, datei: str, spalte: str,
             erwartet: str, wert_spalte: str | None = None) -> None:
     rows = df.index[mask.fillna(False).to_numpy(dtype=bool)]
+    angezeigt = df.attrs.get("angezeigt", {})     # cells as they looked (fileio.to_typed)
     for row in rows[:MAX_FEHLER_JE_REGEL]:
         wert = df.at[row, wert_spalte or spalte]
-        fehler.append(Fehler(datei, int(row), spalte, _fmt(wert), erwartet))
+        gezeigt = angezeigt.get((int(row), wert_spalte or spalte))
+        fehler.append(Fehler(datei, int(row), spalte, gezeigt or _fmt(wert), erwartet))
     if len(rows) > MAX_FEHLER_JE_REGEL:
         fehler.append(Fehler(datei, None, spalte, None,
                              f"… und {len(rows) - MAX_FEHLER_JE_REGEL} weitere Zeilen "
