@@ -111,3 +111,16 @@ def test_range_error_of_an_excel_number_cell_quotes_it_as_excel_shows_it():
     fehler, _ = meldungen("leerstaende.xlsx", buf.getvalue())
     assert fehler == ["leerstaende.xlsx, Zeile 2, Spalte „flaeche_m2“: Wert „0,005“ – erwartet: "
                       "mindestens 0,01"]
+
+
+def test_typed_frames_without_cell_texts_quote_decimals_with_a_comma():
+    import pandas as pd
+
+    from biwaq.einlesen.contract import TABLES
+    from biwaq.einlesen.validate import validate_table
+
+    t = TABLES["leerstaende"]
+    df = pd.DataFrame({c.name: [None] for c in t.columns}, index=[2])
+    df["flaeche_m2"] = pd.array([0.005], dtype="Float64")
+    assert [str(f) for f in validate_table(df, t, "x.csv") if f.spalte == "flaeche_m2"] == [
+        "x.csv, Zeile 2, Spalte „flaeche_m2“: Wert „0,005“ – erwartet: mindestens 0,01"]

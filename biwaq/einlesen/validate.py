@@ -15,6 +15,8 @@ def _fmt(v) -> str:
         return ""
     if hasattr(v, "strftime"):
         return v.strftime("%d.%m.%Y")
+    if isinstance(v, float):
+        return zahl_de(v)       # German decimal comma, as Excel shows it (not '85.5')
     return sichtbar(v) if isinstance(v, str) else str(v)
 
 
