@@ -48,6 +48,8 @@ MODULE: dict[str, tuple[str, str]] = {
     "contract": ("einlesen", "Datenvertrag als Code (Tabellen, Spalten, Wertelisten)"),
     "werte": ("einlesen", "was gesehen wurde, wird gespeichert: Werte lesen oder ablehnen"),
     "fileio": ("einlesen", "Lesen/Schreiben von Vertragsdateien (CSV-Varianten, XLSX)"),
+    "zellformat": ("einlesen", "Excel-Zellen wie angezeigt: Zahlenformate, Datumszellen, "
+                               "ausgeblendete Zeilen/Spalten"),
     "validate": ("einlesen", "Prüfregeln des Vertrags mit deutschen Fehlermeldungen"),
     "geo": ("einlesen", "Stadtteilgrenzen lesen/prüfen, Lage zuordnen, Grenzen ersetzen"),
     "metadaten": ("einlesen", "Angaben zum Datenstand (Tabelle _meta) schreiben und lesen"),

@@ -19,6 +19,7 @@ import pandas as pd
 
 import ftfy
 
+from biwaq.einlesen import zellformat as zf
 from biwaq.einlesen.contract import TABLES, Table
 from biwaq.einlesen.werte import (FALSE_WORDS, TRUE_WORDS, hat_unsichtbare, lage, lies_spalte,  # noqa: F401
                          sichtbar, zahl_de, zeilen_text)
@@ -550,14 +551,14 @@ def _lies_xlsx(datei: str, data: bytes, table: str | None) -> list[Gelesen]:
         if table is not None:
             benannt = [w for w in sichtbar if normalise_header(w.title) == table]
             ws = benannt[0] if benannt else sichtbar[0]
-            g = _lies_blatt(datei, ws, formeln[ws.title], table, len(alle) > 1)
+            g = _lies_blatt(datei, ws, formeln[ws.title], table, len(alle) > 1, data)
             if len(alle) > 1:
                 regel = (f"Blatt „{ws.title}“ gelesen (es heißt wie die Tabelle)" if benannt else
                          f"Blatt „{ws.title}“ gelesen (kein sichtbares Blatt heißt „{table}“: "
                          "das erste sichtbare Blatt)")
                 _blatt_hinweis(g, regel, [w.title for w in sichtbar if w is not ws], versteckt)
             return [g]
-        found = [_lies_blatt(datei, w, formeln[w.title], normalise_header(w.title), True)
+        found = [_lies_blatt(datei, w, formeln[w.title], normalise_header(w.title), True, data)
                  for w in sichtbar if normalise_header(w.title) in TABLES]
         if not found:
             g = _ohne_tabelle(datei)
@@ -585,19 +586,16 @@ def _blatt_hinweis(g: Gelesen, regel: str, andere: list[str], versteckt: list[st
     g.warnungen.insert(0, Fehler(g.datei, None, None, None, "; ".join(teile), art=HINWEIS))
 
 
-def _lies_blatt(datei: str, ws, ws_formeln, table: str, blatt_nennen: bool) -> Gelesen:
+def _lies_blatt(datei: str, ws, ws_formeln, table: str, blatt_nennen: bool,
+                data: bytes | None = None) -> Gelesen:
     name = f"{datei} (Blatt „{ws.title}“)" if blatt_nennen else datei
     try:
-        rows, prozent, ohne_ergebnis = _blatt_zellen(ws, ws_formeln)
+        rows, prozent, ohne_ergebnis, abgelehnt = _blatt_zellen(ws, ws_formeln, table)
     except _ZuGross as e:
         return _fehlschlag(name, table, str(e))
     if not any(any(c.strip() for c in r) for r in rows):
         return _fehlschlag(name, table, "Tabellenblatt ist leer")
-    best = None
-    for i, row in enumerate(rows[:KOPF_SUCHE]):
-        score = _kopf_score(row, TABLES[table])
-        if _kopf_reicht(score, TABLES[table]) and (best is None or score > best[0]):
-            best = (score, i)
+    best = _kopf_finden(rows, table)
     if best is None:
         pflicht = ", ".join(c.name for c in TABLES[table].columns if c.required)
         return _fehlschlag(name, table, f"Kopfzeile nicht gefunden: keine der ersten "
@@ -610,6 +608,8 @@ def _lies_blatt(datei: str, ws, ws_formeln, table: str, blatt_nennen: bool) -> G
     g = Gelesen(name, table, kopfzeile=i + 1)
     spalten = _rahmen(g, rows[i], body, sep=None)
     namen = {j: n for n, j in spalten.items()}
+    _zellen_abgelehnt(g, abgelehnt, namen)
+    prozent -= set(abgelehnt)
     for (r, j), formel in sorted(ohne_ergebnis.items(), key=lambda x: (x[0][1], x[0][0])):
         if r > i + 1 and j in namen:
             g.fehler.append(Fehler(name, r, namen[j], formel,
@@ -625,8 +625,58 @@ def _lies_blatt(datei: str, ws, ws_formeln, table: str, blatt_nennen: bool) -> G
                 f"{_mehrere(pz)}als Prozent formatierte Zellen (z. B. „"
                 f"{rows[pz[0] - 1][j]} %“, gespeichert als Anteil {_anteil(rows[pz[0] - 1][j])})"
                 f" als Prozentpunkte gelesen ({zahl_de(float(wert))})", art=HINWEIS))
+    if data is not None:
+        g.warnungen += _ausgeblendet_hinweise(g, data, getattr(ws, "_worksheet_path", None),
+                                              namen)
     g.warnungen.sort(key=lambda f: (f.art != HINWEIS or f.zeile is not None, f.zeile or 0))
     return g
+
+
+def _ausgeblendet_hinweise(g: Gelesen, data: bytes, blatt_pfad: str | None,
+                           namen: dict[int, str]) -> list[Fehler]:
+    """Notes naming the data rows and contract columns hidden in Excel (the person did not
+    see them; a filtered list is an ordinary export). They are read like the others – the
+    data contract reads a visible sheet whole – and the note makes that visible."""
+    zeilen, spalten = zf.ausgeblendet(data, blatt_pfad)
+    out = []
+    rows = sorted(r for r in zeilen if g.frame is not None and r in g.frame.index)
+    if rows:
+        was = "die Zeilen zur Lieferung gehören" if len(rows) > 1 else "sie zur Lieferung gehört"
+        out.append(Fehler(g.datei, rows[0], None, None, f"{_mehrere(rows)}in Excel ausgeblendet "
+                          f"(z. B. durch einen Filter) – trotzdem eingelesen; bitte prüfen, ob "
+                          f"{was}", art=HINWEIS))
+    cols = sorted(j for j in spalten if j in namen)
+    if cols:
+        mehr = "n" if len(cols) > 1 else ""
+        out.append(Fehler(g.datei, g.kopfzeile, ", ".join(namen[j] for j in cols), None,
+                          f"Spalte{mehr} in Excel ausgeblendet (Spalte{mehr} "
+                          f"{', '.join(_spaltenname(j) for j in cols)}) – trotzdem eingelesen; "
+                          "bitte prüfen, ob die Werte stimmen", art=HINWEIS))
+    return out
+
+
+def _kopf_finden(rows: list[list[str]], table: str) -> tuple[int, int] | None:
+    """(score, 0-based index) of the header row among the first KOPF_SUCHE rows, or None."""
+    best = None
+    for i, row in enumerate(rows[:KOPF_SUCHE]):
+        score = _kopf_score(row, TABLES[table])
+        if _kopf_reicht(score, TABLES[table]) and (best is None or score > best[0]):
+            best = (score, i)
+    return best
+
+
+def _zellen_abgelehnt(g: Gelesen, abgelehnt: dict, namen: dict[int, str]) -> None:
+    """Cells refused for their Excel cell type or number format ({(row, column index):
+    (value as Excel shows it, German reason)}): that error replaces any other for the cell,
+    and the cell's value is not kept (its required-field check is then a follow-up error)."""
+    eigene = {(r, namen[j]): f for (r, j), f in abgelehnt.items()
+              if j in namen and g.frame is not None and r in g.frame.index}
+    if not eigene:
+        return
+    g.fehler = [f for f in g.fehler if (f.zeile, f.spalte) not in eigene]
+    for (r, n), (wert, erwartet) in sorted(eigene.items()):
+        g.fehler.append(Fehler(g.datei, r, n, wert, erwartet))
+        g.frame.at[r, n] = None
 
 
 def _mehrere(rows: list[int]) -> str:
@@ -638,13 +688,19 @@ def _anteil(prozentpunkte: str) -> str:
     return format(float(prozentpunkte.replace(",", ".")) / 100, ".15g").replace(".", ",")
 
 
-def _blatt_zellen(ws, ws_formeln) -> tuple[list[list[str]], set, dict]:
+def _blatt_zellen(ws, ws_formeln, table: str | None = None
+                  ) -> tuple[list[list[str]], set, dict, dict]:
     """All cells as the person sees them: (rows of texts, percent-formatted cells {(excel row,
-    column index)}, formulas without a cached result {(row, column): formula}).
+    column index)}, formulas without a cached result {(row, column): formula}, cells refused
+    for their cell type or number format {(row, column index): (value as Excel shows it,
+    German reason)}).
 
-    The declared size is ignored (`reset_dimensions`); reading stops with `_ZuGross` beyond
-    MAX_XLSX_ZEILEN rows, MAX_XLSX_SPALTEN filled columns, MAX_XLSX_ZELLEN cells or
-    MAX_LESEZEIT_S seconds."""
+    Once the header row is known (among the first KOPF_SUCHE rows), cells below it are read
+    for their contract column (`_zelle_fuer_spalte`): a number in a text column as Excel
+    shows it under its number format, a date cell outside a date column as Excel shows the
+    date (see biwaq.einlesen.zellformat). The declared size is ignored (`reset_dimensions`);
+    reading stops with `_ZuGross` beyond MAX_XLSX_ZEILEN rows, MAX_XLSX_SPALTEN filled
+    columns, MAX_XLSX_ZELLEN cells or MAX_LESEZEIT_S seconds."""
     import time
 
     ws.reset_dimensions()
@@ -653,6 +709,10 @@ def _blatt_zellen(ws, ws_formeln) -> tuple[list[list[str]], set, dict]:
     rows: list[list[str]] = []
     prozent: set[tuple[int, int]] = set()
     ohne_ergebnis: dict[tuple[int, int], str] = {}
+    abgelehnt: dict[tuple[int, int], tuple[str, str]] = {}
+    frueh: dict[tuple[int, int], object] = {}     # typed cells of the first KOPF_SUCHE rows
+    arten: dict[int, str] | None = None           # column index -> contract type (once known)
+    kopf = 0
     zellen = 0
     for r, (zeile, fzeile) in enumerate(zip(ws.iter_rows(), ws_formeln.iter_rows()), start=1):
         if r > MAX_XLSX_ZEILEN:
@@ -665,6 +725,8 @@ def _blatt_zellen(ws, ws_formeln) -> tuple[list[list[str]], set, dict]:
                            f"{MAX_XLSX_ZELLEN:,} Zellen oder {MAX_LESEZEIT_S} Sekunden) – bitte "
                            "leere formatierte Bereiche löschen oder die Datei teilen"
                            .replace(",", "."))
+        if arten is None and table is not None and r > KOPF_SUCHE:
+            arten, kopf = _spalten_arten(rows, table, frueh, abgelehnt)
         texte = []
         for j, cell in enumerate(zeile):
             text, pct = _excel_zelle(cell)
@@ -672,6 +734,14 @@ def _blatt_zellen(ws, ws_formeln) -> tuple[list[list[str]], set, dict]:
                 prozent.add((r, j))
             if text == "" and j < len(fzeile) and getattr(fzeile[j], "data_type", None) == "f":
                 ohne_ergebnis[(r, j)] = str(fzeile[j].value)
+            v = getattr(cell, "value", None)
+            if text and isinstance(v, (int, float, dt.date, dt.time)):
+                if arten is None:
+                    if table is not None:
+                        frueh[(r, j)] = cell
+                elif j in arten and (arten[j] == "text" or (
+                        arten[j] != "date" and isinstance(v, (dt.date, dt.time)))):
+                    text = _zelle_fuer_spalte(cell, text, arten[j], (r, j), abgelehnt)
             texte.append(text)
         while texte and texte[-1] == "":
             texte.pop()
@@ -680,9 +750,59 @@ def _blatt_zellen(ws, ws_formeln) -> tuple[list[list[str]], set, dict]:
                            f"Spalte {_spaltenname(len(texte) - 1)}) – erwartet eine Tabelle des "
                            "Datenvertrags")
         rows.append(texte)
+    if arten is None and table is not None:
+        _spalten_arten(rows, table, frueh, abgelehnt)
     while rows and not rows[-1]:
         rows.pop()
-    return rows, prozent, ohne_ergebnis
+    return rows, prozent, ohne_ergebnis, abgelehnt
+
+
+def _spalten_arten(rows: list[list[str]], table: str, frueh: dict, abgelehnt: dict
+                   ) -> tuple[dict[int, str], int]:
+    """Once the first rows are read: the contract type of each column index under the header
+    ({} without a header) and the header's Excel row; the typed cells read so far below the
+    header are read for their column now (`rows` and `abgelehnt` are updated)."""
+    best = _kopf_finden(rows, table)
+    if best is None:
+        return {}, 0
+    kopf = best[1] + 1
+    spec = TABLES[table]
+    arten = {}
+    for j, h in enumerate(rows[kopf - 1]):
+        n = normalise_header(h) if h and h.strip() else ""
+        if n in spec.column_names and n not in arten.values():
+            arten[j] = spec.column(n).type
+    # a repeated header name: the first column counts (as in _rahmen)
+    for (r, j), cell in frueh.items():
+        if r > kopf and j in arten:
+            rows[r - 1][j] = _zelle_fuer_spalte(cell, rows[r - 1][j], arten[j], (r, j),
+                                                abgelehnt)
+    return arten, kopf
+
+
+def _zelle_fuer_spalte(cell, text: str, art: str, ort: tuple[int, int], abgelehnt: dict) -> str:
+    """The text of a typed cell (number, date, WAHR/FALSCH) for a column of contract type
+    `art`: in a text column the number as Excel shows it (or refused), a date or WAHR/FALSCH
+    refused; outside a date column a date cell as Excel shows it (the column's reading then
+    refuses it with that text). `text` is the reading without the column (`_excel_zelle`)."""
+    v = cell.value
+    fmt = getattr(cell, "number_format", None)
+    if isinstance(v, (dt.date, dt.time)):
+        if art == "date":
+            return text
+        gezeigt = zf.datum_anzeige(v, fmt)
+        if art == "text":
+            abgelehnt[ort] = (gezeigt, zf.DATUM_IN_TEXTSPALTE)
+        return gezeigt
+    if art != "text":
+        return text
+    if isinstance(v, bool):
+        abgelehnt[ort] = ("WAHR" if v else "FALSCH", zf.WAHRHEITSWERT_IN_TEXTSPALTE)
+        return text
+    gezeigt, grund = zf.textspalte_zahl(v, fmt)
+    if grund:
+        abgelehnt[ort] = (gezeigt, grund)
+    return gezeigt
 
 
 def _excel_zelle(cell) -> tuple[str, bool]:
@@ -844,6 +964,7 @@ def to_typed(raw: pd.DataFrame, table: Table, datei: str, kopfzeile: int = 1
         fehler.append(Fehler(datei, kopfzeile, name, None,
                              "Pflichtspalte fehlt in der Kopfzeile"))
     out = {}
+    angezeigt: dict[tuple[int, str], str] = {}
     for col in table.columns:
         if col.name not in raw.columns:
             out[col.name] = pd.Series([None] * len(raw), index=raw.index, dtype=object)
@@ -861,7 +982,29 @@ def to_typed(raw: pd.DataFrame, table: Table, datei: str, kopfzeile: int = 1
             hinweise.append(Fehler(datei, h.rows[0], col.name, h.beispiel, h.meldung(),
                                    art=HINWEIS))
         out[col.name] = sp.typed
-    return pd.DataFrame(out, index=raw.index, copy=False), fehler, hinweise
+        _angezeigt_ausserhalb(angezeigt, raw[col.name], sp.typed, col)
+    frame = pd.DataFrame(out, index=raw.index, copy=False)
+    if angezeigt:
+        frame.attrs[ANGEZEIGT] = angezeigt
+    return frame, fehler, hinweise
+
+
+# frame.attrs key: {(Excel row, column): cell text as it looked} for the numbers outside their
+# column's range, which biwaq.einlesen.validate refuses quoting the cell ('0,0', not '0.0').
+ANGEZEIGT = "angezeigt"
+
+
+def _angezeigt_ausserhalb(angezeigt: dict, roh: pd.Series, typed: pd.Series, col) -> None:
+    if col.type not in ("int", "float") or (col.min is None and col.max is None):
+        return
+    num = pd.to_numeric(typed, errors="coerce").astype("float64")
+    aus = pd.Series(False, index=typed.index)
+    if col.min is not None:
+        aus |= num < col.min
+    if col.max is not None:
+        aus |= num > col.max
+    for row in typed.index[aus.to_numpy(bool)][:200]:
+        angezeigt[(int(row), col.name)] = sichtbar(str(roh.at[row]).strip())
 
 
 # --- Compatibility -----------------------------------------------------------------------------

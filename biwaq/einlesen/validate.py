@@ -16,15 +16,19 @@ def _fmt(v) -> str:
         return ""
     if hasattr(v, "strftime"):
         return v.strftime("%d.%m.%Y")
+    if isinstance(v, float):
+        return zahl_de(v)       # German decimal comma, as Excel shows it (not '85.5')
     return sichtbar(v) if isinstance(v, str) else str(v)
 
 
 def _report(fehler: list[Fehler], df: pd.DataFrame, mask: pd.Series, datei: str, spalte: str,
             erwartet: str, wert_spalte: str | None = None) -> None:
     rows = df.index[mask.fillna(False).to_numpy(dtype=bool)]
+    angezeigt = df.attrs.get("angezeigt", {})     # cells as they looked (fileio.to_typed)
     for row in rows[:MAX_FEHLER_JE_REGEL]:
         wert = df.at[row, wert_spalte or spalte]
-        fehler.append(Fehler(datei, int(row), spalte, _fmt(wert), erwartet))
+        gezeigt = angezeigt.get((int(row), wert_spalte or spalte))
+        fehler.append(Fehler(datei, int(row), spalte, gezeigt or _fmt(wert), erwartet))
     if len(rows) > MAX_FEHLER_JE_REGEL:
         fehler.append(Fehler(datei, None, spalte, None,
                              f"… und {len(rows) - MAX_FEHLER_JE_REGEL} weitere Zeilen "

@@ -46,14 +46,44 @@ LEERZEICHEN = {"\u00a0": "geschütztes Leerzeichen", "\u202f": "schmales geschü
                "\u2007": "Ziffern-Leerzeichen", "\u2009": "schmales Leerzeichen",
                "\u3000": "breites Leerzeichen"}
 _NULLBREITE_RE = re.compile("[" + "".join(NULLBREITE) + "]")
+# Characters that look like an ordinary one (a hyphen, a Latin letter) but are another: Excel
+# shows „Süd‑Ost“ (U+2011) exactly like „Süd-Ost“. Messages name them where they stand.
+DOPPELGAENGER = {"\u2010": "Unicode-Bindestrich", "\u2011": "geschützter Bindestrich",
+                 "\u2012": "Ziffernstrich", "\u2013": "Halbgeviertstrich",
+                 "\u2014": "Geviertstrich", "\u2015": "waagrechter Strich",
+                 "\u2212": "Minuszeichen", "\ufe63": "kleiner Bindestrich",
+                 "\uff0d": "breiter Bindestrich"}
+_SCHRIFTEN = {"CYRILLIC": "kyrillisches", "GREEK": "griechisches", "FULLWIDTH": "breites",
+              "ARMENIAN": "armenisches", "CHEROKEE": "Cherokee-"}
+
+
+def doppelgaenger(c: str) -> str | None:
+    """German name of a look-alike character (a dash other than '-', a Cyrillic, Greek or
+    fullwidth letter …) with its code point: '\\u2011' -> 'U+2011 geschützter Bindestrich',
+    '\\u0430' -> 'U+0430 kyrillisches a';
+    None for others (umlauts, ß, é, German quotation marks are ordinary)."""
+    if c < "\u0370":
+        return None
+    name = DOPPELGAENGER.get(c)
+    if name is None:
+        teile = unicodedata.name(c, "").split(" ")
+        if teile[0] not in _SCHRIFTEN:
+            return None
+        w = teile[-1]
+        buchstabe = w.lower() if "SMALL" in teile else w if len(w) == 1 else w.capitalize()
+        name = f"{_SCHRIFTEN[teile[0]]} {buchstabe}" if "LETTER" in teile else _SCHRIFTEN[teile[0]]
+    return f"U+{ord(c):04X} {name}"
 
 
 def _zeichen_name(c: str) -> str | None:
-    """German name of an invisible or unusual character, None for ordinary ones."""
+    """German name of an invisible, unusual or look-alike character, None for ordinary
+    ones."""
     if c in NULLBREITE:
         return NULLBREITE[c]
     if c in LEERZEICHEN:
         return LEERZEICHEN[c]
+    if (d := doppelgaenger(c)) is not None:
+        return d
     if c == "\ufffd":
         return "nicht lesbares Zeichen"
     cat = unicodedata.category(c)
@@ -73,13 +103,18 @@ def sichtbar(text: str) -> str:
     """The value as it looks, with invisible characters shown: spaces as ␣, zero-width
     characters as ¤, control characters as their control picture (U+2400 block), followed by
     the names: 'Magdeburger\\xa0Allee' -> 'Magdeburger␣Allee (geschütztes Leerzeichen)'.
-    Text without such characters is returned unchanged."""
+    A look-alike character is named where it stands: 'Süd\\u2011Ost' ->
+    'Süd[U+2011 geschützter Bindestrich]Ost'. Text without such characters is returned
+    unchanged."""
     namen: list[str] = []
     out = []
     for c in str(text):
         name = _zeichen_name(c)
         if name is None:
             out.append(c)
+            continue
+        if name.startswith("U+"):
+            out.append(f"[{name}]")
             continue
         if name not in namen:
             namen.append(name)
@@ -157,8 +192,9 @@ def saeubern(s: pd.Series, col: Column, table: Table, sp: Spalte) -> pd.Series:
     `s` holds stripped strings; returns the cleaned strings (refused cells unchanged). Each
     distinct value is examined once (a column repeats few values many times)."""
     frei = freitext(col, table)
+    streng = col.type == "text" and not frei and not col.values   # keys, references, Stadtteil
     verdaechtig = s[s.str.contains(_VERDAECHTIG)]
-    urteil = {v: _zeichen_urteil(v, frei) for v in verdaechtig.unique()}
+    urteil = {v: _zeichen_urteil(v, frei, streng) for v in verdaechtig.unique()}
     neu_werte: dict = {}
     repariert: dict[int, str] = {}
     leerraum: dict[int, str] = {}
@@ -187,14 +223,19 @@ def saeubern(s: pd.Series, col: Column, table: Table, sp: Spalte) -> pd.Series:
     if leerraum:
         r0 = min(leerraum)
         was = ", ".join(namen)
-        sp.merke(leerraum, leerraum[r0], f"unsichtbare Zeichen bereinigt ({was}): „"
+        art = ("unsichtbare Zeichen bereinigt" if not any(n.startswith("U+") for n in namen)
+               else "besondere Zeichen vereinheitlicht")
+        sp.merke(leerraum, leerraum[r0], f"{art} ({was}): „"
                  f"{sichtbar(leerraum[r0]).split(' (')[0]}“ gelesen als „{out[r0]}“")
     return out
 
 
-def _zeichen_urteil(v: str, frei: bool) -> tuple[str, str | None, bool, list[str]]:
+def _zeichen_urteil(v: str, frei: bool, streng: bool = False
+                   ) -> tuple[str, str | None, bool, list[str]]:
     """One cell text: (cleaned text, error text or None, double encoding repaired, names of
-    the unusual characters normalised away)."""
+    the unusual characters normalised away). `streng` (keys, references, Stadtteil): a
+    look-alike character left after normalising (U+2011 becomes U+2010, not '-') is refused:
+    the value would look like another and not match it."""
     if any(unicodedata.category(c) == "Cc" and c not in "\n\r\t" for c in v):
         return v, ("enthält ein Steuerzeichen (in Excel unsichtbar) – bitte die Zelle neu "
                    "eintippen"), False, []
@@ -210,11 +251,15 @@ def _zeichen_urteil(v: str, frei: bool) -> tuple[str, str | None, bool, list[str
                        "neu exportieren"), False, []
         neu, rep = fixed, True
     gesaeubert = _leerraum(neu, frei)
+    if streng and any(doppelgaenger(c) for c in gesaeubert):
+        namen = list(dict.fromkeys(d for c in neu if (d := doppelgaenger(c))))
+        return v, (f"enthält ein Zeichen, das wie ein anderes aussieht ({', '.join(namen)}) – "
+                   "bitte die Zelle neu eintippen"), False, []
     raum: list[str] = []
     if gesaeubert != unicodedata.normalize("NFC", neu).strip():
-        for c in neu:
+        for c in neu:       # the characters the cleaning changed (an en dash it keeps is not)
             name = _zeichen_name(c)
-            if name and name not in raum:
+            if name and name not in raum and _leerraum(c, frei) != c:
                 raum.append(name)
         raum = raum or ["mehrfache Leerzeichen"]
     return gesaeubert, None, rep, raum
@@ -322,6 +367,10 @@ def lies_spalte_zellen(values: pd.Series, col: Column, table: Table,
     if col.type == "text":
         sp.typed = sp.typed.astype(object)
         sp.typed[sp.typed.index.isin(list(sp.fehler))] = None
+    # a message quotes the cell as it looks, before normalising ('85,5 m²', not '85,5 m2')
+    if values.index.is_unique:
+        sp.fehler = {r: (sichtbar(str(values.at[r]).strip()), e)
+                     for r, (_, e) in sp.fehler.items()}
     # a refused cell gets its error, not also a note
     sp.hinweise = [Hinweis(rows, h.beispiel, h.text) for h in sp.hinweise
                    if (rows := [r for r in h.rows if r not in sp.fehler])]
