@@ -110,8 +110,8 @@ def test_daten_page_switches_from_demo_to_real_data_only_when_confirmed(demo_env
     assert bestand.loc["Teilnehmende", "Stand"] == "noch leer – Datei noch nicht geliefert"
     assert [c.key for c in at.checkbox] == []            # no demo left, no confirmation asked
     log = tabelle(at, "Ergebnis")
-    assert log[["Nr.", "Ergebnis", "Neu", "Demodaten entfernt"]].values.tolist() == [
-        [1, "gespeichert", 1, "ja"]]
+    assert log[["Nr.", "Ergebnis", "Neu", "Demodaten"]].values.tolist() == [
+        [1, "gespeichert", 1, "entfernt"]]
     assert log["Wer"].tolist() == ["lokal"]
 
 

@@ -209,8 +209,8 @@ else:
         "Warnungen": log["warnungen"],
         "Neu": log["eingefuegt"],
         "Geändert": log["aktualisiert"],
-        "Demodaten entfernt": log["demo_entfernt"].map({True: "ja", False: ""}),
-    }), key="daten_protokoll", umbruch=("Zeitpunkt", "Wer"))
+        "Demodaten": log["demo_entfernt"].map({True: "entfernt", False: ""}),
+    }), key="daten_protokoll", umbruch=("Zeitpunkt", "Wer", "Ergebnis"))
     with st.expander("Dateien je Import (mit SHA-256-Prüfsumme)"):
         dat = ui.query("import_protokoll_dateien")
         st.dataframe(pd.DataFrame({
