@@ -187,16 +187,22 @@ def test_shipped_config_binds_local_mode_to_this_machine():
     assert konfig["server"]["address"] == "127.0.0.1"
 
 
-@pytest.mark.parametrize("adresse", ["0.0.0.0", "192.168.1.20"])
-def test_local_mode_opened_to_a_network_stops(adresse, demo_env, nav_spy):
-    """Fail closed: without sign-in, an explicit network address shows only an error."""
+def _mit_adresse(adresse) -> AppTest:
+    """The dashboard run once with Streamlit's `server.address` set to `adresse` (None:
+    unset), the option restored afterwards."""
     from streamlit import config
     alt = config.get_option("server.address")
     config.set_option("server.address", adresse)
     try:
-        at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=90).run()
+        return AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=90).run()
     finally:
         config.set_option("server.address", alt)
+
+
+@pytest.mark.parametrize("adresse", ["0.0.0.0", "192.168.1.20"])
+def test_local_mode_opened_to_a_network_stops(adresse, demo_env, nav_spy):
+    """Fail closed: without sign-in, an explicit network address shows only an error."""
+    at = _mit_adresse(adresse)
     assert not at.exception
     text = _gezeigt(at)
     assert f"server.address = {adresse}" in text and "keine Anmeldung" in text
@@ -411,13 +417,7 @@ def test_local_mode_with_address_unset_stops(demo_env, nav_spy):
     """Fail closed (attacker test 29.11.2026): a copy without .streamlit/config.toml leaves
     server.address unset, and Streamlit then listens on every interface. Local mode must
     not show data then."""
-    from streamlit import config
-    alt = config.get_option("server.address")
-    config.set_option("server.address", None)
-    try:
-        at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=90).run()
-    finally:
-        config.set_option("server.address", alt)
+    at = _mit_adresse(None)
     assert not at.exception
     text = _gezeigt(at)
     assert "server.address = (nicht festgelegt)" in text and "keine Anmeldung" in text

@@ -71,9 +71,7 @@ def gespeichert(con: duckdb.DuckDBPyConnection) -> str | None:
     the file changed by another program; code hash different; more or fewer than one row)."""
     cur = con.cursor()           # the UI's connection is shared by sessions: a cursor each
     try:
-        da = {n for (n,) in cur.execute(
-            "select table_name from information_schema.tables where table_catalog = 'memory'"
-            ).fetchall()}
+        da = store.sichtbare_tabellen(cur)
         if not {TABELLE, "_meta"} <= da:
             return None
         zeilen = cur.execute("select code, fingerabdruck from " + TABELLE).fetchall()

@@ -468,6 +468,15 @@ def _vorberechnet_gueltig(con: duckdb.DuckDBPyConnection, meta_vorher: dict[str,
     return meta.get("marts_daten") == _daten_fingerabdruck(con)
 
 
+def sichtbare_tabellen(con) -> set[str]:
+    """Names of the tables and views a reader connection (connect_readonly) shows in its own
+    catalog: the stored results `<name>__fest` appear there only while the marts' guard
+    holds, so a step's reader checks its tables with this first."""
+    return {n for (n,) in con.execute(
+        "select table_name from information_schema.tables where table_catalog = 'memory'"
+    ).fetchall()}
+
+
 def _alte_vorberechnungen_loeschen(con: duckdb.DuckDBPyConnection) -> None:
     """Drop every stored result of an earlier version (in the writer's data transaction, so a
     failing step afterwards can never leave an old result beside new data)."""

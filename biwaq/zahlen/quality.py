@@ -395,9 +395,7 @@ def vorberechnet(con: duckdb.DuckDBPyConnection, max_ids: int = MAX_IDS,
     was stored on another day."""
     cur = con.cursor()           # the UI's connection is shared by sessions: a cursor each
     try:
-        da = {n for (n,) in cur.execute(
-            "select table_name from information_schema.tables where table_catalog = 'memory'"
-            ).fetchall()}
+        da = store.sichtbare_tabellen(cur)
         if not {FEST_REGELN, FEST_GRUPPEN, "_meta"} <= da:
             return None
         meta = dict(cur.execute("select schluessel, wert from _meta where schluessel in "

@@ -338,9 +338,7 @@ def tage_gueltig(con: duckdb.DuckDBPyConnection, laufzeit_start: dt.date = LAUFZ
     the query to read today's date – stored today. Fail closed: any doubt → False."""
     cur = con.cursor()           # the UI's connection is shared by sessions: a cursor each
     try:
-        da = {n for (n,) in cur.execute(
-            "select table_name from information_schema.tables where table_catalog = 'memory'"
-            ).fetchall()}
+        da = store.sichtbare_tabellen(cur)
         if not {FEST_TAGE, "_meta"} <= da:
             return False
         meta = dict(cur.execute("select schluessel, wert from _meta where schluessel in "
